@@ -1,0 +1,95 @@
+package dev.wgmesh.common.crypto;
+
+import dev.wgmesh.common.wireguard.PublicKey;
+import dev.wgmesh.common.wireguard.SecretKey;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import org.bouncycastle.crypto.InvalidCipherTextException;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
+import org.bouncycastle.crypto.params.AEADParameters;
+import org.bouncycastle.crypto.params.HKDFParameters;
+import org.bouncycastle.crypto.params.KeyParameter;
+
+/**
+ * Seals secrets to a recipient's X25519 public key: an ephemeral key agreement, HKDF-SHA256 and
+ * ChaCha20-Poly1305 (all BouncyCastle). The context, such as {@code group/host/private-key}, is bound
+ * as associated data, so a sealed secret cannot be moved to another host or purpose.
+ */
+public final class SecretSealer {
+
+    private static final byte[] INFO = "wgmesh sealed secret v1".getBytes(StandardCharsets.UTF_8);
+
+    private final SecureRandom random;
+
+    public SecretSealer(SecureRandom random) {
+        this.random = random;
+    }
+
+    public SealedSecret seal(SecretKey secret, PublicKey recipient, String context) {
+        X25519Keys.KeyPair ephemeral = X25519Keys.generate(random);
+        byte[] nonce = new byte[SealedSecret.NONCE];
+        random.nextBytes(nonce);
+        byte[] key = derive(X25519Keys.agree(ephemeral.privateKey(), recipient), ephemeral.publicKey(), recipient);
+        byte[] plaintext = secret.bytes();
+        byte[] out = new byte[SealedSecret.EPHEMERAL + SealedSecret.NONCE + plaintext.length + SealedSecret.TAG];
+        System.arraycopy(ephemeral.publicKey().bytes(), 0, out, 0, SealedSecret.EPHEMERAL);
+        System.arraycopy(nonce, 0, out, SealedSecret.EPHEMERAL, SealedSecret.NONCE);
+        ChaCha20Poly1305 aead = cipher(true, key, nonce, context);
+        int offset = SealedSecret.EPHEMERAL + SealedSecret.NONCE;
+        int written = aead.processBytes(plaintext, 0, plaintext.length, out, offset);
+        try {
+            aead.doFinal(out, offset + written);
+        } catch (InvalidCipherTextException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+            Arrays.fill(key, (byte) 0);
+        }
+        return new SealedSecret(out);
+    }
+
+    /** Opens a sealed secret; fails when the key, the context or the bytes do not match. */
+    public static SecretKey open(SealedSecret sealed, SecretKey recipientPrivateKey, String context) {
+        byte[] bytes = sealed.bytes();
+        PublicKey ephemeral = PublicKey.of(Arrays.copyOfRange(bytes, 0, SealedSecret.EPHEMERAL));
+        byte[] nonce = Arrays.copyOfRange(bytes, SealedSecret.EPHEMERAL, SealedSecret.EPHEMERAL + SealedSecret.NONCE);
+        PublicKey recipient = X25519Keys.publicKeyOf(recipientPrivateKey);
+        byte[] key = derive(X25519Keys.agree(recipientPrivateKey, ephemeral), ephemeral, recipient);
+        ChaCha20Poly1305 aead = cipher(false, key, nonce, context);
+        int offset = SealedSecret.EPHEMERAL + SealedSecret.NONCE;
+        byte[] plaintext = new byte[aead.getOutputSize(bytes.length - offset)];
+        try {
+            int written = aead.processBytes(bytes, offset, bytes.length - offset, plaintext, 0);
+            aead.doFinal(plaintext, written);
+            return SecretKey.of(plaintext);
+        } catch (InvalidCipherTextException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("the sealed secret for " + context
+                    + " does not open with this deployer key (wrong key, wrong context or damaged)");
+        } finally {
+            Arrays.fill(plaintext, (byte) 0);
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    private static byte[] derive(byte[] shared, PublicKey ephemeral, PublicKey recipient) {
+        byte[] salt = new byte[64];
+        System.arraycopy(ephemeral.bytes(), 0, salt, 0, 32);
+        System.arraycopy(recipient.bytes(), 0, salt, 32, 32);
+        HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+        hkdf.init(new HKDFParameters(shared, salt, INFO));
+        byte[] key = new byte[32];
+        hkdf.generateBytes(key, 0, key.length);
+        Arrays.fill(shared, (byte) 0);
+        return key;
+    }
+
+    private static ChaCha20Poly1305 cipher(boolean encrypt, byte[] key, byte[] nonce, String context) {
+        ChaCha20Poly1305 aead = new ChaCha20Poly1305();
+        aead.init(encrypt, new AEADParameters(new KeyParameter(key), SealedSecret.TAG * 8, nonce,
+                context.getBytes(StandardCharsets.UTF_8)));
+        return aead;
+    }
+}

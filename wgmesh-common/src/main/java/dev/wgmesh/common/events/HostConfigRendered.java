@@ -1,0 +1,50 @@
+package dev.wgmesh.common.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.wgmesh.common.crypto.SealedSecret;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.HostOs;
+import dev.wgmesh.common.wireguard.WgConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * renderer-service's desired state of one host: every interface it should have (one wg-quick file
+ * each) with the secrets still sealed, and a hash of all of it. A host that left gets a tombstone.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record HostConfigRendered(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
+                                 HostName host, HostOs os, List<WgConfig> interfaces, SealedSecret privateKey,
+                                 SealedSecret presharedKeySeed, String contentHash) implements WgmeshEvent {
+
+    public static final String TYPE = "dev.wgmesh.host-config-rendered.v1";
+
+    public HostConfigRendered {
+        WgmeshEvent.checkCommonFields(eventId, group, revision, occurredAt, correlationId);
+        Objects.requireNonNull(host, "host is required");
+        Objects.requireNonNull(os, "os is required");
+        Objects.requireNonNull(privateKey, "privateKey is required");
+        Objects.requireNonNull(contentHash, "contentHash is required");
+        interfaces = List.copyOf(interfaces);
+        if (interfaces.stream().anyMatch(c -> c.peers().stream().anyMatch(WgConfig.Peer::presharedKey))
+                && presharedKeySeed == null) {
+            throw new IllegalArgumentException("peers use preshared keys but no presharedKeySeed is given");
+        }
+        if (interfaces.stream().map(WgConfig::name).distinct().count() != interfaces.size()) {
+            throw new IllegalArgumentException("interface names of host " + host + " must be unique");
+        }
+    }
+
+    /** The record key on wgmesh.host-config-rendered and wgmesh.deployment-reported. */
+    public static String key(GroupName group, HostName host) {
+        return group + "/" + host;
+    }
+
+    @Override
+    public String eventType() {
+        return TYPE;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.wgmesh.common.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostGroupSpec;
+import dev.wgmesh.common.group.HostName;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * config-service accepted a change: the whole desired group at its new revision. A deleted group keeps
+ * its record (with no spec) so its revision sequence goes on if the name is used again.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record HostGroupChanged(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
+                               ChangeCause cause, HostName rotatedHost, HostGroupSpec spec) implements WgmeshEvent {
+
+    public static final String TYPE = "dev.wgmesh.host-group-changed.v1";
+
+    public HostGroupChanged {
+        WgmeshEvent.checkCommonFields(eventId, group, revision, occurredAt, correlationId);
+        Objects.requireNonNull(cause, "cause is required");
+        if ((cause == ChangeCause.DELETE) != (spec == null)) {
+            throw new IllegalArgumentException("a delete carries no spec, every other change carries one");
+        }
+        if ((cause == ChangeCause.ROTATE_HOST) != (rotatedHost != null)) {
+            throw new IllegalArgumentException("rotatedHost is given with cause rotate-host, and only then");
+        }
+        if (rotatedHost != null && spec.host(rotatedHost).isEmpty()) {
+            throw new IllegalArgumentException("rotated host " + rotatedHost + " is not in the group");
+        }
+    }
+
+    public boolean deleted() {
+        return cause == ChangeCause.DELETE;
+    }
+
+    @Override
+    public String eventType() {
+        return TYPE;
+    }
+}

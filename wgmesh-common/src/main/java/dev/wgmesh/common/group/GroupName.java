@@ -1,0 +1,27 @@
+package dev.wgmesh.common.group;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.wgmesh.common.wireguard.InvalidValueException;
+
+/** A host group's name: {@code [a-z0-9][a-z0-9-]{0,62}}, safe as a topic key and a folder name. */
+public record GroupName(String value) {
+
+    public GroupName {
+        if (value == null || !value.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new InvalidValueException(InvalidValueException.quote(value)
+                    + " is not a group name: 1..63 characters of a-z, 0-9 and '-', starting with a letter or digit");
+        }
+    }
+
+    @JsonCreator
+    public static GroupName parse(String value) {
+        return new GroupName(value);
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.wgmesh.common.group;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.wgmesh.common.wireguard.Cidr;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/** A group's declared settings and hosts, hosts in slot order. Built by {@link HostGroupParser}. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, Integer persistentKeepalive,
+                            boolean presharedKeys, List<Host> hosts) {
+
+    public HostGroupSpec {
+        Objects.requireNonNull(topology, "topology");
+        hosts = hosts.stream().sorted(Comparator.comparingInt(Host::slot)).toList();
+        Set<Integer> slots = new HashSet<>();
+        Set<HostName> names = new HashSet<>();
+        for (Host host : hosts) {
+            if (!slots.add(host.slot()) || !names.add(host.name())) {
+                throw new IllegalArgumentException("host " + host.name() + " or slot " + host.slot() + " appears twice");
+            }
+        }
+        if (topology == Topology.MESH && tunnelNetwork == null) {
+            throw new IllegalArgumentException("a mesh group needs a tunnelNetwork");
+        }
+    }
+
+    public Optional<Host> host(HostName name) {
+        return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
+    }
+
+    public HostGroupSpec withHosts(List<Host> newHosts) {
+        return new HostGroupSpec(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, newHosts);
+    }
+}

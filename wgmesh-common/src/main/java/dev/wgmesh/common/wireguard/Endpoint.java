@@ -1,0 +1,64 @@
+package dev.wgmesh.common.wireguard;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Where peers dial a host: {@code address:port}, {@code [v6]:port}, or {@code dns-name:port}. */
+public record Endpoint(String host, int port) {
+
+    private static final String DNS_NAME =
+            "(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*";
+
+    public Endpoint {
+        if (port < 1 || port > 65535) {
+            throw new InvalidValueException("port " + port + " is out of range 1..65535");
+        }
+        if (!IpAddresses.isLiteral(host) && !host.matches(DNS_NAME)) {
+            throw InvalidValueException.of("an IP address or DNS name", host, "");
+        }
+    }
+
+    @JsonCreator
+    public static Endpoint parse(String text) {
+        if (text == null) {
+            throw InvalidValueException.of("an endpoint", null, "");
+        }
+        String host;
+        String port;
+        if (text.startsWith("[")) {
+            int close = text.indexOf("]:");
+            if (close < 0) {
+                throw InvalidValueException.of("an endpoint", text, "expected [ipv6]:port");
+            }
+            host = text.substring(1, close);
+            port = text.substring(close + 2);
+            if (!host.contains(":") || !IpAddresses.isLiteral(host)) {
+                throw InvalidValueException.of("an endpoint", text, "not an IPv6 address in brackets");
+            }
+        } else {
+            int colon = text.lastIndexOf(':');
+            if (colon < 0 || text.indexOf(':') != colon) {
+                throw InvalidValueException.of("an endpoint", text, "expected address:port ([address]:port for IPv6)");
+            }
+            host = text.substring(0, colon);
+            port = text.substring(colon + 1);
+        }
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            throw InvalidValueException.of("an endpoint", text, "the port must be 1..65535");
+        }
+        if (!IpAddresses.isLiteral(host) && !host.matches(DNS_NAME)) {
+            throw InvalidValueException.of("an endpoint", text, "not an IP address or DNS name");
+        }
+        return new Endpoint(host, Integer.parseInt(port));
+    }
+
+    public Endpoint withPort(int otherPort) {
+        return new Endpoint(host, otherPort);
+    }
+
+    @JsonValue
+    @Override
+    public String toString() {
+        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.wgmesh.common.wireguard;
+
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Writes a wg-quick .conf file; the only place where secrets become text. */
+public final class WgConfigWriter {
+
+    private WgConfigWriter() {
+    }
+
+    /**
+     * @param privateKey   the host's private key
+     * @param presharedKey the preshared key for a peer's public key; only asked for peers that use one
+     */
+    public static String write(WgConfig config, SecretKey privateKey, Function<PublicKey, SecretKey> presharedKey) {
+        StringBuilder out = new StringBuilder();
+        out.append("# ").append(config.name()).append(": written by wgmesh, changes here are overwritten\n");
+        out.append("[Interface]\n");
+        if (!config.addresses().isEmpty()) {
+            out.append("Address = ").append(join(config.addresses())).append('\n');
+        }
+        out.append("ListenPort = ").append(config.listenPort()).append('\n');
+        out.append("PrivateKey = ").append(privateKey.base64()).append('\n');
+        if (config.mtu() != null) {
+            out.append("MTU = ").append(config.mtu()).append('\n');
+        }
+        for (WgConfig.Peer peer : config.peers()) {
+            out.append('\n');
+            out.append("# ").append(peer.host()).append('\n');
+            out.append("[Peer]\n");
+            out.append("PublicKey = ").append(peer.publicKey().base64()).append('\n');
+            if (peer.presharedKey()) {
+                out.append("PresharedKey = ").append(presharedKey.apply(peer.publicKey()).base64()).append('\n');
+            }
+            out.append("AllowedIPs = ").append(join(peer.allowedIps())).append('\n');
+            out.append("Endpoint = ").append(peer.endpoint()).append('\n');
+            if (peer.persistentKeepalive() != null) {
+                out.append("PersistentKeepalive = ").append(peer.persistentKeepalive()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String join(java.util.List<?> values) {
+        return values.stream().map(Object::toString).collect(Collectors.joining(", "));
+    }
+}
