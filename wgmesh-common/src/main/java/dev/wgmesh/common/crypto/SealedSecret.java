@@ -23,7 +23,7 @@ public final class SealedSecret {
         this.bytes = bytes;
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static SealedSecret parse(String text) {
         if (text == null || !text.startsWith(PREFIX)) {
             throw new InvalidValueException(InvalidValueException.quote(text) + " is not a sealed secret: expected v1.<base64url>");

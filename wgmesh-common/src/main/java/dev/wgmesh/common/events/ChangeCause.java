@@ -14,7 +14,7 @@ public enum ChangeCause {
         this.json = json;
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChangeCause parse(String text) {
         for (ChangeCause cause : values()) {
             if (cause.json.equals(text)) {

@@ -14,7 +14,7 @@ public record GroupName(String value) {
         }
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static GroupName parse(String value) {
         return new GroupName(value);
     }

@@ -14,7 +14,7 @@ public record HostName(String value) implements Comparable<HostName> {
         }
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static HostName parse(String value) {
         return new HostName(value);
     }

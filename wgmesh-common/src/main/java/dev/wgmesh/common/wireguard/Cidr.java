@@ -19,7 +19,7 @@ public record Cidr(InetAddress network, int prefix) {
         }
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Cidr parse(String text) {
         InterfaceAddress address = InterfaceAddress.parse(text, "a CIDR");
         Cidr network = address.network();

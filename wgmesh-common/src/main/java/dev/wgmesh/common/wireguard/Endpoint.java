@@ -18,7 +18,7 @@ public record Endpoint(String host, int port) {
         }
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Endpoint parse(String text) {
         if (text == null) {
             throw InvalidValueException.of("an endpoint", null, "");

@@ -15,7 +15,7 @@ public record InterfaceAddress(InetAddress address, int prefix) {
         }
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static InterfaceAddress parse(String text) {
         return parse(text, "an address/prefix");
     }

@@ -13,7 +13,7 @@ public record InterfaceName(String value) {
         }
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static InterfaceName parse(String value) {
         return new InterfaceName(value);
     }

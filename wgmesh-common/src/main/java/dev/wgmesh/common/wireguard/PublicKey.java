@@ -17,7 +17,7 @@ public final class PublicKey implements Comparable<PublicKey> {
         return new PublicKey(Keys.checkLength(bytes));
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static PublicKey parse(String base64) {
         return new PublicKey(Keys.decode("a WireGuard public key", base64));
     }
