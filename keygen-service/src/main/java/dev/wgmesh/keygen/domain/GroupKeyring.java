@@ -1,0 +1,95 @@
+package dev.wgmesh.keygen.domain;
+
+import dev.wgmesh.common.crypto.SealedSecret;
+import dev.wgmesh.common.crypto.SecretSealer;
+import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.events.ChangeCause;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.HostKeys;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.Host;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.wireguard.PublicKey;
+import dev.wgmesh.common.wireguard.SecretKey;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a group's previous keys and a change into its new keys. A host keeps its key pair, and the
+ * group its preshared-key seed, as the very same sealed strings, unless the change rotates them; so
+ * an upsert changes no key and the renderer sees only real changes. Plaintext keys live only inside
+ * one call.
+ */
+public final class GroupKeyring {
+
+    private static final int SEED_BYTES = 32;
+
+    private final SecureRandom random;
+    private final SecretSealer sealer;
+    private final PublicKey deployerKey;
+    private final Clock clock;
+
+    public GroupKeyring(SecureRandom random, PublicKey deployerKey, Clock clock) {
+        this.random = random;
+        this.sealer = new SecretSealer(random);
+        this.deployerKey = deployerKey;
+        this.clock = clock;
+    }
+
+    /**
+     * @param previous the group's last keys, or null when keygen never keyed it; a deleted group's
+     *                 record has no hosts and no seed, so a group made again gets new keys
+     */
+    public HostGroupKeysGenerated next(HostGroupKeysGenerated previous, HostGroupChanged change) {
+        GroupName group = change.group();
+        if (previous != null && !previous.group().equals(group)) {
+            throw new IllegalArgumentException("keys of group " + previous.group() + " given for a change of group " + group);
+        }
+        UUID eventId = UUID.randomUUID();
+        if (change.deleted()) {
+            return new HostGroupKeysGenerated(eventId, group, change.revision(), clock.instant(), change.correlationId(),
+                    ChangeCause.DELETE, null, List.of(), null);
+        }
+        boolean rotateAll = change.cause() == ChangeCause.ROTATE_GROUP;
+        Map<HostName, HostKeys> kept = previous == null ? Map.of()
+                : previous.hosts().stream().collect(Collectors.toMap(HostKeys::host, Function.identity()));
+        List<HostKeys> hosts = change.spec().hosts().stream()
+                .map(Host::name)
+                .map(host -> {
+                    HostKeys old = kept.get(host);
+                    boolean rotate = rotateAll || host.equals(change.rotatedHost());
+                    return old == null || rotate ? newKeys(group, host) : old;
+                })
+                .toList();
+        SealedSecret seed = null;
+        if (change.spec().presharedKeys()) {
+            SealedSecret oldSeed = previous == null ? null : previous.presharedKeySeed();
+            seed = oldSeed == null || rotateAll ? newSeed(group) : oldSeed;
+        }
+        return new HostGroupKeysGenerated(eventId, group, change.revision(), clock.instant(), change.correlationId(),
+                change.cause(), change.spec(), hosts, seed);
+    }
+
+    private HostKeys newKeys(GroupName group, HostName host) {
+        X25519Keys.KeyPair pair = X25519Keys.generate(random);
+        SealedSecret sealed = sealer.seal(pair.privateKey(), deployerKey, HostKeys.privateKeyContext(group, host));
+        return new HostKeys(host, pair.publicKey(), sealed);
+    }
+
+    private SealedSecret newSeed(GroupName group) {
+        byte[] bytes = new byte[SEED_BYTES];
+        random.nextBytes(bytes);
+        try {
+            return sealer.seal(SecretKey.of(bytes), deployerKey, HostKeys.presharedKeySeedContext(group));
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+}

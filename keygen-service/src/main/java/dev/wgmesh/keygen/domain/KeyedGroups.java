@@ -1,0 +1,39 @@
+package dev.wgmesh.keygen.domain;
+
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.group.GroupName;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * keygen's memory: the last keys it published per group, loaded from its compacted topic at start.
+ * A deleted group keeps its (keyless) record, so its revision still screens out replays.
+ */
+public final class KeyedGroups {
+
+    private final Map<GroupName, HostGroupKeysGenerated> groups = new ConcurrentHashMap<>();
+
+    public Optional<HostGroupKeysGenerated> get(GroupName group) {
+        return Optional.ofNullable(groups.get(group));
+    }
+
+    /** True when keygen already keyed this revision of the group or a later one. */
+    public boolean alreadyKeyed(GroupName group, long revision) {
+        HostGroupKeysGenerated known = groups.get(group);
+        return known != null && revision <= known.revision();
+    }
+
+    /** Remembers keys unless newer ones are already known. */
+    public void remember(HostGroupKeysGenerated keys) {
+        groups.merge(keys.group(), keys, (old, neu) -> neu.revision() >= old.revision() ? neu : old);
+    }
+
+    public void forget(GroupName group) {
+        groups.remove(group);
+    }
+
+    public int size() {
+        return groups.size();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.wgmesh.keygen.messaging;
+
+import dev.wgmesh.common.events.CloudEvents;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.HostKeys;
+import dev.wgmesh.common.events.InvalidEventException;
+import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.wireguard.InvalidValueException;
+import dev.wgmesh.keygen.domain.GroupKeyring;
+import dev.wgmesh.keygen.domain.KeyedGroups;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/** Keys every accepted change of a group and publishes the keys; replays of keyed revisions change nothing. */
+@Component
+class HostGroupChangedListener {
+
+    static final String LISTENER_ID = "keygen-host-group-changed";
+    static final String SOURCE = "/wgmesh/keygen-service";
+
+    private static final Logger log = LoggerFactory.getLogger(HostGroupChangedListener.class);
+
+    private final GroupKeyring keyring;
+    private final KeyedGroups keyed;
+    private final KafkaTemplate<String, byte[]> kafka;
+
+    HostGroupChangedListener(GroupKeyring keyring, KeyedGroups keyed, KafkaTemplate<String, byte[]> kafka) {
+        this.keyring = keyring;
+        this.keyed = keyed;
+        this.kafka = kafka;
+    }
+
+    // started by KeysLoader once keygen's memory is loaded, so a restart re-keys nothing
+    @KafkaListener(id = LISTENER_ID, topics = Topics.HOST_GROUP_CHANGED, groupId = "wgmesh-keygen", autoStartup = "false")
+    void onHostGroupChanged(ConsumerRecord<String, byte[]> record) throws Exception {
+        if (record.value() == null) {
+            // config-service keeps deleted groups as records; a tombstone leaves nothing to key
+            log.info("ignoring a tombstone for group {}", record.key());
+            return;
+        }
+        HostGroupChanged change = EventJson.read(record.value(), HostGroupChanged.class);
+        if (!change.group().value().equals(record.key())) {
+            throw new InvalidEventException("the record key " + InvalidValueException.quote(record.key())
+                    + " is not the event's group " + InvalidValueException.quote(change.group().value()));
+        }
+        if (keyed.alreadyKeyed(change.group(), change.revision())) {
+            log.info("group {} revision {} is keyed already, skipping", change.group(), change.revision());
+            return;
+        }
+        HostGroupKeysGenerated previous = keyed.get(change.group()).orElse(null);
+        HostGroupKeysGenerated keys = keyring.next(previous, change);
+        // wait for the broker: the keys count as made only once they are stored, so a failure retries the change
+        kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, change.group().value(), keys, SOURCE))
+                .get(60, TimeUnit.SECONDS);
+        keyed.remember(keys);
+        log.info("keyed group {} revision {} ({}): {} hosts, new key pairs for {}, preshared keys {}",
+                keys.group(), keys.revision(), keys.cause().json(), keys.hosts().size(), newKeyPairs(previous, keys),
+                keys.presharedKeySeed() == null ? "off" : "on");
+    }
+
+    private static List<HostName> newKeyPairs(HostGroupKeysGenerated previous, HostGroupKeysGenerated keys) {
+        Set<HostKeys> old = previous == null ? Set.of() : Set.copyOf(previous.hosts());
+        return keys.hosts().stream().filter(h -> !old.contains(h)).map(HostKeys::host).collect(Collectors.toList());
+    }
+}
