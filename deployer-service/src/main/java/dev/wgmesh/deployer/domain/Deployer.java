@@ -1,0 +1,115 @@
+package dev.wgmesh.deployer.domain;
+
+import dev.wgmesh.common.events.DeploymentReported;
+import dev.wgmesh.common.events.DeploymentReported.Outcome;
+import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.HostOs;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one host's desired state in revision order: an older revision than the applied one is
+ * skipped (no report), the same content hash changes nothing but is reported APPLIED, anything else
+ * goes through the target. Business failures become FAILED reports, never exceptions.
+ */
+public final class Deployer {
+
+    private static final Logger log = LoggerFactory.getLogger(Deployer.class);
+
+    private final SecretFiller filler;
+    private final Target target;
+    private final StateStore states;
+    private final String replica;
+
+    public Deployer(SecretFiller filler, Target target, StateStore states, String replica) {
+        this.filler = filler;
+        this.target = target;
+        this.states = states;
+        this.replica = replica;
+    }
+
+    public String replica() {
+        return replica;
+    }
+
+    /** @return the report to publish, or empty when the record is older than what the host has */
+    public Optional<DeploymentReported> deploy(HostConfigRendered rendered) {
+        long start = System.nanoTime();
+        GroupName group = rendered.group();
+        HostName host = rendered.host();
+        HostRef ref = new HostRef(group, host, rendered.os(), rendered.revision());
+        try (StateStore.HostLock lock = states.lock(group, host)) {
+            Optional<AppliedState> applied = states.read(group, host);
+            if (applied.isPresent() && rendered.revision() < applied.get().revision()) {
+                log.info("{} revision {} skipped: revision {} is already applied", ref, rendered.revision(),
+                        applied.get().revision());
+                return Optional.empty();
+            }
+            if (applied.isPresent() && !applied.get().removed()
+                    && rendered.contentHash().equals(applied.get().contentHash())) {
+                if (rendered.revision() > applied.get().revision()) {
+                    states.write(group, host, AppliedState.applied(rendered.revision(), rendered.contentHash(), rendered.os()));
+                }
+                log.info("{} revision {} unchanged (content {} already applied)", ref, rendered.revision(),
+                        rendered.contentHash());
+                return Optional.of(report(rendered, Outcome.APPLIED, null, start));
+            }
+            String changes = target.apply(ref, filler.fill(rendered));
+            states.write(group, host, AppliedState.applied(rendered.revision(), rendered.contentHash(), rendered.os()));
+            log.info("{} revision {} applied: {}", ref, rendered.revision(), changes);
+            return Optional.of(report(rendered, Outcome.APPLIED, null, start));
+        } catch (DeployFailure e) {
+            return Optional.of(failed(ref, rendered, e.getMessage(), start));
+        } catch (IOException e) {
+            return Optional.of(failed(ref, rendered, "I/O error: " + e, start));
+        }
+    }
+
+    /** A tombstone: the host left its group, or the group was deleted. */
+    public Optional<DeploymentReported> remove(GroupName group, HostName host, long revision, UUID correlationId) {
+        long start = System.nanoTime();
+        String reason;
+        try (StateStore.HostLock lock = states.lock(group, host)) {
+            Optional<AppliedState> applied = states.read(group, host);
+            if (applied.isPresent() && revision < applied.get().revision()) {
+                log.info("{}/{} removal at revision {} skipped: revision {} is already applied", group, host, revision,
+                        applied.get().revision());
+                return Optional.empty();
+            }
+            HostOs os = applied.map(AppliedState::os).orElse(null);
+            String changes = target.remove(new HostRef(group, host, os, revision));
+            states.write(group, host, AppliedState.removed(revision, os));
+            log.info("{}/{} revision {} removed: {}", group, host, revision, changes);
+            return Optional.of(new DeploymentReported(UUID.randomUUID(), group, revision, Instant.now(), correlationId,
+                    host, Outcome.REMOVED, null, null, replica, millisSince(start)));
+        } catch (DeployFailure e) {
+            reason = e.getMessage();
+        } catch (IOException e) {
+            reason = "I/O error: " + e;
+        }
+        log.warn("{}/{} removal at revision {} failed: {}", group, host, revision, reason);
+        return Optional.of(new DeploymentReported(UUID.randomUUID(), group, revision, Instant.now(), correlationId,
+                host, Outcome.FAILED, reason, null, replica, millisSince(start)));
+    }
+
+    private DeploymentReported failed(HostRef ref, HostConfigRendered rendered, String reason, long start) {
+        log.warn("{} revision {} failed: {}", ref, rendered.revision(), reason);
+        return report(rendered, Outcome.FAILED, reason, start);
+    }
+
+    private DeploymentReported report(HostConfigRendered rendered, Outcome outcome, String reason, long start) {
+        return new DeploymentReported(UUID.randomUUID(), rendered.group(), rendered.revision(), Instant.now(),
+                rendered.correlationId(), rendered.host(), outcome, reason, rendered.contentHash(), replica,
+                millisSince(start));
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+}
