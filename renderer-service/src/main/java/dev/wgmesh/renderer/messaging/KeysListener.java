@@ -1,0 +1,75 @@
+package dev.wgmesh.renderer.messaging;
+
+import dev.wgmesh.common.events.CloudEvents;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.renderer.domain.RenderPlan;
+import dev.wgmesh.renderer.domain.RenderedHosts;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/** Renders every keyed group and publishes the hosts whose files changed. */
+@Component
+class KeysListener {
+
+    static final String ID = "wgmesh-renderer";
+    static final String SOURCE = "/wgmesh/renderer-service";
+
+    private static final Logger log = LoggerFactory.getLogger(KeysListener.class);
+
+    private final RenderedHosts memory;
+    private final KafkaTemplate<String, byte[]> kafka;
+
+    KeysListener(RenderedHosts memory, KafkaTemplate<String, byte[]> kafka) {
+        this.memory = memory;
+        this.kafka = kafka;
+    }
+
+    /** Started by {@link RenderedTopicLoader} once the memory is loaded, so no host is re-published needlessly. */
+    @KafkaListener(id = ID, groupId = "wgmesh-renderer", topics = Topics.HOST_GROUP_KEYS_GENERATED, autoStartup = "false")
+    void onKeys(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            // keygen's own tombstone for a deleted group; the delete event before it did the work
+            return;
+        }
+        HostGroupKeysGenerated keyed = EventJson.read(record.value(), HostGroupKeysGenerated.class);
+        if (!keyed.group().value().equals(record.key())) {
+            throw new IllegalArgumentException("record key \"" + record.key() + "\" is not the event's group \""
+                    + keyed.group() + "\"");
+        }
+        RenderPlan plan = RenderPlan.of(keyed, memory.hashes(keyed.group()), memory.revision(keyed.group()),
+                Instant.now(), UUID::randomUUID);
+        if (plan.skipped()) {
+            log.info("group {} revision {} skipped: revision {} is already rendered", keyed.group(), keyed.revision(),
+                    memory.revision(keyed.group()));
+            return;
+        }
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (HostConfigRendered rendered : plan.publish()) {
+            sends.add(kafka.send(CloudEvents.record(Topics.HOST_CONFIG_RENDERED,
+                    HostConfigRendered.key(rendered.group(), rendered.host()), rendered, SOURCE)));
+        }
+        for (HostName host : plan.remove()) {
+            sends.add(kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED,
+                    HostConfigRendered.key(keyed.group(), host), keyed, SOURCE)));
+        }
+        // remember only what is surely on the topic; a failed send is retried with the whole record
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        memory.apply(plan);
+        log.info("group {} revision {} ({}): {} host configs published, {} hosts removed, correlationId {}",
+                keyed.group(), keyed.revision(), keyed.cause().json(), plan.publish().size(), plan.remove().size(),
+                keyed.correlationId());
+    }
+}
