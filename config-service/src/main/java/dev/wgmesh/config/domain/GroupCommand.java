@@ -1,0 +1,149 @@
+package dev.wgmesh.config.domain;
+
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.InvalidEventException;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.Problem;
+import dev.wgmesh.common.wireguard.InvalidValueException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A change request from wgmesh.host-group-commands (key = group): a PUT body with an optional
+ * {@code expectedRevision}, or {@code {"action": "delete" | "rotate-group" | "rotate-host", "host": ...}}.
+ * Problems found here are reported like the API's; only a record that names no group or is not JSON is
+ * unreadable.
+ *
+ * @param body the group's body without the command's own fields (upsert only)
+ */
+public record GroupCommand(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition,
+                           UUID requestId, List<Problem> problems) {
+
+    public enum Action {
+        UPSERT("upsert"), DELETE("delete"), ROTATE_GROUP("rotate-group"), ROTATE_HOST("rotate-host");
+
+        private final String json;
+
+        Action(String json) {
+            this.json = json;
+        }
+
+        static Action parse(String text) {
+            for (Action action : values()) {
+                if (action.json.equals(text)) {
+                    return action;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static final List<String> COMMAND_FIELDS = List.of("action", "requestId", "expectedRevision");
+    private static final Set<String> ROTATE_HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "host");
+
+    public GroupCommand {
+        problems = List.copyOf(problems);
+    }
+
+    /** @throws InvalidEventException when the record is unreadable: no value, not JSON, or a key that is no group name */
+    public static GroupCommand parse(String key, byte[] value) {
+        GroupName group;
+        try {
+            group = GroupName.parse(key);
+        } catch (InvalidValueException e) {
+            throw new InvalidEventException("the record key must be the group's name: " + e.getMessage());
+        }
+        if (value == null) {
+            throw new InvalidEventException("the record has no value");
+        }
+        JsonNode tree = EventJson.tree(value);
+        List<Problem> problems = new ArrayList<>();
+        if (tree == null || !tree.isObject()) {
+            problems.add(new Problem("$", tree == null ? null : shorten(tree.toString()), "a change request must be a JSON object"));
+            return new GroupCommand(group, Action.UPSERT, tree, null, null, null, problems);
+        }
+        UUID requestId = requestId(tree.get("requestId"), problems);
+        Precondition precondition = expectedRevision(tree.get("expectedRevision"), problems);
+        Action action = Action.UPSERT;
+        JsonNode actionNode = tree.get("action");
+        if (actionNode != null && !actionNode.isNull()) {
+            action = actionNode.isString() ? Action.parse(actionNode.stringValue()) : null;
+            if (action == null) {
+                problems.add(new Problem("action", shorten(actionNode.toString()),
+                        "must be \"upsert\", \"delete\", \"rotate-group\" or \"rotate-host\""));
+                return new GroupCommand(group, Action.UPSERT, null, null, precondition, requestId, problems);
+            }
+        }
+        HostName host = null;
+        JsonNode body = null;
+        if (action == Action.UPSERT) {
+            ObjectNode copy = ((ObjectNode) tree).deepCopy();
+            copy.remove(COMMAND_FIELDS);
+            body = copy;
+        } else {
+            Set<String> allowed = action == Action.ROTATE_HOST ? ROTATE_HOST_FIELDS : Set.copyOf(COMMAND_FIELDS);
+            for (String field : tree.propertyNames()) {
+                if (!allowed.contains(field)) {
+                    problems.add(new Problem(field, null, "unknown field " + InvalidValueException.quote(field)
+                            + " for action " + InvalidValueException.quote(action.json) + "; known fields are " + allowed));
+                }
+            }
+            if (action == Action.ROTATE_HOST) {
+                host = hostName(tree.get("host"), problems);
+            }
+        }
+        return new GroupCommand(group, action, body, host, precondition, requestId, problems);
+    }
+
+    private static UUID requestId(JsonNode node, List<Problem> problems) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isString()) {
+            try {
+                return UUID.fromString(node.stringValue());
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+        }
+        problems.add(new Problem("requestId", shorten(node.toString()), "must be a UUID such as \"" + UUID.randomUUID() + "\""));
+        return null;
+    }
+
+    private static Precondition expectedRevision(JsonNode node, List<Problem> problems) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
+            return new Precondition("expectedRevision", node.toString(), node.longValue());
+        }
+        problems.add(new Problem("expectedRevision", shorten(node.toString()), "must be a revision: a whole number, 0 or more"));
+        return null;
+    }
+
+    private static HostName hostName(JsonNode node, List<Problem> problems) {
+        if (node == null || node.isNull()) {
+            problems.add(new Problem("host", null, "is required: the host whose keys to rotate"));
+            return null;
+        }
+        if (!node.isString()) {
+            problems.add(new Problem("host", shorten(node.toString()), "must be a host name"));
+            return null;
+        }
+        try {
+            return HostName.parse(node.stringValue());
+        } catch (InvalidValueException e) {
+            problems.add(new Problem("host", shorten(node.toString()), e.getMessage()));
+            return null;
+        }
+    }
+
+    private static String shorten(String json) {
+        return json.length() > 120 ? json.substring(0, 120) + "..." : json;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.wgmesh.config.domain;
+
+import dev.wgmesh.common.events.ChangeCause;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.GroupValidator;
+import dev.wgmesh.common.group.HostGroupParser;
+import dev.wgmesh.common.group.HostGroupSpec;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.Problem;
+import dev.wgmesh.common.wireguard.InvalidValueException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every change to a group, from the API and from the commands topic alike: validates, keeps slots,
+ * counts revisions and publishes. Memory changes only after the broker confirmed the record, and one
+ * group's changes run one at a time so revisions never collide.
+ */
+public final class GroupService {
+
+    /** Top-level fields of a group's body besides the settings: a GET body can be PUT back. */
+    static final Set<String> OWN_FIELDS = Set.of("name", "revision");
+
+    private final GroupStore store;
+    private final ChangePublisher publisher;
+    private final Clock clock;
+    private final ConcurrentMap<GroupName, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public GroupService(GroupStore store, ChangePublisher publisher, Clock clock) {
+        this.store = store;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /** Creates or replaces a group from its JSON body. */
+    public Accepted upsert(GroupName group, JsonNode body, Precondition precondition) {
+        HostGroupParser.Result parsed = HostGroupParser.parse(body, OWN_FIELDS);
+        List<Problem> problems = new ArrayList<>(parsed.problems());
+        if (body != null && body.isObject()) {
+            checkName(group, body.get("name"), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw RequestRejected.badRequest(currentRevision(group), problems);
+        }
+        return locked(group, () -> {
+            HostGroupChanged latest = store.latest(group).orElse(null);
+            check(precondition, group, latest);
+            HostGroupSpec current = latest == null || latest.deleted() ? null : latest.spec();
+            HostGroupSpec spec = Slots.assign(current, parsed.spec());
+            List<Problem> layout = GroupValidator.validate(spec, parsed.paths());
+            if (!layout.isEmpty()) {
+                throw RequestRejected.badRequest(currentRevision(group), layout);
+            }
+            return new Accepted(publish(group, latest, ChangeCause.UPSERT, null, spec), current == null);
+        });
+    }
+
+    public Accepted delete(GroupName group, Precondition precondition) {
+        return locked(group, () -> {
+            HostGroupChanged latest = existing(group);
+            check(precondition, group, latest);
+            return new Accepted(publish(group, latest, ChangeCause.DELETE, null, null), false);
+        });
+    }
+
+    /** New key pairs for every host of the group. */
+    public Accepted rotateGroup(GroupName group, Precondition precondition) {
+        return locked(group, () -> {
+            HostGroupChanged latest = existing(group);
+            check(precondition, group, latest);
+            return new Accepted(publish(group, latest, ChangeCause.ROTATE_GROUP, null, latest.spec()), false);
+        });
+    }
+
+    /** A new key pair for one host, after its key was exposed. */
+    public Accepted rotateHost(GroupName group, HostName host, Precondition precondition) {
+        return locked(group, () -> {
+            HostGroupChanged latest = existing(group);
+            if (latest.spec().host(host).isEmpty()) {
+                throw RequestRejected.notFound(latest.revision(), new Problem("host", quote(host.value()),
+                        "group " + quote(group.value()) + " has no host " + quote(host.value())));
+            }
+            check(precondition, group, latest);
+            return new Accepted(publish(group, latest, ChangeCause.ROTATE_HOST, host, latest.spec()), false);
+        });
+    }
+
+    /** A request from the commands topic, through the same rules as the API. */
+    public Accepted execute(GroupCommand command) {
+        if (!command.problems().isEmpty()) {
+            throw RequestRejected.badRequest(currentRevision(command.group()), command.problems());
+        }
+        return switch (command.action()) {
+            case UPSERT -> upsert(command.group(), command.body(), command.precondition());
+            case DELETE -> delete(command.group(), command.precondition());
+            case ROTATE_GROUP -> rotateGroup(command.group(), command.precondition());
+            case ROTATE_HOST -> rotateHost(command.group(), command.host(), command.precondition());
+        };
+    }
+
+    /** The group as it is now. */
+    public HostGroupChanged get(GroupName group) {
+        return existing(group);
+    }
+
+    /** The group's revision, 0 when it does not exist. */
+    public long currentRevision(GroupName group) {
+        return store.current(group).map(HostGroupChanged::revision).orElse(0L);
+    }
+
+    private HostGroupChanged existing(GroupName group) {
+        return store.current(group).orElseThrow(() -> RequestRejected.notFound(0, new Problem("group",
+                quote(group.value()), "there is no group " + quote(group.value()))));
+    }
+
+    private static void check(Precondition precondition, GroupName group, HostGroupChanged latest) {
+        if (precondition == null) {
+            return;
+        }
+        if (latest == null || latest.deleted()) {
+            throw RequestRejected.preconditionFailed(0, new Problem(precondition.field(), precondition.sent(),
+                    "group " + quote(group.value()) + " does not exist, so it is at no revision"));
+        }
+        if (precondition.revision() != null && precondition.revision() != latest.revision()) {
+            throw RequestRejected.preconditionFailed(latest.revision(), new Problem(precondition.field(),
+                    precondition.sent(), "group " + quote(group.value()) + " is at revision " + latest.revision()
+                            + "; read it again and retry"));
+        }
+    }
+
+    private static void checkName(GroupName group, JsonNode name, List<Problem> problems) {
+        if (name != null && !name.isNull() && !(name.isString() && name.stringValue().equals(group.value()))) {
+            problems.add(new Problem("name", name.toString(), "must be " + quote(group.value())
+                    + ", the group's name in the request path or record key, or be left out"));
+        }
+    }
+
+    private HostGroupChanged publish(GroupName group, HostGroupChanged latest, ChangeCause cause, HostName rotated,
+                                     HostGroupSpec spec) {
+        UUID id = UUID.randomUUID();
+        long revision = (latest == null ? 0 : latest.revision()) + 1;
+        // this change starts a chain, so its own id is the correlation id every later event carries
+        HostGroupChanged change = new HostGroupChanged(id, group, revision, clock.instant(), id, cause, rotated, spec);
+        publisher.publish(change);
+        store.remember(change);
+        return change;
+    }
+
+    private <T> T locked(GroupName group, Supplier<T> action) {
+        ReentrantLock lock = locks.computeIfAbsent(group, g -> new ReentrantLock());
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String quote(String value) {
+        return InvalidValueException.quote(value);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.wgmesh.config.domain;
+
+import dev.wgmesh.common.events.DeploymentReported;
+import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.Host;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.render.GroupRenderer;
+import dev.wgmesh.common.render.HostFiles;
+import dev.wgmesh.config.domain.GroupStatus.HostStatus;
+import dev.wgmesh.config.domain.GroupStatus.State;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every host should run (rendered from the latest keyed group, as the renderer does) and what the
+ * deployers last reported, so the API can tell which hosts are current.
+ */
+public final class StatusBoard {
+
+    /** A host's desired files by hash, and the revision at which that hash last changed. */
+    private record Desired(String contentHash, long revision) {
+    }
+
+    private final Map<GroupName, Long> keyedRevisions = new HashMap<>();
+    private final Map<GroupName, Map<HostName, Desired>> desired = new HashMap<>();
+    private final Map<String, DeploymentReported> latestReports = new HashMap<>();
+    private final Map<String, DeploymentReported> latestApplied = new HashMap<>();
+
+    public synchronized void keysGenerated(HostGroupKeysGenerated keyed) {
+        GroupName group = keyed.group();
+        Long known = keyedRevisions.get(group);
+        if (known != null && known > keyed.revision()) {
+            return;
+        }
+        if (keyed.spec() == null) {
+            keyedRevisions.remove(group);
+            desired.remove(group);
+            return;
+        }
+        Map<HostName, Desired> before = desired.getOrDefault(group, Map.of());
+        Map<HostName, Desired> after = new HashMap<>();
+        for (HostFiles files : GroupRenderer.render(keyed).values()) {
+            Desired old = before.get(files.host());
+            after.put(files.host(), old != null && old.contentHash().equals(files.contentHash())
+                    ? old : new Desired(files.contentHash(), keyed.revision()));
+        }
+        keyedRevisions.put(group, keyed.revision());
+        desired.put(group, after);
+    }
+
+    public synchronized void reported(DeploymentReported report) {
+        String key = HostConfigRendered.key(report.group(), report.host());
+        DeploymentReported latest = latestReports.get(key);
+        if (latest != null && latest.revision() > report.revision()) {
+            return;
+        }
+        latestReports.put(key, report);
+        if (report.outcome() == DeploymentReported.Outcome.APPLIED) {
+            latestApplied.put(key, report);
+        } else if (report.outcome() == DeploymentReported.Outcome.REMOVED) {
+            latestApplied.remove(key);
+        }
+    }
+
+    /** The status of the group as {@code group} declares it (not deleted). */
+    public synchronized GroupStatus status(HostGroupChanged group) {
+        Map<HostName, Desired> wanted = desired.getOrDefault(group.group(), Map.of());
+        List<HostStatus> hosts = new ArrayList<>();
+        boolean allApplied = true;
+        for (Host host : group.spec().hosts()) {
+            String key = HostConfigRendered.key(group.group(), host.name());
+            HostStatus status = hostStatus(host.name(), wanted.get(host.name()), latestReports.get(key), latestApplied.get(key));
+            allApplied &= status.state() == State.APPLIED;
+            hosts.add(status);
+        }
+        boolean keyedLatest = Long.valueOf(group.revision()).equals(keyedRevisions.get(group.group()));
+        return new GroupStatus(group.group().value(), group.revision(), keyedLatest && allApplied, hosts);
+    }
+
+    private static HostStatus hostStatus(HostName host, Desired wanted, DeploymentReported latest,
+                                         DeploymentReported applied) {
+        State state = State.PENDING;
+        if (wanted != null && latest != null) {
+            boolean sameFiles = wanted.contentHash().equals(latest.contentHash());
+            if (latest.outcome() == DeploymentReported.Outcome.APPLIED && sameFiles) {
+                state = State.APPLIED;
+            } else if (latest.outcome() == DeploymentReported.Outcome.FAILED
+                    && (sameFiles || latest.revision() >= wanted.revision())) {
+                state = State.FAILED;
+            }
+        }
+        return new HostStatus(host.value(),
+                wanted == null ? null : wanted.revision(),
+                applied == null ? null : applied.revision(),
+                state,
+                state == State.FAILED ? latest.reason() : null,
+                latest == null ? null : latest.replica(),
+                wanted == null ? null : wanted.contentHash());
+    }
+}

@@ -1,0 +1,195 @@
+package dev.wgmesh.config.web;
+
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.Problem;
+import dev.wgmesh.common.wireguard.InvalidValueException;
+import dev.wgmesh.config.domain.Accepted;
+import dev.wgmesh.config.domain.GroupService;
+import dev.wgmesh.config.domain.GroupStatus;
+import dev.wgmesh.config.domain.GroupStore;
+import dev.wgmesh.config.domain.Precondition;
+import dev.wgmesh.config.domain.RequestRejected;
+import dev.wgmesh.config.domain.StatusBoard;
+import dev.wgmesh.config.web.GroupViews.GroupSummary;
+import dev.wgmesh.config.web.GroupViews.GroupView;
+import dev.wgmesh.config.web.GroupViews.RevisionView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** The host-group REST API (SPEC "REST API"); every change goes through {@link GroupService}. */
+@RestController
+@RequestMapping(path = "/api/v1/groups", produces = MediaType.APPLICATION_JSON_VALUE)
+class GroupController {
+
+    private static final Pattern ETAG = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
+
+    private final GroupService service;
+    private final GroupStore store;
+    private final StatusBoard board;
+    private final long maxBodyBytes;
+
+    GroupController(GroupService service, GroupStore store, StatusBoard board,
+                    @Value("${wgmesh.config.max-body-bytes:8388608}") long maxBodyBytes) {
+        this.service = service;
+        this.store = store;
+        this.board = board;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @GetMapping
+    List<GroupSummary> list() {
+        return store.currentGroups().stream().map(GroupSummary::of).toList();
+    }
+
+    @GetMapping("/{group}")
+    ResponseEntity<GroupView> get(@PathVariable("group") String group) {
+        HostGroupChanged change = service.get(groupName(group));
+        return ResponseEntity.ok().eTag(etag(change)).body(GroupView.of(change));
+    }
+
+    @PutMapping("/{group}")
+    ResponseEntity<GroupView> put(@PathVariable("group") String group,
+                                  @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+                                  @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                  @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
+                                  InputStream body) throws IOException {
+        GroupName name = groupName(group);
+        checkJson(contentType);
+        Precondition precondition = precondition(ifMatch);
+        JsonNode tree = readJson(body, contentLength);
+        Accepted accepted = service.upsert(name, tree, precondition);
+        HostGroupChanged change = accepted.change();
+        var response = accepted.created()
+                ? ResponseEntity.created(URI.create("/api/v1/groups/" + name)) : ResponseEntity.ok();
+        return response.eTag(etag(change)).body(GroupView.of(change));
+    }
+
+    @DeleteMapping("/{group}")
+    ResponseEntity<Void> delete(@PathVariable("group") String group,
+                                @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        service.delete(groupName(group), precondition(ifMatch));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{group}/rotate-keys")
+    ResponseEntity<RevisionView> rotateGroup(@PathVariable("group") String group,
+                                             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        HostGroupChanged change = service.rotateGroup(groupName(group), precondition(ifMatch)).change();
+        return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
+    }
+
+    @PostMapping("/{group}/hosts/{host}/rotate-keys")
+    ResponseEntity<RevisionView> rotateHost(@PathVariable("group") String group, @PathVariable("host") String host,
+                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        GroupName name = groupName(group);
+        HostName hostName;
+        try {
+            hostName = HostName.parse(host);
+        } catch (InvalidValueException e) {
+            throw RequestRejected.badRequest(0, List.of(new Problem("host", InvalidValueException.quote(host), e.getMessage())));
+        }
+        HostGroupChanged change = service.rotateHost(name, hostName, precondition(ifMatch)).change();
+        return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
+    }
+
+    @GetMapping("/{group}/status")
+    GroupStatus status(@PathVariable("group") String group) {
+        return board.status(service.get(groupName(group)));
+    }
+
+    private static GroupName groupName(String group) {
+        try {
+            return GroupName.parse(group);
+        } catch (InvalidValueException e) {
+            throw RequestRejected.badRequest(0, List.of(new Problem("group", InvalidValueException.quote(group), e.getMessage())));
+        }
+    }
+
+    private static String etag(HostGroupChanged change) {
+        return "\"" + change.revision() + "\"";
+    }
+
+    /** No Content-Type is taken as JSON, so a plain {@code curl -T} works. */
+    private static void checkJson(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return;
+        }
+        boolean json;
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            json = type.isCompatibleWith(MediaType.APPLICATION_JSON)
+                    || ("application".equals(type.getType()) && type.getSubtype().endsWith("+json"));
+        } catch (InvalidMediaTypeException e) {
+            json = false;
+        }
+        if (!json) {
+            throw new RequestRejected(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value(), "Unsupported media type", 0,
+                    List.of(new Problem("Content-Type", InvalidValueException.quote(contentType),
+                            "the body must be application/json")));
+        }
+    }
+
+    private static Precondition precondition(String ifMatch) {
+        if (ifMatch == null) {
+            return null;
+        }
+        if (ifMatch.trim().equals("*")) {
+            return new Precondition(HttpHeaders.IF_MATCH, InvalidValueException.quote(ifMatch), null);
+        }
+        Matcher matcher = ETAG.matcher(ifMatch);
+        if (!matcher.matches()) {
+            throw RequestRejected.badRequest(0, List.of(new Problem(HttpHeaders.IF_MATCH, InvalidValueException.quote(ifMatch),
+                    "must be one revision as an entity tag, such as \"3\", or *")));
+        }
+        return new Precondition(HttpHeaders.IF_MATCH, InvalidValueException.quote(ifMatch), Long.parseLong(matcher.group(1)));
+    }
+
+    /** Reads the body ourselves, so a too large body is a 413 and broken JSON a 400 naming "$". */
+    private JsonNode readJson(InputStream body, Long contentLength) throws IOException {
+        if (contentLength != null && contentLength > maxBodyBytes) {
+            throw tooLarge(contentLength);
+        }
+        byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+        if (bytes.length > maxBodyBytes) {
+            throw tooLarge(null);
+        }
+        if (bytes.length == 0) {
+            throw RequestRejected.badRequest(0, List.of(new Problem("$", null,
+                    "the body is empty; send the group's settings and hosts as a JSON object")));
+        }
+        try {
+            return EventJson.mapper().readTree(bytes);
+        } catch (JacksonException e) {
+            throw RequestRejected.badRequest(0, List.of(new Problem("$", null, "not JSON: " + e.getOriginalMessage())));
+        }
+    }
+
+    private RequestRejected tooLarge(Long length) {
+        return new RequestRejected(HttpStatus.CONTENT_TOO_LARGE.value(), "Content too large", 0,
+                List.of(new Problem("$", null, "the body " + (length == null ? "" : "of " + length + " bytes ")
+                        + "is larger than the limit of " + maxBodyBytes + " bytes")));
+    }
+}

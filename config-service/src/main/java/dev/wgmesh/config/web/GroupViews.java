@@ -1,0 +1,55 @@
+package dev.wgmesh.config.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.group.Host;
+import dev.wgmesh.common.group.HostGroupSpec;
+import dev.wgmesh.common.wireguard.Cidr;
+import java.util.List;
+
+/** The API's JSON forms; a group's form is also a valid PUT body. */
+final class GroupViews {
+
+    private GroupViews() {
+    }
+
+    /** The group as declared, hosts in slot order in wgmesh's own form, with its name and revision. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record GroupView(String name, long revision, String topology, String tunnelNetwork, Integer mtu,
+                     Integer persistentKeepalive, boolean presharedKeys, List<HostView> hosts) {
+
+        static GroupView of(HostGroupChanged change) {
+            HostGroupSpec spec = change.spec();
+            return new GroupView(change.group().value(), change.revision(), spec.topology().json(),
+                    spec.tunnelNetwork() == null ? null : spec.tunnelNetwork().toString(), spec.mtu(),
+                    spec.persistentKeepalive(), spec.presharedKeys(), spec.hosts().stream().map(HostView::of).toList());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record HostView(String name, String endpoint, List<String> internalNetworks, String tunnelSegment,
+                    String interfaceSuffix, String os) {
+
+        static HostView of(Host host) {
+            return new HostView(host.name().value(), host.endpoint().toString(),
+                    host.internalNetworks().stream().map(Cidr::toString).toList(),
+                    host.tunnelSegment() == null ? null : host.tunnelSegment().toString(),
+                    host.interfaceSuffix(), host.os().json());
+        }
+    }
+
+    record GroupSummary(String name, long revision, String topology, int hostCount) {
+
+        static GroupSummary of(HostGroupChanged change) {
+            return new GroupSummary(change.group().value(), change.revision(), change.spec().topology().json(),
+                    change.spec().hosts().size());
+        }
+    }
+
+    record RevisionView(String name, long revision) {
+
+        static RevisionView of(HostGroupChanged change) {
+            return new RevisionView(change.group().value(), change.revision());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.wgmesh.config.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wgmesh.common.events.InvalidEventException;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.Problem;
+import dev.wgmesh.config.domain.GroupCommand.Action;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class GroupCommandTest {
+
+    private static GroupCommand parse(String key, String value) {
+        return GroupCommand.parse(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUpsertIsTheDefaultAndLosesTheCommandFields() {
+        GroupCommand command = parse("lab", """
+                {"hosts": [], "expectedRevision": 4, "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"}""");
+
+        assertThat(command.action()).isEqualTo(Action.UPSERT);
+        assertThat(command.problems()).isEmpty();
+        assertThat(command.body().propertyNames()).containsExactly("hosts");
+        assertThat(command.precondition()).isEqualTo(new Precondition("expectedRevision", "4", 4L));
+        assertThat(command.requestId()).isEqualTo(UUID.fromString("1b4e28ba-2fa1-11d2-883f-0016d3cca427"));
+    }
+
+    @Test
+    void readsDeleteAndRotations() {
+        assertThat(parse("lab", "{\"action\": \"delete\"}").action()).isEqualTo(Action.DELETE);
+        assertThat(parse("lab", "{\"action\": \"rotate-group\"}").action()).isEqualTo(Action.ROTATE_GROUP);
+        GroupCommand host = parse("lab", "{\"action\": \"rotate-host\", \"host\": \"h1\"}");
+        assertThat(host.action()).isEqualTo(Action.ROTATE_HOST);
+        assertThat(host.host()).isEqualTo(HostName.parse("h1"));
+        assertThat(host.problems()).isEmpty();
+    }
+
+    @Test
+    void listsEveryProblemWithQuotedValues() {
+        GroupCommand command = parse("lab", """
+                {"action": "rotate-host", "host": "bad host", "requestId": "r-1", "expectedRevision": -2, "hosts": []}""");
+
+        assertThat(command.problems()).extracting(Problem::field, Problem::value).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("requestId", "\"r-1\""),
+                org.assertj.core.groups.Tuple.tuple("expectedRevision", "-2"),
+                org.assertj.core.groups.Tuple.tuple("hosts", null),
+                org.assertj.core.groups.Tuple.tuple("host", "\"bad host\""));
+    }
+
+    @Test
+    void anUnknownActionIsAProblem() {
+        GroupCommand command = parse("lab", "{\"action\": \"explode\"}");
+        assertThat(command.problems()).extracting(Problem::field, Problem::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("action", "\"explode\""));
+    }
+
+    @Test
+    void aRotateHostNeedsTheHost() {
+        assertThat(parse("lab", "{\"action\": \"rotate-host\"}").problems()).extracting(Problem::field).containsExactly("host");
+    }
+
+    @Test
+    void jsonThatIsNoObjectIsAProblem() {
+        assertThat(parse("lab", "[1, 2]").problems()).extracting(Problem::field, Problem::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("$", "[1,2]"));
+    }
+
+    @Test
+    void unreadableRecordsAreInvalidEvents() {
+        assertThatThrownBy(() -> parse("lab", "{not json")).isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> parse("Not_A_Group", "{}")).isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("\"Not_A_Group\"");
+        assertThatThrownBy(() -> parse(null, "{}")).isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> GroupCommand.parse("lab", null)).isInstanceOf(InvalidEventException.class);
+    }
+}

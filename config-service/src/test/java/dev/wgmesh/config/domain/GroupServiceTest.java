@@ -1,0 +1,200 @@
+package dev.wgmesh.config.domain;
+
+import static dev.wgmesh.config.domain.Fixtures.body;
+import static dev.wgmesh.config.domain.Fixtures.json;
+import static dev.wgmesh.config.domain.Fixtures.slots;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.type;
+
+import dev.wgmesh.common.events.ChangeCause;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.Problem;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GroupServiceTest {
+
+    private static final GroupName GROUP = GroupName.parse("lab");
+
+    private final List<HostGroupChanged> published = new ArrayList<>();
+    private boolean kafkaDown;
+    private final GroupStore store = new GroupStore();
+    private final GroupService service = new GroupService(store, change -> {
+        if (kafkaDown) {
+            throw new PublishFailedException("broker down", null);
+        }
+        published.add(change);
+    }, Clock.systemUTC());
+
+    @Test
+    void createsThenReplacesWithRisingRevisions() {
+        Accepted created = service.upsert(GROUP, body("h1", "h2"), null);
+        Accepted replaced = service.upsert(GROUP, body("h1", "h2", "h3"), null);
+
+        assertThat(created.created()).isTrue();
+        assertThat(created.change().revision()).isEqualTo(1);
+        assertThat(created.change().correlationId()).isEqualTo(created.change().eventId());
+        assertThat(replaced.created()).isFalse();
+        assertThat(replaced.change().revision()).isEqualTo(2);
+        assertThat(replaced.change().cause()).isEqualTo(ChangeCause.UPSERT);
+        assertThat(published).extracting(HostGroupChanged::revision).containsExactly(1L, 2L);
+        assertThat(service.get(GROUP).spec().hosts()).hasSize(3);
+    }
+
+    @Test
+    void hostsKeepTheirSlotsAndNewHostsAreAppended() {
+        service.upsert(GROUP, body("h1", "h2", "h3"), null);
+        // h2 leaves, the rest is reordered, h4 and h5 join
+        Accepted next = service.upsert(GROUP, body("h4", "h3", "h1", "h5"), null);
+
+        assertThat(slots(next.change())).isEqualTo(Map.of("h1", 1, "h3", 3, "h4", 4, "h5", 5));
+        assertThat(next.change().spec().hosts()).extracting(h -> h.name().value()).containsExactly("h1", "h3", "h4", "h5");
+    }
+
+    @Test
+    void slotsStartAtOneAfterTheLastHostsLeft() {
+        service.upsert(GROUP, body("h1", "h2", "h3"), null);
+        Accepted next = service.upsert(GROUP, body("h2", "h9"), null);
+
+        assertThat(slots(next.change())).isEqualTo(Map.of("h2", 2, "h9", 4));
+    }
+
+    @Test
+    void ifMatchMustNameTheCurrentRevision() {
+        service.upsert(GROUP, body("h1", "h2"), null);
+        service.upsert(GROUP, body("h1", "h2"), new Precondition("If-Match", "\"1\"", 1L));
+
+        assertThatThrownBy(() -> service.upsert(GROUP, body("h1"), new Precondition("If-Match", "\"1\"", 1L)))
+                .asInstanceOf(type(RequestRejected.class))
+                .satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(412);
+                    assertThat(r.revision()).isEqualTo(2);
+                    assertThat(r.problems()).extracting(Problem::field, Problem::value).containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("If-Match", "\"1\""));
+                });
+        assertThat(published).hasSize(2);
+    }
+
+    @Test
+    void ifMatchOnAGroupThatDoesNotExistFails() {
+        assertThatThrownBy(() -> service.upsert(GROUP, body("h1"), new Precondition("If-Match", "\"*\"", null)))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(412);
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void collectsEveryProblemAndPublishesNothing() {
+        var bad = json("""
+                {"name": "other", "mtu": 99, "hosts": [
+                  {"name": "h1", "endpoint": "192.0.2.1", "tunnelSegment": "198.19.1.1/24"},
+                  {"hostname": "h2", "api_address": "x", "auth_password": "secret",
+                   "wg": {"net_segment": "198.19.2.1", "net_mask": 24, "endpoint_address": "192.0.2.2",
+                          "endpoint_port": 70000, "allowed_subnets": ["10.10.2.1/24"]}}]}""");
+
+        assertThatThrownBy(() -> service.upsert(GROUP, bad, null))
+                .asInstanceOf(type(RequestRejected.class))
+                .satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(400);
+                    assertThat(r.problems()).extracting(Problem::field).contains("name", "mtu", "hosts[0].endpoint",
+                            "hosts[1].wg.endpoint_port", "hosts[1].wg.allowed_subnets[0]");
+                    assertThat(r.problems()).extracting(Problem::value).contains("\"other\"", "99", "\"10.10.2.1/24\"");
+                });
+        assertThat(published).isEmpty();
+        assertThat(store.latest(GROUP)).isEmpty();
+    }
+
+    @Test
+    void layoutProblemsAreFoundAfterSlotsAreAssigned() {
+        var overlapping = json("""
+                {"hosts": [
+                  {"name": "h1", "endpoint": "192.0.2.1:51820", "tunnelSegment": "198.19.1.1/24"},
+                  {"name": "h2", "endpoint": "192.0.2.2:51820", "tunnelSegment": "198.19.1.100/24"}]}""");
+
+        assertThatThrownBy(() -> service.upsert(GROUP, overlapping, null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(400);
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void aFailedSendLeavesMemoryAsItWas() {
+        service.upsert(GROUP, body("h1", "h2"), null);
+        kafkaDown = true;
+
+        assertThatThrownBy(() -> service.upsert(GROUP, body("h1", "h2", "h3"), null)).isInstanceOf(PublishFailedException.class);
+        assertThat(service.get(GROUP).revision()).isEqualTo(1);
+
+        kafkaDown = false;
+        assertThat(service.upsert(GROUP, body("h1", "h2", "h3"), null).change().revision()).isEqualTo(2);
+    }
+
+    @Test
+    void deleteKeepsTheRevisionSequence() {
+        service.upsert(GROUP, body("h1", "h2"), null);
+        Accepted deleted = service.delete(GROUP, null);
+        assertThat(deleted.change().cause()).isEqualTo(ChangeCause.DELETE);
+        assertThat(deleted.change().spec()).isNull();
+        assertThat(deleted.change().revision()).isEqualTo(2);
+
+        assertThatThrownBy(() -> service.get(GROUP)).asInstanceOf(type(RequestRejected.class))
+                .extracting(RequestRejected::status).isEqualTo(404);
+        assertThatThrownBy(() -> service.delete(GROUP, null)).asInstanceOf(type(RequestRejected.class))
+                .extracting(RequestRejected::status).isEqualTo(404);
+
+        Accepted again = service.upsert(GROUP, body("h5", "h1"), null);
+        assertThat(again.created()).isTrue();
+        assertThat(again.change().revision()).isEqualTo(3);
+        assertThat(slots(again.change())).isEqualTo(Map.of("h5", 1, "h1", 2));
+    }
+
+    @Test
+    void rotatesAHostOrTheGroup() {
+        service.upsert(GROUP, body("h1", "h2"), null);
+
+        Accepted host = service.rotateHost(GROUP, HostName.parse("h2"), null);
+        Accepted group = service.rotateGroup(GROUP, null);
+
+        assertThat(host.change().cause()).isEqualTo(ChangeCause.ROTATE_HOST);
+        assertThat(host.change().rotatedHost()).isEqualTo(HostName.parse("h2"));
+        assertThat(host.change().spec()).isEqualTo(group.change().spec());
+        assertThat(group.change().cause()).isEqualTo(ChangeCause.ROTATE_GROUP);
+        assertThat(group.change().revision()).isEqualTo(3);
+        assertThatThrownBy(() -> service.rotateHost(GROUP, HostName.parse("h7"), null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(404);
+        assertThatThrownBy(() -> service.rotateGroup(GroupName.parse("nope"), null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(404);
+    }
+
+    @Test
+    void aGetBodyCanBePutBack() {
+        service.upsert(GROUP, body("h1", "h2"), null);
+        var getBody = json("""
+                {"name": "lab", "revision": 1, "topology": "hoster", "presharedKeys": true, "hosts": [
+                  {"name": "h1", "endpoint": "192.0.2.1:51820", "internalNetworks": ["10.10.1.0/24"],
+                   "tunnelSegment": "198.19.1.1/24", "os": "linux"}]}""");
+
+        assertThat(service.upsert(GROUP, getBody, null).change().revision()).isEqualTo(2);
+    }
+
+    @Test
+    void commandsTakeTheSamePath() {
+        var created = service.execute(GroupCommand.parse("lab", """
+                {"hosts": %s, "requestId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427"}"""
+                .formatted(body("h1", "h2").get("hosts")).getBytes()));
+        assertThat(created.change().revision()).isEqualTo(1);
+
+        assertThatThrownBy(() -> service.execute(GroupCommand.parse("lab", """
+                {"action": "rotate-host", "host": "h3"}""".getBytes())))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(404);
+        assertThatThrownBy(() -> service.execute(GroupCommand.parse("lab", """
+                {"action": "delete", "expectedRevision": 7}""".getBytes())))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(412);
+        assertThat(service.execute(GroupCommand.parse("lab", """
+                {"action": "delete", "expectedRevision": 1}""".getBytes())).change().deleted()).isTrue();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.wgmesh.config.domain;
+
+import static dev.wgmesh.common.events.DeploymentReported.Outcome.APPLIED;
+import static dev.wgmesh.common.events.DeploymentReported.Outcome.FAILED;
+import static dev.wgmesh.config.domain.Fixtures.body;
+import static dev.wgmesh.config.domain.Fixtures.keyed;
+import static dev.wgmesh.config.domain.Fixtures.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.render.GroupRenderer;
+import dev.wgmesh.common.render.HostFiles;
+import dev.wgmesh.config.domain.GroupStatus.HostStatus;
+import dev.wgmesh.config.domain.GroupStatus.State;
+import java.time.Clock;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+class StatusBoardTest {
+
+    private static final GroupName GROUP = GroupName.parse("lab");
+
+    private final GroupStore store = new GroupStore();
+    private final GroupService service = new GroupService(store, change -> { }, Clock.systemUTC());
+    private final StatusBoard board = new StatusBoard();
+
+    @Test
+    void hostsArePendingUntilTheyReportTheDesiredFiles() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        assertThat(board.status(v1).hosts()).extracting(HostStatus::state).containsOnly(State.PENDING);
+
+        Map<String, String> hashes = hashes(keyed(v1, null), board);
+        board.reported(report(GROUP, "h1", 1, APPLIED, hashes.get("h1")));
+        GroupStatus partly = board.status(v1);
+        assertThat(partly.converged()).isFalse();
+        assertThat(state(partly, "h1")).isEqualTo(State.APPLIED);
+        assertThat(state(partly, "h2")).isEqualTo(State.PENDING);
+
+        board.reported(report(GROUP, "h2", 1, APPLIED, hashes.get("h2")));
+        GroupStatus all = board.status(v1);
+        assertThat(all.converged()).isTrue();
+        assertThat(all.hosts().get(1)).isEqualTo(new HostStatus("h2", 1L, 1L, State.APPLIED, null, "replica-1", hashes.get("h2")));
+    }
+
+    @Test
+    void aHostWhoseFilesDidNotChangeStaysCurrent() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        HostGroupKeysGenerated k1 = keyed(v1, null);
+        Map<String, String> first = hashes(k1, board);
+        board.reported(report(GROUP, "h1", 1, APPLIED, first.get("h1")));
+        board.reported(report(GROUP, "h2", 1, APPLIED, first.get("h2")));
+
+        // h3 joins: h1 gets a new peer, h2 too (hoster: h2 owns a network now), h3 is new
+        HostGroupChanged v2 = service.upsert(GROUP, body("h1", "h2", "h3"), null).change();
+        assertThat(board.status(v2).converged()).isFalse();
+        HostGroupKeysGenerated k2 = keyed(v2, k1);
+        Map<String, String> second = hashes(k2, board);
+        board.reported(report(GROUP, "h1", 2, APPLIED, second.get("h1")));
+        board.reported(report(GROUP, "h2", 2, APPLIED, second.get("h2")));
+        board.reported(report(GROUP, "h3", 2, APPLIED, second.get("h3")));
+        assertThat(board.status(v2).converged()).isTrue();
+
+        // h3 moves to FreeBSD, which changes only h3's files: h1 stays APPLIED at desiredRevision 2
+        ObjectNode moved = (ObjectNode) body("h1", "h2", "h3");
+        ((ObjectNode) moved.get("hosts").get(2)).put("os", "freebsd");
+        HostGroupChanged v3 = service.upsert(GROUP, moved, null).change();
+        Map<String, String> third = hashes(keyed(v3, k2), board);
+        GroupStatus status = board.status(v3);
+        HostStatus h1 = status.hosts().get(0);
+        assertThat(third.get("h1")).isEqualTo(second.get("h1")).isNotEqualTo(first.get("h1"));
+        assertThat(h1.desiredRevision()).isEqualTo(2);
+        assertThat(h1.state()).isEqualTo(State.APPLIED);
+        assertThat(state(status, "h2")).isEqualTo(State.APPLIED);
+        assertThat(state(status, "h3")).isEqualTo(State.PENDING);
+        assertThat(status.hosts().get(2).desiredRevision()).isEqualTo(3);
+        assertThat(status.converged()).isFalse();
+    }
+
+    @Test
+    void aFailureForTheDesiredFilesIsReportedWithItsReason() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        Map<String, String> hashes = hashes(keyed(v1, null), board);
+        board.reported(report(GROUP, "h1", 1, FAILED, hashes.get("h1")));
+        board.reported(report(GROUP, "h2", 0, FAILED, "sha256:old"));
+
+        GroupStatus status = board.status(v1);
+        assertThat(status.hosts().get(0).state()).isEqualTo(State.FAILED);
+        assertThat(status.hosts().get(0).reason()).isEqualTo("wg-quick failed");
+        assertThat(status.hosts().get(1).state()).isEqualTo(State.PENDING);
+        assertThat(status.hosts().get(1).reason()).isNull();
+    }
+
+    @Test
+    void notConvergedWhileTheLatestRevisionIsNotKeyed() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1"), null).change();
+        Map<String, String> hashes = hashes(keyed(v1, null), board);
+        board.reported(report(GROUP, "h1", 1, APPLIED, hashes.get("h1")));
+        assertThat(board.status(v1).converged()).isTrue();
+
+        HostGroupChanged v2 = service.rotateGroup(GROUP, null).change();
+        assertThat(board.status(v2).converged()).isFalse();
+        assertThat(board.status(v2).hosts().get(0).state()).isEqualTo(State.APPLIED);
+    }
+
+    @Test
+    void anOlderReportDoesNotReplaceANewerOne() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1"), null).change();
+        Map<String, String> hashes = hashes(keyed(v1, null), board);
+        board.reported(report(GROUP, "h1", 1, APPLIED, hashes.get("h1")));
+        board.reported(report(GROUP, "h1", 0, FAILED, "sha256:old"));
+
+        assertThat(board.status(v1).hosts().get(0).state()).isEqualTo(State.APPLIED);
+    }
+
+    /** Feeds the keyed group to the board and returns every host's desired hash. */
+    private static Map<String, String> hashes(HostGroupKeysGenerated keyed, StatusBoard board) {
+        board.keysGenerated(keyed);
+        return GroupRenderer.render(keyed).values().stream()
+                .collect(Collectors.toMap(f -> f.host().value(), HostFiles::contentHash));
+    }
+
+    private static State state(GroupStatus status, String host) {
+        return status.hosts().stream().filter(h -> h.host().equals(host)).findFirst().orElseThrow().state();
+    }
+}
