@@ -1,0 +1,133 @@
+package dev.wgmesh.renderer.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.group.Host;
+import dev.wgmesh.common.group.HostGroupSpec;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.HostOs;
+import dev.wgmesh.common.render.GroupRenderer;
+import dev.wgmesh.common.wireguard.Cidr;
+import dev.wgmesh.common.wireguard.InterfaceAddress;
+import dev.wgmesh.renderer.TestGroups;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class RenderPlanTest {
+
+    private static final HostName NODE_03 = new HostName("hoster-node-03");
+    private final HostGroupSpec spec = TestGroups.spec("hoster-6");
+    private final HostGroupKeysGenerated first = TestGroups.keyed("hoster-6", spec, 1);
+
+    @Test
+    void aNewGroupPublishesEveryHostInSlotOrder() {
+        RenderPlan plan = plan(first, Map.of(), -1);
+        assertThat(plan.skipped()).isFalse();
+        assertThat(plan.publish()).extracting(HostConfigRendered::host).containsExactlyElementsOf(
+                spec.hosts().stream().map(Host::name).toList());
+        assertThat(plan.publish()).allSatisfy(r -> {
+            assertThat(r.revision()).isEqualTo(1);
+            assertThat(r.correlationId()).isEqualTo(first.correlationId());
+            assertThat(r.presharedKeySeed()).isEqualTo(first.presharedKeySeed());
+        });
+        assertThat(plan.remove()).isEmpty();
+    }
+
+    @Test
+    void unchangedHostsGetNoRecord() {
+        RenderPlan plan = plan(TestGroups.keyed("hoster-6", spec, 2), hashes(first), 1);
+        assertThat(plan.skipped()).isFalse();
+        assertThat(plan.publish()).isEmpty();
+        assertThat(plan.remove()).isEmpty();
+    }
+
+    @Test
+    void aChangedHostGetsARecordWithTheNewRevision() {
+        HostGroupSpec changed = replace(spec, NODE_03, h -> new Host(h.name(), h.slot(), h.endpoint(),
+                h.internalNetworks(), h.tunnelSegment(), h.interfaceSuffix(), HostOs.FREEBSD));
+        HostGroupKeysGenerated next = TestGroups.keyed("hoster-6", changed, 2);
+        RenderPlan plan = plan(next, hashes(first), 1);
+        assertThat(plan.publish()).singleElement().satisfies(r -> {
+            assertThat(r.host()).isEqualTo(NODE_03);
+            assertThat(r.os()).isEqualTo(HostOs.FREEBSD);
+            assertThat(r.revision()).isEqualTo(2);
+            assertThat(r.correlationId()).isEqualTo(next.correlationId());
+        });
+    }
+
+    @Test
+    void newInternalNetworksChangeTheFilesOfEveryHostThatRoutesThem() {
+        HostGroupSpec changed = replace(spec, NODE_03, h -> new Host(h.name(), h.slot(), h.endpoint(),
+                List.of(Cidr.parse("10.10.103.0/24")), h.tunnelSegment(), h.interfaceSuffix(), h.os()));
+        RenderPlan plan = plan(TestGroups.keyed("hoster-6", changed, 2), hashes(first), 1);
+        // every other host has a peer for hoster-node-03 whose AllowedIPs grew; its own files did not change
+        assertThat(plan.publish()).extracting(HostConfigRendered::host).hasSize(5).doesNotContain(NODE_03);
+    }
+
+    @Test
+    void aHostThatLeftGetsATombstoneAndANewHostARecord() {
+        HostName added = new HostName("hoster-node-07");
+        Host last = spec.hosts().get(5);
+        HostGroupSpec changed = spec.withHosts(spec.hosts().stream().filter(h -> !h.name().equals(NODE_03)).toList());
+        changed = changed.withHosts(concat(changed.hosts(), new Host(added, 7, last.endpoint().withPort(52820),
+                List.of(), InterfaceAddress.parse("10.207.0.1/24"), null, null)));
+        RenderPlan plan = plan(TestGroups.keyed("hoster-6", changed, 2), hashes(first), 1);
+        assertThat(plan.remove()).containsExactly(NODE_03);
+        assertThat(plan.publish()).extracting(HostConfigRendered::host).contains(added).doesNotContain(NODE_03);
+    }
+
+    @Test
+    void aDeletedGroupTombstonesEveryHost() {
+        RenderPlan plan = plan(TestGroups.deleted("hoster-6", 2), hashes(first), 1);
+        assertThat(plan.publish()).isEmpty();
+        assertThat(plan.remove()).containsExactlyInAnyOrderElementsOf(spec.hosts().stream().map(Host::name).toList());
+    }
+
+    @Test
+    void aReplayedRevisionIsSkipped() {
+        assertThat(plan(first, hashes(first), 1).skipped()).isTrue();
+        assertThat(plan(first, Map.of(), 3).skipped()).isTrue();
+        assertThat(plan(TestGroups.deleted("hoster-6", 1), hashes(first), 1).remove()).isEmpty();
+    }
+
+    @Test
+    void memoryFollowsAppliedPlansAndForgetsADeletedGroup() {
+        RenderedHosts memory = new RenderedHosts();
+        memory.apply(plan(first, memory.hashes(first.group()), memory.revision(first.group())));
+        assertThat(memory.hashes(first.group())).isEqualTo(hashes(first));
+        assertThat(memory.revision(first.group())).isEqualTo(1);
+        memory.apply(plan(TestGroups.keyed("hoster-6", spec, 2), memory.hashes(first.group()), 1));
+        assertThat(memory.revision(first.group())).as("a revision that changed nothing still counts").isEqualTo(2);
+        memory.apply(plan(TestGroups.deleted("hoster-6", 3), memory.hashes(first.group()), 2));
+        assertThat(memory.hashes(first.group())).isEmpty();
+        assertThat(memory.revision(first.group())).isEqualTo(-1);
+    }
+
+    private static RenderPlan plan(HostGroupKeysGenerated keyed, Map<HostName, String> previous, long lastRevision) {
+        return RenderPlan.of(keyed, previous, lastRevision, Instant.EPOCH, UUID::randomUUID);
+    }
+
+    private static Map<HostName, String> hashes(HostGroupKeysGenerated keyed) {
+        Map<HostName, String> hashes = new HashMap<>();
+        GroupRenderer.render(keyed).forEach((host, files) -> hashes.put(host, files.contentHash()));
+        return hashes;
+    }
+
+    private static HostGroupSpec replace(HostGroupSpec spec, HostName name, UnaryOperator<Host> change) {
+        return spec.withHosts(spec.hosts().stream().map(h -> h.name().equals(name) ? change.apply(h) : h).toList());
+    }
+
+    private static List<Host> concat(List<Host> hosts, Host host) {
+        List<Host> all = new ArrayList<>(hosts);
+        all.add(host);
+        return all;
+    }
+}
