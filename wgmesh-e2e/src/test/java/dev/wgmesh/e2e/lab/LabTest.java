@@ -1,0 +1,171 @@
+package dev.wgmesh.e2e.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.crypto.PresharedKeys;
+import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.wireguard.Cidr;
+import dev.wgmesh.common.wireguard.Endpoint;
+import dev.wgmesh.common.wireguard.InterfaceAddress;
+import dev.wgmesh.common.wireguard.InterfaceName;
+import dev.wgmesh.common.wireguard.SecretKey;
+import dev.wgmesh.common.wireguard.WgConfig;
+import dev.wgmesh.common.wireguard.WgConfigWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * host/wgmesh-apply on real (namespace) hosts, without the wgmesh services: a mesh of three comes up,
+ * a changed peer is updated live without tearing the other tunnels down, and an empty desired
+ * folder takes the host's interface away.
+ */
+class LabTest {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final List<String> HOSTS = List.of("alpha", "beta", "gamma");
+
+    @TempDir
+    Path tmp;
+
+    private final Map<String, X25519Keys.KeyPair> keys = new LinkedHashMap<>();
+    private final Map<String, List<Cidr>> internalNetworks = new LinkedHashMap<>();
+    private SecretKey pskSeed;
+
+    @Test
+    void meshComesUpIsUpdatedLiveAndComesDown() throws IOException, InterruptedException {
+        LabTools.assumeAvailable();
+        byte[] seed = new byte[32];
+        RANDOM.nextBytes(seed);
+        pskSeed = SecretKey.of(seed);
+        for (int i = 1; i <= HOSTS.size(); i++) {
+            keys.put(host(i), X25519Keys.generate(RANDOM));
+            internalNetworks.put(host(i), new ArrayList<>(List.of(Cidr.parse("10.200." + i + ".0/24"))));
+        }
+
+        try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
+            for (int i = 1; i <= HOSTS.size(); i++) {
+                lab.addLoopbackAddress(host(i), "10.200." + i + ".1/24");
+                Lab.Result applied = lab.apply(host(i), writeDesired(lab, "rev1", i));
+                assertThat(applied.exitCode()).as("apply on %s: %s", host(i), applied.stderr()).isZero();
+                assertThat(applied.stdout()).contains("[#] wg-quick up /etc/wireguard/wg0.conf");
+            }
+
+            // every host reaches every other host's tunnel address and internal network
+            List<String> targets = new ArrayList<>();
+            for (int j = 1; j <= HOSTS.size(); j++) {
+                targets.add("10.99.0." + j);
+                targets.add("10.200." + j + ".1");
+            }
+            StringBuilder matrix = new StringBuilder(String.format("%-8s", "ping"));
+            targets.forEach(target -> matrix.append(String.format("%-13s", target)));
+            List<String> failures = new ArrayList<>();
+            for (int i = 1; i <= HOSTS.size(); i++) {
+                matrix.append(String.format("%n%-8s", host(i)));
+                for (String target : targets) {
+                    boolean own = target.equals("10.99.0." + i) || target.equals("10.200." + i + ".1");
+                    boolean ok = lab.ping(host(i), target);
+                    matrix.append(String.format("%-13s", own ? "(self)" : ok ? "ok" : "FAIL"));
+                    if (!own && !ok) {
+                        failures.add(host(i) + " -> " + target);
+                    }
+                }
+            }
+            System.out.println(matrix);
+            assertThat(failures).as("pings that got no answer").isEmpty();
+
+            Map<String, Long> before = handshakes(lab);
+            System.out.println("latest handshakes before the change: " + before);
+            assertThat(before).hasSize(6).allSatisfy((pair, epoch) -> assertThat(epoch).as(pair).isPositive());
+            String wg0Before = lab.exec("beta", "ip", "-o", "link", "show", "dev", "wg0").orThrow().stdout();
+            // a re-created tunnel would show a later second
+            Thread.sleep(1_100);
+
+            // alpha gets a new internal network; only beta's config changes (alpha's AllowedIPs on beta)
+            lab.addLoopbackAddress("alpha", "10.201.1.1/24");
+            internalNetworks.get("alpha").add(Cidr.parse("10.201.1.0/24"));
+            Lab.Result updated = lab.apply("beta", writeDesired(lab, "rev2", 2));
+            System.out.println("re-apply on beta:\n" + updated.stdout());
+            assertThat(updated.exitCode()).as("re-apply on beta: %s", updated.stderr()).isZero();
+            assertThat(updated.stdout())
+                    .contains("[#] wg syncconf wg0 <(wg-quick strip /etc/wireguard/wg0.conf)",
+                            "[#] ip -4 route add 10.201.1.0/24 dev wg0")
+                    .doesNotContain("wg-quick up", "wg-quick down");
+            assertThat(lab.exec("beta", "ip", "-o", "link", "show", "dev", "wg0").orThrow().stdout())
+                    .as("beta's wg0 is the same interface").isEqualTo(wg0Before);
+            assertThat(handshakes(lab)).as("no tunnel was torn down").isEqualTo(before);
+
+            assertThat(lab.ping("beta", "10.201.1.1")).as("beta reaches alpha's new network").isTrue();
+            assertThat(lab.ping("beta", "10.99.0.3")).as("beta still reaches gamma").isTrue();
+            assertThat(lab.ping("beta", "10.200.1.1")).as("beta still reaches alpha").isTrue();
+            Map<String, Long> after = handshakes(lab);
+            System.out.println("latest handshakes after the change and pings: " + after);
+            assertThat(after).as("the sessions went on").isEqualTo(before);
+
+            // the same files again change nothing
+            Lab.Result again = lab.apply("beta", tmp.resolve("rev2").resolve("beta"));
+            assertThat(again.exitCode()).isZero();
+            assertThat(again.stdout()).doesNotContain("[#]");
+
+            // gamma leaves: an empty desired folder takes its interface and file away
+            Path empty = Files.createDirectories(tmp.resolve("empty"));
+            Lab.Result removed = lab.apply("gamma", empty);
+            System.out.println("empty desired folder on gamma:\n" + removed.stdout());
+            assertThat(removed.exitCode()).as("remove on gamma: %s", removed.stderr()).isZero();
+            assertThat(removed.stdout()).contains("[#] wg-quick down /etc/wireguard/wg0.conf");
+            assertThat(lab.links("gamma")).doesNotContain("wg0");
+            assertThat(lab.exec("gamma", "test", "-e", "/etc/wireguard/wg0.conf").exitCode()).isNotZero();
+            assertThat(lab.ping("alpha", "10.99.0.2")).as("alpha still reaches beta").isTrue();
+        }
+    }
+
+    private static String host(int i) {
+        return HOSTS.get(i - 1);
+    }
+
+    /** Host i's wg0.conf in a fresh folder, 0600, as the deployer's command target gets it. */
+    private Path writeDesired(Lab lab, String revision, int i) throws IOException {
+        List<WgConfig.Peer> peers = new ArrayList<>();
+        for (int j = 1; j <= HOSTS.size(); j++) {
+            if (j == i) {
+                continue;
+            }
+            List<Cidr> allowed = new ArrayList<>(List.of(Cidr.parse("10.99.0." + j + "/32")));
+            allowed.addAll(internalNetworks.get(host(j)));
+            peers.add(new WgConfig.Peer(host(j), keys.get(host(j)).publicKey(), true, allowed,
+                    new Endpoint(lab.underlayAddress(host(j)), 51820), null));
+        }
+        WgConfig config = new WgConfig(InterfaceName.parse("wg0"),
+                List.of(InterfaceAddress.parse("10.99.0." + i + "/24")), 51820, null, peers);
+        X25519Keys.KeyPair own = keys.get(host(i));
+        String text = WgConfigWriter.write(config, own.privateKey(),
+                peer -> PresharedKeys.derive(pskSeed, own.publicKey(), peer));
+        Path dir = Files.createDirectories(tmp.resolve(revision).resolve(host(i)));
+        Path file = Files.createFile(dir.resolve("wg0.conf"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text);
+        return dir;
+    }
+
+    /** "host->peer" -> latest handshake (epoch seconds) for every tunnel end of the lab. */
+    private Map<String, Long> handshakes(Lab lab) {
+        Map<String, String> hostOfKey = keys.entrySet().stream()
+                .collect(Collectors.toMap(e -> e.getValue().publicKey().base64(), Map.Entry::getKey));
+        Map<String, Long> result = new LinkedHashMap<>();
+        for (String host : HOSTS) {
+            for (Lab.WgPeer peer : lab.wgShow(host)) {
+                result.put(host + "->" + hostOfKey.get(peer.publicKey()), peer.latestHandshake());
+            }
+        }
+        return result;
+    }
+}
