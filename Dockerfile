@@ -1,0 +1,31 @@
+# One image per service:  docker build --build-arg SERVICE=keygen-service -t wgmesh/keygen-service .
+# docker-compose.yml builds all four. The build stage does not depend on SERVICE, so Docker builds the
+# project once and the four images share that cached stage.
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+# only what the build needs, so local data (wgmesh-data/, secrets/, target/) stays out of the image
+COPY mvnw pom.xml ./
+COPY .mvn .mvn
+COPY wgmesh-common wgmesh-common
+COPY config-service config-service
+COPY keygen-service keygen-service
+COPY renderer-service renderer-service
+COPY deployer-service deployer-service
+# the end-to-end module is not copied (the images do not need it), so it leaves the module list
+RUN sed -i '/<module>wgmesh-e2e<\/module>/d' pom.xml \
+ && ./mvnw -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+ARG SERVICE
+RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=<config|keygen|renderer|deployer>-service" >&2; exit 1; } \
+ && useradd --system --uid 10001 --home-dir /var/lib/wgmesh --create-home wgmesh \
+ && mkdir -p /var/lib/wgmesh/out \
+ && chown -R wgmesh /var/lib/wgmesh \
+ && chmod 0700 /var/lib/wgmesh/out
+COPY --from=build /src/${SERVICE}/target/${SERVICE}-*-exec.jar /app/app.jar
+USER wgmesh
+WORKDIR /var/lib/wgmesh
+# the JVM sizes its heap from the container's memory limit
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+ENTRYPOINT ["java", "-jar", "/app/app.jar"]
