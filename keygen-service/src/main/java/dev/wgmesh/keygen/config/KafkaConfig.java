@@ -7,6 +7,8 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +21,8 @@ import tools.jackson.core.JacksonException;
 
 @Configuration(proxyBeanMethods = false)
 class KafkaConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaConfig.class);
 
     /** Every service creates every topic, so start order does not matter. */
     @Bean
@@ -42,7 +46,12 @@ class KafkaConfig {
         var backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(30_000);
         backOff.setMaxElapsedTime(300_000);
-        var handler = new DefaultErrorHandler(recoverer, backOff);
+        var handler = new DefaultErrorHandler((record, e) -> {
+            Throwable reason = e.getCause() != null ? e.getCause() : e;
+            log.warn("sending {}-{}@{} to the dead-letter topic: {}", record.topic(), record.partition(), record.offset(),
+                    reason.getMessage());
+            recoverer.accept(record, e);
+        }, backOff);
         handler.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class,
                 InvalidValueException.class, JacksonException.class);
         return handler;

@@ -44,20 +44,18 @@ class KeysLoader implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void run(ApplicationArguments args) throws InterruptedException {
         load();
         registry.getListenerContainer(HostGroupChangedListener.LISTENER_ID).start();
     }
 
-    void load() {
+    void load() throws InterruptedException {
         Properties overrides = new Properties();
         overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Instant deadline = Instant.now().plus(TIMEOUT);
         int records = 0;
         try (Consumer<String, byte[]> consumer = consumerFactory.createConsumer(null, "wgmesh-keygen-loader", null, overrides)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.HOST_GROUP_KEYS_GENERATED, TIMEOUT).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
+            List<TopicPartition> partitions = partitions(consumer, deadline);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
@@ -72,6 +70,26 @@ class KeysLoader implements ApplicationRunner {
             }
         }
         log.info("loaded the keys of {} groups from {} records of {}", keyed.size(), records, Topics.HOST_GROUP_KEYS_GENERATED);
+    }
+
+    /**
+     * Waits for the topic rather than loading nothing: starting with an empty memory would give every
+     * host a new key pair.
+     */
+    private static List<TopicPartition> partitions(Consumer<String, byte[]> consumer, Instant deadline)
+            throws InterruptedException {
+        while (true) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.HOST_GROUP_KEYS_GENERATED, TIMEOUT).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("topic " + Topics.HOST_GROUP_KEYS_GENERATED + " does not exist after " + TIMEOUT);
+            }
+            Thread.sleep(500);
+        }
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {

@@ -9,9 +9,11 @@ import dev.wgmesh.common.crypto.SealedSecret;
 import dev.wgmesh.common.crypto.SecretSealer;
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.ChangeCause;
+import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.HostKeys;
+import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
@@ -209,6 +211,19 @@ class GroupKeyringTest {
     }
 
     @Test
+    void aTwoThousandHostGroupIsKeyedAndItsRecordFitsOnTheTopic() {
+        String[] names = new String[2000];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "h" + i;
+        }
+
+        HostGroupKeysGenerated keys = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, names)));
+
+        assertThat(keys.hosts()).hasSize(2000).extracting(HostKeys::publicKey).doesNotHaveDuplicates();
+        assertThat(EventJson.write(keys).length).isLessThan(Topics.MAX_MESSAGE_BYTES);
+    }
+
+    @Test
     void refusesKeysOfAnotherGroup() {
         HostGroupKeysGenerated other = new GroupKeyring(new SecureRandom(), deployer.publicKey(), Clock.systemUTC())
                 .next(null, new HostGroupChanged(UUID.randomUUID(), GroupName.parse("other"), 1, NOW, UUID.randomUUID(),
@@ -240,8 +255,8 @@ class GroupKeyringTest {
     static HostGroupSpec spec(boolean presharedKeys, String... hosts) {
         List<Host> list = new ArrayList<>();
         for (int i = 0; i < hosts.length; i++) {
-            list.add(new Host(HostName.parse(hosts[i]), i + 1, Endpoint.parse("192.0.2." + (i + 1) + ":51820"), List.of(),
-                    InterfaceAddress.parse("198.19." + (i + 1) + ".1/24"), "s" + (i + 1), null));
+            list.add(new Host(HostName.parse(hosts[i]), i + 1, Endpoint.parse("192.0.2." + (i % 250 + 1) + ":" + (51820 + i)), List.of(),
+                    InterfaceAddress.parse("198.19." + (i % 250 + 1) + ".1/24"), "s" + (i + 1), null));
         }
         return new HostGroupSpec(Topology.HOSTER, null, null, null, presharedKeys, list);
     }

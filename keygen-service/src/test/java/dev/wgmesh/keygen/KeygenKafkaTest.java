@@ -1,0 +1,213 @@
+package dev.wgmesh.keygen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.crypto.SecretSealer;
+import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.events.ChangeCause;
+import dev.wgmesh.common.events.CloudEvents;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.HostKeys;
+import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.Host;
+import dev.wgmesh.common.group.HostGroupSpec;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.Topology;
+import dev.wgmesh.common.wireguard.Endpoint;
+import dev.wgmesh.common.wireguard.InterfaceAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+
+/**
+ * keygen-service against a real broker, started and restarted as a whole application. spring-kafka-test 4
+ * runs only KRaft brokers, so {@code @EmbeddedKafka} has no {@code kraft} attribute any more.
+ */
+@EmbeddedKafka
+class KeygenKafkaTest {
+
+    private static final X25519Keys.KeyPair DEPLOYER = X25519Keys.generate(new SecureRandom());
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final EmbeddedKafkaBroker broker;
+    private KafkaProducer<String, byte[]> producer;
+
+    KeygenKafkaTest(EmbeddedKafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    @BeforeEach
+    void producer() {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterEach
+    void closeProducer() {
+        producer.close();
+    }
+
+    @Test
+    void keysArePublishedAndSurviveARestartWhileReplaysAreSkipped() throws Exception {
+        GroupName group = GroupName.parse("restart");
+        HostGroupChanged first = change(group, 1, ChangeCause.UPSERT, null, spec("a", "b"));
+        HostGroupKeysGenerated keys1;
+        try (ConfigurableApplicationContext app = start()) {
+            send(first);
+            ConsumerRecord<String, byte[]> record = awaitKeys(group, 1).get(0);
+            keys1 = EventJson.read(record.value(), HostGroupKeysGenerated.class);
+
+            assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
+            assertThat(header(record, "ce_type")).isEqualTo(HostGroupKeysGenerated.TYPE);
+            assertThat(header(record, "ce_source")).isEqualTo("/wgmesh/keygen-service");
+            assertThat(header(record, "ce_id")).isEqualTo(keys1.eventId().toString());
+            assertThat(header(record, "content-type")).isEqualTo("application/json");
+            assertThat(keys1.correlationId()).isEqualTo(first.correlationId());
+            assertThat(keys1.spec()).isEqualTo(first.spec());
+            assertThat(keys1.presharedKeySeed()).isNotNull();
+            for (HostKeys host : keys1.hosts()) {
+                var privateKey = SecretSealer.open(host.privateKey(), DEPLOYER.privateKey(),
+                        HostKeys.privateKeyContext(group, host.host()));
+                assertThat(X25519Keys.publicKeyOf(privateKey)).isEqualTo(host.publicKey());
+                assertThat(new String(record.value(), StandardCharsets.UTF_8)).doesNotContain(privateKey.base64());
+            }
+        }
+
+        try (ConfigurableApplicationContext app = start()) {
+            send(first); // a replay: revision 1 is keyed already
+            send(change(group, 2, ChangeCause.UPSERT, null, spec("a", "b", "c")));
+            send(change(group, 3, ChangeCause.ROTATE_HOST, "b", spec("a", "b", "c")));
+            send(change(group, 4, ChangeCause.DELETE, null, null));
+
+            List<HostGroupKeysGenerated> all = awaitKeys(group, 4).stream()
+                    .map(r -> EventJson.read(r.value(), HostGroupKeysGenerated.class)).toList();
+
+            assertThat(all).extracting(HostGroupKeysGenerated::revision).containsExactly(1L, 2L, 3L, 4L);
+            Map<HostName, HostKeys> before = byHost(keys1);
+            Map<HostName, HostKeys> afterRestart = byHost(all.get(1));
+            assertThat(afterRestart.get(HostName.parse("a"))).isEqualTo(before.get(HostName.parse("a")));
+            assertThat(afterRestart.get(HostName.parse("b"))).isEqualTo(before.get(HostName.parse("b")));
+            assertThat(afterRestart).containsKey(HostName.parse("c"));
+            assertThat(all.get(1).presharedKeySeed()).isEqualTo(keys1.presharedKeySeed());
+
+            Map<HostName, HostKeys> rotated = byHost(all.get(2));
+            assertThat(rotated.get(HostName.parse("a"))).isEqualTo(afterRestart.get(HostName.parse("a")));
+            assertThat(rotated.get(HostName.parse("c"))).isEqualTo(afterRestart.get(HostName.parse("c")));
+            assertThat(rotated.get(HostName.parse("b")).publicKey()).isNotEqualTo(afterRestart.get(HostName.parse("b")).publicKey());
+
+            HostGroupKeysGenerated deleted = all.get(3);
+            assertThat(deleted.cause()).isEqualTo(ChangeCause.DELETE);
+            assertThat(deleted.spec()).isNull();
+            assertThat(deleted.hosts()).isEmpty();
+        }
+    }
+
+    @Test
+    void anInvalidRecordGoesToTheDeadLetterTopicAndLaterRecordsAreStillKeyed() throws Exception {
+        GroupName group = GroupName.parse("after-dlt");
+        try (ConfigurableApplicationContext app = start()) {
+            producer.send(new ProducerRecord<>(Topics.HOST_GROUP_CHANGED, "broken",
+                    "this is not JSON".getBytes(StandardCharsets.UTF_8))).get();
+            send(change(group, 1, ChangeCause.UPSERT, null, spec("a")));
+
+            ConsumerRecord<String, byte[]> dead = await(Topics.deadLetter(Topics.HOST_GROUP_CHANGED),
+                    records -> records.stream().filter(r -> "broken".equals(r.key())).toList(), 1).get(0);
+            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("this is not JSON");
+            assertThat(header(dead, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("not a valid HostGroupChanged");
+            assertThat(awaitKeys(group, 1)).hasSize(1);
+        }
+    }
+
+    private ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(KeygenApplication.class).run(
+                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--wgmesh.deployer-public-key=" + DEPLOYER.publicKey().base64());
+    }
+
+    private void send(HostGroupChanged change) throws Exception {
+        producer.send(CloudEvents.record(Topics.HOST_GROUP_CHANGED, change.group().value(), change, "/wgmesh/test")).get();
+    }
+
+    private List<ConsumerRecord<String, byte[]>> awaitKeys(GroupName group, int count) {
+        return await(Topics.HOST_GROUP_KEYS_GENERATED,
+                records -> records.stream().filter(r -> group.value().equals(r.key())).toList(), count);
+    }
+
+    /** Reads the topic from the beginning until {@code select} finds {@code count} records, and returns those. */
+    private List<ConsumerRecord<String, byte[]>> await(String topic,
+            Function<List<ConsumerRecord<String, byte[]>>, List<ConsumerRecord<String, byte[]>>> select, int count) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, WAIT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+            Instant deadline = Instant.now().plus(WAIT);
+            while (Instant.now().isBefore(deadline)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                List<ConsumerRecord<String, byte[]>> selected = select.apply(seen);
+                if (selected.size() >= count) {
+                    // a short second look, so that an unexpected extra record is seen too
+                    consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
+                    return select.apply(seen);
+                }
+            }
+            throw new AssertionError("expected " + count + " records on " + topic + " but saw " + select.apply(seen).size());
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return CloudEvents.header(record.headers(), name);
+    }
+
+    private static Map<HostName, HostKeys> byHost(HostGroupKeysGenerated keys) {
+        return keys.hosts().stream().collect(Collectors.toMap(HostKeys::host, Function.identity()));
+    }
+
+    private static HostGroupChanged change(GroupName group, long revision, ChangeCause cause, String rotatedHost,
+                                           HostGroupSpec spec) {
+        // config-service makes each change its own chain: correlationId = eventId
+        UUID eventId = UUID.randomUUID();
+        return new HostGroupChanged(eventId, group, revision, Instant.now(), eventId, cause,
+                rotatedHost == null ? null : HostName.parse(rotatedHost), spec);
+    }
+
+    private static HostGroupSpec spec(String... hosts) {
+        List<Host> list = new ArrayList<>();
+        for (int i = 0; i < hosts.length; i++) {
+            list.add(new Host(HostName.parse(hosts[i]), i + 1, Endpoint.parse("192.0.2." + (i + 1) + ":51820"), List.of(),
+                    InterfaceAddress.parse("198.19." + (i + 1) + ".1/24"), "s" + (i + 1), null));
+        }
+        return new HostGroupSpec(Topology.HOSTER, null, null, null, true, list);
+    }
+}
