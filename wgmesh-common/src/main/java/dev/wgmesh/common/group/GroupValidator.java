@@ -137,13 +137,11 @@ public final class GroupValidator {
                         + InvalidValueException.quote(owner.name().value()) + " needs " + (needed + 1)
                         + " addresses from " + first + " on, more than " + network + " has left"));
             }
-            for (int port : listenPorts(spec, owner)) {
-                if (port > 65535) {
-                    problems.add(new Problem(ownerPaths.endpoint(), quoted(owner.endpoint().toString()), "host "
-                            + InvalidValueException.quote(owner.name().value()) + " needs listen ports up to " + port
-                            + " (its endpoint port + slot - 1 per network), above 65535"));
-                    break;
-                }
+            int highest = listenPorts(spec, owner).stream().mapToInt(Integer::intValue).max().orElse(0);
+            if (highest > 65535) {
+                problems.add(new Problem(ownerPaths.endpoint(), quoted(owner.endpoint().toString()), "host "
+                        + InvalidValueException.quote(owner.name().value()) + " needs listen ports up to " + highest
+                        + " (its endpoint port + slot - 1 per network), above 65535"));
             }
         }
     }

@@ -204,16 +204,19 @@ public final class HostGroupParser {
     }
 
     private static Integer netMask(JsonNode node, String path, List<Problem> problems) {
-        if (node != null && node.isString() && node.stringValue().matches("\\d+(\\.\\d+){3}")) {
+        if (node != null && node.isString() && node.stringValue().matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
             long bits = 0;
+            boolean octets = true;
             for (String part : node.stringValue().split("\\.")) {
-                bits = bits << 8 | Math.min(255, Integer.parseInt(part));
+                int octet = Integer.parseInt(part);
+                octets &= octet <= 255;
+                bits = bits << 8 | (octet & 0xff);
             }
-            int prefix = Long.numberOfLeadingZeros(~bits << 32);
-            if ((bits << prefix & 0xffffffffL) == 0 || prefix == 32) {
+            int prefix = Long.bitCount(bits);
+            if (octets && prefix >= 1 && bits == (0xffffffffL << (32 - prefix) & 0xffffffffL)) {
                 return prefix;
             }
-            problems.add(new Problem(path, json(node), "is not a contiguous netmask"));
+            problems.add(new Problem(path, json(node), json(node) + " is not a contiguous netmask such as 255.255.255.0"));
             return null;
         }
         if (node == null || node.isNull()) {

@@ -13,7 +13,7 @@ public record Endpoint(String host, int port) {
         if (port < 1 || port > 65535) {
             throw new InvalidValueException("port " + port + " is out of range 1..65535");
         }
-        if (!IpAddresses.isLiteral(host) && !host.matches(DNS_NAME)) {
+        if (!IpAddresses.isLiteral(host) && !isDnsName(host)) {
             throw InvalidValueException.of("an IP address or DNS name", host, "");
         }
     }
@@ -46,10 +46,15 @@ public record Endpoint(String host, int port) {
         if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
             throw InvalidValueException.of("an endpoint", text, "the port must be 1..65535");
         }
-        if (!IpAddresses.isLiteral(host) && !host.matches(DNS_NAME)) {
+        if (!IpAddresses.isLiteral(host) && !isDnsName(host)) {
             throw InvalidValueException.of("an endpoint", text, "not an IP address or DNS name");
         }
         return new Endpoint(host, Integer.parseInt(port));
+    }
+
+    /** A DNS name; an all-numeric last label is not one (RFC 3696), so 256.1.1.1 is a bad address, not a name. */
+    private static boolean isDnsName(String host) {
+        return host != null && host.matches(DNS_NAME) && !host.substring(host.lastIndexOf('.') + 1).matches("\\d+");
     }
 
     public Endpoint withPort(int otherPort) {

@@ -10,19 +10,25 @@ final class Keys {
     private Keys() {
     }
 
-    static byte[] decode(String what, String value) {
+    /**
+     * Decodes a key as {@code wg} does, which also rejects a last character with unused bits set.
+     * A secret's text is never quoted in the error: even a mistyped private key is most of the secret.
+     */
+    static byte[] decode(String what, String value, boolean secret) {
+        String shown = secret ? "the value" : InvalidValueException.quote(value);
         if (value == null || value.length() != 44 || value.charAt(43) != '=') {
-            throw InvalidValueException.of(what, value, "expected 44 characters of base64 ending in '='");
+            throw new InvalidValueException(shown + " is not " + what + ": expected 44 characters of base64 ending in '='");
         }
+        byte[] bytes;
         try {
-            byte[] bytes = Base64.getDecoder().decode(value);
-            if (bytes.length != LENGTH) {
-                throw InvalidValueException.of(what, value, "expected 32 bytes");
-            }
-            return bytes;
+            bytes = Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw InvalidValueException.of(what, value, "not base64");
+            throw new InvalidValueException(shown + " is not " + what + ": not base64");
         }
+        if (bytes.length != LENGTH || !encode(bytes).equals(value)) {
+            throw new InvalidValueException(shown + " is not " + what + ": not the base64 of 32 bytes");
+        }
+        return bytes;
     }
 
     static String encode(byte[] key) {

@@ -19,7 +19,7 @@ public final class PublicKey implements Comparable<PublicKey> {
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static PublicKey parse(String base64) {
-        return new PublicKey(Keys.decode("a WireGuard public key", base64));
+        return new PublicKey(Keys.decode("a WireGuard public key", base64, false));
     }
 
     public byte[] bytes() {

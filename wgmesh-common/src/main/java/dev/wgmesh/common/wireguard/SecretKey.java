@@ -20,7 +20,7 @@ public final class SecretKey {
     }
 
     public static SecretKey parse(String base64) {
-        return new SecretKey(Keys.decode("a WireGuard key", base64));
+        return new SecretKey(Keys.decode("a WireGuard key", base64, true));
     }
 
     public byte[] bytes() {
