@@ -1,0 +1,135 @@
+package dev.wgmesh.common.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.wireguard.InvalidValueException;
+import dev.wgmesh.common.wireguard.PublicKey;
+import dev.wgmesh.common.wireguard.SecretKey;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class SecretSealerTest {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String CONTEXT = "prod/hoster-zima-0101/private-key";
+
+    private final X25519Keys.KeyPair deployer = X25519Keys.generate(RANDOM);
+    private final SecretKey secret = X25519Keys.generate(RANDOM).privateKey();
+    private final SecretSealer sealer = new SecretSealer(RANDOM);
+
+    @Test
+    void aSealedSecretOpensWithTheRecipientsKeyAndContext() {
+        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+
+        assertThat(SecretSealer.open(sealed, deployer.privateKey(), CONTEXT)).isEqualTo(secret);
+    }
+
+    @Test
+    void anotherKeyDoesNotOpenIt() {
+        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+        SecretKey stranger = X25519Keys.generate(RANDOM).privateKey();
+
+        assertThatThrownBy(() -> SecretSealer.open(sealed, stranger, CONTEXT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(CONTEXT)
+                .message().doesNotContain(secret.base64()).doesNotContain(stranger.base64());
+    }
+
+    @Test
+    void anotherContextDoesNotOpenIt() {
+        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+
+        assertThatThrownBy(() -> SecretSealer.open(sealed, deployer.privateKey(), "prod/hoster-zima-0102/private-key"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SecretSealer.open(sealed, deployer.privateKey(), "prod/preshared-key-seed"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void everyTamperedByteIsNoticed() {
+        byte[] bytes = sealer.seal(secret, deployer.publicKey(), CONTEXT).bytes();
+        for (int i = 0; i < bytes.length; i++) {
+            byte[] tampered = bytes.clone();
+            tampered[i] ^= 0x01;
+            SealedSecret damaged = new SealedSecret(tampered);
+            assertThatThrownBy(() -> SecretSealer.open(damaged, deployer.privateKey(), CONTEXT))
+                    .as("byte %d flipped", i).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aCutOrExtendedSecretDoesNotOpen() {
+        byte[] bytes = sealer.seal(secret, deployer.publicKey(), CONTEXT).bytes();
+
+        assertThatThrownBy(() -> SecretSealer.open(new SealedSecret(java.util.Arrays.copyOf(bytes, bytes.length - 1)),
+                deployer.privateKey(), CONTEXT)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SecretSealer.open(new SealedSecret(java.util.Arrays.copyOf(bytes, bytes.length + 1)),
+                deployer.privateKey(), CONTEXT)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void twoSealsOfTheSameSecretDiffer() {
+        SealedSecret one = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+        SealedSecret two = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+
+        assertThat(one).isNotEqualTo(two);
+        assertThat(one.toString()).isNotEqualTo(two.toString());
+        assertThat(SecretSealer.open(two, deployer.privateKey(), CONTEXT)).isEqualTo(secret);
+    }
+
+    @Test
+    void theSealedFormIsAJsonStringThatHidesTheSecret() {
+        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+        String text = sealed.toString();
+
+        assertThat(text).startsWith("v1.").doesNotContain("=").matches("v1\\.[A-Za-z0-9_-]+");
+        assertThat(Base64.getUrlDecoder().decode(text.substring(3))).hasSize(32 + 12 + 32 + 16);
+        assertThat(text).doesNotContain(secret.base64()).doesNotContain(secret.base64().replace('+', '-')
+                .replace('/', '_').substring(0, 20));
+        assertThat(new String(EventJson.write(sealed))).isEqualTo("\"" + text + "\"");
+        assertThat(EventJson.read(("\"" + text + "\"").getBytes(), SealedSecret.class)).isEqualTo(sealed);
+        assertThat(SealedSecret.parse(text)).isEqualTo(sealed).hasSameHashCodeAs(sealed);
+    }
+
+    @Test
+    void malformedSealedSecretsAreRejected() {
+        assertThatThrownBy(() -> SealedSecret.parse(null)).isInstanceOf(InvalidValueException.class);
+        assertThatThrownBy(() -> SealedSecret.parse("v2.AAAA")).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("\"v2.AAAA\"");
+        assertThatThrownBy(() -> SealedSecret.parse("v1.AAAA")).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("too short");
+        assertThatThrownBy(() -> SealedSecret.parse("v1.!!!!")).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("base64url");
+    }
+
+    @Test
+    void presharedKeysAreSymmetricPerPair() {
+        SecretKey seed = X25519Keys.generate(RANDOM).privateKey();
+        PublicKey a = X25519Keys.generate(RANDOM).publicKey();
+        PublicKey b = X25519Keys.generate(RANDOM).publicKey();
+        PublicKey c = X25519Keys.generate(RANDOM).publicKey();
+
+        SecretKey ab = PresharedKeys.derive(seed, a, b);
+
+        assertThat(PresharedKeys.derive(seed, b, a)).isEqualTo(ab);
+        assertThat(PresharedKeys.derive(seed, a, b)).isEqualTo(ab);
+        assertThat(PresharedKeys.derive(seed, a, c)).isNotEqualTo(ab);
+        assertThat(PresharedKeys.derive(seed, b, c)).isNotEqualTo(ab).isNotEqualTo(PresharedKeys.derive(seed, a, c));
+        assertThat(ab.bytes()).hasSize(32).isNotEqualTo(seed.bytes());
+    }
+
+    @Test
+    void aPresharedKeyChangesWhenOneKeyOrTheSeedChanges() {
+        SecretKey seed = X25519Keys.generate(RANDOM).privateKey();
+        PublicKey a = X25519Keys.generate(RANDOM).publicKey();
+        PublicKey b = X25519Keys.generate(RANDOM).publicKey();
+        PublicKey rotatedB = X25519Keys.generate(RANDOM).publicKey();
+
+        SecretKey before = PresharedKeys.derive(seed, a, b);
+
+        assertThat(PresharedKeys.derive(seed, a, rotatedB)).isNotEqualTo(before);
+        assertThat(PresharedKeys.derive(X25519Keys.generate(RANDOM).privateKey(), a, b)).isNotEqualTo(before);
+    }
+}
