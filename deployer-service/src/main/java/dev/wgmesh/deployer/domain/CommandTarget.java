@@ -68,8 +68,10 @@ public final class CommandTarget implements Target {
             Process process = builder.start();
             process.getOutputStream().close();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                // the command first, so a shell does not report its killed children; then what it started
+                List<ProcessHandle> children = process.descendants().toList();
                 process.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
                 process.waitFor(5, TimeUnit.SECONDS);
                 throw new DeployFailure(command.get(0) + " timed out after " + timeout.toMillis() + " ms"
                         + lastLines(errors));

@@ -1,0 +1,107 @@
+package dev.wgmesh.deployer.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.HostOs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandTargetTest {
+
+    @TempDir
+    Path dir;
+
+    private final HostRef host = new HostRef(GroupName.parse("g1"), HostName.parse("alpha"), HostOs.FREEBSD, 7);
+
+    @Test
+    void runsTheCommandWithTheHostsEnvironmentAndPrivateFiles() throws Exception {
+        Path seen = dir.resolve("seen");
+        Path script = script("""
+                {
+                  echo "group=$WGMESH_GROUP host=$WGMESH_HOST os=$WGMESH_OS revision=$WGMESH_REVISION remove=${WGMESH_REMOVE:-}"
+                  echo "dir=$WGMESH_CONFIG_DIR"
+                  stat -c '%%a' "$WGMESH_CONFIG_DIR"
+                  for f in "$WGMESH_CONFIG_DIR"/*; do echo "$(basename "$f") $(stat -c '%%a' "$f") $(cat "$f")"; done
+                } > %s
+                echo "a line on stdout"
+                """.formatted(seen));
+
+        String changes = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10))
+                .apply(host, FileTargetTest.files("wg-1", "one", "wg-2", "two"));
+
+        List<String> lines = Files.readAllLines(seen);
+        assertThat(lines.get(0)).isEqualTo("group=g1 host=alpha os=freebsd revision=7 remove=");
+        assertThat(lines.get(2)).isEqualTo("700");
+        assertThat(lines.subList(3, lines.size())).containsExactly("wg-1.conf 600 one", "wg-2.conf 600 two");
+        assertThat(Path.of(lines.get(1).substring("dir=".length()))).as("temp folder deleted").doesNotExist();
+        assertThat(changes).contains("wg-1.conf", "wg-2.conf");
+    }
+
+    @Test
+    void removeRunsWithAnEmptyFolderAndRemoveSet() throws Exception {
+        Path seen = dir.resolve("seen");
+        Path script = script("""
+                echo "remove=$WGMESH_REMOVE files=$(ls -A "$WGMESH_CONFIG_DIR" | wc -l)" > %s
+                """.formatted(seen));
+
+        new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10)).remove(host);
+
+        assertThat(Files.readString(seen).trim()).isEqualTo("remove=1 files=0");
+    }
+
+    @Test
+    void nonZeroExitFailsWithTheLastLinesOfStandardError() throws Exception {
+        StringBuilder body = new StringBuilder("echo 'secret-looking stdout' \n");
+        for (int i = 1; i <= 15; i++) {
+            body.append("echo 'error line ").append(i).append("' >&2\n");
+        }
+        body.append("exit 3\n");
+        Path script = script(body.toString());
+
+        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10))
+                .apply(host, FileTargetTest.files("wg-1", "one")))
+                .isInstanceOf(DeployFailure.class)
+                .hasMessageStartingWith(script + " exited with 3: error line 6\n")
+                .hasMessageEndingWith("error line 15")
+                .hasMessageNotContaining("error line 5\n")
+                .hasMessageNotContaining("stdout");
+    }
+
+    @Test
+    void aCommandThatRunsTooLongFails() throws Exception {
+        Path script = script("echo 'starting' >&2\nsleep 30\n");
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofMillis(500))
+                .apply(host, FileTargetTest.files("wg-1", "one")))
+                .isInstanceOf(DeployFailure.class)
+                .hasMessageStartingWith(script + " timed out after 500 ms: starting");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void argumentsArePassedOn() throws Exception {
+        Path seen = dir.resolve("seen");
+        Path script = script("echo \"$1 $2\" > %s\n".formatted(seen));
+
+        new CommandTarget(List.of(script.toString(), "--ssh", "root@example"), Duration.ofSeconds(10))
+                .apply(host, DesiredFiles.none());
+
+        assertThat(Files.readString(seen).trim()).isEqualTo("--ssh root@example");
+    }
+
+    private Path script(String body) throws Exception {
+        Path script = dir.resolve("apply-host.sh");
+        Files.writeString(script, "#!/bin/sh\nset -e\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+}
