@@ -1,0 +1,182 @@
+package dev.wgmesh.renderer.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.events.CloudEvents;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.Host;
+import dev.wgmesh.common.group.HostGroupSpec;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.wireguard.Cidr;
+import dev.wgmesh.renderer.RendererApplication;
+import dev.wgmesh.renderer.TestGroups;
+import dev.wgmesh.renderer.domain.RenderedHosts;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+
+@SpringBootTest(classes = RendererApplication.class,
+        properties = "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
+@EmbeddedKafka // spring-kafka-test 4 runs KRaft brokers only; the kraft attribute is gone
+class RendererFlowTest {
+
+    private static final String GROUP = "hoster-6";
+    private static final HostName NODE_03 = new HostName("hoster-node-03");
+
+    @Autowired
+    private KafkaTemplate<String, byte[]> kafka;
+    @Autowired
+    private RenderedHosts memory;
+    @Autowired
+    private ConsumerFactory<?, ?> consumerFactory;
+    @Autowired
+    private KafkaListenerEndpointRegistry registry;
+    @Value("${spring.embedded.kafka.brokers}")
+    private String brokers;
+
+    private final List<KafkaConsumer<String, byte[]>> consumers = new ArrayList<>();
+
+    @AfterEach
+    void closeConsumers() {
+        consumers.forEach(KafkaConsumer::close);
+    }
+
+    @Test
+    void publishesChangedHostsOnlyTombstonesHostsThatLeaveAndRemembersAcrossARestart() throws Exception {
+        KafkaConsumer<String, byte[]> rendered = consumer(Topics.HOST_CONFIG_RENDERED);
+        HostGroupSpec spec = TestGroups.spec(GROUP);
+
+        HostGroupKeysGenerated first = TestGroups.keyed(GROUP, spec, 1);
+        send(first);
+        List<ConsumerRecord<String, byte[]>> records = poll(rendered, 6);
+        assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(
+                spec.hosts().stream().map(h -> GROUP + "/" + h.name()).toList());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            HostConfigRendered event = EventJson.read(record.value(), HostConfigRendered.class);
+            assertThat(record.key()).isEqualTo(HostConfigRendered.key(event.group(), event.host()));
+            assertThat(event.revision()).isEqualTo(1);
+            assertThat(event.correlationId()).isEqualTo(first.correlationId());
+            assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
+            assertThat(header(record, "ce_id")).isEqualTo(event.eventId().toString());
+            assertThat(header(record, "ce_type")).isEqualTo(HostConfigRendered.TYPE);
+            assertThat(header(record, "ce_source")).isEqualTo("/wgmesh/renderer-service");
+            assertThat(header(record, "ce_time")).isNotBlank();
+            assertThat(header(record, "content-type")).isEqualTo("application/json");
+            String json = new String(record.value(), StandardCharsets.UTF_8);
+            for (Host host : spec.hosts()) {
+                assertThat(json).doesNotContain(TestGroups.hostKeys(first.group(), host.name()).privateKey().base64());
+            }
+        }
+
+        // revision 2 changes nothing, revision 3 gives hoster-node-03 an internal network: every other host
+        // routes it to hoster-node-03, so their files change; hoster-node-03's own files do not
+        send(TestGroups.keyed(GROUP, spec, 2));
+        HostGroupSpec withNetwork = spec.withHosts(spec.hosts().stream().map(h -> h.name().equals(NODE_03)
+                ? new Host(h.name(), h.slot(), h.endpoint(), List.of(Cidr.parse("10.10.103.0/24")), h.tunnelSegment(),
+                h.interfaceSuffix(), h.os()) : h).toList());
+        send(TestGroups.keyed(GROUP, withNetwork, 3));
+        records = poll(rendered, 5);
+        assertThat(records).extracting(ConsumerRecord::key).doesNotContain(GROUP + "/" + NODE_03);
+        assertThat(records).allSatisfy(r -> assertThat(EventJson.read(r.value(), HostConfigRendered.class).revision())
+                .isEqualTo(3));
+
+        // a replay of an old revision publishes nothing; hoster-node-03 leaves at revision 4
+        send(first);
+        HostGroupKeysGenerated fourth = TestGroups.keyed(GROUP, withNetwork.withHosts(
+                withNetwork.hosts().stream().filter(h -> !h.name().equals(NODE_03)).toList()), 4);
+        send(fourth);
+        records = poll(rendered, 6);
+        ConsumerRecord<String, byte[]> tombstone = records.stream().filter(r -> r.value() == null).findFirst().orElseThrow();
+        assertThat(tombstone.key()).isEqualTo(GROUP + "/" + NODE_03);
+        assertThat(header(tombstone, CloudEvents.REVISION_HEADER)).isEqualTo("4");
+        assertThat(header(tombstone, CloudEvents.CORRELATION_HEADER)).isEqualTo(fourth.correlationId().toString());
+        assertThat(records).filteredOn(r -> r.value() != null).hasSize(5).allSatisfy(r ->
+                assertThat(EventJson.read(r.value(), HostConfigRendered.class).revision()).isEqualTo(4));
+
+        // a restarted renderer reads the same memory back from its compacted topic
+        RenderedHosts reloaded = new RenderedHosts();
+        new RenderedTopicLoader(reloaded, consumerFactory, registry).load();
+        assertThat(reloaded.hashes(first.group())).hasSize(5).isEqualTo(memory.hashes(first.group()));
+        assertThat(reloaded.revision(first.group())).isEqualTo(4);
+
+        // deleting the group tombstones every host left
+        send(TestGroups.deleted(GROUP, 5));
+        records = poll(rendered, 5);
+        assertThat(records).allMatch(r -> r.value() == null && "5".equals(header(r, CloudEvents.REVISION_HEADER)));
+        assertThat(memory.hashes(first.group())).isEmpty();
+    }
+
+    @Test
+    void anInvalidRecordGoesToTheDeadLetterTopicAndTheNextOneIsRendered() throws Exception {
+        KafkaConsumer<String, byte[]> dlt = consumer(Topics.deadLetter(Topics.HOST_GROUP_KEYS_GENERATED));
+        KafkaConsumer<String, byte[]> rendered = consumer(Topics.HOST_CONFIG_RENDERED);
+        kafka.send(new ProducerRecord<>(Topics.HOST_GROUP_KEYS_GENERATED, "broken", "{\"group\":\"broken\"}"
+                .getBytes(StandardCharsets.UTF_8))).get();
+        assertThat(poll(dlt, 1)).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("broken");
+            assertThat(header(r, "kafka_dlt-exception-message")).contains("HostGroupKeysGenerated");
+        });
+        send(TestGroups.keyed("mesh-4", TestGroups.spec("mesh-4"), 1));
+        assertThat(poll(rendered, 4)).allMatch(r -> r.key().startsWith("mesh-4/"));
+    }
+
+    private void send(HostGroupKeysGenerated keyed) throws Exception {
+        kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keyed.group().value(), keyed, "/test")).get();
+    }
+
+    /** A consumer of every partition of the topic, from its current end. */
+    private KafkaConsumer<String, byte[]> consumer(String topic) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MESSAGE_BYTES),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        consumers.add(consumer);
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    /** Exactly {@code count} records: waits for them, then a little longer to see that no more come. */
+    private static List<ConsumerRecord<String, byte[]>> poll(KafkaConsumer<String, byte[]> consumer, int count) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (records.size() < count && Instant.now().isBefore(deadline)) {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        }
+        Instant quiet = Instant.now().plusSeconds(1);
+        while (Instant.now().isBefore(quiet)) {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        }
+        assertThat(records).as("records").hasSize(count);
+        return records;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return CloudEvents.header(record.headers(), name);
+    }
+}
