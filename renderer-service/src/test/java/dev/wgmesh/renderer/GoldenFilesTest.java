@@ -32,11 +32,11 @@ class GoldenFilesTest {
     @ParameterizedTest
     @ValueSource(strings = {"hoster-4", "hoster-6", "mesh-4"})
     void renderedFilesEqualTheGoldenFiles(String group) throws IOException {
-        HostGroupKeysGenerated keyed = TestGroups.keyed(group, TestGroups.spec(group), 1);
+        HostGroupKeysGenerated keyed = FixedKeyGroups.keyed(group, FixedKeyGroups.spec(group), 1);
         Map<String, String> rendered = new TreeMap<>();
         for (HostFiles files : GroupRenderer.render(keyed).values()) {
             for (WgConfig config : files.interfaces()) {
-                rendered.put(files.host() + "/" + config.name().fileName(), TestGroups.confText(keyed.group(), files, config));
+                rendered.put(files.host() + "/" + config.name().fileName(), FixedKeyGroups.confText(keyed.group(), files, config));
             }
         }
         compare(GOLDEN.resolve(group), rendered);
@@ -46,14 +46,14 @@ class GoldenFilesTest {
     @ParameterizedTest
     @ValueSource(strings = {"hoster-6"})
     void renderedEventEqualsTheGoldenJson(String group) throws IOException {
-        HostGroupKeysGenerated keyed = TestGroups.keyed(group, TestGroups.spec(group), 1);
+        HostGroupKeysGenerated keyed = FixedKeyGroups.keyed(group, FixedKeyGroups.spec(group), 1);
         HostFiles files = GroupRenderer.render(keyed).values().stream().skip(2).findFirst().orElseThrow();
         HostConfigRendered event = new HostConfigRendered(UUID.nameUUIDFromBytes(new byte[0]), keyed.group(),
-                keyed.revision(), TestGroups.OCCURRED_AT, keyed.correlationId(), files.host(), files.os(),
+                keyed.revision(), FixedKeyGroups.OCCURRED_AT, keyed.correlationId(), files.host(), files.os(),
                 files.interfaces(), files.privateKey(), files.presharedKeySeed(), files.contentHash());
         String json = EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(event) + "\n";
         compare(GOLDEN.resolve(group + "-event"), Map.of(files.host() + ".json", json));
-        assertThat(json).doesNotContain(TestGroups.hostKeys(keyed.group(), files.host()).privateKey().base64());
+        assertThat(json).doesNotContain(FixedKeyGroups.hostKeys(keyed.group(), files.host()).privateKey().base64());
     }
 
     private static void compare(Path dir, Map<String, String> rendered) throws IOException {

@@ -69,7 +69,7 @@ class TopologyTest {
     @ParameterizedTest
     @ValueSource(strings = {"hoster-4", "hoster-6", "mesh-4"})
     void everyPairOfHostsSharesExactlyOneMatchingTunnel(String group) {
-        HostGroupSpec spec = TestGroups.spec(group);
+        HostGroupSpec spec = FixedKeyGroups.spec(group);
         Map<HostName, HostFiles> files = render(spec, group);
         checkPairs(new GroupName(group), spec, files);
     }
@@ -97,7 +97,7 @@ class TopologyTest {
     @ParameterizedTest
     @ValueSource(strings = {"hoster-4", "hoster-6", "mesh-4"})
     void aPeersAllowedIpsAreItsTunnelAddressAndItsInternalNetworks(String group) {
-        HostGroupSpec spec = TestGroups.spec(group);
+        HostGroupSpec spec = FixedKeyGroups.spec(group);
         for (HostFiles files : render(spec, group).values()) {
             for (WgConfig config : files.interfaces()) {
                 for (WgConfig.Peer peer : config.peers()) {
@@ -113,7 +113,7 @@ class TopologyTest {
     @ParameterizedTest
     @ValueSource(strings = {"hoster-6", "mesh-4"})
     void addingAHostLeavesEveryOtherHostsNamesAddressesAndPortsAlone(String group) {
-        HostGroupSpec spec = TestGroups.spec(group);
+        HostGroupSpec spec = FixedKeyGroups.spec(group);
         Host last = spec.hosts().get(spec.hosts().size() - 1);
         Host added = new Host(new HostName("added-host"), last.slot() + 1, new Endpoint("192.0.2.99", 51820),
                 List.of(Cidr.parse("10.77.0.0/24")),
@@ -133,7 +133,7 @@ class TopologyTest {
     @ParameterizedTest
     @ValueSource(strings = {"hoster-6", "mesh-4"})
     void removingAHostLeavesEveryOtherHostsNamesAddressesAndPortsAlone(String group) {
-        HostGroupSpec spec = TestGroups.spec(group);
+        HostGroupSpec spec = FixedKeyGroups.spec(group);
         Host removed = spec.hosts().get(2);
         HostGroupSpec shrunk = spec.withHosts(spec.hosts().stream().filter(h -> h != removed).toList());
         Map<HostName, HostFiles> before = render(spec, group);
@@ -178,7 +178,7 @@ class TopologyTest {
                         .isEqualTo(b.endpoint().withPort(onB.listenPort()));
                 assertThat(bOnA.allowedIps()).as("%s routes %s", a.name(), b.name())
                         .contains(onB.addresses().get(0).asHostRoute());
-                assertThat(bOnA.publicKey()).isEqualTo(TestGroups.hostKeys(group, b.name()).publicKey());
+                assertThat(bOnA.publicKey()).isEqualTo(FixedKeyGroups.hostKeys(group, b.name()).publicKey());
                 // both ends in one subnet, with different addresses
                 assertThat(onA.addresses().get(0).network()).isEqualTo(onB.addresses().get(0).network());
                 assertThat(onA.addresses().get(0)).isNotEqualTo(onB.addresses().get(0));
@@ -197,11 +197,11 @@ class TopologyTest {
     }
 
     private static Map<HostName, HostFiles> render(String group) {
-        return render(TestGroups.spec(group), group);
+        return render(FixedKeyGroups.spec(group), group);
     }
 
     private static Map<HostName, HostFiles> render(HostGroupSpec spec, String group) {
-        HostGroupKeysGenerated keyed = TestGroups.keyed(group, spec, 1);
+        HostGroupKeysGenerated keyed = FixedKeyGroups.keyed(group, spec, 1);
         return GroupRenderer.render(keyed);
     }
 

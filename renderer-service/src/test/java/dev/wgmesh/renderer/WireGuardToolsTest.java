@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.testing.WireGuardTools;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.WgConfigParser;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,14 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every golden file goes through the real wireguard-tools: {@code wg-quick strip}, then {@code wg setconf}
  * on a wireguard-go interface in a network namespace of its own, and {@code wg show dump} must show what
  * the file says. Needs root, wg, wg-quick, wireguard-go and ip: without them it is skipped, saying why,
- * unless WGMESH_REQUIRE_ROOT_TESTS=1 demands it, when it fails instead.
+ * unless WGMESH_REQUIRE_ROOT_TESTS=1 demands it, when it fails instead (WireGuardTools.assumeAvailable).
  */
 class WireGuardToolsTest {
 
@@ -42,7 +40,7 @@ class WireGuardToolsTest {
 
     @BeforeAll
     static void startInterface() throws Exception {
-        requirePrerequisites();
+        WireGuardTools.assumeAvailable();
         work = Files.createTempDirectory("wgmesh-rt-", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
         try {
@@ -80,7 +78,7 @@ class WireGuardToolsTest {
         Files.deleteIfExists(Path.of("/var/run/wireguard", INTERFACE + ".sock"));
         if (work != null) {
             try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -104,7 +102,7 @@ class WireGuardToolsTest {
         String text = Files.readString(conf);
         WgConfigParser.ParsedConfig expected = WgConfigParser.parse(text);
 
-        String stripped = exec("wg-quick", "strip", conf.toString());
+        String stripped = WireGuardTools.strip(conf);
         assertThat(stripped).contains("[Interface]").doesNotContain("Address", "MTU");
         Path strippedFile = dir.resolve("stripped.conf");
         Files.writeString(strippedFile, stripped);
@@ -129,40 +127,6 @@ class WireGuardToolsTest {
                     .isEqualTo(peer.persistentKeepalive() == null || peer.persistentKeepalive() == 0 ? "off"
                             : String.valueOf(peer.persistentKeepalive()));
         }
-    }
-
-    /** Skips with the reason, or fails with it when WGMESH_REQUIRE_ROOT_TESTS=1. */
-    private static void requirePrerequisites() {
-        List<String> missing = new ArrayList<>();
-        if (!isRoot()) {
-            missing.add("root (network namespaces and tun devices need it)");
-        }
-        for (String tool : List.of("wg", "wg-quick", "wireguard-go", "ip")) {
-            if (!onPath(tool)) {
-                missing.add(tool + " on the PATH (apt-get install --no-install-recommends wireguard-tools wireguard-go iproute2)");
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String reason = "real WireGuard tool tests need " + String.join(", ", missing);
-        if ("1".equals(System.getenv("WGMESH_REQUIRE_ROOT_TESTS"))) {
-            fail(reason + "; WGMESH_REQUIRE_ROOT_TESTS=1 requires them to run");
-        }
-        Assumptions.abort(reason);
-    }
-
-    private static boolean isRoot() {
-        try {
-            return run("id", "-u").out().trim().equals("0");
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/sbin:/usr/bin:/bin";
-        return Arrays.stream(path.split(File.pathSeparator)).anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 
     private record Result(int exit, String out, String err) {

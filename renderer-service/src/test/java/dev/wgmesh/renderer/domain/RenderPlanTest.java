@@ -11,7 +11,7 @@ import dev.wgmesh.common.group.HostOs;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
-import dev.wgmesh.renderer.TestGroups;
+import dev.wgmesh.renderer.FixedKeyGroups;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class RenderPlanTest {
 
     private static final HostName NODE_03 = new HostName("hoster-node-03");
-    private final HostGroupSpec spec = TestGroups.spec("hoster-6");
-    private final HostGroupKeysGenerated first = TestGroups.keyed("hoster-6", spec, 1);
+    private final HostGroupSpec spec = FixedKeyGroups.spec("hoster-6");
+    private final HostGroupKeysGenerated first = FixedKeyGroups.keyed("hoster-6", spec, 1);
 
     @Test
     void aNewGroupPublishesEveryHostInSlotOrder() {
@@ -43,7 +43,7 @@ class RenderPlanTest {
 
     @Test
     void unchangedHostsGetNoRecord() {
-        RenderPlan plan = plan(TestGroups.keyed("hoster-6", spec, 2), hashes(first), 1);
+        RenderPlan plan = plan(FixedKeyGroups.keyed("hoster-6", spec, 2), hashes(first), 1);
         assertThat(plan.skipped()).isFalse();
         assertThat(plan.publish()).isEmpty();
         assertThat(plan.remove()).isEmpty();
@@ -53,7 +53,7 @@ class RenderPlanTest {
     void aChangedHostGetsARecordWithTheNewRevision() {
         HostGroupSpec changed = replace(spec, NODE_03, h -> new Host(h.name(), h.slot(), h.endpoint(),
                 h.internalNetworks(), h.tunnelSegment(), h.interfaceSuffix(), HostOs.FREEBSD));
-        HostGroupKeysGenerated next = TestGroups.keyed("hoster-6", changed, 2);
+        HostGroupKeysGenerated next = FixedKeyGroups.keyed("hoster-6", changed, 2);
         RenderPlan plan = plan(next, hashes(first), 1);
         assertThat(plan.publish()).singleElement().satisfies(r -> {
             assertThat(r.host()).isEqualTo(NODE_03);
@@ -67,7 +67,7 @@ class RenderPlanTest {
     void newInternalNetworksChangeTheFilesOfEveryHostThatRoutesThem() {
         HostGroupSpec changed = replace(spec, NODE_03, h -> new Host(h.name(), h.slot(), h.endpoint(),
                 List.of(Cidr.parse("10.10.103.0/24")), h.tunnelSegment(), h.interfaceSuffix(), h.os()));
-        RenderPlan plan = plan(TestGroups.keyed("hoster-6", changed, 2), hashes(first), 1);
+        RenderPlan plan = plan(FixedKeyGroups.keyed("hoster-6", changed, 2), hashes(first), 1);
         // every other host has a peer for hoster-node-03 whose AllowedIPs grew; its own files did not change
         assertThat(plan.publish()).extracting(HostConfigRendered::host).hasSize(5).doesNotContain(NODE_03);
     }
@@ -79,14 +79,14 @@ class RenderPlanTest {
         HostGroupSpec changed = spec.withHosts(spec.hosts().stream().filter(h -> !h.name().equals(NODE_03)).toList());
         changed = changed.withHosts(concat(changed.hosts(), new Host(added, 7, last.endpoint().withPort(52820),
                 List.of(), InterfaceAddress.parse("10.207.0.1/24"), null, null)));
-        RenderPlan plan = plan(TestGroups.keyed("hoster-6", changed, 2), hashes(first), 1);
+        RenderPlan plan = plan(FixedKeyGroups.keyed("hoster-6", changed, 2), hashes(first), 1);
         assertThat(plan.remove()).containsExactly(NODE_03);
         assertThat(plan.publish()).extracting(HostConfigRendered::host).contains(added).doesNotContain(NODE_03);
     }
 
     @Test
     void aDeletedGroupTombstonesEveryHost() {
-        RenderPlan plan = plan(TestGroups.deleted("hoster-6", 2), hashes(first), 1);
+        RenderPlan plan = plan(FixedKeyGroups.deleted("hoster-6", 2), hashes(first), 1);
         assertThat(plan.publish()).isEmpty();
         assertThat(plan.remove()).containsExactlyInAnyOrderElementsOf(spec.hosts().stream().map(Host::name).toList());
     }
@@ -95,7 +95,7 @@ class RenderPlanTest {
     void aReplayedRevisionIsSkipped() {
         assertThat(plan(first, hashes(first), 1).skipped()).isTrue();
         assertThat(plan(first, Map.of(), 3).skipped()).isTrue();
-        assertThat(plan(TestGroups.deleted("hoster-6", 1), hashes(first), 1).remove()).isEmpty();
+        assertThat(plan(FixedKeyGroups.deleted("hoster-6", 1), hashes(first), 1).remove()).isEmpty();
     }
 
     @Test
@@ -104,9 +104,9 @@ class RenderPlanTest {
         memory.apply(plan(first, memory.hashes(first.group()), memory.revision(first.group())));
         assertThat(memory.hashes(first.group())).isEqualTo(hashes(first));
         assertThat(memory.revision(first.group())).isEqualTo(1);
-        memory.apply(plan(TestGroups.keyed("hoster-6", spec, 2), memory.hashes(first.group()), 1));
+        memory.apply(plan(FixedKeyGroups.keyed("hoster-6", spec, 2), memory.hashes(first.group()), 1));
         assertThat(memory.revision(first.group())).as("a revision that changed nothing still counts").isEqualTo(2);
-        memory.apply(plan(TestGroups.deleted("hoster-6", 3), memory.hashes(first.group()), 2));
+        memory.apply(plan(FixedKeyGroups.deleted("hoster-6", 3), memory.hashes(first.group()), 2));
         assertThat(memory.hashes(first.group())).isEmpty();
         assertThat(memory.revision(first.group())).isEqualTo(-1);
     }

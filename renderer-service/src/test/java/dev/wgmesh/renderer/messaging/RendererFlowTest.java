@@ -12,7 +12,7 @@ import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.renderer.RendererApplication;
-import dev.wgmesh.renderer.TestGroups;
+import dev.wgmesh.renderer.FixedKeyGroups;
 import dev.wgmesh.renderer.domain.RenderedHosts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,9 +66,9 @@ class RendererFlowTest {
     @Test
     void publishesChangedHostsOnlyTombstonesHostsThatLeaveAndRemembersAcrossARestart() throws Exception {
         KafkaConsumer<String, byte[]> rendered = consumer(Topics.HOST_CONFIG_RENDERED);
-        HostGroupSpec spec = TestGroups.spec(GROUP);
+        HostGroupSpec spec = FixedKeyGroups.spec(GROUP);
 
-        HostGroupKeysGenerated first = TestGroups.keyed(GROUP, spec, 1);
+        HostGroupKeysGenerated first = FixedKeyGroups.keyed(GROUP, spec, 1);
         send(first);
         List<ConsumerRecord<String, byte[]>> records = poll(rendered, 6);
         assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(
@@ -86,17 +86,17 @@ class RendererFlowTest {
             assertThat(header(record, "content-type")).isEqualTo("application/json");
             String json = new String(record.value(), StandardCharsets.UTF_8);
             for (Host host : spec.hosts()) {
-                assertThat(json).doesNotContain(TestGroups.hostKeys(first.group(), host.name()).privateKey().base64());
+                assertThat(json).doesNotContain(FixedKeyGroups.hostKeys(first.group(), host.name()).privateKey().base64());
             }
         }
 
         // revision 2 changes nothing, revision 3 gives hoster-node-03 an internal network: every other host
         // routes it to hoster-node-03, so their files change; hoster-node-03's own files do not
-        send(TestGroups.keyed(GROUP, spec, 2));
+        send(FixedKeyGroups.keyed(GROUP, spec, 2));
         HostGroupSpec withNetwork = spec.withHosts(spec.hosts().stream().map(h -> h.name().equals(NODE_03)
                 ? new Host(h.name(), h.slot(), h.endpoint(), List.of(Cidr.parse("10.10.103.0/24")), h.tunnelSegment(),
                 h.interfaceSuffix(), h.os()) : h).toList());
-        send(TestGroups.keyed(GROUP, withNetwork, 3));
+        send(FixedKeyGroups.keyed(GROUP, withNetwork, 3));
         records = poll(rendered, 5);
         assertThat(records).extracting(ConsumerRecord::key).doesNotContain(GROUP + "/" + NODE_03);
         assertThat(records).allSatisfy(r -> assertThat(EventJson.read(r.value(), HostConfigRendered.class).revision())
@@ -104,7 +104,7 @@ class RendererFlowTest {
 
         // a replay of an old revision publishes nothing; hoster-node-03 leaves at revision 4
         send(first);
-        HostGroupKeysGenerated fourth = TestGroups.keyed(GROUP, withNetwork.withHosts(
+        HostGroupKeysGenerated fourth = FixedKeyGroups.keyed(GROUP, withNetwork.withHosts(
                 withNetwork.hosts().stream().filter(h -> !h.name().equals(NODE_03)).toList()), 4);
         send(fourth);
         records = poll(rendered, 6);
@@ -122,7 +122,7 @@ class RendererFlowTest {
         assertThat(reloaded.revision(first.group())).isEqualTo(4);
 
         // deleting the group tombstones every host left
-        send(TestGroups.deleted(GROUP, 5));
+        send(FixedKeyGroups.deleted(GROUP, 5));
         records = poll(rendered, 5);
         assertThat(records).allMatch(r -> r.value() == null && "5".equals(header(r, CloudEvents.REVISION_HEADER)));
         assertThat(memory.hashes(first.group())).isEmpty();
@@ -138,7 +138,7 @@ class RendererFlowTest {
             assertThat(r.key()).isEqualTo("broken");
             assertThat(header(r, "kafka_dlt-exception-message")).contains("HostGroupKeysGenerated");
         });
-        send(TestGroups.keyed("mesh-4", TestGroups.spec("mesh-4"), 1));
+        send(FixedKeyGroups.keyed("mesh-4", FixedKeyGroups.spec("mesh-4"), 1));
         assertThat(poll(rendered, 4)).allMatch(r -> r.key().startsWith("mesh-4/"));
     }
 

@@ -34,21 +34,21 @@ import java.util.UUID;
 
 /**
  * Test groups from src/test/resources/groups and keys made from fixed bytes, so everything rendered
- * from them is the same on every run: the golden files depend on it. A host's key pair and sealed
+ * from them is the same on every run: the golden files depend on it (common's TestGroups keys at random). A host's key pair and sealed
  * secrets depend on its group and name only, as keygen keeps them from one revision to the next.
  */
-public final class TestGroups {
+public final class FixedKeyGroups {
 
     public static final Instant OCCURRED_AT = Instant.parse("2026-01-01T00:00:00Z");
     /** The deployers' key pair: keygen seals to its public half, a deployer opens with its private half. */
     public static final X25519Keys.KeyPair DEPLOYER = keyPair("deployer");
 
-    private TestGroups() {
+    private FixedKeyGroups() {
     }
 
     /** A group from src/test/resources/groups/{name}.json, parsed and validated as config-service does. */
     public static HostGroupSpec spec(String name) {
-        try (InputStream in = TestGroups.class.getResourceAsStream("/groups/" + name + ".json")) {
+        try (InputStream in = FixedKeyGroups.class.getResourceAsStream("/groups/" + name + ".json")) {
             HostGroupParser.Result result = HostGroupParser.parse(EventJson.tree(in.readAllBytes()), Set.of());
             assertThat(result.problems()).as("problems of %s", name).isEmpty();
             assertThat(GroupValidator.validate(result.spec(), result.paths())).as("problems of %s", name).isEmpty();
