@@ -18,6 +18,7 @@ import dev.wgmesh.deployer.TestGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ class DeployerTest {
     @Test
     void olderRevisionIsSkippedWithoutReport() throws Exception {
         HostConfigRendered old = group.render(4).get(group.host(2));
-        group.hostKeys.put(group.host(2), X25519Keys.generate(TestGroup.RANDOM)); // a rotation changes the content
+        group.rotate(group.host(2)); // a rotation changes the content
         HostConfigRendered newer = group.render(5).get(group.host(2));
         deployer.deploy(newer).orElseThrow();
         String applied = Files.readString(out.resolve("g1/h2/wg-1.conf"));
@@ -123,10 +124,11 @@ class DeployerTest {
     }
 
     @Test
-    void aSecretSealedToAnotherDeployerKeyIsAFailedReport() {
-        HostConfigRendered foreign = group.render(4, X25519Keys.generate(TestGroup.RANDOM)).get(group.host(1));
+    void aSecretThatDoesNotOpenWithThisDeployerKeyIsAFailedReport() {
+        Deployer otherKey = new Deployer(new SecretFiller(X25519Keys.generate(new SecureRandom()).privateKey()),
+                new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")), "replica-b");
 
-        DeploymentReported report = deployer.deploy(foreign).orElseThrow();
+        DeploymentReported report = otherKey.deploy(group.render(4).get(group.host(1))).orElseThrow();
 
         assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(report.reason()).contains("cannot open the sealed private key").contains("g1/h1/private-key");
@@ -155,18 +157,18 @@ class DeployerTest {
             try (var files = Files.list(out.resolve("g1").resolve(host.value()))) {
                 for (Path file : files.toList()) {
                     SecretKey privateKey = SecretKey.parse(value(Files.readString(file), "PrivateKey"));
-                    assertThat(X25519Keys.publicKeyOf(privateKey)).isEqualTo(group.hostKeys.get(host).publicKey());
+                    assertThat(X25519Keys.publicKeyOf(privateKey)).isEqualTo(group.hostKeys().get(host).publicKey());
                 }
             }
         }
         // h1 and h2 share network wg-1: each end lists the other's public key with the same preshared key
         String h1 = Files.readString(out.resolve("g1/h1/wg-1.conf"));
         String h2 = Files.readString(out.resolve("g1/h2/wg-1.conf"));
-        String pskAtH1 = presharedKeyFor(h1, group.hostKeys.get(group.host(2)).publicKey());
-        String pskAtH2 = presharedKeyFor(h2, group.hostKeys.get(group.host(1)).publicKey());
+        String pskAtH1 = presharedKeyFor(h1, group.hostKeys().get(group.host(2)).publicKey());
+        String pskAtH2 = presharedKeyFor(h2, group.hostKeys().get(group.host(1)).publicKey());
         assertThat(pskAtH1).isNotNull().isEqualTo(pskAtH2);
-        assertThat(pskAtH1).isEqualTo(PresharedKeys.derive(group.seed, group.hostKeys.get(group.host(1)).publicKey(),
-                group.hostKeys.get(group.host(2)).publicKey()).base64());
+        assertThat(pskAtH1).isEqualTo(PresharedKeys.derive(group.seed(), group.hostKeys().get(group.host(1)).publicKey(),
+                group.hostKeys().get(group.host(2)).publicKey()).base64());
     }
 
     @Test
@@ -181,8 +183,8 @@ class DeployerTest {
         }
         shown.addAll(messages());
         List<String> secrets = new ArrayList<>();
-        group.hostKeys.values().forEach(pair -> secrets.add(pair.privateKey().base64()));
-        secrets.add(group.seed.base64());
+        group.hostKeys().values().forEach(pair -> secrets.add(pair.privateKey().base64()));
+        secrets.add(group.seed().base64());
         secrets.add(TestGroup.DEPLOYER.privateKey().base64());
         for (String file : List.of("g1/h1/wg-1.conf", "g1/h2/wg-1.conf", "g1/h3/wg-2.conf")) {
             secrets.add(value(Files.readString(out.resolve(file)), "PresharedKey"));
