@@ -33,14 +33,20 @@ public final class EventJson {
         if (json == null) {
             throw new InvalidEventException("the record has no value");
         }
+        T event;
         try {
-            return MAPPER.readValue(json, type);
+            event = MAPPER.readValue(json, type);
         } catch (JacksonException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            String reason = cause instanceof IllegalArgumentException || cause instanceof NullPointerException
-                    ? cause.getMessage() : e.getOriginalMessage();
+            String reason = (cause instanceof IllegalArgumentException || cause instanceof NullPointerException)
+                    && cause.getMessage() != null ? cause.getMessage() : e.getOriginalMessage();
             throw new InvalidEventException("not a valid " + type.getSimpleName() + ": " + reason, e);
         }
+        // the JSON literal null reads as a null event: callers would fail later, without the reason
+        if (event == null) {
+            throw new InvalidEventException("not a valid " + type.getSimpleName() + ": the value is JSON null");
+        }
+        return event;
     }
 
     public static JsonNode tree(byte[] json) {

@@ -28,7 +28,7 @@ public record HostConfigRendered(UUID eventId, GroupName group, long revision, I
         Objects.requireNonNull(os, "os is required");
         Objects.requireNonNull(privateKey, "privateKey is required");
         Objects.requireNonNull(contentHash, "contentHash is required");
-        interfaces = List.copyOf(interfaces);
+        interfaces = List.copyOf(Objects.requireNonNull(interfaces, "interfaces is required"));
         if (interfaces.stream().anyMatch(c -> c.peers().stream().anyMatch(WgConfig.Peer::presharedKey))
                 && presharedKeySeed == null) {
             throw new IllegalArgumentException("peers use preshared keys but no presharedKeySeed is given");

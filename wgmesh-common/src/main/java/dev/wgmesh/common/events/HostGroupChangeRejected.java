@@ -4,6 +4,7 @@ import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Problem;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -18,7 +19,7 @@ public record HostGroupChangeRejected(UUID eventId, GroupName group, long revisi
 
     public HostGroupChangeRejected {
         WgmeshEvent.checkCommonFields(eventId, group, revision, occurredAt, correlationId);
-        problems = List.copyOf(problems);
+        problems = List.copyOf(Objects.requireNonNull(problems, "problems is required"));
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a rejection lists at least one problem");
         }
