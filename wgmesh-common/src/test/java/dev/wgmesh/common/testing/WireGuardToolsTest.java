@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
 
 class WireGuardToolsTest {
 
@@ -28,13 +28,31 @@ class WireGuardToolsTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void tools() {
-        WireGuardTools.assumeAvailable();
+    @Test
+    void missingToolsSkipTheTestUnlessTheyAreRequired() {
+        assertThatThrownBy(() -> WireGuardTools.skipOrFail("`wg` is not installed", false))
+                .isInstanceOf(TestAbortedException.class).hasMessageContaining("`wg` is not installed");
+        assertThatThrownBy(() -> WireGuardTools.skipOrFail("not running as root (uid 1000)", true))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("WGMESH_REQUIRE_ROOT_TESTS=1")
+                .hasMessageContaining("not running as root");
+    }
+
+    @Test
+    void whyUnavailableNamesRootAndTheTools() {
+        String why = WireGuardTools.whyUnavailable();
+        boolean root = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
+
+        if (root && WireGuardTools.find("wg") != null && WireGuardTools.find("wireguard-go") != null
+                && WireGuardTools.find("wg-quick") != null && WireGuardTools.find("ip") != null) {
+            assertThat(why).isNull();
+        } else {
+            assertThat(why).isNotBlank();
+        }
     }
 
     @Test
     void aWrittenConfigPassesStripAndSetconf() throws Exception {
+        WireGuardTools.assumeAvailable();
         X25519Keys.KeyPair own = X25519Keys.generate(RANDOM);
         X25519Keys.KeyPair first = X25519Keys.generate(RANDOM);
         X25519Keys.KeyPair second = X25519Keys.generate(RANDOM);
@@ -64,6 +82,7 @@ class WireGuardToolsTest {
 
     @Test
     void setconfFailsOnAFileWgRejects() throws Exception {
+        WireGuardTools.assumeAvailable();
         Path conf = dir.resolve("wg0.conf");
         Files.writeString(conf, "[Interface]\nListenPort = 51820\nPrivateKey = not-a-key\n");
 
