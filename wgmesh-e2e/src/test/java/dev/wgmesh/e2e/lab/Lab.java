@@ -61,6 +61,7 @@ public final class Lab implements AutoCloseable {
     private static final String HOST_NAME = "[a-z0-9][a-z0-9-]{0,40}";
     private static final AtomicInteger LABS = new AtomicInteger();
     private static final Path STATE_DIR = Path.of("/var/lib/wgmesh");
+    private static final String OWNER = ".owner";
 
     private final String prefix;
     private final Path mountDir;
@@ -70,8 +71,6 @@ public final class Lab implements AutoCloseable {
     private boolean closed;
 
     private Lab(List<String> hosts) {
-        prefix = "wgl" + ProcessHandle.current().pid() % 10000 + (char) ('a' + LABS.getAndIncrement() % 26);
-        mountDir = Path.of("/run", prefix);
         for (String host : hosts) {
             if (!host.matches(HOST_NAME) || underlay.containsKey(host)) {
                 throw new IllegalArgumentException("bad or duplicate lab host name '" + host + "'");
@@ -82,9 +81,9 @@ public final class Lab implements AutoCloseable {
         if (hosts.size() > 244 + 254) {
             throw new IllegalArgumentException("a lab has at most 498 hosts, not " + hosts.size());
         }
-        // leftovers of an earlier JVM that had our pid and died before cleaning up
-        removeEverything();
-        shutdownHook = new Thread(this::removeEverything, prefix + "-cleanup");
+        prefix = claimPrefix();
+        mountDir = Path.of("/run", prefix);
+        shutdownHook = new Thread(() -> removeEverything(prefix), prefix + "-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             workDir = Files.createTempDirectory(prefix + "-");
@@ -227,7 +226,7 @@ public final class Lab implements AutoCloseable {
             return;
         }
         closed = true;
-        removeEverything();
+        removeEverything(prefix);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException | NullPointerException alreadyShuttingDownOrNeverAdded) {
@@ -243,7 +242,6 @@ public final class Lab implements AutoCloseable {
     }
 
     private void build() throws IOException {
-        Files.createDirectories(mountDir);
         Files.createDirectories(STATE_DIR);
         root("ip", "netns", "add", bridgeNetns());
         root("ip", "-n", bridgeNetns(), "link", "add", "br0", "type", "bridge");
@@ -277,8 +275,59 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    /** Removes, by this lab's prefix, what a lab of this prefix may have made; never throws. */
-    private void removeEverything() {
+    /**
+     * A prefix no living lab uses, with its /run folder made and our pid in its owner file; what a dead
+     * JVM left under a prefix (it had our pid modulo 10000) is removed first.
+     */
+    private static String claimPrefix() {
+        removeLabsOfDeadJvms();
+        long pid = ProcessHandle.current().pid();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String candidate = "wgl" + pid % 10000 + Integer.toString(10 + LABS.getAndIncrement() % 26, 36);
+            Path dir = Path.of("/run", candidate);
+            if (ownerAlive(dir.resolve(OWNER))) {
+                continue;
+            }
+            removeEverything(candidate);
+            try {
+                Files.createDirectory(dir);
+                Files.writeString(dir.resolve(OWNER), Long.toString(pid));
+                return candidate;
+            } catch (IOException raceOrNoRoot) {
+                // another JVM took it between our look and our mkdir, or /run is not ours to write
+                if (!Files.isDirectory(Path.of("/run")) || !Files.isWritable(Path.of("/run"))) {
+                    throw new UncheckedIOException(raceOrNoRoot);
+                }
+            }
+        }
+        throw new IllegalStateException("no free lab prefix for pid " + pid);
+    }
+
+    /** Labs whose JVM was killed before its shutdown hook could run (kill -9, a crash). */
+    private static void removeLabsOfDeadJvms() {
+        try (var dirs = Files.newDirectoryStream(Path.of("/run"), "wgl*")) {
+            for (Path dir : dirs) {
+                if (Files.exists(dir.resolve(OWNER)) && !ownerAlive(dir.resolve(OWNER))) {
+                    removeEverything(dir.getFileName().toString());
+                }
+            }
+        } catch (IOException ignored) {
+            // nothing to sweep
+        }
+    }
+
+    private static boolean ownerAlive(Path ownerFile) {
+        try {
+            long owner = Long.parseLong(Files.readString(ownerFile).strip());
+            return ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException noOwner) {
+            return false;
+        }
+    }
+
+    /** Removes, by a lab's prefix, what a lab of that prefix may have made; never throws. */
+    private static void removeEverything(String prefix) {
+        Path mountDir = Path.of("/run", prefix);
         List<String> namespaces = Shell.run(List.of("ip", "netns", "list"), TIMEOUT).stdout().lines()
                 .map(line -> line.split(" ")[0])
                 .filter(name -> name.startsWith(prefix + "-"))
@@ -305,7 +354,9 @@ public final class Lab implements AutoCloseable {
         if (Files.isDirectory(mountDir)) {
             try (var files = Files.list(mountDir)) {
                 for (Path file : files.toList()) {
-                    Shell.run(List.of("umount", file.toString()), TIMEOUT);
+                    if (!file.getFileName().toString().equals(OWNER)) {
+                        Shell.run(List.of("umount", file.toString()), TIMEOUT);
+                    }
                     Files.deleteIfExists(file);
                 }
                 Files.deleteIfExists(mountDir);

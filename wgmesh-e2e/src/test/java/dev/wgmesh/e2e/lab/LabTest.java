@@ -116,6 +116,25 @@ class LabTest {
             assertThat(again.exitCode()).isZero();
             assertThat(again.stdout()).doesNotContain("[#]");
 
+            // a failing step (a second interface on wg0's port) undoes the whole run, wg0's change included
+            Path broken = Files.createDirectories(tmp.resolve("broken"));
+            String rev1 = Files.readString(tmp.resolve("rev1/beta/wg0.conf"));
+            writePrivate(broken.resolve("wg0.conf"), rev1);
+            writePrivate(broken.resolve("wg1.conf"), rev1.replace("10.99.0.2/24", "10.98.0.2/24"));
+            Lab.Result failed = lab.apply("beta", broken);
+            List<String> errorLines = failed.stderr().lines().toList();
+            System.out.println("failed apply on beta, last stderr line: " + errorLines.get(errorLines.size() - 1));
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(errorLines.get(errorLines.size() - 1))
+                    .startsWith("wgmesh-apply: 'wg-quick up /etc/wireguard/wg1.conf' failed")
+                    .contains("Address already in use").endsWith("previous state restored");
+            assertThat(lab.exec("beta", "cat", "/etc/wireguard/wg0.conf").orThrow().stdout())
+                    .isEqualTo(Files.readString(tmp.resolve("rev2/beta/wg0.conf")));
+            assertThat(lab.exec("beta", "test", "-e", "/etc/wireguard/wg1.conf").exitCode()).isNotZero();
+            assertThat(lab.links("beta")).contains("wg0").doesNotContain("wg1");
+            assertThat(lab.ping("beta", "10.201.1.1")).as("the rolled back route works").isTrue();
+            assertThat(handshakes(lab)).as("the rollback kept the sessions").isEqualTo(before);
+
             // gamma leaves: an empty desired folder takes its interface and file away
             Path empty = Files.createDirectories(tmp.resolve("empty"));
             Lab.Result removed = lab.apply("gamma", empty);
@@ -126,6 +145,56 @@ class LabTest {
             assertThat(lab.exec("gamma", "test", "-e", "/etc/wireguard/wg0.conf").exitCode()).isNotZero();
             assertThat(lab.ping("alpha", "10.99.0.2")).as("alpha still reaches beta").isTrue();
         }
+    }
+
+    @Test
+    void commandScriptAppliesIntoTheHostTheDeployerNames() throws IOException, InterruptedException {
+        LabTools.assumeAvailable();
+        byte[] seed = new byte[32];
+        RANDOM.nextBytes(seed);
+        pskSeed = SecretKey.of(seed);
+        for (int i = 1; i <= HOSTS.size(); i++) {
+            keys.put(host(i), X25519Keys.generate(RANDOM));
+            internalNetworks.put(host(i), List.of(Cidr.parse("10.200." + i + ".0/24")));
+        }
+        try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
+            Path script = lab.applyCommandScript();
+            for (int i = 1; i <= HOSTS.size(); i++) {
+                lab.addLoopbackAddress(host(i), "10.200." + i + ".1/24");
+                // as deployer-service's command target runs it: in the root namespace, with its env
+                Deployed result = deploy(script, host(i), writeDesired(lab, "rev1", i), false);
+                assertThat(result.exitCode()).as("%s: %s", host(i), result.stderr()).isZero();
+            }
+            assertThat(lab.ping("alpha", "10.99.0.3")).isTrue();
+            assertThat(lab.ping("gamma", "10.200.2.1")).isTrue();
+
+            Deployed unknown = deploy(script, "delta", tmp.resolve("rev1/alpha"), false);
+            assertThat(unknown.exitCode()).isEqualTo(1);
+            assertThat(unknown.stderr()).contains("has no host named 'delta'");
+
+            Deployed removed = deploy(script, "beta", Files.createDirectories(tmp.resolve("none")), true);
+            assertThat(removed.exitCode()).as(removed.stderr()).isZero();
+            assertThat(lab.links("beta")).doesNotContain("wg0");
+            assertThat(lab.links("alpha")).contains("wg0");
+        }
+    }
+
+    private record Deployed(int exitCode, String stderr) {
+    }
+
+    private static Deployed deploy(Path script, String host, Path configDir, boolean remove)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(script.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.PIPE);
+        builder.environment().putAll(Map.of("WGMESH_GROUP", "lab", "WGMESH_HOST", host, "WGMESH_OS", "linux",
+                "WGMESH_REVISION", "1", "WGMESH_CONFIG_DIR", configDir.toString()));
+        if (remove) {
+            builder.environment().put("WGMESH_REMOVE", "1");
+        }
+        Process process = builder.start();
+        String stderr = new String(process.getErrorStream().readAllBytes());
+        return new Deployed(process.waitFor(), stderr);
     }
 
     private static String host(int i) {
@@ -150,10 +219,13 @@ class LabTest {
         String text = WgConfigWriter.write(config, own.privateKey(),
                 peer -> PresharedKeys.derive(pskSeed, own.publicKey(), peer));
         Path dir = Files.createDirectories(tmp.resolve(revision).resolve(host(i)));
-        Path file = Files.createFile(dir.resolve("wg0.conf"), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, text);
+        writePrivate(dir.resolve("wg0.conf"), text);
         return dir;
+    }
+
+    private static void writePrivate(Path file, String text) throws IOException {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, text);
     }
 
     /** "host->peer" -> latest handshake (epoch seconds) for every tunnel end of the lab. */
