@@ -183,7 +183,9 @@ class GroupController {
         try {
             return EventJson.mapper().readTree(bytes);
         } catch (JacksonException e) {
-            throw RequestRejected.badRequest(0, List.of(new Problem("$", null, "not JSON: " + e.getOriginalMessage())));
+            var at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw RequestRejected.badRequest(0, List.of(new Problem("$", null, "not JSON" + where + ": " + e.getOriginalMessage())));
         }
     }
 

@@ -55,15 +55,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
                                                              HttpStatusCode status, WebRequest request) {
-        ProblemDetail detail = body instanceof ProblemDetail given ? given : ProblemDetail.forStatus(status);
+        ResponseEntity<Object> response = super.handleExceptionInternal(e, body, headers, status, request);
+        if (response == null) {
+            return null; // the response is already committed
+        }
+        ProblemDetail detail = response.getBody() instanceof ProblemDetail given ? given : ProblemDetail.forStatus(status);
         if (detail.getProperties() == null || !detail.getProperties().containsKey("errors")) {
             detail.setProperty("errors", List.of(new Problem(field(e), null,
-                    detail.getDetail() != null ? detail.getDetail() : status.toString())));
+                    detail.getDetail() != null ? detail.getDetail() : detail.getTitle())));
         }
         HttpHeaders out = new HttpHeaders();
-        out.addAll(headers);
+        out.addAll(response.getHeaders());
         out.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        return new ResponseEntity<>(detail, out, status);
+        return new ResponseEntity<>(detail, out, response.getStatusCode());
     }
 
     private static String field(Exception e) {

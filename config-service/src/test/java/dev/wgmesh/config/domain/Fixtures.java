@@ -2,7 +2,6 @@ package dev.wgmesh.config.domain;
 
 import dev.wgmesh.common.crypto.SecretSealer;
 import dev.wgmesh.common.crypto.X25519Keys;
-import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
@@ -21,8 +20,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
-/** Group bodies, keyed groups and reports for the domain tests. */
-final class Fixtures {
+/** Group bodies, keyed groups and reports for the tests. */
+public final class Fixtures {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final X25519Keys.KeyPair DEPLOYERS = X25519Keys.generate(RANDOM);
@@ -31,7 +30,7 @@ final class Fixtures {
     }
 
     /** A hoster group in wgmesh's own host form; host i (1-based in the list) gets segment 198.19.i.1/24. */
-    static JsonNode body(String... hosts) {
+    public static JsonNode body(String... hosts) {
         List<String> entries = new ArrayList<>();
         for (String host : hosts) {
             int n = Integer.parseInt(host.replaceAll("\\D", ""));
@@ -42,16 +41,16 @@ final class Fixtures {
         return json("{\"hosts\": [" + String.join(",", entries) + "]}");
     }
 
-    static JsonNode json(String text) {
+    public static JsonNode json(String text) {
         return EventJson.mapper().readTree(text);
     }
 
-    static Map<String, Integer> slots(HostGroupChanged change) {
+    public static Map<String, Integer> slots(HostGroupChanged change) {
         return change.spec().hosts().stream().collect(Collectors.toMap(h -> h.name().value(), Host::slot));
     }
 
     /** What keygen would publish for this change: the previous keys and seed kept, new hosts keyed. */
-    static HostGroupKeysGenerated keyed(HostGroupChanged change, HostGroupKeysGenerated previous) {
+    public static HostGroupKeysGenerated keyed(HostGroupChanged change, HostGroupKeysGenerated previous) {
         HostGroupSpec spec = change.spec();
         SecretSealer sealer = new SecretSealer(RANDOM);
         List<HostKeys> keys = new ArrayList<>();
@@ -71,15 +70,10 @@ final class Fixtures {
                 change.correlationId(), change.cause(), spec, keys, seed);
     }
 
-    static DeploymentReported report(GroupName group, String host, long revision, DeploymentReported.Outcome outcome,
+    public static DeploymentReported report(GroupName group, String host, long revision, DeploymentReported.Outcome outcome,
                                      String hash) {
         return new DeploymentReported(UUID.randomUUID(), group, revision, Instant.now(), UUID.randomUUID(),
                 HostName.parse(host), outcome, outcome == DeploymentReported.Outcome.FAILED ? "wg-quick failed" : null,
                 hash, "replica-1", 12);
-    }
-
-    static HostGroupChanged change(GroupName group, long revision, ChangeCause cause, HostGroupSpec spec) {
-        UUID id = UUID.randomUUID();
-        return new HostGroupChanged(id, group, revision, Instant.now(), id, cause, null, spec);
     }
 }
