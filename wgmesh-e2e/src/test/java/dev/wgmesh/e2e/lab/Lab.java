@@ -62,10 +62,10 @@ public final class Lab implements AutoCloseable {
     private static final AtomicInteger LABS = new AtomicInteger();
     private static final Path STATE_DIR = Path.of("/var/lib/wgmesh");
     private static final String OWNER = ".owner";
+    private static final String SCRIPT = ".apply-in-lab-host";
 
     private final String prefix;
     private final Path mountDir;
-    private final Path workDir;
     private final Map<String, String> underlay = new LinkedHashMap<>();
     private final Thread shutdownHook;
     private boolean closed;
@@ -86,7 +86,6 @@ public final class Lab implements AutoCloseable {
         shutdownHook = new Thread(() -> removeEverything(prefix), prefix + "-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
-            workDir = Files.createTempDirectory(prefix + "-");
             build();
         } catch (IOException | RuntimeException e) {
             close();
@@ -195,7 +194,8 @@ public final class Lab implements AutoCloseable {
      * such as /tmp here).
      */
     public Path applyCommandScript() {
-        Path script = workDir.resolve("apply-in-lab-host");
+        // in the lab's /run folder, so that whatever removes the lab removes the script too
+        Path script = mountDir.resolve(SCRIPT);
         String hosts = String.join("|", underlay.keySet());
         String text = """
                 #!/usr/bin/env bash
@@ -231,13 +231,6 @@ public final class Lab implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException | NullPointerException alreadyShuttingDownOrNeverAdded) {
             // the hook runs or ran anyway
-        }
-        if (workDir != null) {
-            try (var files = Files.walk(workDir)) {
-                files.sorted((a, b) -> b.compareTo(a)).forEach(path -> path.toFile().delete());
-            } catch (IOException ignored) {
-                // a temp folder left behind is harmless
-            }
         }
     }
 
@@ -354,7 +347,7 @@ public final class Lab implements AutoCloseable {
         if (Files.isDirectory(mountDir)) {
             try (var files = Files.list(mountDir)) {
                 for (Path file : files.toList()) {
-                    if (!file.getFileName().toString().equals(OWNER)) {
+                    if (!file.getFileName().toString().startsWith(".")) {
                         Shell.run(List.of("umount", file.toString()), TIMEOUT);
                     }
                     Files.deleteIfExists(file);
