@@ -42,7 +42,7 @@ class PipelineEndToEndTest {
     private static final Duration CONVERGE = Duration.ofSeconds(90);
 
     @TempDir
-    Path workDir;
+    static Path workDir;
 
     private KafkaBroker broker;
     private Wgmesh wgmesh;

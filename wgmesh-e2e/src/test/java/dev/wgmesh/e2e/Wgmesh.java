@@ -8,6 +8,7 @@ import dev.wgmesh.renderer.RendererApplication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,29 +37,33 @@ final class Wgmesh implements AutoCloseable {
         X25519Keys.KeyPair deployerKey = X25519Keys.generate(new SecureRandom());
         this.deployerKeyFile = workDir.resolve("deployer.key");
         Files.writeString(deployerKeyFile, deployerKey.privateKey().base64() + "\n");
+        Files.setPosixFilePermissions(deployerKeyFile, PosixFilePermissions.fromString("rw-------"));
         this.deployerPublicKey = deployerKey.publicKey().base64();
         start();
     }
 
     private void start() {
         running.add(run(ConfigApplication.class, Map.of("server.port", "0")));
-        running.add(run(KeygenApplication.class, Map.of("wgmesh.deployer-public-key", deployerPublicKey)));
-        running.add(run(RendererApplication.class, Map.of()));
+        running.add(run(KeygenApplication.class, Map.of("wgmesh.deployer-public-key", deployerPublicKey,
+                "spring.main.web-application-type", "none")));
+        running.add(run(RendererApplication.class, Map.of("spring.main.web-application-type", "none")));
         for (int i = 1; i <= deployers; i++) {
             running.add(run(DeployerApplication.class, Map.of(
                     "wgmesh.deployer-private-key-file", deployerKeyFile.toString(),
                     "wgmesh.out-dir", outDir.toString(),
-                    "wgmesh.replica", "deployer-" + i)));
+                    "wgmesh.replica", "deployer-" + i,
+                    "spring.main.web-application-type", "none")));
         }
         String port = running.get(0).getEnvironment().getProperty("local.server.port");
         api = new Api("http://127.0.0.1:" + port);
     }
 
-    private ConfigurableApplicationContext run(Class<?> application, Map<String, Object> properties) {
-        return new SpringApplicationBuilder(application)
-                .properties(Map.of("spring.kafka.bootstrap-servers", bootstrapServers))
-                .properties(properties)
-                .run();
+    /** Settings go in as command-line arguments, which win over the services' own property files. */
+    private ConfigurableApplicationContext run(Class<?> application, Map<String, String> properties) {
+        List<String> args = new ArrayList<>();
+        args.add("--spring.kafka.bootstrap-servers=" + bootstrapServers);
+        properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+        return new SpringApplicationBuilder(application).run(args.toArray(String[]::new));
     }
 
     void restart() {
