@@ -11,6 +11,7 @@ import dev.wgmesh.deployer.DeployerApplication;
 import dev.wgmesh.deployer.TestGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,9 +21,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.kafka.test.utils.ContainerTestUtils;
 
 /** Two deployer replicas in one consumer group share the partitions and together apply every host. */
 @EmbeddedKafka
@@ -38,8 +39,7 @@ class TwoReplicasKafkaTest {
              ConfigurableApplicationContext b = start(broker, key, "replica-b");
              TopicReader reader = new TopicReader(broker.getBrokersAsString())) {
             // both replicas hold half of the 12 partitions before anything is published
-            ContainerTestUtils.waitForAssignment(container(a), 6);
-            ContainerTestUtils.waitForAssignment(container(b), 6);
+            awaitHalfEach(container(a), container(b));
 
             TestGroup group = new TestGroup("gamma", 8);
             @SuppressWarnings("unchecked")
@@ -71,7 +71,21 @@ class TwoReplicasKafkaTest {
                 "--wgmesh.deployer-private-key-file=" + key);
     }
 
-    private static Object container(ConfigurableApplicationContext context) {
+    private static MessageListenerContainer container(ConfigurableApplicationContext context) {
         return context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("wgmesh-deployer");
+    }
+
+    /** The group rebalances when the second replica joins; on a loaded machine that takes a while. */
+    private static void awaitHalfEach(MessageListenerContainer a, MessageListenerContainer b) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!(assigned(a) == 6 && assigned(b) == 6) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(List.of(assigned(a), assigned(b))).as("partitions of replica a and b").containsExactly(6, 6);
+    }
+
+    private static int assigned(MessageListenerContainer container) {
+        var partitions = container.getAssignedPartitions();
+        return partitions == null ? 0 : partitions.size();
     }
 }
