@@ -1,6 +1,7 @@
 package dev.wgmesh.e2e;
 
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.e2e.lab.Lab;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.WgConfigParser;
 import dev.wgmesh.common.wireguard.WgConfigParser.ParsedConfig;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -35,6 +37,21 @@ record DeployedFiles(Map<String, Map<String, ParsedConfig>> hosts) {
             throw new UncheckedIOException(e);
         }
         return new DeployedFiles(hosts);
+    }
+
+    /** What wgmesh-apply installed in the lab hosts' /etc/wireguard. */
+    static DeployedFiles read(Lab lab, List<String> hosts) {
+        Map<String, Map<String, ParsedConfig>> read = new TreeMap<>();
+        for (String host : hosts) {
+            Map<String, ParsedConfig> interfaces = new TreeMap<>();
+            String names = lab.exec(host, "ls", "/etc/wireguard").orThrow().stdout();
+            for (String file : names.lines().filter(f -> f.endsWith(".conf")).toList()) {
+                String text = lab.exec(host, "cat", "/etc/wireguard/" + file).orThrow().stdout();
+                interfaces.put(file.replace(".conf", ""), WgConfigParser.parse(text));
+            }
+            read.put(host, interfaces);
+        }
+        return new DeployedFiles(read);
     }
 
     /** The public key of each host, from the private key in its files (all of a host's files share it). */

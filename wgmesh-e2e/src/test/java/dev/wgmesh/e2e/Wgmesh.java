@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -27,11 +28,19 @@ final class Wgmesh implements AutoCloseable {
     private final Path deployerKeyFile;
     private final String deployerPublicKey;
     private final int deployers;
+    private final Map<String, String> deployerSettings;
     private final List<ConfigurableApplicationContext> running = new ArrayList<>();
     private Api api;
 
     Wgmesh(String bootstrapServers, Path workDir, int deployers) throws IOException {
+        this(bootstrapServers, workDir, deployers, Map.of());
+    }
+
+    /** @param deployerSettings extra deployer properties, such as the {@code command} target's */
+    Wgmesh(String bootstrapServers, Path workDir, int deployers, Map<String, String> deployerSettings)
+            throws IOException {
         this.bootstrapServers = bootstrapServers;
+        this.deployerSettings = Map.copyOf(deployerSettings);
         this.outDir = workDir.resolve("out");
         this.deployers = deployers;
         X25519Keys.KeyPair deployerKey = X25519Keys.generate(new SecureRandom());
@@ -48,11 +57,12 @@ final class Wgmesh implements AutoCloseable {
                 "spring.main.web-application-type", "none")));
         running.add(run(RendererApplication.class, Map.of("spring.main.web-application-type", "none")));
         for (int i = 1; i <= deployers; i++) {
-            running.add(run(DeployerApplication.class, Map.of(
-                    "wgmesh.deployer-private-key-file", deployerKeyFile.toString(),
-                    "wgmesh.out-dir", outDir.toString(),
-                    "wgmesh.replica", "deployer-" + i,
-                    "spring.main.web-application-type", "none")));
+            Map<String, String> settings = new HashMap<>(deployerSettings);
+            settings.put("wgmesh.deployer-private-key-file", deployerKeyFile.toString());
+            settings.put("wgmesh.out-dir", outDir.toString());
+            settings.put("wgmesh.replica", "deployer-" + i);
+            settings.put("spring.main.web-application-type", "none");
+            running.add(run(DeployerApplication.class, settings));
         }
         String port = running.get(0).getEnvironment().getProperty("local.server.port");
         api = new Api("http://127.0.0.1:" + port);
