@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +42,9 @@ class LabTest {
     private final Map<String, List<Cidr>> internalNetworks = new LinkedHashMap<>();
     private SecretKey pskSeed;
 
-    @Test
-    void meshComesUpIsUpdatedLiveAndComesDown() throws IOException, InterruptedException {
+    /** Fresh keys, a preshared-key seed and one internal network per host, for every test. */
+    @BeforeEach
+    void keysAndNetworks() {
         LabTools.assumeAvailable();
         byte[] seed = new byte[32];
         RANDOM.nextBytes(seed);
@@ -51,6 +53,10 @@ class LabTest {
             keys.put(host(i), X25519Keys.generate(RANDOM));
             internalNetworks.put(host(i), new ArrayList<>(List.of(Cidr.parse("10.200." + i + ".0/24"))));
         }
+    }
+
+    @Test
+    void meshComesUpIsUpdatedLiveAndComesDown() throws IOException, InterruptedException {
 
         try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
             for (int i = 1; i <= HOSTS.size(); i++) {
@@ -149,14 +155,6 @@ class LabTest {
 
     @Test
     void commandScriptAppliesIntoTheHostTheDeployerNames() throws IOException, InterruptedException {
-        LabTools.assumeAvailable();
-        byte[] seed = new byte[32];
-        RANDOM.nextBytes(seed);
-        pskSeed = SecretKey.of(seed);
-        for (int i = 1; i <= HOSTS.size(); i++) {
-            keys.put(host(i), X25519Keys.generate(RANDOM));
-            internalNetworks.put(host(i), List.of(Cidr.parse("10.200." + i + ".0/24")));
-        }
         try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
             Path script = lab.applyCommandScript();
             for (int i = 1; i <= HOSTS.size(); i++) {
@@ -176,6 +174,36 @@ class LabTest {
             assertThat(removed.exitCode()).as(removed.stderr()).isZero();
             assertThat(lab.links("beta")).doesNotContain("wg0");
             assertThat(lab.links("alpha")).contains("wg0");
+        }
+    }
+
+    @Test
+    void sshTargetSendsTheFilesAndAppliesThemOnTheHost() throws IOException, InterruptedException {
+        try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
+            // an ssh that runs the remote command inside the lab host the destination names
+            Path bin = Files.createDirectories(tmp.resolve("bin"));
+            Files.writeString(bin.resolve("ssh"), """
+                    #!/usr/bin/env bash
+                    while [ $# -gt 0 ]; do case "$1" in -o|-i|-p) shift 2 ;; -*) shift ;; *) break ;; esac; done
+                    host=${1#*@}; host=${host%%%%.*}; shift
+                    exec nsenter --mount=/run/%1$s/"$host" --net=/var/run/netns/%1$s-"$host" bash -c "$*"
+                    """.formatted(lab.prefix()));
+            Files.setPosixFilePermissions(bin.resolve("ssh"), PosixFilePermissions.fromString("rwx------"));
+            Path sshScript = Lab.applyScript().resolveSibling("wgmesh-ssh");
+            for (int i = 1; i <= HOSTS.size(); i++) {
+                lab.addLoopbackAddress(host(i), "10.200." + i + ".1/24");
+                ProcessBuilder builder = new ProcessBuilder(sshScript.toString(), "root@%h.lab.example")
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                builder.environment().putAll(Map.of("PATH", bin + ":" + System.getenv("PATH"),
+                        "WGMESH_HOST", host(i), "WGMESH_OS", "linux",
+                        "WGMESH_CONFIG_DIR", writeDesired(lab, "ssh", i).toString()));
+                Process process = builder.start();
+                String stderr = new String(process.getErrorStream().readAllBytes());
+                assertThat(process.waitFor()).as("wgmesh-ssh for %s: %s", host(i), stderr).isZero();
+            }
+            assertThat(lab.ping("alpha", "10.99.0.3")).isTrue();
+            assertThat(lab.ping("beta", "10.200.1.1")).isTrue();
+            assertThat(lab.exec("gamma", "ls", "/etc/wireguard").orThrow().stdout()).contains("wg0.conf");
         }
     }
 
