@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A pure function from a keyed group to every host's files: the same input gives the same output,
@@ -32,20 +33,34 @@ public final class GroupRenderer {
 
     /** Every host's files, in slot order. */
     public static Map<HostName, HostFiles> render(HostGroupKeysGenerated keyed) {
-        HostGroupSpec spec = keyed.spec();
-        Map<HostName, HostKeys> keys = new LinkedHashMap<>();
-        keyed.hosts().forEach(k -> keys.put(k.host(), k));
+        Map<HostName, HostKeys> keys = keys(keyed);
         Map<HostName, HostFiles> files = new LinkedHashMap<>();
-        for (Host host : spec.hosts()) {
-            List<WgConfig> interfaces = spec.topology() == Topology.MESH
-                    ? List.of(meshInterface(spec, keys, host))
-                    : hosterInterfaces(spec, keys, host);
-            HostKeys own = keys.get(host.name());
-            files.put(host.name(), new HostFiles(host.name(), host.os(), interfaces, own.privateKey(),
-                    spec.presharedKeys() ? keyed.presharedKeySeed() : null,
-                    hash(host, interfaces, own, keyed)));
+        for (Host host : keyed.spec().hosts()) {
+            files.put(host.name(), files(keyed, keys, host));
         }
         return files;
+    }
+
+    /** One host's files, the same as {@code render(keyed).get(host)} without rendering every other host. */
+    public static Optional<HostFiles> renderHost(HostGroupKeysGenerated keyed, HostName host) {
+        return keyed.spec().host(host).map(found -> files(keyed, keys(keyed), found));
+    }
+
+    private static Map<HostName, HostKeys> keys(HostGroupKeysGenerated keyed) {
+        Map<HostName, HostKeys> keys = new LinkedHashMap<>();
+        keyed.hosts().forEach(k -> keys.put(k.host(), k));
+        return keys;
+    }
+
+    private static HostFiles files(HostGroupKeysGenerated keyed, Map<HostName, HostKeys> keys, Host host) {
+        HostGroupSpec spec = keyed.spec();
+        List<WgConfig> interfaces = spec.topology() == Topology.MESH
+                ? List.of(meshInterface(spec, keys, host))
+                : hosterInterfaces(spec, keys, host);
+        HostKeys own = keys.get(host.name());
+        return new HostFiles(host.name(), host.os(), interfaces, own.privateKey(),
+                spec.presharedKeys() ? keyed.presharedKeySeed() : null,
+                hash(host, interfaces, own, keyed));
     }
 
     private static WgConfig meshInterface(HostGroupSpec spec, Map<HostName, HostKeys> keys, Host host) {
