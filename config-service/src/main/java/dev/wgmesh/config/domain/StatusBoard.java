@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What every host should run (rendered from the latest keyed group, as the renderer does) and what the
@@ -27,6 +28,8 @@ public final class StatusBoard {
     }
 
     private final Map<GroupName, Long> keyedRevisions = new HashMap<>();
+    /** The latest keyed group, so one host's desired interfaces can be rendered for the host detail. */
+    private final Map<GroupName, HostGroupKeysGenerated> latestKeyed = new HashMap<>();
     private final Map<GroupName, Map<HostName, Desired>> desired = new HashMap<>();
     private final Map<String, DeploymentReported> latestReports = new HashMap<>();
     private final Map<String, DeploymentReported> latestApplied = new HashMap<>();
@@ -39,6 +42,7 @@ public final class StatusBoard {
         }
         if (keyed.spec() == null) {
             keyedRevisions.remove(group);
+            latestKeyed.remove(group);
             desired.remove(group);
             return;
         }
@@ -50,7 +54,18 @@ public final class StatusBoard {
                     ? old : new Desired(files.contentHash(), keyed.revision()));
         }
         keyedRevisions.put(group, keyed.revision());
+        latestKeyed.put(group, keyed);
         desired.put(group, after);
+    }
+
+    /** The group's latest keys, with the spec they were made for (it may be older than the declared group). */
+    public synchronized Optional<HostGroupKeysGenerated> keyed(GroupName group) {
+        return Optional.ofNullable(latestKeyed.get(group));
+    }
+
+    /** The host's latest deployment report, whatever its outcome. */
+    public synchronized Optional<DeploymentReported> latestReport(GroupName group, HostName host) {
+        return Optional.ofNullable(latestReports.get(HostConfigRendered.key(group, host)));
     }
 
     public synchronized void reported(DeploymentReported report) {
