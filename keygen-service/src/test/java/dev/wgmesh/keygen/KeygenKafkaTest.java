@@ -16,8 +16,10 @@ import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Topology;
+import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -132,18 +134,37 @@ class KeygenKafkaTest {
     }
 
     @Test
-    void anInvalidRecordGoesToTheDeadLetterTopicAndLaterRecordsAreStillKeyed() throws Exception {
-        GroupName group = GroupName.parse("after-dlt");
+    void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAreCountedAndLaterRecordsAreStillKeyed() throws Exception {
+        GroupName group = GroupName.parse("after-poison");
+        HostGroupChanged valid = change(group, 1, ChangeCause.UPSERT, null, spec("a"));
+        String validJson = new String(EventJson.write(valid), StandardCharsets.UTF_8);
+        Map<String, String> poison = Map.of(
+                "not-json", "this is not JSON",
+                "wrong-shape", "[1, 2, 3]",
+                "wrong-key", validJson,
+                "host-bits", validJson.replace("10.1.0.0/16", "10.1.2.3/16").replace(group.value(), "host-bits"),
+                "unknown", new String(EventJson.write(change(GroupName.parse("unknown"), 7, ChangeCause.ROTATE_GROUP,
+                        null, spec("a"))), StandardCharsets.UTF_8));
         try (ConfigurableApplicationContext app = start()) {
-            producer.send(new ProducerRecord<>(Topics.HOST_GROUP_CHANGED, "broken",
-                    "this is not JSON".getBytes(StandardCharsets.UTF_8))).get();
-            send(change(group, 1, ChangeCause.UPSERT, null, spec("a")));
+            for (var entry : poison.entrySet()) {
+                producer.send(new ProducerRecord<>(Topics.HOST_GROUP_CHANGED, entry.getKey(),
+                        entry.getValue().getBytes(StandardCharsets.UTF_8))).get();
+            }
+            send(valid);
 
-            ConsumerRecord<String, byte[]> dead = await(Topics.deadLetter(Topics.HOST_GROUP_CHANGED),
-                    records -> records.stream().filter(r -> "broken".equals(r.key())).toList(), 1).get(0);
-            assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("this is not JSON");
-            assertThat(header(dead, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("not a valid HostGroupChanged");
+            Map<String, String> reasons = await(Topics.deadLetter(Topics.HOST_GROUP_CHANGED),
+                    records -> records.stream().filter(r -> poison.containsKey(r.key())).toList(), poison.size())
+                    .stream().collect(Collectors.toMap(ConsumerRecord::key,
+                            r -> header(r, KafkaHeaders.DLT_EXCEPTION_MESSAGE)));
+            assertThat(reasons).hasSize(poison.size());
+            assertThat(reasons.get("not-json")).contains("not a valid HostGroupChanged");
+            assertThat(reasons.get("wrong-shape")).contains("not a valid HostGroupChanged");
+            assertThat(reasons.get("wrong-key")).contains("the record key \"wrong-key\" is not the event's group");
+            assertThat(reasons.get("host-bits")).contains("10.1.2.3/16");
+            assertThat(reasons.get("unknown")).contains("group \"unknown\" is unknown");
             assertThat(awaitKeys(group, 1)).hasSize(1);
+            assertThat(app.getBean(MeterRegistry.class).counter("wgmesh.dead.letters", "topic", Topics.HOST_GROUP_CHANGED)
+                    .count()).isEqualTo(poison.size());
         }
     }
 
@@ -205,7 +226,8 @@ class KeygenKafkaTest {
     private static HostGroupSpec spec(String... hosts) {
         List<Host> list = new ArrayList<>();
         for (int i = 0; i < hosts.length; i++) {
-            list.add(new Host(HostName.parse(hosts[i]), i + 1, Endpoint.parse("192.0.2." + (i + 1) + ":51820"), List.of(),
+            list.add(new Host(HostName.parse(hosts[i]), i + 1, Endpoint.parse("192.0.2." + (i + 1) + ":51820"),
+                    List.of(Cidr.parse("10." + (i + 1) + ".0.0/16")),
                     InterfaceAddress.parse("198.19." + (i + 1) + ".1/24"), "s" + (i + 1), null));
         }
         return new HostGroupSpec(Topology.HOSTER, null, null, null, true, list);

@@ -3,26 +3,24 @@ package dev.wgmesh.keygen.config;
 import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.wireguard.InvalidValueException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
 import tools.jackson.core.JacksonException;
 
 @Configuration(proxyBeanMethods = false)
 class KafkaConfig {
-
-    private static final Logger log = LoggerFactory.getLogger(KafkaConfig.class);
 
     /** Every service creates every topic, so start order does not matter. */
     @Bean
@@ -36,24 +34,31 @@ class KafkaConfig {
     }
 
     /**
-     * Invalid records go to the dead-letter topic at once, with the reason in its headers; anything
-     * else (the broker away, say) is retried with growing pauses before it is given up.
+     * Boot's own, but with transaction synchronization on: the listener updates its memory only after
+     * its transaction commits (spring-kafka leaves synchronization off by default).
      */
     @Bean
-    DefaultErrorHandler errorHandler(KafkaTemplate<String, byte[]> template) {
-        var recoverer = new DeadLetterPublishingRecoverer(template,
-                (record, e) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
+    KafkaTransactionManager<?, ?> kafkaTransactionManager(ProducerFactory<?, ?> producerFactory) {
+        var manager = new KafkaTransactionManager<>(producerFactory);
+        manager.setTransactionSynchronization(AbstractPlatformTransactionManager.SYNCHRONIZATION_ALWAYS);
+        return manager;
+    }
+
+    /**
+     * keygen's one error handler. Its listener runs in a Kafka transaction, so a failure rolls the
+     * transaction back and this processor decides what follows: invalid records go to the DLT at once,
+     * in a new transaction together with their consumed offset; anything else (the broker away, say) is
+     * retried with growing pauses before it is given up to the DLT. Either way the partition goes on.
+     */
+    @Bean
+    DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor(KafkaTemplate<String, byte[]> template,
+                                                                        MeterRegistry meters) {
         var backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(30_000);
         backOff.setMaxElapsedTime(300_000);
-        var handler = new DefaultErrorHandler((record, e) -> {
-            Throwable reason = e.getCause() != null ? e.getCause() : e;
-            log.warn("sending {}-{}@{} to the dead-letter topic: {}", record.topic(), record.partition(), record.offset(),
-                    reason.getMessage());
-            recoverer.accept(record, e);
-        }, backOff);
-        handler.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class,
+        var processor = new DefaultAfterRollbackProcessor<>(new DeadLetters(template, meters), backOff, template, true);
+        processor.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class,
                 InvalidValueException.class, JacksonException.class);
-        return handler;
+        return processor;
     }
 }

@@ -1,5 +1,6 @@
 package dev.wgmesh.keygen.messaging;
 
+import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupChanged;
@@ -13,7 +14,6 @@ import dev.wgmesh.keygen.domain.GroupKeyring;
 import dev.wgmesh.keygen.domain.KeyedGroups;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Keys every accepted change of a group and publishes the keys; replays of keyed revisions change nothing. */
 @Component
@@ -43,7 +45,7 @@ class HostGroupChangedListener {
 
     // started by KeysLoader once keygen's memory is loaded, so a restart re-keys nothing
     @KafkaListener(id = LISTENER_ID, topics = Topics.HOST_GROUP_CHANGED, groupId = "wgmesh-keygen", autoStartup = "false")
-    void onHostGroupChanged(ConsumerRecord<String, byte[]> record) throws Exception {
+    void onHostGroupChanged(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             // config-service keeps deleted groups as records; a tombstone leaves nothing to key
             log.info("ignoring a tombstone for group {}", record.key());
@@ -59,14 +61,24 @@ class HostGroupChangedListener {
             return;
         }
         HostGroupKeysGenerated previous = keyed.get(change.group()).orElse(null);
+        if (previous == null && change.cause() != ChangeCause.UPSERT) {
+            // config-service starts every group with an upsert, which keygen keyed and remembers
+            throw new InvalidEventException("group " + InvalidValueException.quote(change.group().value())
+                    + " is unknown: its first change cannot be " + change.cause().json());
+        }
         HostGroupKeysGenerated keys = keyring.next(previous, change);
-        // wait for the broker: the keys count as made only once they are stored, so a failure retries the change
-        kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, change.group().value(), keys, SOURCE))
-                .get(60, TimeUnit.SECONDS);
-        keyed.remember(keys);
-        log.info("keyed group {} revision {} ({}): {} hosts, new key pairs for {}, preshared keys {}",
-                keys.group(), keys.revision(), keys.cause().json(), keys.hosts().size(), newKeyPairs(previous, keys),
-                keys.presharedKeySeed() == null ? "off" : "on");
+        // sent inside the listener's transaction, committed with the consumed offset once this returns
+        kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, change.group().value(), keys, SOURCE));
+        // the memory follows the topic: a rolled-back transaction must leave no trace of its keys
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                keyed.remember(keys);
+                log.info("keyed group {} revision {} ({}): {} hosts, new key pairs for {}, preshared keys {}",
+                        keys.group(), keys.revision(), keys.cause().json(), keys.hosts().size(),
+                        newKeyPairs(previous, keys), keys.presharedKeySeed() == null ? "off" : "on");
+            }
+        });
     }
 
     private static List<HostName> newKeyPairs(HostGroupKeysGenerated previous, HostGroupKeysGenerated keys) {
