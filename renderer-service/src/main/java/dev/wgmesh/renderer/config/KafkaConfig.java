@@ -4,17 +4,19 @@ import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.renderer.domain.RenderedHosts;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
+import org.springframework.kafka.transaction.KafkaTransactionManager;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
 import tools.jackson.core.JacksonException;
 
@@ -33,20 +35,33 @@ class KafkaConfig {
     }
 
     /**
-     * Invalid records go to the dead-letter topic at once; anything else (the broker away, say) is
-     * retried with growing pauses first. Either way the consumer goes on with the next record.
+     * Boot's own, but with transaction synchronization on: the listener updates its memory only after
+     * its transaction commits (spring-kafka leaves synchronization off by default).
      */
     @Bean
-    DefaultErrorHandler errorHandler(KafkaTemplate<String, byte[]> kafka) {
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(kafka,
-                (record, e) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
+    KafkaTransactionManager<?, ?> kafkaTransactionManager(ProducerFactory<?, ?> producerFactory) {
+        var manager = new KafkaTransactionManager<>(producerFactory);
+        manager.setTransactionSynchronization(AbstractPlatformTransactionManager.SYNCHRONIZATION_ALWAYS);
+        return manager;
+    }
+
+    /**
+     * The renderer's one error handler. Its listener runs in a Kafka transaction, so a failure rolls the
+     * transaction back (no host record of that revision becomes visible) and this processor decides what
+     * follows: invalid records go to the DLT at once, in a new transaction together with their consumed
+     * offset; anything else (the broker away, say) is retried with growing pauses before it is given up
+     * to the DLT. Either way the partition goes on.
+     */
+    @Bean
+    DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor(KafkaTemplate<String, byte[]> kafka,
+                                                                        MeterRegistry meters) {
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(10_000);
         backOff.setMaxElapsedTime(120_000);
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
-        handler.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class,
+        var processor = new DefaultAfterRollbackProcessor<>(new DeadLetters(kafka, meters), backOff, kafka, true);
+        processor.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class,
                 InvalidValueException.class, JacksonException.class);
-        return handler;
+        return processor;
     }
 
     @Bean

@@ -9,16 +9,15 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.renderer.domain.RenderPlan;
 import dev.wgmesh.renderer.domain.RenderedHosts;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Renders every keyed group and publishes the hosts whose files changed. */
 @Component
@@ -56,20 +55,24 @@ class KeysListener {
                     memory.revision(keyed.group()));
             return;
         }
-        List<CompletableFuture<?>> sends = new ArrayList<>();
+        // one transaction with the consumed offset: the revision's records become visible all together or not at all
         for (HostConfigRendered rendered : plan.publish()) {
-            sends.add(kafka.send(CloudEvents.record(Topics.HOST_CONFIG_RENDERED,
-                    HostConfigRendered.key(rendered.group(), rendered.host()), rendered, SOURCE)));
+            kafka.send(CloudEvents.record(Topics.HOST_CONFIG_RENDERED,
+                    HostConfigRendered.key(rendered.group(), rendered.host()), rendered, SOURCE));
         }
         for (HostName host : plan.remove()) {
-            sends.add(kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED,
-                    HostConfigRendered.key(keyed.group(), host), keyed, SOURCE)));
+            kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED,
+                    HostConfigRendered.key(keyed.group(), host), keyed, SOURCE));
         }
-        // remember only what is surely on the topic; a failed send is retried with the whole record
-        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-        memory.apply(plan);
-        log.info("group {} revision {} ({}): {} host configs published, {} hosts removed, correlationId {}",
-                keyed.group(), keyed.revision(), keyed.cause().json(), plan.publish().size(), plan.remove().size(),
-                keyed.correlationId());
+        // the memory follows the topic: after a rollback the retry must find every host still to publish
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                memory.apply(plan);
+                log.info("group {} revision {} ({}): {} host configs published, {} hosts removed, correlationId {}",
+                        keyed.group(), keyed.revision(), keyed.cause().json(), plan.publish().size(),
+                        plan.remove().size(), keyed.correlationId());
+            }
+        });
     }
 }

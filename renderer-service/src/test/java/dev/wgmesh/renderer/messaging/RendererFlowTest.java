@@ -14,10 +14,12 @@ import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.renderer.RendererApplication;
 import dev.wgmesh.renderer.FixedKeyGroups;
 import dev.wgmesh.renderer.domain.RenderedHosts;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,6 +37,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 @SpringBootTest(classes = RendererApplication.class,
@@ -53,6 +56,8 @@ class RendererFlowTest {
     private ConsumerFactory<?, ?> consumerFactory;
     @Autowired
     private KafkaListenerEndpointRegistry registry;
+    @Autowired
+    private MeterRegistry meters;
     @Value("${spring.embedded.kafka.brokers}")
     private String brokers;
 
@@ -129,21 +134,42 @@ class RendererFlowTest {
     }
 
     @Test
-    void anInvalidRecordGoesToTheDeadLetterTopicAndTheNextOneIsRendered() throws Exception {
+    void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAreCountedAndTheNextOneIsRendered() throws Exception {
         KafkaConsumer<String, byte[]> dlt = consumer(Topics.deadLetter(Topics.HOST_GROUP_KEYS_GENERATED));
         KafkaConsumer<String, byte[]> rendered = consumer(Topics.HOST_CONFIG_RENDERED);
-        kafka.send(new ProducerRecord<>(Topics.HOST_GROUP_KEYS_GENERATED, "broken", "{\"group\":\"broken\"}"
-                .getBytes(StandardCharsets.UTF_8))).get();
-        assertThat(poll(dlt, 1)).singleElement().satisfies(r -> {
-            assertThat(r.key()).isEqualTo("broken");
-            assertThat(header(r, "kafka_dlt-exception-message")).contains("HostGroupKeysGenerated");
-        });
+        String valid = new String(EventJson.write(FixedKeyGroups.keyed("poison", FixedKeyGroups.spec("mesh-4"), 1)),
+                StandardCharsets.UTF_8);
+        assertThat(valid).contains("\"10.20.1.0/24\"");
+        Map<String, String> poison = Map.of(
+                "not-json", "{\"group\": ",
+                "wrong-shape", "{\"group\":\"wrong-shape\"}",
+                "wrong-key", valid,
+                "host-bits", valid.replace("\"10.20.1.0/24\"", "\"10.20.1.1/24\"").replace("\"poison\"", "\"host-bits\""));
+        for (var entry : poison.entrySet()) {
+            inTransaction(new ProducerRecord<>(Topics.HOST_GROUP_KEYS_GENERATED, entry.getKey(),
+                    entry.getValue().getBytes(StandardCharsets.UTF_8)));
+        }
+        // an unknown group is no poison here: keys of a group the renderer never saw are its first revision
         send(FixedKeyGroups.keyed("mesh-4", FixedKeyGroups.spec("mesh-4"), 1));
+
+        Map<String, String> reasons = new HashMap<>();
+        poll(dlt, poison.size()).forEach(r -> reasons.put(r.key(), header(r, KafkaHeaders.DLT_EXCEPTION_MESSAGE)));
+        assertThat(reasons.get("not-json")).startsWith("not a valid HostGroupKeysGenerated");
+        assertThat(reasons.get("wrong-shape")).startsWith("not a valid HostGroupKeysGenerated");
+        assertThat(reasons.get("wrong-key")).contains("record key \"wrong-key\" is not the event's group");
+        assertThat(reasons.get("host-bits")).contains("10.20.1.1/24");
         assertThat(poll(rendered, 4)).allMatch(r -> r.key().startsWith("mesh-4/"));
+        assertThat(meters.counter("wgmesh.dead.letters", "topic", Topics.HOST_GROUP_KEYS_GENERATED).count())
+                .isEqualTo(poison.size());
     }
 
     private void send(HostGroupKeysGenerated keyed) throws Exception {
-        kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keyed.group().value(), keyed, "/test")).get();
+        inTransaction(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keyed.group().value(), keyed, "/test"));
+    }
+
+    /** The application's template is transactional: it sends only inside a transaction. */
+    private void inTransaction(ProducerRecord<String, byte[]> record) throws Exception {
+        kafka.executeInTransaction(operations -> operations.send(record)).get();
     }
 
     /** A consumer of every partition of the topic, from its current end. */
