@@ -7,10 +7,10 @@ import dev.wgmesh.config.domain.ChangePublisher;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.StatusBoard;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -18,7 +18,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 import tools.jackson.core.JacksonException;
@@ -41,11 +40,13 @@ class KafkaConfig {
                 .toArray(NewTopic[]::new));
     }
 
-    /** Unreadable records go to the topic's DLT at once; anything else is retried with back-off first. */
+    /**
+     * Unreadable records go to the topic's DLT at once, counted in wgmesh.dead.letters (GET
+     * /actuator/metrics/wgmesh.dead.letters); anything else is retried with back-off first.
+     */
     @Bean
-    DefaultErrorHandler errorHandler(KafkaTemplate<String, byte[]> template) {
-        var recoverer = new DeadLetterPublishingRecoverer(template,
-                (record, e) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
+    DefaultErrorHandler errorHandler(KafkaTemplate<String, byte[]> template, MeterRegistry meters) {
+        var recoverer = new DeadLetters(template, meters);
         var backOff = new ExponentialBackOffWithMaxRetries(6);
         backOff.setInitialInterval(500);
         backOff.setMultiplier(2);
