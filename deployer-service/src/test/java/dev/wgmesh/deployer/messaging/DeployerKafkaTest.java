@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
+import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.deployer.TestGroup;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,6 +32,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -52,6 +56,9 @@ class DeployerKafkaTest {
 
     @Autowired
     KafkaTemplate<String, byte[]> kafka;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Value("${spring.embedded.kafka.brokers}")
     String brokers;
@@ -114,19 +121,42 @@ class DeployerKafkaTest {
     }
 
     @Test
-    void aRecordThatIsNotJsonGoesToTheDeadLetterTopicAndTheNextIsApplied() throws Exception {
+    void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAreCountedAndTheNextIsApplied() throws Exception {
         TestGroup group = new TestGroup("beta", 2);
-        kafka.send(new ProducerRecord<>(Topics.HOST_CONFIG_RENDERED, "beta/h1",
-                "this is not json".getBytes(StandardCharsets.UTF_8))).get();
-        HostConfigRendered next = group.render(1).get(group.host(1));
-        send(next);
+        Map<HostName, HostConfigRendered> records = group.render(1);
+        String valid = new String(EventJson.write(records.get(group.host(2))), StandardCharsets.UTF_8);
+        assertThat(valid).contains("\"10.1.0.0/16\"");
+        Map<String, String> poison = Map.of(
+                "beta/not-json", "this is not json",
+                "beta/wrong-shape", "{\"group\":\"beta\"}",
+                "beta/wrong-key", valid,
+                "beta/host-bits", valid.replace("\"10.1.0.0/16\"", "\"10.1.0.1/16\""));
+        for (var entry : poison.entrySet()) {
+            kafka.send(new ProducerRecord<>(Topics.HOST_CONFIG_RENDERED, entry.getKey(),
+                    entry.getValue().getBytes(StandardCharsets.UTF_8))).get();
+        }
+        // a tombstone whose key names no possible group; a group the deployer never saw is no poison
+        // here: its first record is simply applied
+        kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED, "No Such Group/h1", records.get(group.host(1)),
+                "/wgmesh/test")).get();
+        send(records.get(group.host(1)));
 
-        ConsumerRecord<String, byte[]> dead = reader.awaitDeadLetter("beta/h1");
-        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("this is not json");
-        assertThat(CloudEvents.header(dead.headers(), "kafka_dlt-exception-message")).contains("not a valid HostConfigRendered");
+        Map<String, String> reasons = new HashMap<>();
+        for (String key : List.of("beta/not-json", "beta/wrong-shape", "beta/wrong-key", "beta/host-bits", "No Such Group/h1")) {
+            reasons.put(key, CloudEvents.header(reader.awaitDeadLetter(key).headers(), KafkaHeaders.DLT_EXCEPTION_MESSAGE));
+        }
+        assertThat(new String(reader.awaitDeadLetter("beta/not-json").value(), StandardCharsets.UTF_8))
+                .isEqualTo("this is not json");
+        assertThat(reasons.get("beta/not-json")).contains("not a valid HostConfigRendered");
+        assertThat(reasons.get("beta/wrong-shape")).contains("not a valid HostConfigRendered");
+        assertThat(reasons.get("beta/wrong-key")).contains("record key \"beta/wrong-key\" does not match its host beta/h2");
+        assertThat(reasons.get("beta/host-bits")).contains("10.1.0.1/16");
+        assertThat(reasons.get("No Such Group/h1")).contains("No Such Group");
         reader.awaitReports(reports -> reports.stream().anyMatch(r -> r.group().equals(group.group)
                 && r.host().equals(group.host(1)) && r.outcome() == Outcome.APPLIED));
         assertThat(OUT.resolve("beta/h1/wg-1.conf")).exists();
+        assertThat(meters.counter("wgmesh.dead.letters", "topic", Topics.HOST_CONFIG_RENDERED).count())
+                .isEqualTo(poison.size() + 1);
     }
 
     private void send(HostConfigRendered record) throws Exception {
