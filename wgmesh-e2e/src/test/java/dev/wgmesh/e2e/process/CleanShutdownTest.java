@@ -1,0 +1,63 @@
+package dev.wgmesh.e2e.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every service, run as ./wgmesh up and docker run it (its own JVM from its exec jar), stops cleanly on
+ * SIGTERM after a rollout: it exits 0, and from the stop on its log has no error, no warning and no
+ * stack trace (listener containers stopped, producers flushed and closed, transactions ended).
+ */
+class CleanShutdownTest {
+
+    @Test
+    void everyServiceExitsZeroWithACleanLogOnSigterm() throws Exception {
+        Path workDir = Files.createTempDirectory("wgmesh-shutdown-");
+        Path logDir = Path.of("target", "process-logs", "CleanShutdownTest-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
+        try (WgmeshProcesses wgmesh = new WgmeshProcesses(workDir, logDir)) {
+            wgmesh.startPipeline();
+            wgmesh.startDeployer("deployer-1", workDir.resolve("out"), Map.of()).awaitStarted(WgmeshProcesses.START_TIMEOUT);
+            // a rollout first, so that every consumer, producer and transaction has been at work when the stop comes
+            String group = Files.readString(Path.of(System.getProperty("user.dir")).resolveSibling("examples")
+                    .resolve("hoster-6-hosts.json"));
+            assertThat(wgmesh.api().put("shutdown", group).status()).isEqualTo(201);
+            wgmesh.api().awaitConverged("shutdown", 1, Duration.ofMinutes(2));
+
+            List<ServiceProcess> services = wgmesh.services();
+            Map<ServiceProcess, Integer> logLengths = new ConcurrentHashMap<>();
+            services.forEach(service -> logLengths.put(service, service.logText().length()));
+            Map<ServiceProcess, Integer> exits = new ConcurrentHashMap<>();
+            services.parallelStream().forEach(service -> exits.put(service, service.terminate()));
+
+            for (ServiceProcess service : services) {
+                String stopLog = service.logText().substring(logLengths.get(service));
+                assertThat(exits.get(service)).as("exit code of %s; its log:%n%s", service, service.tail(40)).isZero();
+                assertThat(stopLog.lines()).as("%s while stopping", service)
+                        .noneMatch(line -> line.contains(" ERROR ") || line.contains(" WARN ")
+                                || line.contains("Exception") || line.startsWith("\tat "));
+            }
+        } finally {
+            // the deployed files and the deployers' key are secrets: nothing of them stays behind
+            try (Stream<Path> paths = Files.walk(workDir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException e) {
+                System.err.println("could not delete " + workDir + ": " + e);
+            }
+        }
+    }
+}
