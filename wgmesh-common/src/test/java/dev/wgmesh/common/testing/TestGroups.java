@@ -56,12 +56,16 @@ public final class TestGroups {
         return "{\"hosts\": [" + String.join(",\n", records) + "]}";
     }
 
-    /** n hosts in wgmesh's own form, mesh topology in 10.99.0.0/16; host k is {@code node-k} at 192.0.2.k:51820. */
+    /**
+     * n hosts in wgmesh's own form, mesh topology in 10.99.0.0/16; host k is {@code node-k} at
+     * {@code node-k.example.net:51820} with internal network 10.(20 + k/256).(k%256).0/24, so any size up to
+     * the topology's limit is valid.
+     */
     public static String meshJson(int hosts) {
         List<String> records = new ArrayList<>();
         for (int k = 1; k <= hosts; k++) {
-            records.add("{\"name\": \"node-%d\", \"endpoint\": \"192.0.2.%d:51820\", \"internalNetworks\": [\"10.20.%d.0/24\"]}"
-                    .formatted(k, k, k));
+            records.add(("{\"name\": \"node-%1$d\", \"endpoint\": \"node-%1$d.example.net:51820\","
+                    + " \"internalNetworks\": [\"10.%2$d.%3$d.0/24\"]}").formatted(k, 20 + k / 256, k % 256));
         }
         return "{\"topology\": \"mesh\", \"tunnelNetwork\": \"10.99.0.0/16\", \"persistentKeepalive\": 25, \"hosts\": ["
                 + String.join(",", records) + "]}";
