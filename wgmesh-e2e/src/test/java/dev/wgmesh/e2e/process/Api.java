@@ -1,0 +1,108 @@
+package dev.wgmesh.e2e.process;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import dev.wgmesh.common.events.EventJson;
+import tools.jackson.databind.JsonNode;
+
+/** config-service's REST API; keeps every answer's headers and body for the secret scan. */
+final class Api {
+
+    /** @param body null when the answer had none or was not JSON */
+    record Response(int status, String contentType, JsonNode body, String text, Duration took) {
+    }
+
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> answers = new CopyOnWriteArrayList<>();
+
+    Api(String base) {
+        this.base = base;
+    }
+
+    Response put(String group, String json, Duration timeout) {
+        return send(HttpRequest.newBuilder(uri("/api/v1/groups/" + group)).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Response put(String group, String json) {
+        return put(group, json, Duration.ofSeconds(60));
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET());
+    }
+
+    JsonNode status(String group) {
+        return get("/api/v1/groups/" + group + "/status").body();
+    }
+
+    /** Hosts whose latest APPLIED report is at {@code revision} or later. */
+    long appliedAtLeast(String group, long revision) {
+        JsonNode status = status(group);
+        long count = 0;
+        for (JsonNode host : status.path("hosts")) {
+            if (host.path("appliedRevision").asLong(0) >= revision) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Waits until the status says converged at {@code revision} or later. */
+    JsonNode awaitConverged(String group, long revision, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            Response status = get("/api/v1/groups/" + group + "/status");
+            last = status.body();
+            if (status.status() == 200 && last.path("converged").asBoolean(false)
+                    && last.path("revision").asLong() >= revision) {
+                return last;
+            }
+            ServiceProcess.sleep(100);
+        }
+        throw new AssertionError("group " + group + " did not converge at revision " + revision + " within "
+                + timeout + "; last status: " + last);
+    }
+
+    /** Every answer so far: status line, headers and body. */
+    List<String> answers() {
+        return List.copyOf(answers);
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        Instant start = Instant.now();
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            String text = new String(response.body(), StandardCharsets.UTF_8);
+            answers.add(response.statusCode() + " " + response.headers().map() + "\n" + text);
+            String contentType = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = contentType.contains("json") && response.body().length > 0
+                    ? EventJson.tree(response.body()) : null;
+            return new Response(response.statusCode(), contentType, body, text, Duration.between(start, Instant.now()));
+        } catch (HttpTimeoutException e) {
+            throw new AssertionError("no answer within the request's timeout (" + Duration.between(start, Instant.now())
+                    + "): the API hangs", e);
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create(base + path);
+    }
+}

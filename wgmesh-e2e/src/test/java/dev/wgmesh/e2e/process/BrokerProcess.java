@@ -1,0 +1,178 @@
+package dev.wgmesh.e2e.process;
+
+import dev.wgmesh.common.events.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Kafka broker (KRaft, one node that is broker and controller) as its own process, from the
+ * kafka_2.13 classes on this module's test classpath: it can be stopped, killed and started again on
+ * the same ports and data folder, which a broker inside the test JVM cannot do.
+ */
+final class BrokerProcess implements AutoCloseable {
+
+    private final Path dataDir;
+    private final Path config;
+    private final Path logbackConfig;
+    private final Path log;
+    private final int port;
+    private final int controllerPort;
+    private Process process;
+
+    private BrokerProcess(Path dataDir, Path log) throws IOException {
+        this.dataDir = dataDir;
+        this.log = log;
+        this.port = freePort();
+        this.controllerPort = freePort();
+        this.config = dataDir.resolve("server.properties");
+        this.logbackConfig = dataDir.resolve("logback.xml");
+        Files.createDirectories(dataDir.resolve("data"));
+        Files.writeString(config, serverProperties());
+        // the broker logs through the test classpath's logback; its own file, not the tests' logback-test.xml
+        Files.writeString(logbackConfig, """
+                <configuration>
+                    <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                        <encoder><pattern>[%d] %p %m \\(%c\\)%n</pattern></encoder>
+                    </appender>
+                    <logger name="kafka.server.KafkaRaftServer" level="INFO"/>
+                    <logger name="kafka.server.BrokerServer" level="INFO"/>
+                    <root level="WARN"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """);
+        format();
+    }
+
+    /** Formats fresh KRaft storage in {@code dataDir} and starts the broker; its output goes to {@code log}. */
+    static BrokerProcess start(Path dataDir, Path log) throws IOException {
+        BrokerProcess broker = new BrokerProcess(dataDir, log);
+        broker.start();
+        return broker;
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Starts the broker on its ports and data folder and waits until it answers. */
+    void start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("the broker already runs");
+        }
+        try {
+            process = Processes.start(java("kafka.Kafka", config.toString()), Map.of(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        awaitReady(Duration.ofSeconds(90));
+    }
+
+    /** SIGTERM: a controlled shutdown, as an operator's restart would do. */
+    void stop() {
+        Processes.terminate(process, 60);
+    }
+
+    /** SIGKILL: the broker's machine dies. */
+    void kill() {
+        Processes.kill(process);
+    }
+
+    private void format() throws IOException {
+        Process format = Processes.start(java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                "-c", config.toString()), Map.of(), log);
+        try {
+            if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                Processes.kill(format);
+                throw new IllegalStateException("formatting Kafka storage failed; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<String> java(String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Processes.java());
+        command.addAll(Processes.jvmOptions());
+        command.add("-Dlogback.configurationFile=" + logbackConfig);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private void awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+            while (Instant.now().isBefore(deadline)) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see " + log);
+                }
+                try {
+                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    // not up yet
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalStateException("the broker did not answer within " + timeout + "; see " + log);
+    }
+
+    private String serverProperties() {
+        return """
+                process.roles=broker,controller
+                node.id=1
+                controller.quorum.voters=1@127.0.0.1:%2$d
+                listeners=PLAINTEXT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d
+                advertised.listeners=PLAINTEXT://127.0.0.1:%1$d
+                controller.listener.names=CONTROLLER
+                inter.broker.listener.name=PLAINTEXT
+                listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+                log.dirs=%3$s
+                auto.create.topics.enable=false
+                num.partitions=1
+                offsets.topic.replication.factor=1
+                transaction.state.log.replication.factor=1
+                transaction.state.log.min.isr=1
+                share.coordinator.state.topic.replication.factor=1
+                share.coordinator.state.topic.min.isr=1
+                group.initial.rebalance.delay.ms=0
+                message.max.bytes=%4$d
+                replica.fetch.max.bytes=%4$d
+                """.formatted(port, controllerPort, dataDir.resolve("data"), Topics.MAX_MESSAGE_BYTES);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            Processes.kill(process);
+        }
+    }
+}

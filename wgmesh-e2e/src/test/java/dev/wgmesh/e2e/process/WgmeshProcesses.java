@@ -1,0 +1,166 @@
+package dev.wgmesh.e2e.process;
+
+import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.events.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
+
+/**
+ * wgmesh as ./wgmesh up runs it: a broker process and each service as its own JVM. Deployer replicas
+ * come and go one by one. Logs go to {@code logDir} (under target/), everything else (broker data,
+ * deployed files, the deployers' key) to {@code workDir}, a temp folder the test deletes.
+ */
+final class WgmeshProcesses implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    static final String DEPLOYER_GROUP = "wgmesh-deployer";
+    static final int RENDERED_PARTITIONS = Topics.ALL.stream()
+            .filter(topic -> topic.name().equals(Topics.HOST_CONFIG_RENDERED)).findFirst().orElseThrow().partitions();
+
+    private final Path workDir;
+    private final Path logDir;
+    private final Path deployerKeyFile;
+    private final String deployerPublicKey;
+    private final BrokerProcess broker;
+    private final List<ServiceProcess> pipeline = new ArrayList<>();
+    private final Map<String, ServiceProcess> deployers = new LinkedHashMap<>();
+    private Api api;
+
+    WgmeshProcesses(Path workDir, Path logDir) throws IOException {
+        this.workDir = workDir;
+        this.logDir = logDir;
+        X25519Keys.KeyPair key = X25519Keys.generate(new SecureRandom());
+        this.deployerKeyFile = workDir.resolve("deployer.key");
+        Files.writeString(deployerKeyFile, key.privateKey().base64() + "\n");
+        Files.setPosixFilePermissions(deployerKeyFile, PosixFilePermissions.fromString("rw-------"));
+        this.deployerPublicKey = key.publicKey().base64();
+        this.broker = BrokerProcess.start(workDir.resolve("kafka"), logDir.resolve("kafka.log"));
+    }
+
+    /** config-, keygen- and renderer-service, started together, then waited for. */
+    void startPipeline() throws IOException {
+        int port = BrokerProcess.freePort();
+        pipeline.add(ServiceProcess.start("config-service", "config-service",
+                common(Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1")), logDir));
+        pipeline.add(ServiceProcess.start("keygen-service", "keygen-service",
+                common(Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir));
+        pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Map.of()), logDir));
+        pipeline.forEach(service -> service.awaitStarted(START_TIMEOUT));
+        api = new Api("http://127.0.0.1:" + port);
+    }
+
+    /**
+     * Starts a deployer replica (not waited for). A short session timeout so that the group notices a
+     * killed replica within seconds (the client default is 45 s); a test setting, not the product's.
+     */
+    ServiceProcess startDeployer(String replica, Path outDir, Map<String, String> settings) {
+        Map<String, String> args = new LinkedHashMap<>(settings);
+        args.put("wgmesh.replica", replica);
+        args.put("wgmesh.out-dir", outDir.toString());
+        args.put("wgmesh.deployer-private-key-file", deployerKeyFile.toString());
+        args.put("spring.kafka.consumer.properties[session.timeout.ms]", "6000");
+        args.put("spring.kafka.consumer.properties[heartbeat.interval.ms]", "1000");
+        ServiceProcess deployer = ServiceProcess.start(replica, "deployer-service", common(args), logDir);
+        deployers.put(replica, deployer);
+        return deployer;
+    }
+
+    /** Waits until the deployers' consumer group is stable with exactly these replicas, every partition assigned. */
+    void awaitDeployerGroup(int replicas, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        String last = "";
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            while (Instant.now().isBefore(deadline)) {
+                for (ServiceProcess deployer : deployers.values()) {
+                    if (!deployer.isAlive()) {
+                        throw new IllegalStateException(deployer + " exited:\n" + deployer.tail(40));
+                    }
+                }
+                try {
+                    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(DEPLOYER_GROUP))
+                            .all().get(5, TimeUnit.SECONDS).get(DEPLOYER_GROUP);
+                    long assigned = group.members().stream().map(MemberDescription::assignment)
+                            .mapToLong(a -> a.topicPartitions().size()).sum();
+                    last = group.groupState() + ", " + group.members().size() + " members, " + assigned + " partitions";
+                    if (group.groupState() == GroupState.STABLE && group.members().size() == replicas
+                            && assigned == RENDERED_PARTITIONS) {
+                        return;
+                    }
+                } catch (Exception e) {
+                    last = e.toString();
+                }
+                ServiceProcess.sleep(250);
+            }
+        }
+        throw new IllegalStateException("the deployers' group did not settle at " + replicas + " replicas within "
+                + timeout + ": " + last);
+    }
+
+    ServiceProcess deployer(String replica) {
+        return deployers.get(replica);
+    }
+
+    /** SIGTERM to every deployer that still runs, and forgets them all. */
+    void stopDeployers() {
+        deployers.values().parallelStream().filter(ServiceProcess::isAlive).forEach(ServiceProcess::terminate);
+        deployers.clear();
+    }
+
+    List<ServiceProcess> services() {
+        List<ServiceProcess> all = new ArrayList<>(pipeline);
+        all.addAll(deployers.values());
+        return all;
+    }
+
+    BrokerProcess broker() {
+        return broker;
+    }
+
+    Api api() {
+        return api;
+    }
+
+    Path logDir() {
+        return logDir;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    /** Every log file the processes wrote. */
+    List<Path> logFiles() throws IOException {
+        try (Stream<Path> files = Files.list(logDir)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    private Map<String, String> common(Map<String, String> settings) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
+        args.putAll(settings);
+        return args;
+    }
+
+    @Override
+    public void close() {
+        // the services first, so none of them waits for a broker that is gone
+        services().parallelStream().filter(ServiceProcess::isAlive).forEach(ServiceProcess::kill);
+        broker.close();
+    }
+}
