@@ -10,7 +10,7 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /** The changed-topic is the only store: a new instance on the same broker knows every group and revision. */
-@EmbeddedKafka
+@EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class RestartTest {
 
     @Test
@@ -48,13 +48,13 @@ class RestartTest {
         }
     }
 
-    private static ConfigurableApplicationContext start(EmbeddedKafkaBroker broker) {
+    static ConfigurableApplicationContext start(EmbeddedKafkaBroker broker) {
+        // arguments, not default properties: config-service.properties would win over those
         return new SpringApplicationBuilder(ConfigApplication.class)
-                .properties("server.port=0", "spring.kafka.bootstrap-servers=" + broker.getBrokersAsString())
-                .run();
+                .run("--server.port=0", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString());
     }
 
-    private static TestHttp http(ConfigurableApplicationContext context) {
+    static TestHttp http(ConfigurableApplicationContext context) {
         return new TestHttp(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
     }
 }

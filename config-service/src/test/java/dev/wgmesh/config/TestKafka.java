@@ -62,6 +62,17 @@ final class TestKafka {
         return found;
     }
 
+    /** How many records the topic holds now, all partitions together. */
+    long count(String topic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+            return consumer.endOffsets(partitions).entrySet().stream().mapToLong(e -> e.getValue() - begin.get(e.getKey())).sum();
+        }
+    }
+
     /** Waits until the key has at least {@code count} records on the topic. */
     List<ConsumerRecord<String, byte[]>> await(String topic, String key, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

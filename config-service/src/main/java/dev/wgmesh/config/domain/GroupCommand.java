@@ -6,6 +6,8 @@ import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.wireguard.InvalidValueException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,14 +17,16 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A change request from wgmesh.host-group-commands (key = group): a PUT body with an optional
- * {@code expectedRevision}, or {@code {"action": "delete" | "rotate-group" | "rotate-host", "host": ...}}.
- * Problems found here are reported like the API's; only a record that names no group or is not JSON is
- * unreadable.
+ * {@code expectedRevision} (a revision, or {@code "*"} for any existing one) and {@code notAfter} (an
+ * instant after which it must not be applied), or
+ * {@code {"action": "delete" | "rotate-group" | "rotate-host", "host": ...}}. The API's calls become
+ * such records too, so one replica decides every change of a group. Problems found here are reported
+ * like the API's; only a record that names no group or is not JSON is unreadable.
  *
  * @param body the group's body without the command's own fields (upsert only)
  */
 public record GroupCommand(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition,
-                           UUID requestId, List<Problem> problems) {
+                           UUID requestId, Instant notAfter, List<Problem> problems) {
 
     public enum Action {
         UPSERT("upsert"), DELETE("delete"), ROTATE_GROUP("rotate-group"), ROTATE_HOST("rotate-host");
@@ -43,11 +47,44 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
         }
     }
 
-    private static final List<String> COMMAND_FIELDS = List.of("action", "requestId", "expectedRevision");
-    private static final Set<String> ROTATE_HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "host");
+    private static final List<String> COMMAND_FIELDS = List.of("action", "requestId", "expectedRevision", "notAfter");
+    private static final Set<String> ROTATE_HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "notAfter", "host");
 
     public GroupCommand {
         problems = List.copyOf(problems);
+    }
+
+    /** A request made through the API: already checked where the API checks it. */
+    public static GroupCommand of(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition) {
+        return new GroupCommand(group, action, body, host, precondition, null, null, List.of());
+    }
+
+    /** The same request, identified and bounded in time, as it goes on the commands topic. */
+    public GroupCommand sent(UUID id, Instant deadline) {
+        return new GroupCommand(group, action, body, host, precondition, id, deadline, problems);
+    }
+
+    /** The record value for wgmesh.host-group-commands, which {@link #parse} reads back. */
+    public byte[] toJson() {
+        ObjectNode json = body != null && body.isObject() ? ((ObjectNode) body).deepCopy() : EventJson.mapper().createObjectNode();
+        json.put("action", action.json);
+        if (host != null) {
+            json.put("host", host.value());
+        }
+        if (requestId != null) {
+            json.put("requestId", requestId.toString());
+        }
+        if (precondition != null) {
+            if (precondition.revision() == null) {
+                json.put("expectedRevision", "*");
+            } else {
+                json.put("expectedRevision", precondition.revision());
+            }
+        }
+        if (notAfter != null) {
+            json.put("notAfter", notAfter.toString());
+        }
+        return EventJson.mapper().writeValueAsBytes(json);
     }
 
     /** @throws InvalidEventException when the record is unreadable: no value, not JSON, or a key that is no group name */
@@ -65,10 +102,11 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
         List<Problem> problems = new ArrayList<>();
         if (tree == null || !tree.isObject()) {
             problems.add(new Problem("$", tree == null ? null : shorten(tree.toString()), "a change request must be a JSON object"));
-            return new GroupCommand(group, Action.UPSERT, tree, null, null, null, problems);
+            return new GroupCommand(group, Action.UPSERT, tree, null, null, null, null, problems);
         }
         UUID requestId = requestId(tree.get("requestId"), problems);
         Precondition precondition = expectedRevision(tree.get("expectedRevision"), problems);
+        Instant notAfter = notAfter(tree.get("notAfter"), problems);
         Action action = Action.UPSERT;
         JsonNode actionNode = tree.get("action");
         if (actionNode != null && !actionNode.isNull()) {
@@ -76,7 +114,7 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
             if (action == null) {
                 problems.add(new Problem("action", shorten(actionNode.toString()),
                         "must be \"upsert\", \"delete\", \"rotate-group\" or \"rotate-host\""));
-                return new GroupCommand(group, Action.UPSERT, null, null, precondition, requestId, problems);
+                return new GroupCommand(group, Action.UPSERT, null, null, precondition, requestId, notAfter, problems);
             }
         }
         HostName host = null;
@@ -97,7 +135,7 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
                 host = hostName(tree.get("host"), problems);
             }
         }
-        return new GroupCommand(group, action, body, host, precondition, requestId, problems);
+        return new GroupCommand(group, action, body, host, precondition, requestId, notAfter, problems);
     }
 
     private static UUID requestId(JsonNode node, List<Problem> problems) {
@@ -122,7 +160,26 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
         if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 0) {
             return new Precondition("expectedRevision", node.toString(), node.longValue());
         }
-        problems.add(new Problem("expectedRevision", shorten(node.toString()), "must be a revision: a whole number, 0 or more"));
+        if (node.isString() && node.stringValue().equals("*")) {
+            return new Precondition("expectedRevision", node.toString(), null);
+        }
+        problems.add(new Problem("expectedRevision", shorten(node.toString()),
+                "must be a revision: a whole number, 0 or more, or \"*\" for any existing revision"));
+        return null;
+    }
+
+    private static Instant notAfter(JsonNode node, List<Problem> problems) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isString()) {
+            try {
+                return Instant.parse(node.stringValue());
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        problems.add(new Problem("notAfter", shorten(node.toString()), "must be an instant such as \"2030-01-01T00:00:00Z\""));
         return null;
     }
 

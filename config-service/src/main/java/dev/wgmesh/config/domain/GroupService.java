@@ -14,16 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Every change to a group, from the API and from the commands topic alike: validates, keeps slots,
- * counts revisions and publishes. Memory changes only after the broker confirmed the record, and one
- * group's changes run one at a time so revisions never collide.
+ * Decides every change to a group, from the API and from the commands topic alike: validates, keeps
+ * slots and counts revisions against the groups in {@link GroupStore}. It publishes nothing and
+ * changes no memory: the replica that owns the group's commands partition publishes the decision, and
+ * the store learns it from the changed-topic like every other replica's.
  */
 public final class GroupService {
 
@@ -31,73 +28,29 @@ public final class GroupService {
     static final Set<String> OWN_FIELDS = Set.of("name", "revision");
 
     private final GroupStore store;
-    private final ChangePublisher publisher;
     private final Clock clock;
-    private final ConcurrentMap<GroupName, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-    public GroupService(GroupStore store, ChangePublisher publisher, Clock clock) {
+    public GroupService(GroupStore store, Clock clock) {
         this.store = store;
-        this.publisher = publisher;
         this.clock = clock;
     }
 
-    /** Creates or replaces a group from its JSON body. */
-    public Accepted upsert(GroupName group, JsonNode body, Precondition precondition) {
-        HostGroupParser.Result parsed = HostGroupParser.parse(body, OWN_FIELDS);
-        List<Problem> problems = new ArrayList<>(parsed.problems());
-        if (body != null && body.isObject()) {
-            checkName(group, body.get("name"), problems);
-        }
-        if (!problems.isEmpty()) {
-            throw RequestRejected.badRequest(currentRevision(group), problems);
-        }
-        return locked(group, () -> {
-            HostGroupChanged latest = store.latest(group).orElse(null);
-            check(precondition, group, latest);
-            HostGroupSpec current = latest == null || latest.deleted() ? null : latest.spec();
-            HostGroupSpec spec = Slots.assign(current, parsed.spec());
-            List<Problem> layout = GroupValidator.validate(spec, parsed.paths());
-            if (!layout.isEmpty()) {
-                throw RequestRejected.badRequest(currentRevision(group), layout);
-            }
-            return new Accepted(publish(group, latest, ChangeCause.UPSERT, null, spec), current == null);
-        });
-    }
-
-    public Accepted delete(GroupName group, Precondition precondition) {
-        return locked(group, () -> {
-            HostGroupChanged latest = existing(group);
-            check(precondition, group, latest);
-            return new Accepted(publish(group, latest, ChangeCause.DELETE, null, null), false);
-        });
-    }
-
-    /** New key pairs for every host of the group. */
-    public Accepted rotateGroup(GroupName group, Precondition precondition) {
-        return locked(group, () -> {
-            HostGroupChanged latest = existing(group);
-            check(precondition, group, latest);
-            return new Accepted(publish(group, latest, ChangeCause.ROTATE_GROUP, null, latest.spec()), false);
-        });
-    }
-
-    /** A new key pair for one host, after its key was exposed. */
-    public Accepted rotateHost(GroupName group, HostName host, Precondition precondition) {
-        return locked(group, () -> {
-            HostGroupChanged latest = existing(group);
-            if (latest.spec().host(host).isEmpty()) {
-                throw RequestRejected.notFound(latest.revision(), new Problem("host", quote(host.value()),
-                        "group " + quote(group.value()) + " has no host " + quote(host.value())));
-            }
-            check(precondition, group, latest);
-            return new Accepted(publish(group, latest, ChangeCause.ROTATE_HOST, host, latest.spec()), false);
-        });
-    }
-
-    /** A request from the commands topic, through the same rules as the API. */
-    public Accepted execute(GroupCommand command) {
+    /** The checks that need no state: the request's own fields and the body's. */
+    public void checkRequest(GroupCommand command) {
         if (!command.problems().isEmpty()) {
             throw RequestRejected.badRequest(currentRevision(command.group()), command.problems());
+        }
+        if (command.action() == GroupCommand.Action.UPSERT) {
+            parse(command.group(), command.body());
+        }
+    }
+
+    /** The change the request makes to the groups as they are now (not yet published), or why not. */
+    public Accepted decide(GroupCommand command) {
+        checkRequest(command);
+        if (command.notAfter() != null && clock.instant().isAfter(command.notAfter())) {
+            throw new RequestRejected(503, "Request expired", currentRevision(command.group()), List.of(new Problem(
+                    "notAfter", quote(command.notAfter().toString()), "the request came after its deadline and was not applied")));
         }
         return switch (command.action()) {
             case UPSERT -> upsert(command.group(), command.body(), command.precondition());
@@ -105,6 +58,44 @@ public final class GroupService {
             case ROTATE_GROUP -> rotateGroup(command.group(), command.precondition());
             case ROTATE_HOST -> rotateHost(command.group(), command.host(), command.precondition());
         };
+    }
+
+    /** Creates or replaces a group from its JSON body. */
+    public Accepted upsert(GroupName group, JsonNode body, Precondition precondition) {
+        HostGroupParser.Result parsed = parse(group, body);
+        HostGroupChanged latest = store.latest(group).orElse(null);
+        check(precondition, group, latest);
+        HostGroupSpec current = latest == null || latest.deleted() ? null : latest.spec();
+        HostGroupSpec spec = Slots.assign(current, parsed.spec());
+        List<Problem> layout = GroupValidator.validate(spec, parsed.paths());
+        if (!layout.isEmpty()) {
+            throw RequestRejected.badRequest(currentRevision(group), layout);
+        }
+        return new Accepted(change(group, latest, ChangeCause.UPSERT, null, spec), current == null);
+    }
+
+    public Accepted delete(GroupName group, Precondition precondition) {
+        HostGroupChanged latest = existing(group);
+        check(precondition, group, latest);
+        return new Accepted(change(group, latest, ChangeCause.DELETE, null, null), false);
+    }
+
+    /** New key pairs for every host of the group. */
+    public Accepted rotateGroup(GroupName group, Precondition precondition) {
+        HostGroupChanged latest = existing(group);
+        check(precondition, group, latest);
+        return new Accepted(change(group, latest, ChangeCause.ROTATE_GROUP, null, latest.spec()), false);
+    }
+
+    /** A new key pair for one host, after its key was exposed. */
+    public Accepted rotateHost(GroupName group, HostName host, Precondition precondition) {
+        HostGroupChanged latest = existing(group);
+        if (latest.spec().host(host).isEmpty()) {
+            throw RequestRejected.notFound(latest.revision(), new Problem("host", quote(host.value()),
+                    "group " + quote(group.value()) + " has no host " + quote(host.value())));
+        }
+        check(precondition, group, latest);
+        return new Accepted(change(group, latest, ChangeCause.ROTATE_HOST, host, latest.spec()), false);
     }
 
     /** The group as it is now. */
@@ -115,6 +106,18 @@ public final class GroupService {
     /** The group's revision, 0 when it does not exist. */
     public long currentRevision(GroupName group) {
         return store.current(group).map(HostGroupChanged::revision).orElse(0L);
+    }
+
+    private HostGroupParser.Result parse(GroupName group, JsonNode body) {
+        HostGroupParser.Result parsed = HostGroupParser.parse(body, OWN_FIELDS);
+        List<Problem> problems = new ArrayList<>(parsed.problems());
+        if (body != null && body.isObject()) {
+            checkName(group, body.get("name"), problems);
+        }
+        if (!problems.isEmpty()) {
+            throw RequestRejected.badRequest(currentRevision(group), problems);
+        }
+        return parsed;
     }
 
     private HostGroupChanged existing(GroupName group) {
@@ -144,25 +147,12 @@ public final class GroupService {
         }
     }
 
-    private HostGroupChanged publish(GroupName group, HostGroupChanged latest, ChangeCause cause, HostName rotated,
-                                     HostGroupSpec spec) {
+    private HostGroupChanged change(GroupName group, HostGroupChanged latest, ChangeCause cause, HostName rotated,
+                                    HostGroupSpec spec) {
         UUID id = UUID.randomUUID();
         long revision = (latest == null ? 0 : latest.revision()) + 1;
         // this change starts a chain, so its own id is the correlation id every later event carries
-        HostGroupChanged change = new HostGroupChanged(id, group, revision, clock.instant(), id, cause, rotated, spec);
-        publisher.publish(change);
-        store.remember(change);
-        return change;
-    }
-
-    private <T> T locked(GroupName group, Supplier<T> action) {
-        ReentrantLock lock = locks.computeIfAbsent(group, g -> new ReentrantLock());
-        lock.lock();
-        try {
-            return action.get();
-        } finally {
-            lock.unlock();
-        }
+        return new HostGroupChanged(id, group, revision, clock.instant(), id, cause, rotated, spec);
     }
 
     private static String quote(String value) {

@@ -7,52 +7,100 @@ import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.GroupCommand;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.RequestRejected;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Change requests from automation, through the same {@link GroupService} as the API. A rejection is
- * answered on wgmesh.host-group-rejected; an unreadable record goes to the DLT (error handler).
+ * The one place where changes are decided. wgmesh.host-group-commands is keyed by group, and the
+ * {@code wgmesh-config} consumer group gives each partition to exactly one replica, so one thread of
+ * one replica decides all changes of a group, in order. Before each decision it catches up with the
+ * changed-topic (another replica may have owned the partition a moment ago). The answer, a
+ * HostGroupChanged or a HostGroupChangeRejected, is published in a Kafka transaction together with the
+ * command's offset: a replica that lost the partition meanwhile cannot commit it (its consumer group
+ * generation is stale), so two replicas never both publish revision N+1. An unreadable record goes to
+ * the DLT (error handler).
  */
 @Component
-class CommandListener {
+class CommandListener implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(CommandListener.class);
 
     private final GroupService service;
-    private final KafkaTemplate<String, byte[]> template;
-    private final Duration sendTimeout;
+    private final ChangeFeed feed;
+    private final ProducerFactory<String, byte[]> producers;
+    private final KafkaTemplate<String, byte[]> transactions;
+    private final Duration catchUpTimeout;
     private final Clock clock = Clock.systemUTC();
 
-    CommandListener(GroupService service, KafkaTemplate<String, byte[]> template,
-                    @Value("${wgmesh.kafka.send-timeout:20s}") Duration sendTimeout) {
+    CommandListener(GroupService service, ChangeFeed feed, KafkaProperties kafkaProperties,
+                    @Value("${wgmesh.config.request-timeout:10s}") Duration catchUpTimeout) {
         this.service = service;
-        this.template = template;
-        this.sendTimeout = sendTimeout;
+        this.feed = feed;
+        this.producers = KafkaClients.transactionalProducer(kafkaProperties);
+        this.transactions = new KafkaTemplate<>(producers);
+        this.catchUpTimeout = catchUpTimeout;
     }
 
     @KafkaListener(topics = Topics.HOST_GROUP_COMMANDS)
-    void onCommand(ConsumerRecord<String, byte[]> record) {
+    void onCommand(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
         GroupCommand command = GroupCommand.parse(record.key(), record.value());
+        feed.awaitCaughtUp(catchUpTimeout);
+        ProducerRecord<String, byte[]> answer = answer(command);
+        var offset = Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+        transactions.executeInTransaction(operations -> {
+            operations.send(answer);
+            operations.sendOffsetsToTransaction(offset, consumer.groupMetadata());
+            return null;
+        });
+    }
+
+    private ProducerRecord<String, byte[]> answer(GroupCommand command) {
+        ProducerRecord<String, byte[]> answer;
         try {
-            Accepted accepted = service.execute(command);
-            log.info("command {} for group {} accepted as revision {}", command.action(), command.group(),
-                    accepted.change().revision());
+            Accepted accepted = service.decide(command);
+            answer = CloudEvents.record(Topics.HOST_GROUP_CHANGED, command.group().value(), accepted.change(),
+                    GroupGateway.SOURCE);
+            header(answer, ChangeFeed.CREATED_HEADER, Boolean.toString(accepted.created()));
+            log.info("{} for group {} accepted as revision {}", command.action(), command.group(), accepted.change().revision());
         } catch (RequestRejected rejected) {
-            log.info("command for group {} rejected: {}", command.group(), rejected.getMessage());
+            log.info("{} for group {} rejected: {}", command.action(), command.group(), rejected.getMessage());
             UUID id = UUID.randomUUID();
             var event = new HostGroupChangeRejected(id, command.group(), rejected.revision(), clock.instant(),
                     command.requestId() != null ? command.requestId() : id, rejected.status(), rejected.problems());
-            KafkaChangePublisher.send(template, CloudEvents.record(Topics.HOST_GROUP_REJECTED, command.group().value(),
-                    event, KafkaChangePublisher.SOURCE), sendTimeout);
+            answer = CloudEvents.record(Topics.HOST_GROUP_REJECTED, command.group().value(), event, GroupGateway.SOURCE);
+        }
+        if (command.requestId() != null) {
+            header(answer, ChangeFeed.REQUEST_HEADER, command.requestId().toString());
+        }
+        return answer;
+    }
+
+    private static void header(ProducerRecord<String, byte[]> record, String name, String value) {
+        record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void destroy() {
+        if (producers instanceof DefaultKafkaProducerFactory<String, byte[]> factory) {
+            factory.destroy();
         }
     }
 }

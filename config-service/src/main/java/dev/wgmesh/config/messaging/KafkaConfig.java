@@ -3,13 +3,11 @@ package dev.wgmesh.config.messaging;
 import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.wireguard.InvalidValueException;
-import dev.wgmesh.config.domain.ChangePublisher;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.StatusBoard;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.beans.factory.annotation.Value;
@@ -68,13 +66,7 @@ class KafkaConfig {
     }
 
     @Bean
-    ChangePublisher changePublisher(KafkaTemplate<String, byte[]> template,
-                                    @Value("${wgmesh.kafka.send-timeout:20s}") Duration timeout) {
-        return new KafkaChangePublisher(template, timeout);
-    }
-
-    @Bean
-    GroupService groupService(GroupStore store, ChangePublisher publisher) {
-        return new GroupService(store, publisher, Clock.systemUTC());
+    GroupService groupService(GroupStore store) {
+        return new GroupService(store, Clock.systemUTC());
     }
 }

@@ -7,6 +7,9 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.config.domain.Accepted;
+import dev.wgmesh.config.domain.ChangeRequests;
+import dev.wgmesh.config.domain.GroupCommand;
+import dev.wgmesh.config.domain.GroupCommand.Action;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStatus;
 import dev.wgmesh.config.domain.GroupStore;
@@ -39,7 +42,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
-/** The host-group REST API (SPEC "REST API"); every change goes through {@link GroupService}. */
+/** The host-group REST API (SPEC "REST API"); every change goes through {@link ChangeRequests}. */
 @RestController
 @RequestMapping(path = "/api/v1/groups", produces = MediaType.APPLICATION_JSON_VALUE)
 class GroupController {
@@ -47,13 +50,15 @@ class GroupController {
     private static final Pattern ETAG = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
 
     private final GroupService service;
+    private final ChangeRequests changes;
     private final GroupStore store;
     private final StatusBoard board;
     private final long maxBodyBytes;
 
-    GroupController(GroupService service, GroupStore store, StatusBoard board,
+    GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board,
                     @Value("${wgmesh.config.max-body-bytes:8388608}") long maxBodyBytes) {
         this.service = service;
+        this.changes = changes;
         this.store = store;
         this.board = board;
         this.maxBodyBytes = maxBodyBytes;
@@ -80,7 +85,7 @@ class GroupController {
         checkJson(contentType);
         Precondition precondition = precondition(ifMatch);
         JsonNode tree = readJson(body, contentLength);
-        Accepted accepted = service.upsert(name, tree, precondition);
+        Accepted accepted = changes.submit(GroupCommand.of(name, Action.UPSERT, tree, null, precondition));
         HostGroupChanged change = accepted.change();
         var response = accepted.created()
                 ? ResponseEntity.created(URI.create("/api/v1/groups/" + name)) : ResponseEntity.ok();
@@ -90,14 +95,15 @@ class GroupController {
     @DeleteMapping("/{group}")
     ResponseEntity<Void> delete(@PathVariable("group") String group,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        service.delete(groupName(group), precondition(ifMatch));
+        changes.submit(GroupCommand.of(groupName(group), Action.DELETE, null, null, precondition(ifMatch)));
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/{group}/rotate-keys")
     ResponseEntity<RevisionView> rotateGroup(@PathVariable("group") String group,
                                              @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        HostGroupChanged change = service.rotateGroup(groupName(group), precondition(ifMatch)).change();
+        HostGroupChanged change = changes.submit(GroupCommand.of(groupName(group), Action.ROTATE_GROUP, null, null,
+                precondition(ifMatch))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
 
@@ -111,7 +117,8 @@ class GroupController {
         } catch (InvalidValueException e) {
             throw RequestRejected.badRequest(0, List.of(new Problem("host", InvalidValueException.quote(host), e.getMessage())));
         }
-        HostGroupChanged change = service.rotateHost(name, hostName, precondition(ifMatch)).change();
+        HostGroupChanged change = changes.submit(GroupCommand.of(name, Action.ROTATE_HOST, null, hostName,
+                precondition(ifMatch))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
 

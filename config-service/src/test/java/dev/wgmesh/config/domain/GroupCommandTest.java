@@ -77,4 +77,28 @@ class GroupCommandTest {
         assertThatThrownBy(() -> parse(null, "{}")).isInstanceOf(InvalidEventException.class);
         assertThatThrownBy(() -> GroupCommand.parse("lab", null)).isInstanceOf(InvalidEventException.class);
     }
+
+    @Test
+    void anApiRequestGoesOnTheTopicAndComesBackTheSame() {
+        var body = Fixtures.json("{\"name\": \"lab\", \"hosts\": [{\"name\": \"h1\", \"endpoint\": \"192.0.2.1:51820\"}]}");
+        var id = java.util.UUID.randomUUID();
+        var deadline = java.time.Instant.parse("2030-01-01T00:00:00Z");
+        var sent = GroupCommand.of(dev.wgmesh.common.group.GroupName.parse("lab"), Action.UPSERT, body, null,
+                new Precondition("If-Match", "\"*\"", null)).sent(id, deadline);
+
+        GroupCommand back = GroupCommand.parse("lab", sent.toJson());
+        assertThat(back.problems()).isEmpty();
+        assertThat(back.action()).isEqualTo(Action.UPSERT);
+        assertThat(back.body()).isEqualTo(body);
+        assertThat(back.requestId()).isEqualTo(id);
+        assertThat(back.notAfter()).isEqualTo(deadline);
+        assertThat(back.precondition().revision()).isNull();
+
+        var rotate = GroupCommand.of(dev.wgmesh.common.group.GroupName.parse("lab"), Action.ROTATE_HOST, null,
+                HostName.parse("h1"), new Precondition("If-Match", "\"4\"", 4L)).sent(id, deadline);
+        GroupCommand rotateBack = GroupCommand.parse("lab", rotate.toJson());
+        assertThat(rotateBack.problems()).isEmpty();
+        assertThat(rotateBack.host()).isEqualTo(HostName.parse("h1"));
+        assertThat(rotateBack.precondition().revision()).isEqualTo(4L);
+    }
 }

@@ -12,8 +12,6 @@ import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Problem;
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,15 +20,9 @@ class GroupServiceTest {
 
     private static final GroupName GROUP = GroupName.parse("lab");
 
-    private final List<HostGroupChanged> published = new ArrayList<>();
-    private boolean kafkaDown;
-    private final GroupStore store = new GroupStore();
-    private final GroupService service = new GroupService(store, change -> {
-        if (kafkaDown) {
-            throw new PublishFailedException("broker down", null);
-        }
-        published.add(change);
-    }, Clock.systemUTC());
+    private final Owner service = new Owner();
+    private final List<HostGroupChanged> published = service.published;
+    private final GroupStore store = service.store;
 
     @Test
     void createsThenReplacesWithRisingRevisions() {
@@ -122,15 +114,40 @@ class GroupServiceTest {
     }
 
     @Test
-    void aFailedSendLeavesMemoryAsItWas() {
+    void decidingChangesNothingUntilTheChangeIsPublished() {
         service.upsert(GROUP, body("h1", "h2"), null);
-        kafkaDown = true;
 
-        assertThatThrownBy(() -> service.upsert(GROUP, body("h1", "h2", "h3"), null)).isInstanceOf(PublishFailedException.class);
+        Accepted first = service.decider.upsert(GROUP, body("h1", "h2", "h3"), null);
+        Accepted second = service.decider.rotateGroup(GROUP, null);
+
+        assertThat(first.change().revision()).isEqualTo(2);
+        assertThat(second.change().revision()).isEqualTo(2);
         assertThat(service.get(GROUP).revision()).isEqualTo(1);
+        assertThat(published).hasSize(1);
+    }
 
-        kafkaDown = false;
-        assertThat(service.upsert(GROUP, body("h1", "h2", "h3"), null).change().revision()).isEqualTo(2);
+    @Test
+    void aRequestAfterItsDeadlineIsRefused() {
+        var late = GroupCommand.parse("lab", """
+                {"hosts": %s, "notAfter": "2001-01-01T00:00:00Z"}""".formatted(body("h1").get("hosts")).getBytes());
+
+        assertThatThrownBy(() -> service.execute(late)).asInstanceOf(type(RequestRejected.class))
+                .satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(503);
+                    assertThat(r.problems()).extracting(Problem::field).containsExactly("notAfter");
+                });
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void anyRevisionNeedsAnExistingGroup() {
+        var any = GroupCommand.parse("lab", """
+                {"action": "rotate-group", "expectedRevision": "*"}""".getBytes());
+        assertThatThrownBy(() -> service.execute(any)).asInstanceOf(type(RequestRejected.class))
+                .extracting(RequestRejected::status).isEqualTo(404);
+
+        service.upsert(GROUP, body("h1"), null);
+        assertThat(service.execute(any).change().revision()).isEqualTo(2);
     }
 
     @Test

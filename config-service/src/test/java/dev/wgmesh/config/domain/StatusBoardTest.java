@@ -14,7 +14,6 @@ import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.config.domain.GroupStatus.HostStatus;
 import dev.wgmesh.config.domain.GroupStatus.State;
-import java.time.Clock;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,7 @@ class StatusBoardTest {
 
     private static final GroupName GROUP = GroupName.parse("lab");
 
-    private final GroupStore store = new GroupStore();
-    private final GroupService service = new GroupService(store, change -> { }, Clock.systemUTC());
+    private final Owner service = new Owner();
     private final StatusBoard board = new StatusBoard();
 
     @Test

@@ -1,0 +1,51 @@
+package dev.wgmesh.config.messaging;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.ProducerFactory;
+
+/**
+ * Settings for the clients this service makes itself. They start from Spring Boot's
+ * {@code spring.kafka.*} properties, so bootstrap servers, TLS ({@code spring.kafka.ssl.*}) and SASL
+ * ({@code spring.kafka.security.protocol}, {@code spring.kafka.properties[sasl.*]}) reach them as they
+ * reach Spring's own clients.
+ */
+final class KafkaClients {
+
+    private KafkaClients() {
+    }
+
+    /** A consumer of assigned partitions: no group, nothing committed. */
+    static Map<String, Object> assignedConsumer(KafkaProperties properties, String clientId) {
+        Map<String, Object> config = new HashMap<>(properties.buildConsumerProperties());
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return config;
+    }
+
+    static Map<String, Object> admin(KafkaProperties properties) {
+        return new HashMap<>(properties.buildAdminProperties());
+    }
+
+    /**
+     * The producer of the replica that decides changes. Transactional, so a replica that lost its
+     * partitions (a zombie) cannot commit: its offsets go with the consumer group's generation.
+     */
+    static ProducerFactory<String, byte[]> transactionalProducer(KafkaProperties properties) {
+        Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        // a replica that dies inside a transaction holds up readers of the changed-topic this long at most
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        var factory = new DefaultKafkaProducerFactory<String, byte[]>(config);
+        // unique per process: the group's generation fences zombies, so the id only has to be unique
+        factory.setTransactionIdPrefix("wgmesh-config-" + UUID.randomUUID() + "-");
+        return factory;
+    }
+}

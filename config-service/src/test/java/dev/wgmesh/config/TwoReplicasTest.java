@@ -1,0 +1,116 @@
+package dev.wgmesh.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.Topics;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+
+/**
+ * Two config-service replicas on one broker, writers on both at once: one replica decides each group's
+ * changes, so revisions stay 1..N with no gap or twin, an If-Match wins once per revision, and an answer
+ * the client got is the change that was published.
+ */
+@EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
+class TwoReplicasTest {
+
+    private static final String GROUP = "/api/v1/groups/race";
+
+    /** An accepted answer's revision, or -status for anything else. */
+    private record Answer(int status, long revision) {
+    }
+
+    @Test
+    void writersOnTwoReplicasNeverShareARevision(EmbeddedKafkaBroker broker) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
+        try (ConfigurableApplicationContext a = RestartTest.start(broker)) {
+            TestHttp httpA = RestartTest.http(a);
+            assertThat(httpA.put(GROUP, GroupApiTest.HOSTER_GROUP).status()).isEqualTo(201);
+            answers.add(new Answer(201, 1));
+
+            // writers start on the first replica; the second joins meanwhile and takes some partitions over
+            List<Future<?>> writers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                writers.add(pool.submit(writer(httpA, 12, answers)));
+            }
+            try (ConfigurableApplicationContext b = RestartTest.start(broker)) {
+                TestHttp httpB = RestartTest.http(b);
+                for (int i = 0; i < 2; i++) {
+                    writers.add(pool.submit(writer(httpB, 12, answers)));
+                    writers.add(pool.submit(writer(httpA, 6, answers)));
+                }
+                for (Future<?> writer : writers) {
+                    writer.get();
+                }
+
+                // If-Match: of many clients that read the same revision, exactly one wins, on either replica
+                for (int round = 0; round < 3; round++) {
+                    String etag = httpA.get(GROUP).etag();
+                    long read = Long.parseLong(etag.replace("\"", ""));
+                    List<Future<TestHttp.Response>> puts = new ArrayList<>();
+                    CountDownLatch go = new CountDownLatch(1);
+                    for (int i = 0; i < 8; i++) {
+                        TestHttp http = i % 2 == 0 ? httpA : httpB;
+                        puts.add(pool.submit(() -> {
+                            go.await();
+                            return http.put(GROUP, GroupApiTest.HOSTER_GROUP, "If-Match", etag);
+                        }));
+                    }
+                    go.countDown();
+                    List<Integer> statuses = new ArrayList<>();
+                    for (Future<TestHttp.Response> put : puts) {
+                        TestHttp.Response response = put.get();
+                        statuses.add(response.status());
+                        if (response.status() == 200) {
+                            assertThat(response.etag()).isEqualTo("\"" + (read + 1) + "\"");
+                            answers.add(new Answer(200, read + 1));
+                        } else {
+                            assertThat(response.contentType()).startsWith("application/problem+json");
+                        }
+                    }
+                    assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+                    assertThat(statuses).filteredOn(s -> s == 412).hasSize(7);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<Long> published = new TestKafka(broker.getBrokersAsString()).records(Topics.HOST_GROUP_CHANGED, "race").stream()
+                .map(r -> EventJson.read(r.value(), HostGroupChanged.class).revision()).toList();
+        List<Long> accepted = answers.stream().filter(x -> x.status() < 300).map(Answer::revision).sorted().toList();
+        System.out.printf("two replicas: %d changes published, %d answers, %d of them 503%n", published.size(), answers.size(),
+                answers.stream().filter(x -> x.status() == 503).count());
+        assertThat(published).containsExactlyElementsOf(LongStream.rangeClosed(1, published.size()).boxed().toList());
+        // every accepted answer is one published revision, and nothing was published that no one was told about
+        assertThat(accepted).containsExactlyElementsOf(published);
+        assertThat(answers).allMatch(x -> x.status() < 300 || x.status() == 503, "only accepted or 503");
+    }
+
+    /** Replaces the group or rotates its keys, without If-Match: every call should win. */
+    private static Callable<Void> writer(TestHttp http, int calls, List<Answer> answers) {
+        return () -> {
+            for (int i = 0; i < calls; i++) {
+                TestHttp.Response response = i % 3 == 2 ? http.post(GROUP + "/rotate-keys") : http.put(GROUP, GroupApiTest.HOSTER_GROUP);
+                answers.add(response.status() < 300
+                        ? new Answer(response.status(), response.json().get("revision").longValue())
+                        : new Answer(response.status(), -1));
+            }
+            return null;
+        };
+    }
+}

@@ -1,0 +1,47 @@
+package dev.wgmesh.config.domain;
+
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** The deciding replica without Kafka: decides, "publishes" into a list, and the store learns the change as the feed would. */
+final class Owner {
+
+    final GroupStore store = new GroupStore();
+    final GroupService decider = new GroupService(store, Clock.systemUTC());
+    final List<HostGroupChanged> published = new ArrayList<>();
+
+    Accepted upsert(GroupName group, JsonNode body, Precondition precondition) {
+        return publish(decider.upsert(group, body, precondition));
+    }
+
+    Accepted delete(GroupName group, Precondition precondition) {
+        return publish(decider.delete(group, precondition));
+    }
+
+    Accepted rotateGroup(GroupName group, Precondition precondition) {
+        return publish(decider.rotateGroup(group, precondition));
+    }
+
+    Accepted rotateHost(GroupName group, HostName host, Precondition precondition) {
+        return publish(decider.rotateHost(group, host, precondition));
+    }
+
+    Accepted execute(GroupCommand command) {
+        return publish(decider.decide(command));
+    }
+
+    HostGroupChanged get(GroupName group) {
+        return decider.get(group);
+    }
+
+    private Accepted publish(Accepted accepted) {
+        published.add(accepted.change());
+        store.remember(accepted.change());
+        return accepted;
+    }
+}
