@@ -1,0 +1,431 @@
+// wgmesh's page: host groups, the mesh picture with live rollout state, the two rotate buttons, the
+// group editor, per-host detail and the live feed. Plain modules, no framework, no build step.
+import { api, ApiError } from './api.js';
+import { COMPACT_ABOVE, drawCompact, drawMesh, hostColour, hosterNetworks } from './mesh.js';
+import { Feed, escape } from './feed.js';
+import { Editor } from './editor.js';
+
+const main = document.getElementById('main');
+const state = {
+  groups: [],
+  statuses: new Map(),
+  page: null, // {name, view, etag, status}
+  zoom: new Map(),
+};
+
+const feed = new Feed({
+  onEvent: (event) => {
+    debounce('groups', 700, loadGroups);
+    if (state.page && event.group === state.page.name) {
+      debounce('page', 250, refreshPage);
+    }
+    renderRollout();
+  },
+  onState: (s) => {
+    const live = document.getElementById('live');
+    live.dataset.state = s;
+    live.textContent = s === 'open' ? 'live' : s === 'closed' ? 'disconnected' : 'reconnecting…';
+    if (s === 'open') loadGroups();
+  },
+});
+
+const timers = new Map();
+function debounce(key, ms, fn) {
+  clearTimeout(timers.get(key));
+  timers.set(key, setTimeout(fn, ms));
+}
+
+function toast(message, bad) {
+  const t = document.getElementById('toast');
+  t.textContent = message;
+  t.className = `toast${bad ? ' bad' : ''}`;
+  t.hidden = false;
+  debounce('toast', 4000, () => { t.hidden = true; });
+}
+
+function stateOf(hostStatus) {
+  return (hostStatus?.state || 'PENDING').toLowerCase();
+}
+
+function statesMap(status) {
+  return new Map((status?.hosts || []).map((h) => [h.host, stateOf(h)]));
+}
+
+// ---- group list ----------------------------------------------------------------------------------
+
+async function loadGroups() {
+  try {
+    state.groups = await api.groups();
+  } catch (e) {
+    return;
+  }
+  const statuses = await Promise.all(state.groups.map((g) => api.status(g.name).catch(() => null)));
+  state.statuses = new Map(state.groups.map((g, i) => [g.name, statuses[i]]));
+  feed.setGroups(state.groups.map((g) => g.name));
+  renderGroupList();
+}
+
+function renderGroupList() {
+  const list = document.getElementById('group-list');
+  if (state.groups.length === 0) {
+    list.innerHTML = '<li class="empty">No groups yet. Create one, or send one to the API or the commands topic.</li>';
+    return;
+  }
+  list.replaceChildren(...state.groups.map((g) => {
+    const status = state.statuses.get(g.name);
+    const converged = status?.converged;
+    const failed = status?.hosts?.some((h) => h.state === 'FAILED');
+    const li = document.createElement('li');
+    li.dataset.group = g.name;
+    li.dataset.converged = String(Boolean(converged));
+    li.className = state.page?.name === g.name ? 'active' : '';
+    li.innerHTML = `<a href="#/groups/${encodeURIComponent(g.name)}">
+      <div class="gname"><span>${escape(g.name)}</span>${failed ? '<span class="badge bad">failed</span>'
+        : converged ? '<span class="badge ok converged">converged</span>' : '<span class="badge warn state-pending"><span class="dot"></span>rolling out</span>'}</div>
+      <div class="gmeta">${escape(g.topology)} · ${g.hostCount} host${g.hostCount === 1 ? '' : 's'} · rev ${g.revision}</div></a>`;
+    return li;
+  }));
+}
+
+// ---- routing -------------------------------------------------------------------------------------
+
+async function route() {
+  const hash = decodeURIComponent(location.hash.replace(/^#/, ''));
+  closeDrawer();
+  let match;
+  if (hash === '/new') {
+    state.page = null;
+    new Editor(main, null, { onSaved: saved, onCancel: () => { location.hash = '#/'; } });
+  } else if ((match = /^\/groups\/([^/]+)\/edit$/.exec(hash))) {
+    state.page = null;
+    try {
+      const { json, etag } = await api.group(match[1]);
+      new Editor(main, { view: json, etag }, { onSaved: saved, onCancel: () => { location.hash = `#/groups/${match[1]}`; } });
+    } catch (e) {
+      notFound(match[1], e);
+    }
+  } else if ((match = /^\/groups\/([^/]+)$/.exec(hash))) {
+    await openGroup(match[1]);
+  } else {
+    state.page = null;
+    home();
+  }
+  renderGroupList();
+}
+
+function saved(name, view) {
+  toast(`Saved ${name} at revision ${view.revision}; rolling out.`);
+  feed.followRevision(name, view.revision);
+  loadGroups();
+  location.hash = `#/groups/${encodeURIComponent(name)}`;
+}
+
+function home() {
+  main.innerHTML = `<div class="empty-state">
+    <h1>WireGuard mesh, event driven</h1>
+    <p>Pick a host group on the left, or create one. Every change rolls out through keygen, the renderer and
+      the deployers; the live feed on the right shows each step as it happens.</p>
+    <a class="btn btn-primary" href="#/new">New group</a></div>`;
+}
+
+function notFound(name, error) {
+  main.innerHTML = `<div class="empty-state"><h1>No group ${escape(name)}</h1><p>${escape(error.message)}</p>
+    <a class="btn" href="#/">Back</a></div>`;
+}
+
+// ---- one group -----------------------------------------------------------------------------------
+
+async function openGroup(name) {
+  let group;
+  let status;
+  try {
+    group = await api.group(name);
+    status = await api.status(name);
+  } catch (e) {
+    state.page = null;
+    notFound(name, e);
+    return;
+  }
+  state.page = { name, view: group.json, etag: group.etag, status };
+  feed.showGroup(name);
+  feed.setHosts(group.json.hosts.map((h) => h.name));
+  main.innerHTML = `
+    <div class="page-head">
+      <h1 id="group-title">${escape(name)}</h1>
+      <span class="facts" id="group-facts"></span>
+      <span class="actions">
+        <a class="btn" href="#/groups/${encodeURIComponent(name)}/edit">Edit</a>
+        <button class="btn btn-danger" type="button" id="delete-group">Delete</button>
+        <button class="btn btn-rotate" type="button" id="rotate-group">Rotate WG keys for all hosts</button>
+      </span>
+    </div>
+    <div id="rollout"></div>
+    <section class="card" id="mesh-card">
+      <div class="card-head"><h3>Mesh</h3><span class="legend" id="mesh-legend"></span><span class="spacer"></span>
+        <span class="mesh-tools" id="mesh-tools">
+          <button class="btn btn-small" type="button" data-zoom="out" title="Zoom out">−</button>
+          <button class="btn btn-small" type="button" data-zoom="fit" title="Fit to the panel">Fit</button>
+          <button class="btn btn-small" type="button" data-zoom="in" title="Zoom in">+</button>
+        </span></div>
+      <div class="mesh-wrap" id="mesh"></div>
+    </section>
+    <section class="card">
+      <div class="card-head"><h3>Hosts</h3><span class="spacer"></span><span class="note">Click a host for its interfaces, peers and last report.</span></div>
+      <table id="hosts-table"><thead><tr><th>Host</th><th>Endpoint</th><th>State</th><th>Desired</th><th>Applied</th><th>Replica</th><th></th></tr></thead><tbody></tbody></table>
+    </section>`;
+  main.querySelector('#delete-group').addEventListener('click', deleteGroup);
+  main.querySelector('#rotate-group').addEventListener('click', rotateGroup);
+  main.querySelectorAll('[data-zoom]').forEach((b) => b.addEventListener('click', () => zoom(b.dataset.zoom)));
+  renderPage();
+}
+
+/** Status again, and the group too when its revision moved on. */
+async function refreshPage() {
+  const page = state.page;
+  if (!page) return;
+  try {
+    const status = await api.status(page.name);
+    if (status.revision !== page.view.revision) {
+      const group = await api.group(page.name);
+      page.view = group.json;
+      page.etag = group.etag;
+      feed.setHosts(group.json.hosts.map((h) => h.name));
+    }
+    page.status = status;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      toast(`Group ${page.name} was deleted.`);
+      location.hash = '#/';
+    }
+    return;
+  }
+  if (state.page === page) renderPage();
+}
+
+function renderPage() {
+  const { view, status } = state.page;
+  const states = statesMap(status);
+  const counts = { applied: 0, pending: 0, failed: 0 };
+  view.hosts.forEach((h) => { counts[states.get(h.name) || 'pending']++; });
+  const converged = status?.converged && status.revision === view.revision;
+  main.querySelector('#group-facts').innerHTML = `
+    <span class="badge">${escape(view.topology)}</span>
+    <span class="badge">rev ${view.revision}</span>
+    <span class="badge">${view.hosts.length} host${view.hosts.length === 1 ? '' : 's'}</span>
+    <span id="converged-badge" data-converged="${Boolean(converged)}" class="badge ${converged ? 'ok' : counts.failed ? 'bad' : 'warn state-pending'}">
+      ${converged ? '✓ converged' : counts.failed ? `${counts.failed} failed` : '<span class="dot"></span>rolling out'}</span>`;
+  main.querySelector('#mesh-legend').innerHTML = `
+    <span class="badge state-applied"><span class="dot"></span>${counts.applied} applied</span>
+    <span class="badge state-pending"><span class="dot"></span>${counts.pending} pending</span>
+    <span class="badge state-failed"><span class="dot"></span>${counts.failed} failed</span>`;
+  renderMesh(view, states);
+  renderHostTable(view, status);
+  renderRollout();
+}
+
+function renderMesh(view, states) {
+  const wrap = main.querySelector('#mesh');
+  const compact = view.hosts.length > COMPACT_ABOVE;
+  main.querySelector('#mesh-tools').hidden = compact;
+  if (compact) {
+    const note = document.createElement('p');
+    note.className = 'hint';
+    note.style.padding = '12px 16px 0';
+    note.textContent = `Compact view: ${view.hosts.length} hosts, more than ${COMPACT_ABOVE}, so the ${view.hosts.length * (view.hosts.length - 1) / 2} tunnels are not drawn. Each tile is a host.`;
+    wrap.replaceChildren(note, drawCompact(view, states, openHost));
+    return;
+  }
+  const svg = drawMesh(view, states, openHost);
+  svg.id = 'mesh-svg';
+  wrap.replaceChildren(svg);
+  applyZoom();
+}
+
+function applyZoom() {
+  const svg = main.querySelector('#mesh-svg');
+  if (!svg) return;
+  const wrap = main.querySelector('#mesh');
+  const natural = Number(svg.dataset.naturalWidth);
+  const fit = Math.min(1, (wrap.clientWidth - 8) / natural);
+  // large groups stay readable: never smaller than 70 % unless asked (the panel scrolls instead)
+  const scale = state.zoom.get(state.page.name) ?? Math.min(1, Math.max(fit, 0.7));
+  svg.setAttribute('width', Math.round(natural * scale));
+  svg.setAttribute('height', Math.round(Number(svg.dataset.naturalHeight) * scale));
+}
+
+function zoom(how) {
+  const svg = main.querySelector('#mesh-svg');
+  if (!svg) return;
+  const wrap = main.querySelector('#mesh');
+  const natural = Number(svg.dataset.naturalWidth);
+  const current = Number(svg.getAttribute('width')) / natural;
+  const fit = Math.min(1, (wrap.clientWidth - 8) / natural);
+  const next = how === 'fit' ? fit : how === 'in' ? Math.min(2, current * 1.25) : Math.max(0.2, current / 1.25);
+  state.zoom.set(state.page.name, next);
+  applyZoom();
+}
+
+function renderHostTable(view, status) {
+  const byHost = new Map((status?.hosts || []).map((h) => [h.host, h]));
+  const tbody = main.querySelector('#hosts-table tbody');
+  tbody.replaceChildren(...view.hosts.map((host, i) => {
+    const s = byHost.get(host.name) || {};
+    const st = stateOf(s);
+    const tr = document.createElement('tr');
+    tr.dataset.host = host.name;
+    tr.dataset.state = st;
+    const colour = hostColour(i);
+    const networks = view.topology === 'mesh' ? 'wg0' : hosterNetworks(i, view.hosts.length).map((k) => `WG ${k + 1}`).join(', ');
+    tr.innerHTML = `
+      <td><a href="#" data-open><span class="swatch" style="background:${colour.fill};border-color:${colour.stroke}"></span>${escape(host.name)}</a>
+        <div class="note" title="interfaces">${escape(networks)}</div></td>
+      <td class="mono">${escape(host.endpoint)}</td>
+      <td><span class="badge state-${st}" title="${escape(s.reason || '')}"><span class="dot"></span>${st}</span>
+        ${s.reason ? `<div class="field-error">${escape(s.reason)}</div>` : ''}</td>
+      <td>${s.desiredRevision ?? '–'}</td>
+      <td>${s.appliedRevision ?? '–'}</td>
+      <td class="note replica">${escape(s.replica || '')}</td>
+      <td class="actions"><button class="btn btn-rotate btn-small" type="button" data-rotate>Rotate WG keys for this host</button></td>`;
+    tr.querySelector('[data-open]').addEventListener('click', (e) => { e.preventDefault(); openHost(host.name); });
+    tr.querySelector('[data-rotate]').addEventListener('click', () => rotateHost(host.name));
+    return tr;
+  }));
+}
+
+/** The banner above the picture while the page follows a change of this group. */
+function renderRollout() {
+  const box = main.querySelector('#rollout');
+  if (!box || !state.page) return;
+  if (!feed.correlation) {
+    box.replaceChildren();
+    return;
+  }
+  const chain = feed.chainOf(feed.correlation);
+  if (!chain.changed || chain.changed.group !== state.page.name) {
+    box.replaceChildren();
+    return;
+  }
+  const cause = { 'rotate-host': `Rotating the WG keys of ${chain.changed.record.value?.rotatedHost || 'one host'}`,
+    'rotate-group': 'Rotating the WG keys of all hosts', upsert: 'Rolling out the change', delete: 'Removing the group' }[chain.changed.cause] || 'Rolling out';
+  const done = chain.complete;
+  box.innerHTML = `<div class="rollout ${done ? (chain.failed ? 'failed' : 'done') : ''}" id="rollout-banner" data-complete="${done}">
+    <strong>${escape(cause)}</strong> <span>revision ${chain.changed.revision}</span>
+    <span class="badge ${chain.keys ? 'ok' : ''}">keys ${chain.keys ? '✓' : '…'}</span>
+    <span class="badge ${chain.rendered.size ? 'ok' : ''}">rendered ${chain.rendered.size}</span>
+    <span class="badge ${done ? (chain.failed ? 'bad' : 'ok') : 'warn'}">deployed ${chain.reports.size}/${chain.rendered.size || '…'}${chain.failed ? `, ${chain.failed} failed` : ''}</span>
+    ${done ? '<span>done</span>' : ''}</div>`;
+}
+
+async function rotateHost(host) {
+  const name = state.page.name;
+  if (!confirm(`Rotate the WireGuard keys of ${host} in ${name}?\n\n${host} gets a new key pair and new preshared keys; every other host is updated to its new public key.`)) return;
+  try {
+    const result = await api.rotateHost(name, host);
+    toast(`Rotating the keys of ${host}: revision ${result.revision}`);
+    feed.followRevision(name, result.revision);
+    renderRollout();
+  } catch (e) {
+    toast(`Not rotated: ${e.message}`, true);
+  }
+}
+
+async function rotateGroup() {
+  const name = state.page.name;
+  if (!confirm(`Rotate the WireGuard keys of all ${state.page.view.hosts.length} hosts in ${name}?\n\nEvery host gets a new key pair and every pair a new preshared key.`)) return;
+  try {
+    const result = await api.rotateGroup(name);
+    toast(`Rotating the keys of all hosts: revision ${result.revision}`);
+    feed.followRevision(name, result.revision);
+  } catch (e) {
+    toast(`Not rotated: ${e.message}`, true);
+  }
+}
+
+async function deleteGroup() {
+  const name = state.page.name;
+  if (!confirm(`Delete the group ${name}?\n\nThe deployers remove its WireGuard configs from all ${state.page.view.hosts.length} hosts.`)) return;
+  try {
+    await api.remove(name);
+    toast(`Deleted ${name}.`);
+    state.page = null;
+    location.hash = '#/';
+    loadGroups();
+  } catch (e) {
+    toast(`Not deleted: ${e.message}`, true);
+  }
+}
+
+// ---- host detail ---------------------------------------------------------------------------------
+
+async function openHost(host) {
+  const name = state.page?.name;
+  if (!name) return;
+  const drawer = document.getElementById('drawer');
+  const body = document.getElementById('drawer-body');
+  body.innerHTML = '<p class="note">Loading…</p>';
+  drawer.hidden = false;
+  let d;
+  try {
+    d = await api.host(name, host);
+  } catch (e) {
+    body.innerHTML = `<p class="field-error">${escape(e.message)}</p>`;
+    return;
+  }
+  const st = stateOf(d.status);
+  const r = d.lastReport;
+  body.innerHTML = `
+    <div class="page-head">
+      <h1 id="drawer-title">${escape(d.host.name)}</h1>
+      <span class="badge state-${st}" id="detail-state"><span class="dot"></span>${st}</span>
+      <span class="actions">
+        <button class="btn btn-rotate btn-small" type="button" data-rotate>Rotate WG keys for this host</button>
+        <button class="btn btn-small" type="button" data-close>Close</button>
+      </span>
+    </div>
+    <dl class="kv">
+      <dt>Group</dt><dd>${escape(d.group)} (revision ${d.revision}), slot ${d.slot}</dd>
+      <dt>Endpoint</dt><dd class="mono">${escape(d.host.endpoint)}</dd>
+      <dt>OS</dt><dd>${escape(d.host.os)}</dd>
+      ${d.host.tunnelSegment ? `<dt>Tunnel segment</dt><dd class="mono">${escape(d.host.tunnelSegment)}</dd>` : ''}
+      ${d.host.interfaceSuffix ? `<dt>Interface suffix</dt><dd class="mono">${escape(d.host.interfaceSuffix)}</dd>` : ''}
+      <dt>Internal networks</dt><dd class="mono">${escape((d.host.internalNetworks || []).join(', ') || '–')}</dd>
+      <dt>Public key</dt><dd class="mono" id="detail-public-key">${escape(d.publicKey || 'not keyed yet')}</dd>
+      <dt>Desired revision</dt><dd>${d.status?.desiredRevision ?? '–'} <span class="note">(files last changed; keyed at ${d.keyedRevision ?? '–'})</span></dd>
+      <dt>Applied revision</dt><dd>${d.status?.appliedRevision ?? '–'}</dd>
+      <dt>Last report</dt><dd>${r ? `<span class="badge ${r.outcome === 'APPLIED' ? 'ok' : r.outcome === 'FAILED' ? 'bad' : 'info'}">${escape(r.outcome)}</span>
+        revision ${r.revision} by ${escape(r.replica)} in ${r.durationMillis} ms, ${escape(new Date(r.occurredAt).toLocaleString())}
+        ${r.reason ? `<div class="field-error">${escape(r.reason)}</div>` : ''}` : 'none yet'}</dd>
+    </dl>
+    <h3 style="margin-bottom: 8px">Interfaces (${d.interfaces.length})</h3>
+    ${d.interfaces.map((i) => `
+      <div class="iface" data-interface="${escape(i.name)}">
+        <div class="iface-head"><strong class="mono">${escape(i.name)}</strong>
+          <span>Address <span class="mono">${escape(i.addresses.join(', '))}</span></span>
+          <span>ListenPort <span class="mono">${i.listenPort}</span></span>
+          ${i.mtu ? `<span>MTU <span class="mono">${i.mtu}</span></span>` : ''}</div>
+        <div class="table-scroll"><table><thead><tr><th>Peer</th><th>Public key</th><th>Endpoint</th><th>Allowed IPs</th><th>PSK</th></tr></thead><tbody>
+        ${i.peers.map((p) => `<tr><td>${escape(p.host)}</td><td class="mono">${escape(p.publicKey)}</td>
+          <td class="mono">${escape(p.endpoint)}</td><td class="mono">${escape(p.allowedIps.join(', '))}</td>
+          <td>${p.presharedKey ? 'yes' : 'no'}</td></tr>`).join('')}
+        </tbody></table></div></div>`).join('')}
+    <p class="note">Private keys and preshared keys never leave keygen and the deployers in plaintext; they are not shown here.</p>`;
+  body.querySelector('[data-rotate]').addEventListener('click', () => { closeDrawer(); rotateHost(host); });
+}
+
+function closeDrawer() {
+  document.getElementById('drawer').hidden = true;
+}
+
+document.getElementById('drawer').addEventListener('click', (e) => {
+  if (e.target.closest('[data-close]')) closeDrawer();
+});
+document.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeDrawer(); });
+document.getElementById('new-group').addEventListener('click', () => { location.hash = '#/new'; });
+window.addEventListener('hashchange', route);
+window.addEventListener('resize', () => debounce('resize', 150, applyZoom));
+setInterval(loadGroups, 15000);
+setInterval(() => { if (state.page) refreshPage(); }, 5000);
+
+feed.connect();
+feed.render();
+loadGroups().then(route);

@@ -1,0 +1,144 @@
+// Drives wgmesh's page in Debian's chromium: creates a group through the form (after a validation
+// error shown next to its field), waits until the page shows it converged, presses "Rotate WG keys for
+// this host", follows the live feed through the whole chain of that change, opens the host detail,
+// pastes Hoster records into the JSON view, and takes screenshots.
+// Usage: node ui-flow.mjs <baseUrl> <screenshotDir>; prints one "OK ..." line per step, exit 0 when all pass.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [baseUrl, shots] = process.argv.slice(2);
+if (!baseUrl || !shots) {
+  console.error('usage: node ui-flow.mjs <baseUrl> <screenshotDir>');
+  process.exit(2);
+}
+mkdirSync(shots, { recursive: true });
+const GROUP = process.env.UI_GROUP || 'ui-demo';
+const PASTED = `${GROUP}-paste`;
+const HOSTS = [1, 2, 3, 4].map((k) => ({
+  name: `hoster-node-0${k}`, endpoint: `192.0.2.${10 + k}:51821`, internalNetworks: `10.10.${100 + k}.0/24`,
+  tunnelSegment: `198.19.${k}.10/24`, interfaceSuffix: `node-0${k}`,
+}));
+const CHAIN = ['HostGroupChanged', 'HostGroupKeysGenerated', 'HostConfigRendered', 'DeploymentReported'];
+const ROLLOUT_MS = 120_000;
+
+const profile = mkdtempSync(join(tmpdir(), 'wgmesh-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
+    '--no-first-run', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1600, height: 1000 },
+});
+const page = context.pages()[0] || await context.newPage();
+const browserErrors = [];
+page.on('pageerror', (e) => browserErrors.push(String(e)));
+// a refused request (the deliberate 400 below) is logged by the browser too; only script errors count
+page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) browserErrors.push(m.text()); });
+
+const ok = (text) => console.log(`OK ${text}`);
+
+try {
+  await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('#live[data-state="open"]', { timeout: 30_000 });
+  ok('page loaded, live feed connected');
+
+  // create through the form; a bad endpoint first, so the API's problem shows next to its field
+  await page.click('#new-group');
+  await page.fill('#group-name', GROUP);
+  await page.selectOption('#topology', 'hoster');
+  await page.click('#add-host');
+  for (const [i, host] of HOSTS.entries()) {
+    for (const [key, value] of Object.entries(host)) {
+      await page.fill(`[data-path="hosts[${i}].${key}"]`, key === 'endpoint' && i === 2 ? '192.0.2.13:99999' : value);
+    }
+  }
+  await page.click('#save-group');
+  const fieldError = page.locator('[data-path="hosts[2].endpoint"] + .field-error');
+  await fieldError.filter({ hasText: /\S/ }).waitFor({ timeout: 15_000 });
+  if (!(await page.locator('[data-path="hosts[2].endpoint"]').evaluate((e) => e.classList.contains('invalid')))) {
+    throw new Error('the endpoint field with the problem is not marked');
+  }
+  ok(`validation error next to hosts[2].endpoint: ${(await fieldError.textContent()).trim()}`);
+  await page.screenshot({ path: join(shots, 'form-error.png') });
+
+  await page.fill('[data-path="hosts[2].endpoint"]', HOSTS[2].endpoint);
+  await page.click('#save-group');
+  await page.waitForURL(`**/#/groups/${GROUP}`, { timeout: 15_000 });
+  const created = await page.evaluate((g) => fetch(`/api/v1/groups/${g}`).then((r) => r.json()), GROUP);
+  ok(`created ${GROUP} through the form at revision ${created.revision}`);
+
+  await page.waitForSelector('#converged-badge[data-converged="true"]', { timeout: ROLLOUT_MS });
+  await page.waitForSelector(`#group-list li[data-group="${GROUP}"][data-converged="true"]`, { timeout: 30_000 });
+  const boxes = await page.locator('#mesh-svg g.host').evaluateAll((gs) => gs.map((g) => `${g.dataset.host}=${g.dataset.state}`));
+  const tunnels = await page.locator('#mesh-svg path.tunnel').count();
+  if (boxes.length !== 4 || boxes.some((b) => !b.endsWith('=applied')) || tunnels !== 6) {
+    throw new Error(`the mesh picture shows ${boxes} and ${tunnels} tunnels`);
+  }
+  const chips = await page.locator('#mesh-svg g.host[data-host="hoster-node-04"] g.chip').evaluateAll((cs) => cs.map((c) => c.dataset.network));
+  ok(`converged in the page: ${boxes.join(' ')}; ${tunnels} tunnels; hoster-node-04 has ${chips.join(', ')}`);
+
+  // the seed's button, with its confirmation
+  let confirmation = '';
+  page.once('dialog', (dialog) => { confirmation = dialog.message(); dialog.accept(); });
+  await page.click('#hosts-table tr[data-host="hoster-node-02"] button:has-text("Rotate WG keys for this host")');
+  const rotated = created.revision + 1;
+  await page.waitForSelector(`#chain[data-complete="true"][data-cause="rotate-host"][data-revision="${rotated}"]`, { timeout: ROLLOUT_MS });
+  if (!confirmation.includes('hoster-node-02')) throw new Error(`no confirmation was asked: ${confirmation}`);
+  const correlation = await page.getAttribute('#chain', 'data-correlation');
+  const rows = await page.locator(`#feed li.feed-row[data-correlation="${correlation}"]`)
+    .evaluateAll((lis) => lis.map((li) => `${li.dataset.type}|${li.dataset.host || ''}`));
+  const types = new Set(rows.map((r) => r.split('|')[0]));
+  const missing = CHAIN.filter((t) => !types.has(t));
+  if (missing.length) throw new Error(`the feed lacks ${missing} for ${correlation}: ${rows}`);
+  const reported = rows.filter((r) => r.startsWith('DeploymentReported|')).map((r) => r.split('|')[1]).sort();
+  console.log(`CORRELATION ${correlation}`);
+  ok(`feed shows the chain ${CHAIN.join(' -> ')} for ${correlation}; deployed to ${reported.join(', ')}`);
+  await page.waitForSelector('#rollout-banner[data-complete="true"]', { timeout: 10_000 });
+  await page.waitForSelector(`#group-facts:has-text("rev ${rotated}") #converged-badge[data-converged="true"]`, { timeout: ROLLOUT_MS });
+  ok(`rotation rolled out: converged again at revision ${rotated}`);
+
+  await page.screenshot({ path: join(shots, 'page.png') });
+  await page.locator('#mesh-card').screenshot({ path: join(shots, 'mesh.png') });
+  ok(`screenshots in ${shots}`);
+
+  // the host detail: interfaces and peers, no secrets
+  await page.click('#mesh-svg g.host[data-host="hoster-node-02"]');
+  await page.waitForSelector('#detail-public-key');
+  const publicKey = (await page.locator('#detail-public-key').innerText()).trim();
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(publicKey)) throw new Error(`no public key in the host detail: ${publicKey}`);
+  const detail = await page.locator('#drawer-body').innerText();
+  const interfaces = await page.locator('#drawer-body .iface').count();
+  if (interfaces !== 2 || !detail.includes('hoster-node-01') || /PrivateKey|PresharedKey\s*=/.test(detail)) {
+    throw new Error(`unexpected host detail: ${interfaces} interfaces\n${detail}`);
+  }
+  await page.screenshot({ path: join(shots, 'host-detail.png') });
+  await page.click('#drawer-body [data-close]');
+  ok(`host detail of hoster-node-02: ${interfaces} interfaces, peers with public keys, no secrets`);
+
+  // Hoster Command Center records pasted into the JSON view, as they are
+  await page.click('#new-group');
+  await page.fill('#group-name', PASTED);
+  await page.click('[data-tab="json"]');
+  const records = [1, 2].map((k) => ({
+    hostname: `hoster-zima-010${k}`, api_address: `hoster-zima-010${k}`, auth_user: 'admin', auth_password: '123456',
+    wg: { net_segment: `198.19.${k}.10`, net_mask: 24, endpoint_address: `192.168.8.16${k}`, endpoint_port: 51821,
+      allowed_subnets: [`10.10.10${k}.0/24`], interface_suffix: `zima-010${k}` },
+  }));
+  await page.fill('#group-json', JSON.stringify(records, null, 2));
+  await page.click('#save-group');
+  await page.waitForURL(`**/#/groups/${PASTED}`, { timeout: 15_000 });
+  await page.waitForSelector('#hosts-table tr[data-host="hoster-zima-0102"]');
+  ok(`Hoster records pasted into the JSON view made group ${PASTED}`);
+
+  if (browserErrors.length) throw new Error(`errors in the browser console: ${browserErrors.join('; ')}`);
+  console.log('UI-FLOW PASSED');
+} catch (e) {
+  console.log(`FAILED ${e.message}`);
+  await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => {});
+  process.exitCode = 1;
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
