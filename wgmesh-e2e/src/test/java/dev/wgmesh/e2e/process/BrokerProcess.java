@@ -3,7 +3,9 @@ package dev.wgmesh.e2e.process;
 import dev.wgmesh.common.events.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -123,6 +125,10 @@ final class BrokerProcess implements AutoCloseable {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see " + log);
                 }
+                if (!listening()) {
+                    Thread.sleep(200);
+                    continue;
+                }
                 try {
                     if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
                         return;
@@ -136,6 +142,16 @@ final class BrokerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         throw new IllegalStateException("the broker did not answer within " + timeout + "; see " + log);
+    }
+
+    /** A plain connect first, so the admin client does not log a warning for every try while the broker starts. */
+    private boolean listening() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private String serverProperties() {

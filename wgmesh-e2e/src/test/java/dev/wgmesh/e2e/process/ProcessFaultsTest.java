@@ -1,0 +1,402 @@
+package dev.wgmesh.e2e.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.events.DeploymentReported;
+import dev.wgmesh.common.events.DeploymentReported.Outcome;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.wireguard.SecretKey;
+import dev.wgmesh.common.wireguard.WgConfigParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * wgmesh as separate processes under faults, in one run so that the last test can scan everything
+ * the others produced: a deployer replica killed with SIGKILL mid-rollout, replicas added
+ * mid-rollout, rollout times by replica count, the broker stopped for 20 s mid-rollout, and a scan
+ * of every record, log line and API answer for the deployed secrets. Figures are printed, never asserted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProcessFaultsTest {
+
+    private static final int HOSTS = 200;
+    private static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration GROUP_TIMEOUT = Duration.ofMinutes(2);
+
+    private Path workDir;
+    private Path fileOut;
+    private Path commandOut;
+    private Path applyScript;
+    private WgmeshProcesses wgmesh;
+    private int deployerNumber;
+
+    @BeforeAll
+    void start() throws IOException {
+        workDir = Files.createTempDirectory("wgmesh-process-");
+        fileOut = workDir.resolve("out");
+        commandOut = workDir.resolve("command-out");
+        applyScript = workDir.resolve("apply-host.sh");
+        // the command target's stand-in for a real host: 50 ms of work, then the files, each renamed into place
+        Files.writeString(applyScript, """
+                #!/bin/sh
+                set -e
+                dest="$1/$WGMESH_GROUP/$WGMESH_HOST"
+                sleep 0.05
+                if [ "${WGMESH_REMOVE:-}" = 1 ]; then rm -rf "$dest"; exit 0; fi
+                mkdir -p "$dest"
+                for f in "$WGMESH_CONFIG_DIR"/*.conf; do
+                    name=$(basename "$f")
+                    cp "$f" "$dest/.$name.tmp"
+                    mv "$dest/.$name.tmp" "$dest/$name"
+                done
+                """);
+        Files.setPosixFilePermissions(applyScript, PosixFilePermissions.fromString("rwx------"));
+        Path logDir = Path.of("target", "process-logs",
+                getClass().getSimpleName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        wgmesh = new WgmeshProcesses(workDir, logDir.toAbsolutePath());
+        System.out.println("[process] logs in " + logDir.toAbsolutePath());
+        wgmesh.startPipeline();
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        try {
+            if (wgmesh != null) {
+                wgmesh.close();
+            }
+        } finally {
+            // the deployed files hold private keys: nothing of them stays behind
+            try (Stream<Path> paths = Files.walk(workDir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aKilledDeployerHandsItsHostsToTheOthers() throws Exception {
+        List<String> replicas = startFileDeployers(3);
+        wgmesh.awaitDeployerGroup(3, GROUP_TIMEOUT);
+        Api api = wgmesh.api();
+
+        long first = accepted(api.put("fleet", mesh(1400).toString()));
+        long second = accepted(api.put("fleet", mesh(1401).toString()));
+        awaitApplied("fleet", first, HOSTS / 4);
+        String victim = replicas.get(1);
+        long killedAt = System.nanoTime();
+        wgmesh.deployer(victim).kill();
+        long appliedAtKill = api.appliedAtLeast("fleet", first);
+        long last = accepted(api.put("fleet", mesh(1402).toString()));
+        api.awaitConverged("fleet", last, CONVERGE_TIMEOUT);
+        System.out.printf("[process] kill -9 of %s with %d of %d hosts at revision %d or later; the other two "
+                        + "finished revisions %d..%d in %.1f s after the kill%n",
+                victim, appliedAtKill, HOSTS, first, second, last, seconds(killedAt));
+
+        List<DeploymentReported> reports = TopicRecords.reports(wgmesh.broker().bootstrapServers(), "fleet");
+        assertRevisionsNeverGoBack(reports);
+        Set<String> victimsHosts = reports.stream().filter(r -> r.replica().equals(victim))
+                .map(r -> r.host().value()).collect(Collectors.toCollection(TreeSet::new));
+        Map<String, String> lastAppliedBy = latestApplied(reports, last);
+        assertThat(victimsHosts).as("hosts the killed replica had applied").isNotEmpty();
+        assertThat(lastAppliedBy).as("hosts with an APPLIED report at the latest revision").hasSize(HOSTS);
+        assertThat(lastAppliedBy.values()).as("replicas that applied the latest revision").doesNotContain(victim);
+        System.out.printf("[process] the killed replica had applied %d hosts; reports by replica: %s%n",
+                victimsHosts.size(), countBy(reports));
+        assertDeployedFiles(fileOut.resolve("fleet"), 1402);
+    }
+
+    @Test
+    @Order(2)
+    void deployersAddedDuringARolloutShareTheHosts() throws Exception {
+        wgmesh.stopDeployers();
+        startFileDeployers(1);
+        wgmesh.awaitDeployerGroup(1, GROUP_TIMEOUT);
+        Api api = wgmesh.api();
+
+        long first = accepted(api.put("fleet", mesh(1403).toString()));
+        awaitApplied("fleet", first, HOSTS / 5);
+        long scaledAt = System.nanoTime();
+        startFileDeployers(3);
+        // one more revision while the three start and join, one after they joined: rebalances under load
+        accepted(api.put("fleet", mesh(1404).toString()));
+        wgmesh.awaitDeployerGroup(4, GROUP_TIMEOUT);
+        int mtu = 1405;
+        long last = accepted(api.put("fleet", mesh(mtu).toString()));
+        api.awaitConverged("fleet", last, CONVERGE_TIMEOUT);
+        System.out.printf("[process] scaled from 1 to 4 deployers during revisions %d..%d: converged %.1f s after "
+                + "the start of the three%n", first, last, seconds(scaledAt));
+
+        List<DeploymentReported> reports = TopicRecords.reports(wgmesh.broker().bootstrapServers(), "fleet");
+        assertRevisionsNeverGoBack(reports);
+        Map<String, String> lastAppliedBy = latestApplied(reports, last);
+        assertThat(lastAppliedBy).hasSize(HOSTS);
+        assertThat(new TreeSet<>(lastAppliedBy.values())).as("replicas that applied the latest revision").hasSize(4);
+        System.out.printf("[process] latest revision applied by replica: %s%n",
+                lastAppliedBy.values().stream().collect(Collectors.groupingBy(r -> r, TreeMap::new, Collectors.counting())));
+        assertDeployedFiles(fileOut.resolve("fleet"), mtu);
+    }
+
+    @Test
+    @Order(3)
+    void rolloutTimeByReplicaCount() throws Exception {
+        for (int replicas : List.of(1, 2, 4)) {
+            wgmesh.stopDeployers();
+            for (int i = 0; i < replicas; i++) {
+                startCommandDeployer();
+            }
+            wgmesh.awaitDeployerGroup(replicas, GROUP_TIMEOUT);
+            String group = "bench-" + replicas;
+            long started = System.nanoTime();
+            long revision = accepted(wgmesh.api().put(group, mesh(1420).toString()));
+            wgmesh.api().awaitConverged(group, revision, CONVERGE_TIMEOUT);
+            System.out.printf("[process] rollout of %d hosts, command target at 50 ms a host, %d deployer replica(s): "
+                    + "%.1f s from PUT to converged%n", HOSTS, replicas, seconds(started));
+            assertDeployedFiles(commandOut.resolve(group), 1420);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theBrokerStopsForTwentySecondsMidRollout() throws Exception {
+        if (!deployerGroupSettled(4)) {
+            wgmesh.stopDeployers();
+            for (int i = 0; i < 4; i++) {
+                startCommandDeployer();
+            }
+            wgmesh.awaitDeployerGroup(4, GROUP_TIMEOUT);
+        }
+        Api api = wgmesh.api();
+        String group = "faults";
+        long created = accepted(api.put(group, mesh(1430).toString()));
+        api.awaitConverged(group, created, CONVERGE_TIMEOUT);
+
+        long rolling = accepted(api.put(group, mesh(1431).toString()));
+        awaitApplied(group, rolling, HOSTS / 10);
+        // accepted, then the broker goes at once: keygen may not even have seen it yet
+        long lastAccepted = accepted(api.put(group, mesh(1432).toString()));
+        long stoppedAt = System.nanoTime();
+        wgmesh.broker().stop();
+        double stopSeconds = seconds(stoppedAt);
+
+        // config-service gives up after its producer's max.block.ms (10 s); a few seconds more is a hang
+        Api.Response refused = api.put(group, mesh(1280).toString(), Duration.ofSeconds(20));
+        System.out.printf("[process] broker stopped (SIGTERM, %.1f s); a PUT while it is down got %d %s in %.1f s: %s%n",
+                stopSeconds, refused.status(), refused.contentType(), refused.took().toMillis() / 1000.0, refused.text());
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.body().path("errors").isArray()).isTrue();
+        assertThat(api.get("/api/v1/groups/" + group).body().path("revision").asLong()).isEqualTo(lastAccepted);
+
+        long downFor = Duration.ofSeconds(20).toMillis() - (System.nanoTime() - stoppedAt) / 1_000_000;
+        ServiceProcess.sleep(Math.max(0, downFor));
+        long restartedAt = System.nanoTime();
+        wgmesh.broker().start();
+        System.out.printf("[process] broker down for %.1f s, up again in %.1f s%n",
+                (restartedAt - stoppedAt) / 1e9, seconds(restartedAt));
+        api.awaitConverged(group, lastAccepted, CONVERGE_TIMEOUT);
+        System.out.printf("[process] group converged at revision %d %.1f s after the broker's restart%n",
+                lastAccepted, seconds(restartedAt));
+        assertDeployedFiles(commandOut.resolve(group), 1432);
+
+        // the refused change took no revision and left nothing behind
+        long after = accepted(api.put(group, mesh(1433).toString()));
+        assertThat(after).isEqualTo(lastAccepted + 1);
+        api.awaitConverged(group, after, CONVERGE_TIMEOUT);
+        assertDeployedFiles(commandOut.resolve(group), 1433);
+        List<Long> mtus = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : TopicRecords.read(wgmesh.broker().bootstrapServers(),
+                List.of(Topics.HOST_GROUP_CHANGED))) {
+            if (group.equals(record.key()) && record.value() != null) {
+                mtus.add(EventJson.tree(record.value()).path("spec").path("mtu").asLong());
+            }
+        }
+        assertThat(mtus).as("MTUs of the group's changes on %s", Topics.HOST_GROUP_CHANGED).doesNotContain(1280L);
+        assertRevisionsNeverGoBack(TopicRecords.reports(wgmesh.broker().bootstrapServers(), group));
+        for (ServiceProcess service : wgmesh.services()) {
+            assertThat(service.isAlive()).as("%s runs", service).isTrue();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void noSecretInAnyRecordLogOrAnswer() throws Exception {
+        SecretScan scan = new SecretScan();
+        int files = scan.addDeployedKeys(fileOut) + scan.addDeployedKeys(commandOut);
+        scan.add(SecretKey.parse(Files.readString(workDir.resolve("deployer.key")).trim()), "the deployers' private key");
+        assertThat(files).isGreaterThan(HOSTS);
+
+        // the scanner finds what it looks for
+        Path oneConf = fileOut.resolve("fleet").resolve("node-001").resolve("wg0.conf");
+        SecretScan control = new SecretScan();
+        control.addDeployedKeys(oneConf.getParent());
+        control.scan("control", Files.readString(oneConf));
+        assertThat(control.findings()).hasSize(HOSTS);
+
+        int records = 0;
+        for (ConsumerRecord<String, byte[]> record : TopicRecords.all(wgmesh.broker().bootstrapServers())) {
+            String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+            scan.scan(where + " key", record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8));
+            scan.scan(where + " value", record.value());
+            for (Header header : record.headers()) {
+                scan.scan(where + " header " + header.key(), header.value());
+            }
+            records++;
+        }
+        List<Path> logs = wgmesh.logFiles();
+        logs.forEach(scan::scanFile);
+        List<String> answers = wgmesh.api().answers();
+        for (int i = 0; i < answers.size(); i++) {
+            scan.scan("API answer " + i, answers.get(i));
+        }
+        System.out.printf("[process] secret scan: %d keys from %d deployed files, in %d records, %d log files and %d "
+                        + "API answers (%.1f MB): %d found%n", scan.secrets(), files, records, logs.size(), answers.size(),
+                scan.scannedBytes() / 1e6, scan.findings().size());
+        assertThat(scan.findings()).isEmpty();
+    }
+
+    // --- helpers ------------------------------------------------------------------------------------
+
+    private List<String> startFileDeployers(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String replica = "deployer-" + ++deployerNumber;
+            wgmesh.startDeployer(replica, fileOut, Map.of());
+            names.add(replica);
+        }
+        return names;
+    }
+
+    private void startCommandDeployer() {
+        String replica = "deployer-" + ++deployerNumber;
+        wgmesh.startDeployer(replica, workDir.resolve("command-state"), Map.of("wgmesh.target", "command",
+                "wgmesh.command", applyScript + " " + commandOut, "wgmesh.command-timeout", "30s"));
+    }
+
+    private boolean deployerGroupSettled(int replicas) {
+        try {
+            wgmesh.awaitDeployerGroup(replicas, Duration.ZERO);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private void awaitApplied(String group, long revision, int hosts) {
+        long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
+        while (wgmesh.api().appliedAtLeast(group, revision) < hosts) {
+            assertThat(System.nanoTime()).as("%d hosts of %s at revision %d", hosts, group, revision).isLessThan(deadline);
+            ServiceProcess.sleep(20);
+        }
+    }
+
+    private static long accepted(Api.Response response) {
+        assertThat(response.status()).as("answer %s", response.text()).isIn(200, 201);
+        return response.body().path("revision").asLong();
+    }
+
+    /** Per host, in the order reported: an APPLIED revision is never lower than an earlier APPLIED one. */
+    private static void assertRevisionsNeverGoBack(List<DeploymentReported> reports) {
+        Map<String, Long> applied = new HashMap<>();
+        List<String> regressions = new ArrayList<>();
+        for (DeploymentReported report : reports) {
+            if (report.outcome() != Outcome.APPLIED) {
+                continue;
+            }
+            Long before = applied.put(report.host().value(), report.revision());
+            if (before != null && report.revision() < before) {
+                regressions.add(report.host() + ": " + before + " then " + report.revision() + " by " + report.replica());
+            }
+        }
+        assertThat(regressions).as("hosts that applied an older revision after a newer one").isEmpty();
+        assertThat(reports).as("FAILED reports").noneMatch(r -> r.outcome() == Outcome.FAILED);
+    }
+
+    /** Host -> replica of its APPLIED report at {@code revision}. */
+    private static Map<String, String> latestApplied(List<DeploymentReported> reports, long revision) {
+        Map<String, String> by = new TreeMap<>();
+        reports.stream().filter(r -> r.outcome() == Outcome.APPLIED && r.revision() == revision)
+                .forEach(r -> by.put(r.host().value(), r.replica()));
+        return by;
+    }
+
+    private static Map<String, Long> countBy(List<DeploymentReported> reports) {
+        return reports.stream().collect(Collectors.groupingBy(DeploymentReported::replica, TreeMap::new, Collectors.counting()));
+    }
+
+    /** Every host has one whole wg0.conf of the expected revision (its MTU) and no temp file is left. */
+    private static void assertDeployedFiles(Path groupDir, int mtu) throws IOException {
+        List<Path> hostDirs;
+        try (Stream<Path> list = Files.list(groupDir)) {
+            hostDirs = list.filter(Files::isDirectory).sorted().toList();
+        }
+        assertThat(hostDirs).hasSize(HOSTS);
+        for (Path hostDir : hostDirs) {
+            try (Stream<Path> list = Files.list(hostDir)) {
+                assertThat(list.map(p -> p.getFileName().toString()).toList()).as("files of %s", hostDir)
+                        .containsExactly("wg0.conf");
+            }
+            Path conf = hostDir.resolve("wg0.conf");
+            WgConfigParser.ParsedConfig config = WgConfigParser.parse(Files.readString(conf));
+            assertThat(config.mtu()).as("MTU in %s", conf).isEqualTo(mtu);
+            assertThat(config.peers()).hasSize(HOSTS - 1);
+            assertThat(X25519Keys.publicKeyOf(config.privateKey())).isNotNull();
+            assertThat(Files.getPosixFilePermissions(conf)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        try (Stream<Path> all = Files.walk(groupDir.getParent())) {
+            assertThat(all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList())
+                    .as("temp files left").isEmpty();
+        }
+    }
+
+    private static ObjectNode mesh(int mtu) {
+        ObjectNode group = EventJson.mapper().createObjectNode();
+        group.put("topology", "mesh");
+        group.put("tunnelNetwork", "10.99.0.0/16");
+        group.put("mtu", mtu);
+        ArrayNode hosts = group.putArray("hosts");
+        IntStream.rangeClosed(1, HOSTS).forEach(i -> {
+            ObjectNode host = hosts.addObject();
+            host.put("name", String.format("node-%03d", i));
+            host.put("endpoint", String.format("node-%03d.example.net:51820", i));
+        });
+        return group;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}
