@@ -11,9 +11,9 @@ import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 
 /** config-service's REST API, as a client sees it. */
-final class Api {
+public final class Api {
 
-    record Response(int status, JsonNode body) {
+    public record Response(int status, JsonNode body) {
     }
 
     private final String base;
@@ -23,13 +23,18 @@ final class Api {
         this.base = base;
     }
 
-    Response put(String group, String json) {
+    /** The service's address, such as {@code http://127.0.0.1:8080}. */
+    public String base() {
+        return base;
+    }
+
+    public Response put(String group, String json) {
         return send(HttpRequest.newBuilder(uri("/api/v1/groups/" + group))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Response get(String path) {
+    public Response get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
@@ -38,7 +43,7 @@ final class Api {
     }
 
     /** Waits until the group's status says converged at the given revision or later; returns the status. */
-    JsonNode awaitConverged(String group, long revision, Duration timeout) throws InterruptedException {
+    public JsonNode awaitConverged(String group, long revision, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {

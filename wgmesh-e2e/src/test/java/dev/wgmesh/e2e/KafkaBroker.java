@@ -9,7 +9,7 @@ import org.testcontainers.kafka.KafkaContainer;
  * A real Kafka broker for the end-to-end tests: a Testcontainers apache/kafka container where a Docker
  * engine runs, otherwise spring-kafka-test's KRaft broker inside this JVM. Never skipped.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
     private final KafkaContainer container;
     private final EmbeddedKafkaKraftBroker embedded;
@@ -21,7 +21,7 @@ final class KafkaBroker implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    static KafkaBroker start() {
+    public static KafkaBroker start() {
         if (dockerAvailable()) {
             KafkaContainer container = new KafkaContainer("apache/kafka:4.1.1")
                     .withEnv("KAFKA_MESSAGE_MAX_BYTES", String.valueOf(Topics.MAX_MESSAGE_BYTES));
@@ -45,7 +45,7 @@ final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrapServers;
     }
 

@@ -21,7 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The four services, each in its own Spring context (as separate processes would be), against one
  * broker. {@link #restart()} closes them all and starts them again on the same broker and disk.
  */
-final class Wgmesh implements AutoCloseable {
+public final class Wgmesh implements AutoCloseable {
 
     private final String bootstrapServers;
     private final Path outDir;
@@ -32,7 +32,7 @@ final class Wgmesh implements AutoCloseable {
     private final List<ConfigurableApplicationContext> running = new ArrayList<>();
     private Api api;
 
-    Wgmesh(String bootstrapServers, Path workDir, int deployers) throws IOException {
+    public Wgmesh(String bootstrapServers, Path workDir, int deployers) throws IOException {
         this(bootstrapServers, workDir, deployers, Map.of());
     }
 
@@ -81,7 +81,7 @@ final class Wgmesh implements AutoCloseable {
         start();
     }
 
-    Api api() {
+    public Api api() {
         return api;
     }
 
