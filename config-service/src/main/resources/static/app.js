@@ -235,10 +235,16 @@ function renderMesh(view, states) {
     wrap.replaceChildren(note, drawCompact(view, states, openHost));
     return;
   }
+  const first = !wrap.querySelector('#mesh-svg');
   const svg = drawMesh(view, states, openHost);
   svg.id = 'mesh-svg';
   wrap.replaceChildren(svg);
   applyZoom();
+  if (first) {
+    // a picture larger than the panel opens at its middle
+    wrap.scrollLeft = (wrap.scrollWidth - wrap.clientWidth) / 2;
+    wrap.scrollTop = (wrap.scrollHeight - wrap.clientHeight) / 2;
+  }
 }
 
 function applyZoom() {

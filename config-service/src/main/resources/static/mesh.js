@@ -55,16 +55,17 @@ export function drawMesh(group, states, onHost) {
   const n = hosts.length;
   const hoster = group.topology !== 'mesh';
   const wideChips = n <= 10;
-  const boxW = 168;
-  const chipW = wideChips ? 40 : 21;
-  const chipH = 17;
-  const perRow = Math.floor((boxW - 16 + 4) / (chipW + 4));
+  const boxW = wideChips ? 168 : 220;
+  const chipW = wideChips ? 40 : 16;
+  const chipH = wideChips ? 17 : 15;
+  const chipGap = wideChips ? 4 : 3;
+  const perRow = Math.floor((boxW - 16 + chipGap) / (chipW + chipGap));
   const chipRows = hoster ? Math.max(1, Math.ceil((n - 1) / perRow)) : 1;
-  const boxH = 48 + chipRows * (chipH + 4);
+  const boxH = 48 + chipRows * (chipH + chipGap);
 
   // hosts on an ellipse, starting top left and going clockwise
-  const rx = n <= 2 ? 170 : Math.max(250, n * 34);
-  const ry = n <= 2 ? 0 : Math.max(150, n * 21);
+  const rx = n <= 2 ? 170 : Math.max(250, n * (wideChips ? 34 : 40));
+  const ry = n <= 2 ? 0 : Math.max(150, n * (wideChips ? 21 : 25));
   const start = -Math.PI / 2 - Math.PI / Math.max(n, 1);
   const pos = hosts.map((_, i) => (n === 1 ? { x: 0, y: 0 } : {
     x: rx * Math.cos(start + (2 * Math.PI * i) / n),
@@ -146,21 +147,32 @@ export function drawMesh(group, states, onHost) {
     const chipsY = y + 48;
     const networks = hoster ? hosterNetworks(i, n) : [null];
     networks.forEach((owner, c) => {
-      const cx = x + 8 + (c % perRow) * (chipW + 4);
-      const cy = chipsY + Math.floor(c / perRow) * (chipH + 4);
+      const cx = x + 8 + (c % perRow) * (chipW + chipGap);
+      const cy = chipsY + Math.floor(c / perRow) * (chipH + chipGap);
       const chipColour = owner === null ? { fill: '#ffffff', stroke: '#7b8798' } : hostColour(owner);
       const chip = el('g', { class: 'chip', 'data-network': owner === null ? 'wg0' : `WG ${owner + 1}` }, g);
       el('rect', { x: cx, y: cy, width: owner === null ? 40 : chipW, height: chipH, rx: 4, fill: chipColour.fill, stroke: chipColour.stroke, 'stroke-width': 1.2 }, chip);
-      const label = el('text', { class: 'chip-text', x: cx + (owner === null ? 40 : chipW) / 2, y: cy + 12.3, 'text-anchor': 'middle' }, chip);
+      const label = el('text', { class: 'chip-text', x: cx + (owner === null ? 40 : chipW) / 2, y: cy + chipH - 4.5,
+        'text-anchor': 'middle', 'font-size': wideChips ? null : 9 }, chip);
       label.textContent = owner === null ? 'wg0' : (wideChips ? `WG ${owner + 1}` : `${owner + 1}`);
       const chipTitle = el('title', {}, chip);
       chipTitle.textContent = owner === null ? 'wg0: one interface, every other host a peer'
         : `WG ${owner + 1}: the network of ${hosts[owner].name}${owner === i ? ' (its own)' : ''}`;
     });
+    // pointing at a host brings its own tunnels forward: the picture stays readable with many hosts
+    g.addEventListener('mouseenter', () => highlight(svg, host.name));
+    g.addEventListener('mouseleave', () => highlight(svg, null));
     g.addEventListener('click', () => onHost(host.name));
     g.addEventListener('keydown', (e) => { if (e.key === 'Enter') onHost(host.name); });
   });
   return svg;
+}
+
+function highlight(svg, host) {
+  svg.classList.toggle('focus', host !== null);
+  for (const path of svg.querySelectorAll('path.tunnel')) {
+    path.classList.toggle('hl', host !== null && (path.dataset.from === host || path.dataset.to === host));
+  }
 }
 
 /** The points where the line between two box centres leaves each box. */
