@@ -31,6 +31,9 @@ public final class KafkaBroker implements AutoCloseable {
         }
         EmbeddedKafkaKraftBroker embedded = new EmbeddedKafkaKraftBroker(1, 1);
         embedded.brokerProperty("message.max.bytes", String.valueOf(Topics.MAX_MESSAGE_BYTES));
+        // one broker: Kafka transactions need their state log to fit on it
+        embedded.brokerProperty("transaction.state.log.replication.factor", "1");
+        embedded.brokerProperty("transaction.state.log.min.isr", "1");
         embedded.afterPropertiesSet();
         System.out.println("[e2e] Kafka broker: embedded KRaft broker " + embedded.getBrokersAsString()
                 + " (no Docker engine here)");
