@@ -17,7 +17,7 @@ const feed = new Feed({
   onEvent: (event) => {
     debounce('groups', 700, loadGroups);
     if (state.page && event.group === state.page.name) {
-      debounce('page', 250, refreshPage);
+      throttle('page', 300, refreshPage);
     }
     renderRollout();
   },
@@ -33,6 +33,22 @@ const timers = new Map();
 function debounce(key, ms, fn) {
   clearTimeout(timers.get(key));
   timers.set(key, setTimeout(fn, ms));
+}
+
+// at most one call per period while events keep coming, and one more after the last
+const throttled = new Map();
+function throttle(key, ms, fn) {
+  if (throttled.has(key)) {
+    throttled.set(key, true);
+    return;
+  }
+  fn();
+  throttled.set(key, false);
+  setTimeout(() => {
+    const again = throttled.get(key);
+    throttled.delete(key);
+    if (again) throttle(key, ms, fn);
+  }, ms);
 }
 
 function toast(message, bad) {
