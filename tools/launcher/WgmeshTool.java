@@ -83,14 +83,18 @@ public class WgmeshTool {
     private static void http(String method, String url, String bodyFile, Path out) throws Exception {
         HttpRequest.BodyPublisher publisher = "-".equals(bodyFile)
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofFile(Path.of(bodyFile));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .method(method, publisher)
-                .build();
+                .method(method, publisher);
+        // the API token comes from the environment, never from the command line (ps would show it)
+        String token = System.getenv("WGMESH_API_TOKEN");
+        if (token != null && !token.isEmpty()) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
-            HttpResponse<Path> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofFile(out));
+            HttpResponse<Path> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofFile(out));
             System.out.println(response.statusCode());
         } catch (IOException e) {
             // like curl's 000: nothing answered yet
