@@ -9,6 +9,7 @@ import dev.wgmesh.common.wireguard.WgConfigParser.ParsedPeer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
@@ -80,7 +81,7 @@ class PipelineEndToEndTest {
         assertEveryPeerListsTheRightKey(files);
         assertEveryPairSharesOneTunnel(files);
         for (Path conf : confFiles()) {
-            assertThat(Files.getPosixFilePermissions(conf)).hasToString("[OWNER_READ, OWNER_WRITE]");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(conf))).isEqualTo("rw-------");
         }
     }
 

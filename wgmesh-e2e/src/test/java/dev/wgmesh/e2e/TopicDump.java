@@ -13,7 +13,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads every record of every topic from the beginning to the current end. */
+/**
+ * Reads every record of every topic from the beginning to the current end, aborted transactions
+ * included (read_uncommitted, the consumer default): a secret scan must see those too.
+ */
 final class TopicDump {
 
     private TopicDump() {
