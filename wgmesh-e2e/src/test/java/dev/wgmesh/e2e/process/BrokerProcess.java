@@ -118,33 +118,42 @@ final class BrokerProcess implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
-            while (Instant.now().isBefore(deadline)) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see " + log);
-                }
-                if (!listening()) {
-                    Thread.sleep(200);
-                    continue;
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (Exception e) {
-                    // not up yet
-                }
+        try {
+            // a plain connect first: an admin client logs a warning for every try while nothing listens
+            while (!listening()) {
+                checkAlive(deadline, timeout);
                 Thread.sleep(200);
+            }
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+                while (true) {
+                    checkAlive(deadline, timeout);
+                    try {
+                        if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                            return;
+                        }
+                    } catch (Exception e) {
+                        // not ready yet
+                    }
+                    Thread.sleep(200);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        throw new IllegalStateException("the broker did not answer within " + timeout + "; see " + log);
     }
 
-    /** A plain connect first, so the admin client does not log a warning for every try while the broker starts. */
+    private void checkAlive(Instant deadline, Duration timeout) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see " + log);
+        }
+        if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException("the broker did not answer within " + timeout + "; see " + log);
+        }
+    }
+
     private boolean listening() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -112,6 +113,7 @@ class ProcessFaultsTest {
         List<String> replicas = startFileDeployers(3);
         wgmesh.awaitDeployerGroup(3, GROUP_TIMEOUT);
         Api api = wgmesh.api();
+        FileReader reader = new FileReader(fileOut.resolve("fleet"));
 
         long first = accepted(api.put("fleet", mesh(1400).toString()));
         long second = accepted(api.put("fleet", mesh(1401).toString()));
@@ -125,6 +127,7 @@ class ProcessFaultsTest {
         System.out.printf("[process] kill -9 of %s with %d of %d hosts at revision %d or later; the other two "
                         + "finished revisions %d..%d in %.1f s after the kill%n",
                 victim, appliedAtKill, HOSTS, first, second, last, seconds(killedAt));
+        assertWholeFilesOnly(reader);
 
         List<DeploymentReported> reports = TopicRecords.reports(wgmesh.broker().bootstrapServers(), "fleet");
         assertRevisionsNeverGoBack(reports);
@@ -146,6 +149,7 @@ class ProcessFaultsTest {
         startFileDeployers(1);
         wgmesh.awaitDeployerGroup(1, GROUP_TIMEOUT);
         Api api = wgmesh.api();
+        FileReader reader = new FileReader(fileOut.resolve("fleet"));
 
         long first = accepted(api.put("fleet", mesh(1403).toString()));
         awaitApplied("fleet", first, HOSTS / 5);
@@ -159,6 +163,7 @@ class ProcessFaultsTest {
         api.awaitConverged("fleet", last, CONVERGE_TIMEOUT);
         System.out.printf("[process] scaled from 1 to 4 deployers during revisions %d..%d: converged %.1f s after "
                 + "the start of the three%n", first, last, seconds(scaledAt));
+        assertWholeFilesOnly(reader);
 
         List<DeploymentReported> reports = TopicRecords.reports(wgmesh.broker().bootstrapServers(), "fleet");
         assertRevisionsNeverGoBack(reports);
@@ -183,8 +188,13 @@ class ProcessFaultsTest {
             long started = System.nanoTime();
             long revision = accepted(wgmesh.api().put(group, mesh(1420).toString()));
             wgmesh.api().awaitConverged(group, revision, CONVERGE_TIMEOUT);
+            double took = seconds(started);
+            // the deployers' share: from the first report to the last (the rest is keygen, renderer and delivery)
+            List<Instant> reported = TopicRecords.reports(wgmesh.broker().bootstrapServers(), group).stream()
+                    .map(DeploymentReported::occurredAt).sorted().toList();
             System.out.printf("[process] rollout of %d hosts, command target at 50 ms a host, %d deployer replica(s): "
-                    + "%.1f s from PUT to converged%n", HOSTS, replicas, seconds(started));
+                            + "%.1f s from PUT to converged, %.1f s from the first report to the last%n", HOSTS, replicas,
+                    took, Duration.between(reported.get(0), reported.get(reported.size() - 1)).toMillis() / 1000.0);
             assertDeployedFiles(commandOut.resolve(group), 1420);
         }
     }
@@ -267,6 +277,7 @@ class ProcessFaultsTest {
         assertThat(control.findings()).hasSize(HOSTS);
 
         int records = 0;
+        int deadLetters = 0;
         for (ConsumerRecord<String, byte[]> record : TopicRecords.all(wgmesh.broker().bootstrapServers())) {
             String where = record.topic() + "-" + record.partition() + "@" + record.offset();
             scan.scan(where + " key", record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8));
@@ -275,6 +286,7 @@ class ProcessFaultsTest {
                 scan.scan(where + " header " + header.key(), header.value());
             }
             records++;
+            deadLetters += record.topic().endsWith("-dlt") ? 1 : 0;
         }
         List<Path> logs = wgmesh.logFiles();
         logs.forEach(scan::scanFile);
@@ -282,9 +294,9 @@ class ProcessFaultsTest {
         for (int i = 0; i < answers.size(); i++) {
             scan.scan("API answer " + i, answers.get(i));
         }
-        System.out.printf("[process] secret scan: %d keys from %d deployed files, in %d records, %d log files and %d "
-                        + "API answers (%.1f MB): %d found%n", scan.secrets(), files, records, logs.size(), answers.size(),
-                scan.scannedBytes() / 1e6, scan.findings().size());
+        System.out.printf("[process] secret scan: %d keys from %d deployed files, in %d records (%d dead letters), %d log "
+                        + "files and %d API answers (%.1f MB): %d found%n", scan.secrets(), files, records, deadLetters,
+                logs.size(), answers.size(), scan.scannedBytes() / 1e6, scan.findings().size());
         assertThat(scan.findings()).isEmpty();
     }
 
@@ -343,6 +355,12 @@ class ProcessFaultsTest {
         }
         assertThat(regressions).as("hosts that applied an older revision after a newer one").isEmpty();
         assertThat(reports).as("FAILED reports").noneMatch(r -> r.outcome() == Outcome.FAILED);
+    }
+
+    private static void assertWholeFilesOnly(FileReader reader) throws InterruptedException {
+        reader.close();
+        System.out.printf("[process] a reader parsed %d deployed files while the deployers wrote them%n", reader.reads());
+        assertThat(reader.broken()).as("files that did not parse while deployers wrote").isEmpty();
     }
 
     /** Host -> replica of its APPLIED report at {@code revision}. */
