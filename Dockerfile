@@ -8,12 +8,13 @@ WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
 COPY wgmesh-common wgmesh-common
+COPY wgmesh-service-kafka wgmesh-service-kafka
 COPY config-service config-service
 COPY keygen-service keygen-service
 COPY renderer-service renderer-service
 COPY deployer-service deployer-service
 # the end-to-end module is not copied (the images do not need it), so it leaves the module list
-RUN sed -i '/<module>wgmesh-e2e<\/module>/d' pom.xml \
+RUN sed -i -e '/<module>wgmesh-e2e<\/module>/d' -e '/<module>wgmesh-benchmarks<\/module>/d' pom.xml \
  && ./mvnw -B -q -DskipTests package
 
 FROM eclipse-temurin:17-jre

@@ -1,12 +1,8 @@
 package dev.wgmesh.keygen.config;
 
-import dev.wgmesh.common.events.InvalidEventException;
-import dev.wgmesh.common.events.Topics;
-import dev.wgmesh.common.wireguard.InvalidValueException;
+import dev.wgmesh.kafka.DeadLetters;
+import dev.wgmesh.kafka.WgmeshTopics;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Map;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,7 +13,6 @@ import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
 import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
-import tools.jackson.core.JacksonException;
 
 @Configuration(proxyBeanMethods = false)
 class KafkaConfig {
@@ -25,12 +20,7 @@ class KafkaConfig {
     /** Every service creates every topic, so start order does not matter. */
     @Bean
     KafkaAdmin.NewTopics wgmeshTopics(@Value("${wgmesh.kafka.replication-factor:1}") short replicationFactor) {
-        return new KafkaAdmin.NewTopics(Topics.ALL.stream()
-                .map(spec -> new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                        spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES))))
-                .toArray(NewTopic[]::new));
+        return WgmeshTopics.all(replicationFactor);
     }
 
     /**
@@ -57,8 +47,7 @@ class KafkaConfig {
         backOff.setMaxInterval(30_000);
         backOff.setMaxElapsedTime(300_000);
         var processor = new DefaultAfterRollbackProcessor<>(new DeadLetters(template, meters), backOff, template, true);
-        processor.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class,
-                InvalidValueException.class, JacksonException.class);
+        DeadLetters.neverRetryInvalidRecords(processor);
         return processor;
     }
 }

@@ -1,7 +1,9 @@
-package dev.wgmesh.config.messaging;
+package dev.wgmesh.kafka;
 
 import dev.wgmesh.common.events.DeadLetterReason;
+import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.wireguard.InvalidValueException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -13,23 +15,25 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.ExceptionClassifier;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import tools.jackson.core.JacksonException;
 
 /**
  * Sends a record that cannot be processed to its topic's DLT and counts it in {@code wgmesh.dead.letters}
  * (tag {@code topic}). The headers carry the failure's class and a {@link DeadLetterReason}, never a
  * stack trace, so no secret can reach a DLT through them.
  */
-final class DeadLetters implements ConsumerAwareRecordRecoverer {
+public final class DeadLetters implements ConsumerAwareRecordRecoverer {
 
-    static final String COUNTER = "wgmesh.dead.letters";
+    public static final String COUNTER = "wgmesh.dead.letters";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
     private final DeadLetterPublishingRecoverer publisher;
     private final MeterRegistry meters;
 
-    DeadLetters(KafkaOperations<?, ?> kafka, MeterRegistry meters) {
+    public DeadLetters(KafkaOperations<?, ?> kafka, MeterRegistry meters) {
         this.publisher = new DeadLetterPublishingRecoverer(kafka,
                 (record, e) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));
         this.publisher.setExceptionHeadersCreator(DeadLetters::reasonHeaders);
@@ -50,6 +54,15 @@ final class DeadLetters implements ConsumerAwareRecordRecoverer {
         var info = names.getExceptionInfo();
         headers.add(info.getExceptionFqcn(), failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
         headers.add(info.getExceptionMessage(), DeadLetterReason.of(failure).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Records that can never succeed (not JSON, the wrong shape, impossible values) go to the DLT at
+     * once instead of being retried: tells a service's error handler or after-rollback processor so.
+     */
+    public static void neverRetryInvalidRecords(ExceptionClassifier handler) {
+        handler.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class,
+                InvalidValueException.class, JacksonException.class);
     }
 
     /** The listener's own exception, not Spring's wrapper around it. */
