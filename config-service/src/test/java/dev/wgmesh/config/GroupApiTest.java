@@ -1,5 +1,7 @@
 package dev.wgmesh.config;
 
+import java.time.Instant;
+import dev.wgmesh.common.group.GroupName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.common.events.ChangeCause;
@@ -251,6 +253,22 @@ class GroupApiTest {
         assertThat(kafka.await(Topics.deadLetter(Topics.HOST_GROUP_COMMANDS), "cmd-lab", 1))
                 .extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("this is not JSON");
         assertThat(kafka.await(Topics.deadLetter(Topics.HOST_GROUP_COMMANDS), "Not A Group", 1)).hasSize(1);
+    }
+
+    @Test
+    void poisonReportsGoToTheDeadLetterTopic() throws Exception {
+        String dlt = Topics.deadLetter(Topics.DEPLOYMENT_REPORTED);
+        kafka.send(Topics.DEPLOYMENT_REPORTED, "poison/h1", "this is not JSON");
+        kafka.send(Topics.DEPLOYMENT_REPORTED, "poison/h2", "{\"group\": \"poison\", \"revision\": \"many\"}");
+        UUID id = UUID.randomUUID();
+        DeploymentReported unknownGroup = new DeploymentReported(id, GroupName.parse("never-was"), 1, Instant.now(), id,
+                HostName.parse("h3"), DeploymentReported.Outcome.APPLIED, null, "sha256:00", "deployer-1", 5);
+        kafka.send(Topics.DEPLOYMENT_REPORTED, "never-was/h3", EventJson.write(unknownGroup));
+
+        assertThat(kafka.await(dlt, "poison/h1", 1)).hasSize(1);
+        assertThat(kafka.await(dlt, "poison/h2", 1)).hasSize(1);
+        List<ConsumerRecord<String, byte[]>> unknown = kafka.await(dlt, "never-was/h3", 1);
+        assertThat(TestKafka.header(unknown.get(0), "kafka_dlt-exception-message")).contains("never had");
     }
 
     @Test
