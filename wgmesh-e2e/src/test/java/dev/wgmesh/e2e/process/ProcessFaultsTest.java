@@ -66,6 +66,7 @@ class ProcessFaultsTest {
     @BeforeAll
     void start() throws IOException {
         workDir = Files.createTempDirectory("wgmesh-process-");
+        Processes.deleteAtExit(workDir);
         fileOut = workDir.resolve("out");
         commandOut = workDir.resolve("command-out");
         applyScript = workDir.resolve("apply-host.sh");

@@ -4,18 +4,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Starts child JVMs and remembers them, so that every one is ended however the test ends: by its
- * owner's close, or by a shutdown hook when the test JVM itself stops (Ctrl-C, a crash of the run).
+ * owner's close, or by a shutdown hook when the test JVM itself stops (Ctrl-C, a crash of the run),
+ * which also deletes the folders registered with {@link #deleteAtExit}.
  */
 final class Processes {
 
     private static final List<Process> RUNNING = new CopyOnWriteArrayList<>();
+    private static final List<Path> FOLDERS = new CopyOnWriteArrayList<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(Processes::killAll, "wgmesh-process-cleanup"));
@@ -78,9 +82,23 @@ final class Processes {
         }
     }
 
+    /** A folder deleted by the shutdown hook if the test does not get to delete it (it may hold private keys). */
+    static void deleteAtExit(Path folder) {
+        FOLDERS.add(folder);
+    }
+
     static void killAll() {
         for (Process process : new ArrayList<>(RUNNING)) {
             kill(process);
+        }
+        for (Path folder : FOLDERS) {
+            try (Stream<Path> paths = Files.walk(folder)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException e) {
+                // already gone, or being deleted by the test
+            }
         }
     }
 }
