@@ -1,11 +1,9 @@
 package dev.wgmesh.config;
 
+import dev.wgmesh.kafka.CleanStop;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.PropertySource;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /** config-service: the host groups' REST API and command consumer; the compacted changed-topic is its only store. */
 @SpringBootApplication
@@ -14,11 +12,6 @@ import sun.misc.SignalHandler;
 public class ConfigApplication {
 
     public static void main(String[] args) {
-        ConfigurableApplicationContext context = SpringApplication.run(ConfigApplication.class, args);
-        // SIGTERM (docker stop, kill) and Ctrl-C close the context, which stops the listeners and
-        // flushes and closes the producers, and then exit 0: a requested stop is not a failure
-        SignalHandler stop = signal -> System.exit(SpringApplication.exit(context));
-        Signal.handle(new Signal("TERM"), stop);
-        Signal.handle(new Signal("INT"), stop);
+        CleanStop.onSignals(SpringApplication.run(ConfigApplication.class, args));
     }
 }

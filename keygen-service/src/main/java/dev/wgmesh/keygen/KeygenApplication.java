@@ -1,11 +1,9 @@
 package dev.wgmesh.keygen;
 
+import dev.wgmesh.kafka.CleanStop;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.PropertySource;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /** keygen-service: keys every host group, keeps the keys across changes, seals the secrets to the deployers. */
 @SpringBootApplication
@@ -14,11 +12,6 @@ import sun.misc.SignalHandler;
 public class KeygenApplication {
 
     public static void main(String[] args) {
-        ConfigurableApplicationContext context = SpringApplication.run(KeygenApplication.class, args);
-        // SIGTERM (docker stop, kill) and Ctrl-C close the context, which stops the listeners and
-        // flushes and closes the producers, and then exit 0: a requested stop is not a failure
-        SignalHandler stop = signal -> System.exit(SpringApplication.exit(context));
-        Signal.handle(new Signal("TERM"), stop);
-        Signal.handle(new Signal("INT"), stop);
+        CleanStop.onSignals(SpringApplication.run(KeygenApplication.class, args));
     }
 }

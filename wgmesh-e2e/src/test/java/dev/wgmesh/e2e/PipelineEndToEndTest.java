@@ -142,7 +142,7 @@ class PipelineEndToEndTest {
     void noDeployedSecretIsOnAnyTopic() throws Exception {
         Set<String> secrets = files().secrets().collect(Collectors.toSet());
         assertThat(secrets).hasSizeGreaterThan(10);
-        List<ConsumerRecord<String, byte[]>> records = TopicDump.all(broker.bootstrapServers());
+        List<ConsumerRecord<String, byte[]>> records = TopicRecords.all(broker.bootstrapServers());
         assertThat(records.stream().map(ConsumerRecord::topic).collect(Collectors.toSet()))
                 .contains(Topics.HOST_GROUP_CHANGED, Topics.HOST_GROUP_KEYS_GENERATED, Topics.HOST_CONFIG_RENDERED,
                         Topics.DEPLOYMENT_REPORTED);

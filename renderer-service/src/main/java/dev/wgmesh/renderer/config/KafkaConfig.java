@@ -1,39 +1,19 @@
 package dev.wgmesh.renderer.config;
 
 import dev.wgmesh.kafka.DeadLetters;
-import dev.wgmesh.kafka.WgmeshTopics;
+import dev.wgmesh.kafka.TransactionalKafkaConfig;
+import dev.wgmesh.kafka.WgmeshKafkaConfig;
 import dev.wgmesh.renderer.domain.RenderedHosts;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
-import org.springframework.kafka.transaction.KafkaTransactionManager;
-import org.springframework.transaction.support.AbstractPlatformTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 @Configuration
+@Import({WgmeshKafkaConfig.class, TransactionalKafkaConfig.class})
 class KafkaConfig {
-
-    /** Every service creates every topic, so start order does not matter. */
-    @Bean
-    KafkaAdmin.NewTopics wgmeshTopics(@Value("${wgmesh.kafka.replication-factor:1}") short replicationFactor) {
-        return WgmeshTopics.all(replicationFactor);
-    }
-
-    /**
-     * Boot's own, but with transaction synchronization on: the listener updates its memory only after
-     * its transaction commits (spring-kafka leaves synchronization off by default).
-     */
-    @Bean
-    KafkaTransactionManager<?, ?> kafkaTransactionManager(ProducerFactory<?, ?> producerFactory) {
-        var manager = new KafkaTransactionManager<>(producerFactory);
-        manager.setTransactionSynchronization(AbstractPlatformTransactionManager.SYNCHRONIZATION_ALWAYS);
-        return manager;
-    }
 
     /**
      * The renderer's one error handler. Its listener runs in a Kafka transaction, so a failure rolls the
@@ -44,11 +24,11 @@ class KafkaConfig {
      */
     @Bean
     DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor(KafkaTemplate<String, byte[]> kafka,
-                                                                        MeterRegistry meters) {
+                                                                        DeadLetters deadLetters) {
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(10_000);
         backOff.setMaxElapsedTime(120_000);
-        var processor = new DefaultAfterRollbackProcessor<>(new DeadLetters(kafka, meters), backOff, kafka, true);
+        var processor = new DefaultAfterRollbackProcessor<>(deadLetters, backOff, kafka, true);
         DeadLetters.neverRetryInvalidRecords(processor);
         return processor;
     }

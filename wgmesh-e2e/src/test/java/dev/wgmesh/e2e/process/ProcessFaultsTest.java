@@ -9,6 +9,7 @@ import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.common.wireguard.WgConfigParser;
+import dev.wgmesh.e2e.TopicRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.wgmesh.e2e.process;
+package dev.wgmesh.e2e;
 
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.EventJson;
@@ -16,20 +16,23 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Every record of every topic, read from the beginning to the current end (committed or not). */
-final class TopicRecords {
+/**
+ * Every record of every topic, read from the beginning to the current end, aborted transactions included
+ * (read_uncommitted): a secret scan must see those too.
+ */
+public final class TopicRecords {
 
     private TopicRecords() {
     }
 
-    static List<ConsumerRecord<String, byte[]>> all(String bootstrapServers) throws Exception {
+    public static List<ConsumerRecord<String, byte[]>> all(String bootstrapServers) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             return read(bootstrapServers, List.copyOf(admin.listTopics().names().get()));
         }
     }
 
     /** The deployment reports of one group, each host's in the order they were published (one partition per host). */
-    static List<DeploymentReported> reports(String bootstrapServers, String group) throws Exception {
+    public static List<DeploymentReported> reports(String bootstrapServers, String group) throws Exception {
         List<DeploymentReported> reports = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : read(bootstrapServers, List.of(Topics.DEPLOYMENT_REPORTED))) {
             if (record.key() != null && record.key().startsWith(group + "/") && record.value() != null) {
@@ -39,7 +42,7 @@ final class TopicRecords {
         return reports;
     }
 
-    static List<ConsumerRecord<String, byte[]>> read(String bootstrapServers, List<String> topics) throws Exception {
+    public static List<ConsumerRecord<String, byte[]>> read(String bootstrapServers, List<String> topics) throws Exception {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 * 1024 * 1024);
