@@ -6,20 +6,28 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.JsonNode;
 
-/** config-service's REST API, as a client sees it. */
+/** config-service's REST API, as a client sees it; keeps every answer's headers and body for the secret scan. */
 public final class Api {
 
-    public record Response(int status, JsonNode body) {
+    /** @param body null when the answer had none or was not JSON */
+    public record Response(int status, String contentType, JsonNode body, String text, Duration took) {
     }
 
-    private final String base;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    Api(String base) {
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<String> answers = new CopyOnWriteArrayList<>();
+
+    public Api(String base) {
         this.base = base;
     }
 
@@ -28,22 +36,41 @@ public final class Api {
         return base;
     }
 
-    public Response put(String group, String json) {
-        return send(HttpRequest.newBuilder(uri("/api/v1/groups/" + group))
+    public Response put(String group, String json, Duration timeout) {
+        return send(HttpRequest.newBuilder(uri("/api/v1/groups/" + group)).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    public Response get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+    public Response put(String group, String json) {
+        return put(group, json, TIMEOUT);
     }
 
-    Response post(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    public Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET());
+    }
+
+    public Response post(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public JsonNode status(String group) {
+        return get("/api/v1/groups/" + group + "/status").body();
+    }
+
+    /** Hosts whose latest APPLIED report is at {@code revision} or later. */
+    public long appliedAtLeast(String group, long revision) {
+        long count = 0;
+        for (JsonNode host : status(group).path("hosts")) {
+            if (host.path("appliedRevision").asLong(0) >= revision) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Waits until the group's status says converged at the given revision or later; returns the status. */
-    public JsonNode awaitConverged(String group, long revision, Duration timeout) throws InterruptedException {
+    public JsonNode awaitConverged(String group, long revision, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {
@@ -53,18 +80,35 @@ public final class Api {
                     && last.path("revision").asLong() >= revision) {
                 return last;
             }
-            Thread.sleep(200);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
         }
         throw new AssertionError("group " + group + " did not converge at revision " + revision + " within "
                 + timeout + "; last status: " + last);
     }
 
+    /** Every answer so far: status line, headers and body. */
+    public List<String> answers() {
+        return List.copyOf(answers);
+    }
+
     private Response send(HttpRequest.Builder request) {
+        Instant start = Instant.now();
         try {
-            HttpResponse<byte[]> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode body = response.body().length == 0 ? null : EventJson.tree(response.body());
-            return new Response(response.statusCode(), body);
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            String text = new String(response.body(), StandardCharsets.UTF_8);
+            answers.add(response.statusCode() + " " + response.headers().map() + "\n" + text);
+            String contentType = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = contentType.contains("json") && response.body().length > 0
+                    ? EventJson.tree(response.body()) : null;
+            return new Response(response.statusCode(), contentType, body, text, Duration.between(start, Instant.now()));
+        } catch (HttpTimeoutException e) {
+            throw new AssertionError("no answer within the request's timeout (" + Duration.between(start, Instant.now())
+                    + "): the API hangs", e);
         } catch (IOException e) {
             throw new AssertionError("request failed: " + e, e);
         } catch (InterruptedException e) {

@@ -3,12 +3,13 @@ package dev.wgmesh.e2e.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.common.crypto.X25519Keys;
-import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
+import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.common.wireguard.WgConfigParser;
+import dev.wgmesh.e2e.Api;
 import dev.wgmesh.e2e.TopicRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

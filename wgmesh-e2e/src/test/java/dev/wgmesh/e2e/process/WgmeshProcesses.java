@@ -2,6 +2,7 @@ package dev.wgmesh.e2e.process;
 
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.e2e.Api;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
