@@ -4,10 +4,9 @@ import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
 import dev.wgmesh.common.events.HostGroupChanged;
-import dev.wgmesh.common.events.InvalidEventException;
+import dev.wgmesh.common.events.SafeText;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
-import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.PublishFailedException;
@@ -199,9 +198,10 @@ class ChangeFeed implements SmartLifecycle {
                             status == null ? "Rejected" : status.getReasonPhrase(), rejected.revision(), rejected.problems()));
                 }
             }
-        } catch (InvalidEventException | InvalidValueException e) {
+        } catch (RuntimeException e) {
+            // whatever one record does, the feed goes on: a stopped feed would freeze every group
             log.warn("skipping an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+                    SafeText.redact(String.valueOf(e.getMessage())));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.wgmesh.deployer.domain;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.SafeText;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
@@ -89,18 +90,20 @@ public final class Deployer {
             return Optional.of(new DeploymentReported(UUID.randomUUID(), group, revision, Instant.now(), correlationId,
                     host, Outcome.REMOVED, null, null, replica, millisSince(start)));
         } catch (DeployFailure e) {
-            reason = e.getMessage();
+            reason = SafeText.redact(e.getMessage());
         } catch (IOException e) {
-            reason = "I/O error: " + e;
+            reason = SafeText.redact("I/O error: " + e);
         }
         log.warn("{}/{} removal at revision {} failed: {}", group, host, revision, reason);
         return Optional.of(new DeploymentReported(UUID.randomUUID(), group, revision, Instant.now(), correlationId,
                 host, Outcome.FAILED, reason, null, replica, millisSince(start)));
     }
 
+    /** The reason may quote a tool's stderr, which may quote a value: key-like text is cut out of it. */
     private DeploymentReported failed(HostRef ref, HostConfigRendered rendered, String reason, long start) {
-        log.warn("{} revision {} failed: {}", ref, rendered.revision(), reason);
-        return report(rendered, Outcome.FAILED, reason, start);
+        String safe = SafeText.redact(reason);
+        log.warn("{} revision {} failed: {}", ref, rendered.revision(), safe);
+        return report(rendered, Outcome.FAILED, safe, start);
     }
 
     private DeploymentReported report(HostConfigRendered rendered, Outcome outcome, String reason, long start) {

@@ -3,6 +3,7 @@ package dev.wgmesh.deployer.domain;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,10 +44,7 @@ final class PrivateFiles {
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", TEMP_SUFFIX, FILE_0600);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                writeFully(channel, bytes);
                 channel.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -72,10 +70,14 @@ final class PrivateFiles {
     static void writeNew(Path target, byte[] bytes) throws IOException {
         try (var channel = Files.newByteChannel(target,
                 Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_0600)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            writeFully(channel, bytes);
+        }
+    }
+
+    private static void writeFully(WritableByteChannel channel, byte[] bytes) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
         }
     }
 

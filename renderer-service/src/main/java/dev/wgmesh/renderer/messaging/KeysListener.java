@@ -40,7 +40,7 @@ class KeysListener {
     @KafkaListener(id = ID, groupId = "wgmesh-renderer", topics = Topics.HOST_GROUP_KEYS_GENERATED, autoStartup = "false")
     void onKeys(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
-            // keygen's own tombstone for a deleted group; the delete event before it did the work
+            // keygen writes a keyless record for a delete, never a tombstone; one written by hand changes nothing
             return;
         }
         HostGroupKeysGenerated keyed = EventJson.read(record.value(), HostGroupKeysGenerated.class);

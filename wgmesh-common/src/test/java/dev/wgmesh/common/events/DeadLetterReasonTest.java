@@ -33,6 +33,6 @@ class DeadLetterReasonTest {
     @Test
     void longReasonsAreShortened() {
         assertThat(DeadLetterReason.of(new IllegalArgumentException("x ".repeat(5000))))
-                .hasSize(DeadLetterReason.MAX_LENGTH + 3).endsWith("...");
+                .hasSize(SafeText.MAX_LENGTH + 3).endsWith("...");
     }
 }

@@ -195,7 +195,7 @@ class LabTest {
                 ProcessBuilder builder = new ProcessBuilder(sshScript.toString(), "root@%h.lab.example")
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
                 builder.environment().putAll(Map.of("PATH", bin + ":" + System.getenv("PATH"),
-                        "WGMESH_HOST", host(i), "WGMESH_OS", "linux",
+                        "WGMESH_GROUP", "lab", "WGMESH_HOST", host(i), "WGMESH_OS", "linux",
                         "WGMESH_CONFIG_DIR", writeDesired(lab, "ssh", i).toString()));
                 Process process = builder.start();
                 String stderr = new String(process.getErrorStream().readAllBytes());
@@ -204,6 +204,7 @@ class LabTest {
             assertThat(lab.ping("alpha", "10.99.0.3")).isTrue();
             assertThat(lab.ping("beta", "10.200.1.1")).isTrue();
             assertThat(lab.exec("gamma", "ls", "/etc/wireguard").orThrow().stdout()).contains("wg0.conf");
+            assertThat(lab.exec("gamma", "cat", "/var/lib/wgmesh/lab/interfaces").orThrow().stdout()).contains("wg0");
         }
     }
 
