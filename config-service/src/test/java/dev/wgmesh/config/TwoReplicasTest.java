@@ -59,7 +59,7 @@ class TwoReplicasTest {
 
                 // If-Match: of many clients that read the same revision, exactly one wins, on either replica
                 for (int round = 0; round < 3; round++) {
-                    String etag = httpA.get(GROUP).etag();
+                    String etag = settledEtag(httpA, httpB);
                     long read = Long.parseLong(etag.replace("\"", ""));
                     List<Future<TestHttp.Response>> puts = new ArrayList<>();
                     CountDownLatch go = new CountDownLatch(1);
@@ -112,5 +112,20 @@ class TwoReplicasTest {
             }
             return null;
         };
+    }
+
+    /**
+     * The group's ETag once both replicas' read views agree: reads follow the published changes a moment
+     * later, and a client that read a revision another replica had already passed would rightly get 412.
+     */
+    private static String settledEtag(TestHttp a, TestHttp b) throws Exception {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String etag = a.get(GROUP).etag();
+            if (etag.equals(b.get(GROUP).etag())) {
+                return etag;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the two replicas' views of " + GROUP + " did not agree within 10 s");
     }
 }
