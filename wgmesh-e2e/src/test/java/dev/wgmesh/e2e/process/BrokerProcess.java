@@ -23,7 +23,7 @@ import org.apache.kafka.common.Uuid;
  * kafka_2.13 classes on this module's test classpath: it can be stopped, killed and started again on
  * the same ports and data folder, which a broker inside the test JVM cannot do.
  */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
 
     private final Path dataDir;
     private final Path config;
@@ -31,11 +31,13 @@ final class BrokerProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final int controllerPort;
+    private final List<String> jvmOptions;
     private Process process;
 
-    private BrokerProcess(Path dataDir, Path log) throws IOException {
+    private BrokerProcess(Path dataDir, Path log, List<String> jvmOptions) throws IOException {
         this.dataDir = dataDir;
         this.log = log;
+        this.jvmOptions = jvmOptions;
         this.port = freePort();
         this.controllerPort = freePort();
         this.config = dataDir.resolve("server.properties");
@@ -58,12 +60,16 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Formats fresh KRaft storage in {@code dataDir} and starts the broker; its output goes to {@code log}. */
     static BrokerProcess start(Path dataDir, Path log) throws IOException {
-        BrokerProcess broker = new BrokerProcess(dataDir, log);
+        return start(dataDir, log, Processes.jvmOptions());
+    }
+
+    static BrokerProcess start(Path dataDir, Path log, List<String> jvmOptions) throws IOException {
+        BrokerProcess broker = new BrokerProcess(dataDir, log, jvmOptions);
         broker.start();
         return broker;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
@@ -78,6 +84,20 @@ final class BrokerProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         awaitReady(Duration.ofSeconds(90));
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Peak resident memory so far, in bytes. */
+    public long peakRss() {
+        return Processes.peakRss(process.pid());
+    }
+
+    /** CPU time used so far, in seconds. */
+    public double cpuSeconds() {
+        return Processes.cpuSeconds(process.pid());
     }
 
     /** SIGTERM: a controlled shutdown, as an operator's restart would do. */
@@ -107,7 +127,7 @@ final class BrokerProcess implements AutoCloseable {
     private List<String> java(String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Processes.java());
-        command.addAll(Processes.jvmOptions());
+        command.addAll(jvmOptions);
         command.add("-Dlogback.configurationFile=" + logbackConfig);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -61,7 +61,6 @@ class ProcessFaultsTest {
     private Path workDir;
     private Path fileOut;
     private Path commandOut;
-    private Path applyScript;
     private WgmeshProcesses wgmesh;
     private int deployerNumber;
 
@@ -71,22 +70,6 @@ class ProcessFaultsTest {
         Processes.deleteAtExit(workDir);
         fileOut = workDir.resolve("out");
         commandOut = workDir.resolve("command-out");
-        applyScript = workDir.resolve("apply-host.sh");
-        // the command target's stand-in for a real host: 50 ms of work, then the files, each renamed into place
-        Files.writeString(applyScript, """
-                #!/bin/sh
-                set -e
-                dest="$1/$WGMESH_GROUP/$WGMESH_HOST"
-                sleep 0.05
-                if [ "${WGMESH_REMOVE:-}" = 1 ]; then rm -rf "$dest"; exit 0; fi
-                mkdir -p "$dest"
-                for f in "$WGMESH_CONFIG_DIR"/*.conf; do
-                    name=$(basename "$f")
-                    cp "$f" "$dest/.$name.tmp"
-                    mv "$dest/.$name.tmp" "$dest/$name"
-                done
-                """);
-        Files.setPosixFilePermissions(applyScript, PosixFilePermissions.fromString("rwx------"));
         Path logDir = Path.of("target", "process-logs",
                 getClass().getSimpleName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         wgmesh = new WgmeshProcesses(workDir, logDir.toAbsolutePath());
@@ -315,10 +298,8 @@ class ProcessFaultsTest {
         return names;
     }
 
-    private void startCommandDeployer() {
-        String replica = "deployer-" + ++deployerNumber;
-        wgmesh.startDeployer(replica, workDir.resolve("command-state"), Map.of("wgmesh.target", "command",
-                "wgmesh.command", applyScript + " " + commandOut, "wgmesh.command-timeout", "30s"));
+    private void startCommandDeployer() throws IOException {
+        wgmesh.startCommandDeployer("deployer-" + ++deployerNumber, commandOut);
     }
 
     private boolean deployerGroupSettled(int replicas) {

@@ -1,6 +1,7 @@
 package dev.wgmesh.e2e.process;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +17,10 @@ import java.util.stream.Stream;
  * owner's close, or by a shutdown hook when the test JVM itself stops (Ctrl-C, a crash of the run),
  * which also deletes the folders registered with {@link #deleteAtExit}.
  */
-final class Processes {
+public final class Processes {
 
+    /** USER_HZ, the unit of /proc/<pid>/stat's times: 100 on every Linux this runs on. */
+    private static final int CLOCK_TICKS = 100;
     private static final List<Process> RUNNING = new CopyOnWriteArrayList<>();
     private static final List<Path> FOLDERS = new CopyOnWriteArrayList<>();
 
@@ -34,7 +37,7 @@ final class Processes {
     }
 
     /** Small heaps and a quick start: up to nine JVMs share two cores in CI. */
-    static List<String> jvmOptions() {
+    public static List<String> jvmOptions() {
         return List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
     }
 
@@ -82,8 +85,34 @@ final class Processes {
         }
     }
 
+    /** Peak resident memory (VmHWM) of a running process, in bytes; Linux only. */
+    public static long peakRss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmHWM in /proc/" + pid + "/status");
+    }
+
+    /** CPU time (user and system) a running process has used so far, in seconds; Linux only. */
+    public static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A folder deleted by the shutdown hook if the test does not get to delete it (it may hold private keys). */
-    static void deleteAtExit(Path folder) {
+    public static void deleteAtExit(Path folder) {
         FOLDERS.add(folder);
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** One wgmesh service as its own JVM, from the module's exec jar (as ./wgmesh up runs it), logging to a file. */
-final class ServiceProcess {
+public final class ServiceProcess {
 
     private final String name;
     private final String module;
@@ -33,9 +33,14 @@ final class ServiceProcess {
      * @param args   settings as {@code key=value}; passed as {@code --key=value}, which win over the property files
      */
     static ServiceProcess start(String name, String module, Map<String, String> args, Path logDir) {
+        return start(name, module, args, logDir, Processes.jvmOptions());
+    }
+
+    static ServiceProcess start(String name, String module, Map<String, String> args, Path logDir,
+                                List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Processes.java());
-        command.addAll(Processes.jvmOptions());
+        command.addAll(jvmOptions);
         command.add("-jar");
         command.add(execJar(module).toString());
         args.forEach((key, value) -> command.add("--" + key + "=" + value));
@@ -61,15 +66,29 @@ final class ServiceProcess {
                 + ": build the services first (./mvnw -o -q package -DskipTests -pl " + module + ")");
     }
 
-    String name() {
+    public String name() {
         return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Peak resident memory so far, in bytes. */
+    public long peakRss() {
+        return Processes.peakRss(process.pid());
+    }
+
+    /** CPU time used so far, in seconds. */
+    public double cpuSeconds() {
+        return Processes.cpuSeconds(process.pid());
     }
 
     Path log() {
         return log;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -106,7 +125,7 @@ final class ServiceProcess {
         }
     }
 
-    String tail(int lines) {
+    public String tail(int lines) {
         List<String> all = logText().lines().toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }

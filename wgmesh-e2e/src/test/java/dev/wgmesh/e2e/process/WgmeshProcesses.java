@@ -26,9 +26,9 @@ import org.apache.kafka.common.GroupState;
  * come and go one by one. Logs go to {@code logDir} (under target/), everything else (broker data,
  * deployed files, the deployers' key) to {@code workDir}, a temp folder the test deletes.
  */
-final class WgmeshProcesses implements AutoCloseable {
+public final class WgmeshProcesses implements AutoCloseable {
 
-    static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    public static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     static final String DEPLOYER_GROUP = "wgmesh-deployer";
     static final int RENDERED_PARTITIONS = Topics.ALL.stream()
             .filter(topic -> topic.name().equals(Topics.HOST_CONFIG_RENDERED)).findFirst().orElseThrow().partitions();
@@ -37,30 +37,41 @@ final class WgmeshProcesses implements AutoCloseable {
     private final Path logDir;
     private final Path deployerKeyFile;
     private final String deployerPublicKey;
+    private final List<String> serviceJvmOptions;
     private final BrokerProcess broker;
     private final List<ServiceProcess> pipeline = new ArrayList<>();
     private final Map<String, ServiceProcess> deployers = new LinkedHashMap<>();
+    private Path applyScript;
     private Api api;
 
     WgmeshProcesses(Path workDir, Path logDir) throws IOException {
+        this(workDir, logDir, Processes.jvmOptions(), Processes.jvmOptions());
+    }
+
+    /** With the services' and the broker's own JVM options (the benchmark runs them as ./wgmesh up does). */
+    public WgmeshProcesses(Path workDir, Path logDir, List<String> serviceJvmOptions, List<String> brokerJvmOptions)
+            throws IOException {
         this.workDir = workDir;
         this.logDir = logDir;
+        this.serviceJvmOptions = serviceJvmOptions;
         X25519Keys.KeyPair key = X25519Keys.generate(new SecureRandom());
         this.deployerKeyFile = workDir.resolve("deployer.key");
         Files.writeString(deployerKeyFile, key.privateKey().base64() + "\n");
         Files.setPosixFilePermissions(deployerKeyFile, PosixFilePermissions.fromString("rw-------"));
         this.deployerPublicKey = key.publicKey().base64();
-        this.broker = BrokerProcess.start(workDir.resolve("kafka"), logDir.resolve("kafka.log"));
+        this.broker = BrokerProcess.start(workDir.resolve("kafka"), logDir.resolve("kafka.log"), brokerJvmOptions);
     }
 
     /** config-, keygen- and renderer-service, started together, then waited for. */
-    void startPipeline() throws IOException {
+    public void startPipeline() throws IOException {
         int port = BrokerProcess.freePort();
         pipeline.add(ServiceProcess.start("config-service", "config-service",
-                common(Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1")), logDir));
+                common(Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1")), logDir,
+                serviceJvmOptions));
         pipeline.add(ServiceProcess.start("keygen-service", "keygen-service",
-                common(Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir));
-        pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Map.of()), logDir));
+                common(Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir, serviceJvmOptions));
+        pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Map.of()), logDir,
+                serviceJvmOptions));
         pipeline.forEach(service -> service.awaitStarted(START_TIMEOUT));
         api = new Api("http://127.0.0.1:" + port);
     }
@@ -69,20 +80,47 @@ final class WgmeshProcesses implements AutoCloseable {
      * Starts a deployer replica (not waited for). A short session timeout so that the group notices a
      * killed replica within seconds (the client default is 45 s); a test setting, not the product's.
      */
-    ServiceProcess startDeployer(String replica, Path outDir, Map<String, String> settings) {
+    public ServiceProcess startDeployer(String replica, Path outDir, Map<String, String> settings) {
         Map<String, String> args = new LinkedHashMap<>(settings);
         args.put("wgmesh.replica", replica);
         args.put("wgmesh.out-dir", outDir.toString());
         args.put("wgmesh.deployer-private-key-file", deployerKeyFile.toString());
         args.put("spring.kafka.consumer.properties[session.timeout.ms]", "6000");
         args.put("spring.kafka.consumer.properties[heartbeat.interval.ms]", "1000");
-        ServiceProcess deployer = ServiceProcess.start(replica, "deployer-service", common(args), logDir);
+        ServiceProcess deployer = ServiceProcess.start(replica, "deployer-service", common(args), logDir,
+                serviceJvmOptions);
         deployers.put(replica, deployer);
         return deployer;
     }
 
+    /**
+     * Starts a deployer replica with the {@code command} target and a stand-in for a real host: 50 ms of
+     * work, then the host's files copied to {@code outDir/<group>/<host>/}, each renamed into place.
+     */
+    public ServiceProcess startCommandDeployer(String replica, Path outDir) throws IOException {
+        if (applyScript == null) {
+            applyScript = workDir.resolve("apply-host.sh");
+            Files.writeString(applyScript, """
+                    #!/bin/sh
+                    set -e
+                    dest="$1/$WGMESH_GROUP/$WGMESH_HOST"
+                    sleep 0.05
+                    if [ "${WGMESH_REMOVE:-}" = 1 ]; then rm -rf "$dest"; exit 0; fi
+                    mkdir -p "$dest"
+                    for f in "$WGMESH_CONFIG_DIR"/*.conf; do
+                        name=$(basename "$f")
+                        cp "$f" "$dest/.$name.tmp"
+                        mv "$dest/.$name.tmp" "$dest/$name"
+                    done
+                    """);
+            Files.setPosixFilePermissions(applyScript, PosixFilePermissions.fromString("rwx------"));
+        }
+        return startDeployer(replica, workDir.resolve("command-state"), Map.of("wgmesh.target", "command",
+                "wgmesh.command", applyScript + " " + outDir, "wgmesh.command-timeout", "30s"));
+    }
+
     /** Waits until the deployers' consumer group is stable with exactly these replicas, every partition assigned. */
-    void awaitDeployerGroup(int replicas, Duration timeout) {
+    public void awaitDeployerGroup(int replicas, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         String last = "";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
@@ -117,30 +155,30 @@ final class WgmeshProcesses implements AutoCloseable {
     }
 
     /** SIGTERM to every deployer that still runs, and forgets them all. */
-    void stopDeployers() {
+    public void stopDeployers() {
         deployers.values().parallelStream().filter(ServiceProcess::isAlive).forEach(ServiceProcess::terminate);
         deployers.clear();
     }
 
-    List<ServiceProcess> services() {
+    public List<ServiceProcess> services() {
         List<ServiceProcess> all = new ArrayList<>(pipeline);
         all.addAll(deployers.values());
         return all;
     }
 
-    BrokerProcess broker() {
+    public BrokerProcess broker() {
         return broker;
     }
 
-    Api api() {
+    public Api api() {
         return api;
     }
 
-    Path logDir() {
+    public Path logDir() {
         return logDir;
     }
 
-    Path workDir() {
+    public Path workDir() {
         return workDir;
     }
 
