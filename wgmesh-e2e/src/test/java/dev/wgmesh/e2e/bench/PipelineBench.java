@@ -1,0 +1,395 @@
+package dev.wgmesh.e2e.bench;
+
+import dev.wgmesh.common.events.DeploymentReported;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.e2e.Api;
+import dev.wgmesh.e2e.TopicRecords;
+import dev.wgmesh.e2e.bench.BenchTable.Row;
+import dev.wgmesh.e2e.process.Processes;
+import dev.wgmesh.e2e.process.ServiceProcess;
+import dev.wgmesh.e2e.process.WgmeshProcesses;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code ./wgmesh bench}: wgmesh's end-to-end figures on this machine. The broker and the services run
+ * as separate JVMs (as ./wgmesh up runs them, file target), and each figure is taken from the outside:
+ * from the API call to the group's status saying converged. Beside each, the floor: the same change done
+ * in this JVM by the services' own code without Kafka ({@link Floor}). Prints a table and writes it as
+ * markdown to {@code --report DIR} (default target/bench), with the processes' logs beside it.
+ *
+ * <p>Options: {@code --quick} (tiny sizes, for the smoke test), {@code --deployers N} (file-target replicas,
+ * default 2), {@code --report DIR}. The JVM options of the services and of the broker come from the system
+ * properties {@code wgmesh.bench.service-jvm-options} and {@code wgmesh.bench.broker-jvm-options}.
+ */
+public final class PipelineBench {
+
+    /** How big each part of the run is. */
+    record Sizes(List<Integer> meshHosts, int changedGroups, int changedGroupHosts, int changeRounds,
+                 int rolloutHosts, List<Integer> rolloutReplicas) {
+
+        static final Sizes FULL = new Sizes(List.of(10, 100, 1000), 100, 10, 3, 200, List.of(1, 2, 4));
+        static final Sizes QUICK = new Sizes(List.of(10), 2, 3, 1, 4, List.of(1));
+
+        int largestMesh() {
+            return meshHosts.get(meshHosts.size() - 1);
+        }
+    }
+
+    private static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration GROUP_TIMEOUT = Duration.ofMinutes(3);
+    private static final int MTU = 1420;
+
+    private final Sizes sizes;
+    private final int deployers;
+    private final List<String> serviceJvmOptions;
+    private final List<String> brokerJvmOptions;
+    private final Path logDir;
+    private final BenchTable table = new BenchTable();
+    private WgmeshProcesses wgmesh;
+    private Api api;
+    private Floor floor;
+    private Path workDir;
+
+    PipelineBench(Sizes sizes, int deployers, List<String> serviceJvmOptions, List<String> brokerJvmOptions, Path logDir) {
+        this.sizes = sizes;
+        this.deployers = deployers;
+        this.serviceJvmOptions = serviceJvmOptions;
+        this.brokerJvmOptions = brokerJvmOptions;
+        this.logDir = logDir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Sizes sizes = Sizes.FULL;
+        int deployers = 2;
+        Path reportDir = Path.of("target", "bench");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> sizes = Sizes.QUICK;
+                case "--deployers" -> deployers = Integer.parseInt(args[++i]);
+                case "--report" -> reportDir = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (options: --quick, --deployers N, --report DIR)");
+            }
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path logDir = reportDir.resolve(stamp + "-logs").toAbsolutePath();
+        BenchTable table = new PipelineBench(sizes, deployers, jvmOptions("wgmesh.bench.service-jvm-options"),
+                jvmOptions("wgmesh.bench.broker-jvm-options"), logDir).run();
+        Path report = reportDir.resolve(stamp + ".md").toAbsolutePath();
+        Files.writeString(report, table.markdown());
+        System.out.println();
+        System.out.print(table.text());
+        System.out.println("\nwritten to " + report + "; the processes' logs are in " + logDir);
+        // the HTTP client's and Kafka's threads would keep the JVM up
+        System.exit(0);
+    }
+
+    BenchTable run() throws Exception {
+        workDir = Files.createTempDirectory("wgmesh-bench-");
+        Processes.deleteAtExit(workDir);
+        describeMachine();
+        try (WgmeshProcesses processes = new WgmeshProcesses(workDir, logDir, serviceJvmOptions, brokerJvmOptions)) {
+            wgmesh = processes;
+            wgmesh.startPipeline();
+            api = wgmesh.api();
+            for (int i = 1; i <= deployers; i++) {
+                wgmesh.startDeployer("deployer-" + i, workDir.resolve("out"), Map.of());
+            }
+            wgmesh.awaitDeployerGroup(deployers, GROUP_TIMEOUT);
+            floor = new Floor(workDir.resolve("floor"));
+            warmUp();
+            putRows();
+            rotationRows();
+            memoryRows();
+            changeRows();
+            rolloutRows();
+        } finally {
+            deleteWorkDir();
+        }
+        table.machine("load average at the end: " + loadAverage());
+        return table;
+    }
+
+    private void describeMachine() throws IOException {
+        long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+        table.machine(String.format(Locale.ROOT, "machine: %d cores, %.1f GB RAM, %s %s, Java %s (%s)",
+                Runtime.getRuntime().availableProcessors(), memKb / 1024.0 / 1024.0, System.getProperty("os.name"),
+                System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vm.name")));
+        table.machine("load average at the start: " + loadAverage());
+        table.machine("services: separate JVMs with " + String.join(" ", serviceJvmOptions) + "; broker (KRaft, one node): "
+                + String.join(" ", brokerJvmOptions) + "; " + deployers + " deployer replica(s), file target, for the "
+                + "file rows");
+        table.machine("wgmesh column: from the API call to GET /api/v1/groups/{g}/status saying converged at that "
+                + "revision (polled every 100 ms); both pipeline and floor warmed up first with an untimed group");
+        table.machine("floor column: the same change by the services' own code in one thread of the benchmark's JVM ("
+                + jvmArguments() + "), no Kafka: parse and validate, key and seal, render, open the secrets, write each file atomically, "
+                + "0600, fsynced");
+        table.machine("CPU column: CPU seconds (user + system) each process used during the figure, the top three");
+    }
+
+    /** JIT and connections warm in both, so the first row does not pay for them. */
+    private void warmUp() throws Exception {
+        int hosts = Math.min(100, sizes.largestMesh());
+        for (int mtu : List.of(MTU, MTU - 1)) {
+            ObjectNode body = mesh(hosts, mtu);
+            api.awaitConverged("warm-up", accepted(api.put("warm-up", body.toString())), CONVERGE_TIMEOUT);
+            floor.put("warm-up", body);
+        }
+    }
+
+    private void putRows() throws Exception {
+        JsonNode hoster = EventJson.tree(Files.readAllBytes(Path.of(System.getProperty("user.dir"))
+                .resolveSibling("examples").resolve("hoster-6-hosts.json")));
+        putRow("PUT to converged, hoster 6 hosts (seed)", "hoster-6", hoster);
+        for (int hosts : sizes.meshHosts()) {
+            putRow("PUT to converged, mesh " + hosts + " hosts", "mesh-" + hosts, mesh(hosts, MTU));
+        }
+    }
+
+    private void putRow(String figure, String group, JsonNode body) throws Exception {
+        Map<String, Double> cpu = cpu();
+        long start = System.nanoTime();
+        api.awaitConverged(group, accepted(api.put(group, body.toString())), CONVERGE_TIMEOUT);
+        double took = seconds(start);
+        String busy = busy(cpu);
+        double floorTook = floor.put(group, body);
+        table.add(new Row(figure, secs(took), secs(floorTook), ratio(took, floorTook), busy));
+    }
+
+    private void rotationRows() throws Exception {
+        int hosts = sizes.largestMesh();
+        String group = "mesh-" + hosts;
+        String host = hostName(hosts / 2);
+        TopicTraffic traffic = new TopicTraffic(wgmesh.broker().bootstrapServers());
+        Map<TopicPartition, Long> before = traffic.endOffsets();
+        Map<String, Double> cpu = cpu();
+        long start = System.nanoTime();
+        Api.Response rotated = api.post("/api/v1/groups/" + group + "/hosts/" + host + "/rotate-keys");
+        if (rotated.status() != 202) {
+            throw new IllegalStateException("rotate-keys answered " + rotated.status() + ": " + rotated.text());
+        }
+        api.awaitConverged(group, rotated.body().path("revision").asLong(), CONVERGE_TIMEOUT);
+        double took = seconds(start);
+        String busy = busy(cpu);
+        Map<TopicPartition, Long> after = traffic.endOffsets();
+        double floorTook = floor.rotate(group, host);
+        table.add(new Row("rotate one host's keys in mesh " + hosts + ", to converged", secs(took), secs(floorTook),
+                ratio(took, floorTook), busy));
+        for (TopicTraffic.Traffic topic : traffic.between(before, after)) {
+            table.add(new Row("  that rotation on " + topic.topic(), String.format(Locale.ROOT, "%,d records, %s",
+                    topic.records(), bytes(topic.bytes())), "", "", ""));
+        }
+    }
+
+    /** VmHWM: the most each process held in RAM since it started, so after the largest group and its rotation. */
+    private void memoryRows() {
+        for (ServiceProcess service : wgmesh.services()) {
+            table.add(new Row("peak RSS " + service.name() + " (after mesh " + sizes.largestMesh() + ")",
+                    bytes(service.peakRss()), "", "", ""));
+        }
+        table.add(new Row("peak RSS kafka broker (after mesh " + sizes.largestMesh() + ")",
+                bytes(wgmesh.broker().peakRss()), "", "", ""));
+    }
+
+    private void changeRows() throws Exception {
+        int groups = sizes.changedGroups();
+        int hosts = sizes.changedGroupHosts();
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= groups; i++) {
+            names.add(String.format("burst-%03d", i));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(groups);
+        try {
+            awaitAll(putAll(pool, names, mesh(hosts, MTU)));
+            for (String name : names) {
+                floor.put(name, mesh(hosts, MTU));
+            }
+            Map<String, Double> cpu = cpu();
+            long start = System.nanoTime();
+            List<String> rounds = new ArrayList<>();
+            for (int round = 1; round <= sizes.changeRounds(); round++) {
+                long roundStart = System.nanoTime();
+                awaitAll(putAll(pool, names, mesh(hosts, MTU + round)));
+                rounds.add(secs(seconds(roundStart)));
+            }
+            double took = seconds(start);
+            String busy = busy(cpu);
+            double floorTook = 0;
+            for (int round = 1; round <= sizes.changeRounds(); round++) {
+                for (String name : names) {
+                    floorTook += floor.put(name, mesh(hosts, MTU + round));
+                }
+            }
+            int changes = groups * sizes.changeRounds();
+            table.add(new Row(String.format(Locale.ROOT, "changes per second, %d groups of %d hosts changed at once, "
+                            + "%d round(s)", groups, hosts, sizes.changeRounds()),
+                    String.format(Locale.ROOT, "%.1f /s (rounds %s)", changes / took, String.join(", ", rounds)),
+                    String.format(Locale.ROOT, "%.1f /s", changes / floorTook), ratio(took, floorTook), busy));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Every group's PUT at once; returns each group's new revision. */
+    private Map<String, Long> putAll(ExecutorService pool, List<String> names, ObjectNode body) throws Exception {
+        String json = body.toString();
+        Map<String, Future<Api.Response>> answers = new LinkedHashMap<>();
+        names.forEach(name -> answers.put(name, pool.submit(() -> api.put(name, json))));
+        Map<String, Long> revisions = new LinkedHashMap<>();
+        for (Map.Entry<String, Future<Api.Response>> answer : answers.entrySet()) {
+            revisions.put(answer.getKey(), accepted(answer.getValue().get()));
+        }
+        return revisions;
+    }
+
+    /** One group after the other: polling all at once would load config-service more than the change does. */
+    private void awaitAll(Map<String, Long> revisions) {
+        revisions.forEach((name, revision) -> api.awaitConverged(name, revision, CONVERGE_TIMEOUT));
+    }
+
+    private void rolloutRows() throws Exception {
+        Path out = workDir.resolve("command-out");
+        int replica = deployers;
+        double one = 0;
+        for (int replicas : sizes.rolloutReplicas()) {
+            wgmesh.stopDeployers();
+            for (int i = 0; i < replicas; i++) {
+                wgmesh.startCommandDeployer("deployer-" + ++replica, out);
+            }
+            // every replica owns its partitions before the change, so no rebalance is timed
+            wgmesh.awaitDeployerGroup(replicas, GROUP_TIMEOUT);
+            String group = "rollout-" + replicas;
+            Map<String, Double> cpu = cpu();
+            long start = System.nanoTime();
+            api.awaitConverged(group, accepted(api.put(group, mesh(sizes.rolloutHosts(), MTU).toString())),
+                    CONVERGE_TIMEOUT);
+            double took = seconds(start);
+            String busy = busy(cpu);
+            List<Instant> reported = TopicRecords.reports(wgmesh.broker().bootstrapServers(), group).stream()
+                    .map(DeploymentReported::occurredAt).sorted().toList();
+            double deployersTook = Duration.between(reported.get(0), reported.get(reported.size() - 1)).toMillis() / 1000.0;
+            one = one == 0 ? took : one;
+            table.add(new Row(String.format(Locale.ROOT, "rollout of %d hosts at 50 ms a host (command target), "
+                            + "%d deployer(s)", sizes.rolloutHosts(), replicas),
+                    String.format(Locale.ROOT, "%s, speed-up %.2fx (reports %s first to last)", secs(took), one / took,
+                            secs(deployersTook)), "", "", busy));
+        }
+    }
+
+    // --- measuring ----------------------------------------------------------------------------------
+
+    /** CPU seconds so far of every process that runs now: the services, the broker and this JVM (the floor, the polls). */
+    private Map<String, Double> cpu() {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        wgmesh.services().stream().filter(ServiceProcess::isAlive).forEach(s -> cpu.put(s.name(), s.cpuSeconds()));
+        cpu.put("kafka", wgmesh.broker().cpuSeconds());
+        cpu.put("bench", Processes.cpuSeconds(ProcessHandle.current().pid()));
+        return cpu;
+    }
+
+    private String busy(Map<String, Double> before) {
+        Map<String, Double> after = cpu();
+        return after.entrySet().stream().filter(e -> before.containsKey(e.getKey()))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.get(e.getKey())))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(3)
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String jvmArguments() {
+        List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        return arguments.isEmpty() ? "the JVM's default options" : String.join(" ", arguments);
+    }
+
+    private static String loadAverage() throws IOException {
+        return String.join(" ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3))
+                + " (1, 5, 15 min)";
+    }
+
+    private static long accepted(Api.Response response) {
+        if (response.status() != 200 && response.status() != 201) {
+            throw new IllegalStateException("the API answered " + response.status() + ": " + response.text());
+        }
+        return response.body().path("revision").asLong();
+    }
+
+    private static List<String> jvmOptions(String property) {
+        String options = System.getProperty(property, "").trim();
+        return options.isEmpty() ? Processes.jvmOptions() : List.of(options.split("\\s+"));
+    }
+
+    // --- groups -------------------------------------------------------------------------------------
+
+    /** A mesh as an operator declares one: every host with an endpoint, an internal network and keepalives. */
+    static ObjectNode mesh(int hosts, int mtu) {
+        ObjectNode group = EventJson.mapper().createObjectNode();
+        group.put("topology", "mesh");
+        group.put("tunnelNetwork", "10.99.0.0/16");
+        group.put("mtu", mtu);
+        group.put("persistentKeepalive", 25);
+        ArrayNode list = group.putArray("hosts");
+        for (int i = 1; i <= hosts; i++) {
+            ObjectNode host = list.addObject();
+            host.put("name", hostName(i));
+            host.put("endpoint", hostName(i) + ".example.net:51820");
+            host.putArray("internalNetworks").add(String.format("10.%d.%d.0/24", 100 + i / 256, i % 256));
+        }
+        return group;
+    }
+
+    private static String hostName(int i) {
+        return String.format("node-%04d", i);
+    }
+
+    // --- formatting ---------------------------------------------------------------------------------
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static String secs(double seconds) {
+        return seconds < 10 ? String.format(Locale.ROOT, "%.2f s", seconds) : String.format(Locale.ROOT, "%.1f s", seconds);
+    }
+
+    private static String ratio(double pipeline, double floor) {
+        return String.format(Locale.ROOT, "%.1fx", pipeline / floor);
+    }
+
+    private static String bytes(long bytes) {
+        return bytes < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0)
+                : String.format(Locale.ROOT, "%.1f MB", bytes / 1024.0 / 1024.0);
+    }
+
+    private void deleteWorkDir() throws IOException {
+        // the deployed files and the floor's hold private keys: nothing of them stays behind
+        try (Stream<Path> paths = Files.walk(workDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

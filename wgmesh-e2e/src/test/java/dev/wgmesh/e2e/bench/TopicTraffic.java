@@ -1,0 +1,91 @@
+package dev.wgmesh.e2e.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** What a step put on the wgmesh topics: the records between two snapshots of the end offsets, and their bytes. */
+final class TopicTraffic {
+
+    /** @param bytes key, value and header keys and values of every record, as the producers sent them */
+    record Traffic(String topic, long records, long bytes) {
+    }
+
+    private final String bootstrapServers;
+
+    TopicTraffic(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** The end offset of every partition of every wgmesh topic (dead-letter topics included). */
+    Map<TopicPartition, Long> endOffsets() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+             KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("wgmesh.")).toList();
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
+                topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
+            }
+            return consumer.endOffsets(partitions);
+        }
+    }
+
+    /**
+     * Per topic, in name order: the records from {@code before} to {@code after} (aborted ones too, which
+     * the broker stored as well; transaction markers are not records) and their bytes. Dead-letter topics
+     * are left out when nothing went to them.
+     */
+    List<Traffic> between(Map<TopicPartition, Long> before, Map<TopicPartition, Long> after) {
+        Map<String, long[]> byTopic = new TreeMap<>();
+        after.keySet().forEach(p -> byTopic.putIfAbsent(p.topic(), new long[2]));
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<TopicPartition> grown = after.keySet().stream()
+                    .filter(p -> after.get(p) > before.getOrDefault(p, 0L)).toList();
+            consumer.assign(grown);
+            grown.forEach(p -> consumer.seek(p, before.getOrDefault(p, 0L)));
+            while (grown.stream().anyMatch(p -> consumer.position(p) < after.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.offset() < after.get(new TopicPartition(record.topic(), record.partition()))) {
+                        long[] sums = byTopic.get(record.topic());
+                        sums[0]++;
+                        sums[1] += size(record);
+                    }
+                }
+            }
+        }
+        List<Traffic> traffic = new ArrayList<>();
+        byTopic.forEach((topic, sums) -> {
+            if (!topic.endsWith("-dlt") || sums[0] > 0) {
+                traffic.add(new Traffic(topic, sums[0], sums[1]));
+            }
+        });
+        return traffic;
+    }
+
+    private static long size(ConsumerRecord<byte[], byte[]> record) {
+        long bytes = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        for (Header header : record.headers()) {
+            bytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
+        }
+        return bytes;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 * 1024 * 1024);
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}
