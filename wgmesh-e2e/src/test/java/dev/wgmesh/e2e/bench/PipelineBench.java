@@ -321,7 +321,8 @@ public final class PipelineBench {
     }
 
     private static String jvmArguments() {
-        List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-Dwgmesh.bench.")).toList();
         return arguments.isEmpty() ? "the JVM's default options" : String.join(" ", arguments);
     }
 
