@@ -30,9 +30,10 @@ public final class SecretFiller {
         SecretKey seed = rendered.presharedKeySeed() == null ? null : open(rendered.presharedKeySeed(),
                 HostKeys.presharedKeySeedContext(rendered.group()), "preshared-key seed");
         PublicKey own = X25519Keys.publicKeyOf(privateKey);
+        PresharedKeys presharedKeys = seed == null ? null : PresharedKeys.forSeed(seed);
         Map<InterfaceName, byte[]> files = new LinkedHashMap<>();
         for (WgConfig config : rendered.interfaces()) {
-            String text = WgConfigWriter.write(config, privateKey, peer -> PresharedKeys.derive(seed, own, peer));
+            String text = WgConfigWriter.write(config, privateKey, peer -> presharedKeys.between(own, peer));
             files.put(config.name(), text.getBytes(StandardCharsets.UTF_8));
         }
         return DesiredFiles.of(files);

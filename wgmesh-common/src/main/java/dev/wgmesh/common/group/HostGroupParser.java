@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,6 +20,10 @@ import tools.jackson.databind.JsonNode;
  * Slots are given in list order; config-service then keeps the slots of hosts it already knows.
  */
 public final class HostGroupParser {
+
+    private static final Pattern NET_MASK = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern INTERFACE_SUFFIX = Pattern.compile("[a-zA-Z0-9_=+.-]{1,12}");
+    private static final Pattern NUMBER = Pattern.compile("\\d{1,9}");
 
     private static final Set<String> GROUP_FIELDS = Set.of(
             "topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "hosts");
@@ -204,7 +209,7 @@ public final class HostGroupParser {
     }
 
     private static Integer netMask(JsonNode node, String path, List<Problem> problems) {
-        if (node != null && node.isString() && node.stringValue().matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        if (node != null && node.isString() && NET_MASK.matcher(node.stringValue()).matches()) {
             long bits = 0;
             boolean octets = true;
             for (String part : node.stringValue().split("\\.")) {
@@ -248,7 +253,7 @@ public final class HostGroupParser {
         if (topology == Topology.MESH) {
             return null;
         }
-        if (!node.isString() || !node.stringValue().matches("[a-zA-Z0-9_=+.-]{1,12}")) {
+        if (!node.isString() || !INTERFACE_SUFFIX.matcher(node.stringValue()).matches()) {
             problems.add(new Problem(path, json(node), json(node) + " is not an interface suffix: wg-<suffix> names the"
                     + " interface, at most 15 characters, so 1..12 characters of a-z, A-Z, 0-9, _=+.-"));
             return null;
@@ -291,7 +296,7 @@ public final class HostGroupParser {
         if (node == null || node.isNull()) {
             return null;
         }
-        boolean numericString = node.isString() && node.stringValue().matches("\\d{1,9}");
+        boolean numericString = node.isString() && NUMBER.matcher(node.stringValue()).matches();
         if ((node.isIntegralNumber() && node.canConvertToInt()) || numericString) {
             int value = numericString ? Integer.parseInt(node.stringValue()) : node.intValue();
             if (value >= min && value <= max) {

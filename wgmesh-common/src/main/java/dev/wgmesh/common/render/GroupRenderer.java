@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,41 +35,63 @@ public final class GroupRenderer {
 
     /** Every host's files, in slot order. */
     public static Map<HostName, HostFiles> render(HostGroupKeysGenerated keyed) {
-        Map<HostName, HostKeys> keys = keys(keyed);
+        Inputs inputs = new Inputs(keyed);
         Map<HostName, HostFiles> files = new LinkedHashMap<>();
         for (Host host : keyed.spec().hosts()) {
-            files.put(host.name(), files(keyed, keys, host));
+            files.put(host.name(), files(inputs, host));
         }
         return files;
     }
 
     /** One host's files, the same as {@code render(keyed).get(host)} without rendering every other host. */
     public static Optional<HostFiles> renderHost(HostGroupKeysGenerated keyed, HostName host) {
-        return keyed.spec().host(host).map(found -> files(keyed, keys(keyed), found));
+        return keyed.spec().host(host).map(found -> files(new Inputs(keyed), found));
     }
 
-    private static Map<HostName, HostKeys> keys(HostGroupKeysGenerated keyed) {
-        Map<HostName, HostKeys> keys = new LinkedHashMap<>();
-        keyed.hosts().forEach(k -> keys.put(k.host(), k));
-        return keys;
+    /**
+     * What every host's files are made of. In a mesh a host's peer entry is the same in every other
+     * host's file, so it is built and digested once per group, not once per pair: that keeps a
+     * 1,000-host group at a thousand peer entries instead of a million.
+     */
+    private static final class Inputs {
+        final HostGroupKeysGenerated keyed;
+        final Map<HostName, HostKeys> keys = new HashMap<>();
+        final Map<HostName, WgConfig.Peer> meshPeers = new HashMap<>();
+        final Map<WgConfig.Peer, byte[]> peerDigests = new IdentityHashMap<>();
+
+        Inputs(HostGroupKeysGenerated keyed) {
+            this.keyed = keyed;
+            keyed.hosts().forEach(k -> keys.put(k.host(), k));
+            HostGroupSpec spec = keyed.spec();
+            if (spec.topology() == Topology.MESH) {
+                for (Host host : spec.hosts()) {
+                    meshPeers.put(host.name(), peer(spec, keys, host, Layout.meshAddress(spec.tunnelNetwork(), host),
+                            Layout.meshPort(host)));
+                }
+            }
+        }
+
+        byte[] digest(WgConfig.Peer peer) {
+            return peerDigests.computeIfAbsent(peer, p -> sha256().digest(EventJson.write(p)));
+        }
     }
 
-    private static HostFiles files(HostGroupKeysGenerated keyed, Map<HostName, HostKeys> keys, Host host) {
-        HostGroupSpec spec = keyed.spec();
+    private static HostFiles files(Inputs inputs, Host host) {
+        HostGroupSpec spec = inputs.keyed.spec();
         List<WgConfig> interfaces = spec.topology() == Topology.MESH
-                ? List.of(meshInterface(spec, keys, host))
-                : hosterInterfaces(spec, keys, host);
-        HostKeys own = keys.get(host.name());
+                ? List.of(meshInterface(spec, inputs.meshPeers, host))
+                : hosterInterfaces(spec, inputs.keys, host);
+        HostKeys own = inputs.keys.get(host.name());
         return new HostFiles(host.name(), host.os(), interfaces, own.privateKey(),
-                spec.presharedKeys() ? keyed.presharedKeySeed() : null,
-                hash(host, interfaces, own, keyed));
+                spec.presharedKeys() ? inputs.keyed.presharedKeySeed() : null,
+                hash(host, interfaces, own, inputs));
     }
 
-    private static WgConfig meshInterface(HostGroupSpec spec, Map<HostName, HostKeys> keys, Host host) {
+    private static WgConfig meshInterface(HostGroupSpec spec, Map<HostName, WgConfig.Peer> meshPeers, Host host) {
         List<WgConfig.Peer> peers = new ArrayList<>(spec.hosts().size() - 1);
         for (Host other : spec.hosts()) {
             if (other != host) {
-                peers.add(peer(spec, keys, other, Layout.meshAddress(spec.tunnelNetwork(), other), Layout.meshPort(other)));
+                peers.add(meshPeers.get(other.name()));
             }
         }
         return new WgConfig(Layout.MESH_INTERFACE, List.of(Layout.meshAddress(spec.tunnelNetwork(), host)),
@@ -109,16 +133,30 @@ public final class GroupRenderer {
                 peer.endpoint().withPort(port), spec.persistentKeepalive());
     }
 
-    private static String hash(Host host, List<WgConfig> interfaces, HostKeys own, HostGroupKeysGenerated keyed) {
+    /** Over the host's OS, each interface without its peers, each peer's digest, and the sealed secrets. */
+    private static String hash(Host host, List<WgConfig> interfaces, HostKeys own, Inputs inputs) {
+        MessageDigest sha = sha256();
+        sha.update(host.os().json().getBytes(StandardCharsets.UTF_8));
+        for (WgConfig config : interfaces) {
+            sha.update(EventJson.write(new WgConfig(config.name(), config.addresses(), config.listenPort(),
+                    config.mtu(), List.of())));
+            sha.update(intBytes(config.peers().size()));
+            config.peers().forEach(peer -> sha.update(inputs.digest(peer)));
+        }
+        sha.update(own.privateKey().toString().getBytes(StandardCharsets.UTF_8));
+        if (inputs.keyed.spec().presharedKeys()) {
+            sha.update(inputs.keyed.presharedKeySeed().toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return "sha256:" + HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static byte[] intBytes(int value) {
+        return new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value};
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(host.os().json().getBytes(StandardCharsets.UTF_8));
-            sha.update(EventJson.write(interfaces));
-            sha.update(own.privateKey().toString().getBytes(StandardCharsets.UTF_8));
-            if (keyed.spec().presharedKeys()) {
-                sha.update(keyed.presharedKeySeed().toString().getBytes(StandardCharsets.UTF_8));
-            }
-            return "sha256:" + HexFormat.of().formatHex(sha.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

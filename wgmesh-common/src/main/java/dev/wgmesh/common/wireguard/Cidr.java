@@ -2,8 +2,8 @@ package dev.wgmesh.common.wireguard;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.math.BigInteger;
 import java.net.InetAddress;
+import java.util.Arrays;
 
 /** A network in CIDR form, such as {@code 10.10.101.0/24}; host bits must be zero. */
 public record Cidr(InetAddress network, int prefix) {
@@ -13,7 +13,7 @@ public record Cidr(InetAddress network, int prefix) {
         if (prefix < 0 || prefix > max) {
             throw new InvalidValueException("prefix " + prefix + " is out of range 0.." + max);
         }
-        if (!IpAddresses.toNumber(network).and(hostMask(max, prefix)).equals(BigInteger.ZERO)) {
+        if (!Arrays.equals(IpAddresses.masked(network.getAddress(), prefix), network.getAddress())) {
             throw new InvalidValueException("\"" + IpAddresses.format(network) + "/" + prefix
                     + "\" has host bits set");
         }
@@ -46,8 +46,7 @@ public record Cidr(InetAddress network, int prefix) {
         if (address.getAddress().length != network.getAddress().length) {
             return false;
         }
-        BigInteger mask = hostMask(bits(), prefix).not();
-        return IpAddresses.toNumber(address).and(mask).equals(IpAddresses.toNumber(network).and(mask));
+        return Arrays.equals(IpAddresses.masked(address.getAddress(), prefix), network.getAddress());
     }
 
     public boolean overlaps(Cidr other) {
@@ -58,10 +57,6 @@ public record Cidr(InetAddress network, int prefix) {
     public long size() {
         int hostBits = bits() - prefix;
         return hostBits >= 63 ? Long.MAX_VALUE : 1L << hostBits;
-    }
-
-    static BigInteger hostMask(int bits, int prefix) {
-        return BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE);
     }
 
     @JsonValue

@@ -2,12 +2,12 @@ package dev.wgmesh.common.wireguard;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.regex.Pattern;
 
 /** Where peers dial a host: {@code address:port}, {@code [v6]:port}, or {@code dns-name:port}. */
 public record Endpoint(String host, int port) {
 
-    private static final String DNS_NAME =
-            "(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*";
+    private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
     public Endpoint {
         if (port < 1 || port > 65535) {
@@ -43,18 +43,46 @@ public record Endpoint(String host, int port) {
             host = text.substring(0, colon);
             port = text.substring(colon + 1);
         }
-        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+        if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
             throw InvalidValueException.of("an endpoint", text, "the port must be 1..65535");
         }
-        if (!IpAddresses.isLiteral(host) && !isDnsName(host)) {
+        try {
+            return new Endpoint(host, Integer.parseInt(port));
+        } catch (InvalidValueException e) {
             throw InvalidValueException.of("an endpoint", text, "not an IP address or DNS name");
         }
-        return new Endpoint(host, Integer.parseInt(port));
     }
 
-    /** A DNS name; an all-numeric last label is not one (RFC 3696), so 256.1.1.1 is a bad address, not a name. */
+    /**
+     * A DNS name (RFC 1123): at most 253 characters, labels of 1..63 letters, digits and '-' that neither
+     * start nor end with '-'. An all-numeric last label is not one (RFC 3696), so 256.1.1.1 is a bad
+     * address, not a name.
+     */
     private static boolean isDnsName(String host) {
-        return host != null && host.matches(DNS_NAME) && !host.substring(host.lastIndexOf('.') + 1).matches("\\d+");
+        if (host == null || host.isEmpty() || host.length() > 253) {
+            return false;
+        }
+        int labelStart = 0;
+        boolean numericLabel = true;
+        for (int i = 0; i <= host.length(); i++) {
+            char c = i < host.length() ? host.charAt(i) : '.';
+            if (c == '.') {
+                int length = i - labelStart;
+                if (length < 1 || length > 63 || host.charAt(labelStart) == '-' || host.charAt(i - 1) == '-') {
+                    return false;
+                }
+                if (i == host.length()) {
+                    return !numericLabel;
+                }
+                labelStart = i + 1;
+                numericLabel = true;
+            } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-') {
+                numericLabel = false;
+            } else if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return false;
     }
 
     public Endpoint withPort(int otherPort) {

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.util.regex.Pattern;
 
 /** An interface address with its network's prefix, such as {@code 198.19.1.10/24} (wg-quick's Address). */
 public record InterfaceAddress(InetAddress address, int prefix) {
+
+    private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
 
     public InterfaceAddress {
         int max = address.getAddress().length * 8;
@@ -34,16 +37,14 @@ public record InterfaceAddress(InetAddress address, int prefix) {
         }
         String prefixText = text.substring(slash + 1);
         int max = address.getAddress().length * 8;
-        if (!prefixText.matches("\\d{1,3}") || Integer.parseInt(prefixText) > max) {
+        if (!PREFIX.matcher(prefixText).matches() || Integer.parseInt(prefixText) > max) {
             throw InvalidValueException.of(what, text, "the prefix must be 0.." + max);
         }
         return new InterfaceAddress(address, Integer.parseInt(prefixText));
     }
 
     public Cidr network() {
-        int bits = address.getAddress().length * 8;
-        BigInteger masked = IpAddresses.toNumber(address).andNot(Cidr.hostMask(bits, prefix));
-        return new Cidr(IpAddresses.fromNumber(masked, bits / 8), prefix);
+        return new Cidr(IpAddresses.of(IpAddresses.masked(address.getAddress(), prefix)), prefix);
     }
 
     /** The address {@code offset} places further on, with the same prefix; it may leave the network. */

@@ -3,9 +3,12 @@ package dev.wgmesh.common.wireguard;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /** Parses IP address literals only: never a DNS lookup. */
 final class IpAddresses {
+
+    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9a-fA-F:.]+");
 
     private IpAddresses() {
     }
@@ -19,11 +22,11 @@ final class IpAddresses {
         if (text == null || text.isEmpty()) {
             return null;
         }
-        if (text.contains(":")) {
-            if (!text.matches("[0-9a-fA-F:.]+")) {
-                return null;
-            }
-        } else if (!text.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}")) {
+        if (!text.contains(":")) {
+            byte[] quad = dottedQuad(text);
+            return quad == null ? null : of(quad);
+        }
+        if (!IPV6_CHARACTERS.matcher(text).matches()) {
             return null;
         }
         try {
@@ -31,6 +34,52 @@ final class IpAddresses {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    /** Four decimal octets 0..255 without leading zeros (which some tools read as octal), or null. */
+    private static byte[] dottedQuad(String text) {
+        byte[] octets = new byte[4];
+        int count = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || count == 4) {
+                    return null;
+                }
+                octets[count++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && !(digits == 1 && value == 0)) {
+                value = value * 10 + (c - '0');
+                digits++;
+                if (value > 255) {
+                    return null;
+                }
+            } else {
+                return null;
+            }
+        }
+        return count == 4 ? octets : null;
+    }
+
+    static InetAddress of(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // only for a length other than 4 or 16
+        }
+    }
+
+    /** The address with every bit after the first {@code prefix} cleared: its network's address. */
+    static byte[] masked(byte[] address, int prefix) {
+        byte[] out = address.clone();
+        for (int i = 0; i < out.length; i++) {
+            int keep = Math.max(0, Math.min(8, prefix - 8 * i));
+            out[i] &= (byte) (0xff << (8 - keep));
+        }
+        return out;
     }
 
     static BigInteger toNumber(InetAddress address) {
@@ -42,11 +91,7 @@ final class IpAddresses {
         byte[] out = new byte[bytes];
         int copy = Math.min(raw.length, bytes);
         System.arraycopy(raw, raw.length - copy, out, bytes - copy, copy);
-        try {
-            return InetAddress.getByAddress(out);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return of(out);
     }
 
     static String format(InetAddress address) {

@@ -2,12 +2,15 @@ package dev.wgmesh.common.wireguard;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads a wg-quick .conf file back into values, one small parser per key as wireguard-tools does;
  * errors name the line and quote the value.
  */
 public final class WgConfigParser {
+
+    private static final Pattern NUMBER = Pattern.compile("\\d{1,5}");
 
     /** A config file as read: the interface's values, its secrets and its peers. */
     public record ParsedConfig(List<InterfaceAddress> addresses, Integer listenPort, Integer mtu,
@@ -97,7 +100,7 @@ public final class WgConfigParser {
     }
 
     private static int parseNumber(String value, int min, int max) {
-        if (!value.matches("\\d{1,5}") || Integer.parseInt(value) < min || Integer.parseInt(value) > max) {
+        if (!NUMBER.matcher(value).matches() || Integer.parseInt(value) < min || Integer.parseInt(value) > max) {
             throw InvalidValueException.of("a number in " + min + ".." + max, value, "");
         }
         return Integer.parseInt(value);

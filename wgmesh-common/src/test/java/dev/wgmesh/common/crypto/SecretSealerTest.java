@@ -7,8 +7,12 @@ import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 import org.junit.jupiter.api.Test;
 
 class SecretSealerTest {
@@ -131,5 +135,30 @@ class SecretSealerTest {
 
         assertThat(PresharedKeys.derive(seed, a, rotatedB)).isNotEqualTo(before);
         assertThat(PresharedKeys.derive(X25519Keys.generate(RANDOM).privateKey(), a, b)).isNotEqualTo(before);
+    }
+
+    @Test
+    void presharedKeysAreRfc5869HkdfAndOneDeriverServesManyPairs() {
+        SecretKey seed = X25519Keys.generate(RANDOM).privateKey();
+        PresharedKeys deriver = PresharedKeys.forSeed(seed);
+        for (int i = 0; i < 20; i++) {
+            PublicKey a = X25519Keys.generate(RANDOM).publicKey();
+            PublicKey b = X25519Keys.generate(RANDOM).publicKey();
+            PublicKey low = a.compareTo(b) <= 0 ? a : b;
+            PublicKey high = low == a ? b : a;
+            byte[] info = "wgmesh preshared key v1".getBytes(StandardCharsets.UTF_8);
+            byte[] fullInfo = new byte[info.length + 64];
+            System.arraycopy(info, 0, fullInfo, 0, info.length);
+            System.arraycopy(low.bytes(), 0, fullInfo, info.length, 32);
+            System.arraycopy(high.bytes(), 0, fullInfo, info.length + 32, 32);
+            // BouncyCastle's HKDF as the independent reference
+            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+            hkdf.init(new HKDFParameters(seed.bytes(), null, fullInfo));
+            byte[] expected = new byte[32];
+            hkdf.generateBytes(expected, 0, 32);
+
+            assertThat(deriver.between(a, b).bytes()).isEqualTo(expected);
+            assertThat(PresharedKeys.derive(seed, b, a).bytes()).isEqualTo(expected);
+        }
     }
 }

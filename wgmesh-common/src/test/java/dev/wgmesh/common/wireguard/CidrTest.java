@@ -53,7 +53,8 @@ class CidrTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "10.0.0.0", "10.0.0.0/33", "10.0.0/8", "10.0.0.0.0/8", "256.0.0.0/8", "abc/8",
-            "10.0.0.0/-1", "10.0.0.0/ 8", "fd00::/129", "fd00::g/64", "example.com/24", "fe80::%eth0/64", "10.0.0.0/8/8"})
+            "10.0.0.0/-1", "10.0.0.0/ 8", "fd00::/129", "fd00::g/64", "example.com/24", "fe80::%eth0/64", "10.0.0.0/8/8",
+            "010.0.0.0/8", "10.00.0.0/16", "10.0.0.0./8", "1.2.3.4 /32"})
     void malformedNetworksAreRejectedQuotingTheValue(String text) {
         assertThatThrownBy(() -> Cidr.parse(text)).isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining(InvalidValueException.quote(text));

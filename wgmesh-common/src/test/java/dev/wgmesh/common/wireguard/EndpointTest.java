@@ -28,7 +28,8 @@ class EndpointTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vpn.example.com:51820", "localhost:1", "host-1:65535", "A1.Example.ORG:443", "zima0101.lan:51821"})
+    @ValueSource(strings = {"vpn.example.com:51820", "localhost:1", "host-1:65535", "A1.Example.ORG:443", "zima0101.lan:51821",
+            "0.0.0.0:1", "255.255.255.255:1", "10.0.0.100:2", "3com.example:1", "abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.example:1"})
     void dnsNamesAreAccepted(String text) {
         Endpoint endpoint = Endpoint.parse(text);
 
@@ -40,7 +41,9 @@ class EndpointTest {
     @ValueSource(strings = {"192.168.8.161", "vpn.example.com", "[2001:db8::1]", "192.168.8.161:", ":51820",
             "2001:db8::1:51820", "[2001:db8::1]51820", "[192.0.2.1]:51820", "192.0.2.1:0", "192.0.2.1:65536",
             "192.0.2.1:99999", "192.0.2.1:-1", "192.0.2.1:port", "192.0.2.1:5182O", "bad_name:51820",
-            "-lead.example.com:1", "a..b:1", "host name:1", "hôst.example:1", "", "256.1.1.1:51820", "10.0.0:1"})
+            "-lead.example.com:1", "a..b:1", "host name:1", "hôst.example:1", "", "256.1.1.1:51820", "10.0.0:1",
+            "trail-.example.com:1", "example.com.:1", "01.2.3.4:1", "1.2.3.4.:1", "1.2.3.4.5:1",
+            "abbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.example:1"})
     void badEndpointsAreRejectedQuotingTheInput(String text) {
         assertThatThrownBy(() -> Endpoint.parse(text)).isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("\"" + text + "\"");
