@@ -71,9 +71,15 @@ public final class Api {
 
     /** Waits until the group's status says converged at the given revision or later; returns the status. */
     public JsonNode awaitConverged(String group, long revision, Duration timeout) {
+        return awaitConverged(group, revision, timeout, () -> { });
+    }
+
+    /** The same, running {@code beforeEachPoll} first each time (it may throw to give up early, e.g. when a service died). */
+    public JsonNode awaitConverged(String group, long revision, Duration timeout, Runnable beforeEachPoll) {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode last = null;
         while (Instant.now().isBefore(deadline)) {
+            beforeEachPoll.run();
             Response status = get("/api/v1/groups/" + group + "/status");
             last = status.body();
             if (status.status() == 200 && last.path("converged").asBoolean(false)

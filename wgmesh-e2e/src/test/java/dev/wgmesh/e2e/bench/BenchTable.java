@@ -28,7 +28,8 @@ final class BenchTable {
     void add(Row row) {
         rows.add(row);
         System.out.println("[bench] " + row.figure() + ": " + row.value()
-                + (row.floor().isEmpty() ? "" : " (floor " + row.floor() + ", " + row.ratio() + ")"));
+                + (row.floor().isEmpty() ? "" : " (floor " + row.floor() + ", " + row.ratio() + ")")
+                + (row.busy().isEmpty() ? "" : "; CPU s: " + row.busy()));
     }
 
     List<String> machine() {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -58,7 +59,7 @@ public final class PipelineBench {
         }
     }
 
-    private static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration GROUP_TIMEOUT = Duration.ofMinutes(3);
     private static final int MTU = 1420;
 
@@ -156,7 +157,7 @@ public final class PipelineBench {
         int hosts = Math.min(100, sizes.largestMesh());
         for (int mtu : List.of(MTU, MTU - 1)) {
             ObjectNode body = mesh(hosts, mtu);
-            api.awaitConverged("warm-up", accepted(api.put("warm-up", body.toString())), CONVERGE_TIMEOUT);
+            awaitConverged("warm-up", accepted(api.put("warm-up", body.toString())));
             floor.put("warm-up", body);
         }
     }
@@ -173,7 +174,7 @@ public final class PipelineBench {
     private void putRow(String figure, String group, JsonNode body) throws Exception {
         Map<String, Double> cpu = cpu();
         long start = System.nanoTime();
-        api.awaitConverged(group, accepted(api.put(group, body.toString())), CONVERGE_TIMEOUT);
+        awaitConverged(group, accepted(api.put(group, body.toString())));
         double took = seconds(start);
         String busy = busy(cpu);
         double floorTook = floor.put(group, body);
@@ -192,7 +193,7 @@ public final class PipelineBench {
         if (rotated.status() != 202) {
             throw new IllegalStateException("rotate-keys answered " + rotated.status() + ": " + rotated.text());
         }
-        api.awaitConverged(group, rotated.body().path("revision").asLong(), CONVERGE_TIMEOUT);
+        awaitConverged(group, rotated.body().path("revision").asLong());
         double took = seconds(start);
         String busy = busy(cpu);
         Map<TopicPartition, Long> after = traffic.endOffsets();
@@ -224,7 +225,9 @@ public final class PipelineBench {
         }
         ExecutorService pool = Executors.newFixedThreadPool(groups);
         try {
-            awaitAll(putAll(pool, names, mesh(hosts, MTU)));
+            AtomicInteger refused = new AtomicInteger();
+            awaitAll(putAll(pool, names, mesh(hosts, MTU), refused));
+            int refusedAtCreation = refused.getAndSet(0);
             for (String name : names) {
                 floor.put(name, mesh(hosts, MTU));
             }
@@ -233,7 +236,7 @@ public final class PipelineBench {
             List<String> rounds = new ArrayList<>();
             for (int round = 1; round <= sizes.changeRounds(); round++) {
                 long roundStart = System.nanoTime();
-                awaitAll(putAll(pool, names, mesh(hosts, MTU + round)));
+                awaitAll(putAll(pool, names, mesh(hosts, MTU + round), refused));
                 rounds.add(secs(seconds(roundStart)));
             }
             double took = seconds(start);
@@ -247,18 +250,31 @@ public final class PipelineBench {
             int changes = groups * sizes.changeRounds();
             table.add(new Row(String.format(Locale.ROOT, "changes per second, %d groups of %d hosts changed at once, "
                             + "%d round(s)", groups, hosts, sizes.changeRounds()),
-                    String.format(Locale.ROOT, "%.1f /s (rounds %s)", changes / took, String.join(", ", rounds)),
+                    String.format(Locale.ROOT, "%.1f /s (rounds %s; 503 and sent again: %d, at creation %d)",
+                            changes / took, String.join(", ", rounds), refused.get(), refusedAtCreation),
                     String.format(Locale.ROOT, "%.1f /s", changes / floorTook), ratio(took, floorTook), busy));
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Every group's PUT at once; returns each group's new revision. */
-    private Map<String, Long> putAll(ExecutorService pool, List<String> names, ObjectNode body) throws Exception {
+    /**
+     * Every group's PUT at once; returns each group's new revision. A PUT that config-service answers 503
+     * (it could not apply the change before the request's deadline, so nothing changed) is sent again, as
+     * automation would, and counted.
+     */
+    private Map<String, Long> putAll(ExecutorService pool, List<String> names, ObjectNode body, AtomicInteger refused)
+            throws Exception {
         String json = body.toString();
         Map<String, Future<Api.Response>> answers = new LinkedHashMap<>();
-        names.forEach(name -> answers.put(name, pool.submit(() -> api.put(name, json))));
+        names.forEach(name -> answers.put(name, pool.submit(() -> {
+            Api.Response answer = api.put(name, json);
+            for (int retry = 0; answer.status() == 503 && retry < 5; retry++) {
+                refused.incrementAndGet();
+                answer = api.put(name, json);
+            }
+            return answer;
+        })));
         Map<String, Long> revisions = new LinkedHashMap<>();
         for (Map.Entry<String, Future<Api.Response>> answer : answers.entrySet()) {
             revisions.put(answer.getKey(), accepted(answer.getValue().get()));
@@ -268,7 +284,12 @@ public final class PipelineBench {
 
     /** One group after the other: polling all at once would load config-service more than the change does. */
     private void awaitAll(Map<String, Long> revisions) {
-        revisions.forEach((name, revision) -> api.awaitConverged(name, revision, CONVERGE_TIMEOUT));
+        revisions.forEach(this::awaitConverged);
+    }
+
+    /** Gives up at once when a process died (a deployer out of memory, say) instead of waiting out the timeout. */
+    private void awaitConverged(String group, long revision) {
+        api.awaitConverged(group, revision, CONVERGE_TIMEOUT, wgmesh::checkAlive);
     }
 
     private void rolloutRows() throws Exception {
@@ -285,8 +306,7 @@ public final class PipelineBench {
             String group = "rollout-" + replicas;
             Map<String, Double> cpu = cpu();
             long start = System.nanoTime();
-            api.awaitConverged(group, accepted(api.put(group, mesh(sizes.rolloutHosts(), MTU).toString())),
-                    CONVERGE_TIMEOUT);
+            awaitConverged(group, accepted(api.put(group, mesh(sizes.rolloutHosts(), MTU).toString())));
             double took = seconds(start);
             String busy = busy(cpu);
             List<Instant> reported = TopicRecords.reports(wgmesh.broker().bootstrapServers(), group).stream()

@@ -2,11 +2,13 @@ package dev.wgmesh.e2e.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,14 +32,15 @@ final class TopicTraffic {
 
     /** The end offset of every partition of every wgmesh topic (dead-letter topics included). */
     Map<TopicPartition, Long> endOffsets() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
-             KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("wgmesh.")).toList();
-            List<TopicPartition> partitions = new ArrayList<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
-                topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
+                topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
             }
-            return consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+            return ends;
         }
     }
 

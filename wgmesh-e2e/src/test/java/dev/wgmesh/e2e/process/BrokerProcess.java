@@ -86,6 +86,10 @@ public final class BrokerProcess implements AutoCloseable {
         awaitReady(Duration.ofSeconds(90));
     }
 
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     public long pid() {
         return process.pid();
     }

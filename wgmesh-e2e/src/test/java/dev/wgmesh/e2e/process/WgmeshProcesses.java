@@ -150,6 +150,18 @@ public final class WgmeshProcesses implements AutoCloseable {
                 + timeout + ": " + last);
     }
 
+    /** Fails with the log's tail of a service or the broker that is no longer running. */
+    public void checkAlive() {
+        for (ServiceProcess service : services()) {
+            if (!service.isAlive()) {
+                throw new IllegalStateException(service + " exited:\n" + service.tail(40));
+            }
+        }
+        if (!broker.isAlive()) {
+            throw new IllegalStateException("the broker exited; see " + logDir.resolve("kafka.log"));
+        }
+    }
+
     ServiceProcess deployer(String replica) {
         return deployers.get(replica);
     }
