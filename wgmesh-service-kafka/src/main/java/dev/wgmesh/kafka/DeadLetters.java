@@ -13,6 +13,7 @@ import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.ExceptionClassifier;
@@ -65,8 +66,13 @@ public final class DeadLetters implements ConsumerAwareRecordRecoverer {
                 InvalidValueException.class, JacksonException.class);
     }
 
-    /** The listener's own exception, not Spring's wrapper around it. */
+    /** The listener's own exception, not Spring's wrappers around it (a batch listener's names the record). */
     private static Throwable failure(Exception e) {
-        return e instanceof ListenerExecutionFailedException && e.getCause() != null ? e.getCause() : e;
+        Throwable failure = e;
+        while ((failure instanceof ListenerExecutionFailedException || failure instanceof BatchListenerFailedException)
+                && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        return failure;
     }
 }

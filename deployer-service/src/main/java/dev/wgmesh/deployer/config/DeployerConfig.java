@@ -12,6 +12,9 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,6 +42,23 @@ class DeployerConfig {
         log.info("deployer replica {}: target {}, state in {}", name,
                 target.equals("command") ? "command " + command : "files in " + out.toAbsolutePath(), state.toAbsolutePath());
         return new Deployer(filler, target(target, out, command, commandTimeout), new StateStore(state), name);
+    }
+
+    /**
+     * The workers that decode a poll's records and apply its hosts (see RenderedListener): applying a
+     * host mostly waits for the disk, a command or ssh, so a few of them keep a replica busy.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService hostWorkers(@Value("${wgmesh.parallel-hosts:4}") int parallelHosts) {
+        if (parallelHosts < 1) {
+            throw new IllegalStateException("wgmesh.parallel-hosts is " + parallelHosts + ": expected 1 or more");
+        }
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(parallelHosts, task -> {
+            Thread thread = new Thread(task, "wgmesh-host-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private static Target target(String target, Path out, String command, Duration timeout) {

@@ -41,11 +41,22 @@ final class PrivateFiles {
      * fsync, atomic rename over the target. The caller syncs the folder once after all its renames.
      */
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        replace(target, bytes, true);
+    }
+
+    /** As {@link #writeAtomically} without the fsync: for a file that is fine to lose in a crash, never half-written. */
+    static void replaceAtomically(Path target, byte[] bytes) throws IOException {
+        replace(target, bytes, false);
+    }
+
+    private static void replace(Path target, byte[] bytes, boolean sync) throws IOException {
         Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", TEMP_SUFFIX, FILE_0600);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 writeFully(channel, bytes);
-                channel.force(true);
+                if (sync) {
+                    channel.force(true);
+                }
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
