@@ -159,9 +159,32 @@ class DeployerKafkaTest {
                 .isEqualTo(poison.size() + 1);
     }
 
+    @Test
+    void aPoisonRecordAmongOthersOfOnePollStopsOnlyItself() throws Exception {
+        TestGroup group = new TestGroup("gamma", 3);
+        Map<HostName, HostConfigRendered> records = group.render(1);
+        // sent without waiting in between, so the deployer mostly gets them in one poll; the poison shares
+        // its key with a valid record after it, which must still be applied
+        kafka.send(record(records.get(group.host(1))));
+        kafka.send(new ProducerRecord<>(Topics.HOST_CONFIG_RENDERED, "gamma/h2", "not json".getBytes(StandardCharsets.UTF_8)));
+        kafka.send(record(records.get(group.host(3))));
+        kafka.send(record(records.get(group.host(2)))).get();
+
+        assertThat(reader.awaitDeadLetter("gamma/h2").value()).asString(StandardCharsets.UTF_8).isEqualTo("not json");
+        reader.awaitReports(reports -> records.keySet().stream().allMatch(host -> reports.stream().anyMatch(r ->
+                r.group().equals(group.group) && r.host().equals(host) && r.outcome() == Outcome.APPLIED)));
+        for (HostName host : records.keySet()) {
+            assertThat(OUT.resolve("gamma/" + host + "/wg-1.conf")).exists();
+        }
+    }
+
+    private static ProducerRecord<String, byte[]> record(HostConfigRendered record) {
+        return CloudEvents.record(Topics.HOST_CONFIG_RENDERED, HostConfigRendered.key(record.group(), record.host()),
+                record, "/wgmesh/test");
+    }
+
     private void send(HostConfigRendered record) throws Exception {
-        kafka.send(CloudEvents.record(Topics.HOST_CONFIG_RENDERED, HostConfigRendered.key(record.group(), record.host()),
-                record, "/wgmesh/test")).get();
+        kafka.send(record(record)).get();
     }
 
     private static Path tempDir() {
