@@ -112,7 +112,9 @@ public final class PipelineBench {
         workDir = Files.createTempDirectory("wgmesh-bench-");
         Processes.deleteAtExit(workDir);
         describeMachine();
-        try (WgmeshProcesses processes = new WgmeshProcesses(workDir, logDir, serviceJvmOptions, brokerJvmOptions)) {
+        // a service out of memory ends the run with its log instead of hanging half-alive
+        List<String> services = Stream.concat(serviceJvmOptions.stream(), Stream.of("-XX:+ExitOnOutOfMemoryError")).toList();
+        try (WgmeshProcesses processes = new WgmeshProcesses(workDir, logDir, services, brokerJvmOptions)) {
             wgmesh = processes;
             wgmesh.startPipeline();
             api = wgmesh.api();
