@@ -29,7 +29,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.common.TopicPartition;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -77,7 +76,8 @@ public final class PipelineBench {
     PipelineBench(Sizes sizes, int deployers, List<String> serviceJvmOptions, List<String> brokerJvmOptions, Path logDir) {
         this.sizes = sizes;
         this.deployers = deployers;
-        this.serviceJvmOptions = serviceJvmOptions;
+        // a service out of memory ends the run with its log instead of hanging half-alive
+        this.serviceJvmOptions = Stream.concat(serviceJvmOptions.stream(), Stream.of("-XX:+ExitOnOutOfMemoryError")).toList();
         this.brokerJvmOptions = brokerJvmOptions;
         this.logDir = logDir;
     }
@@ -112,9 +112,7 @@ public final class PipelineBench {
         workDir = Files.createTempDirectory("wgmesh-bench-");
         Processes.deleteAtExit(workDir);
         describeMachine();
-        // a service out of memory ends the run with its log instead of hanging half-alive
-        List<String> services = Stream.concat(serviceJvmOptions.stream(), Stream.of("-XX:+ExitOnOutOfMemoryError")).toList();
-        try (WgmeshProcesses processes = new WgmeshProcesses(workDir, logDir, services, brokerJvmOptions)) {
+        try (WgmeshProcesses processes = new WgmeshProcesses(workDir, logDir, serviceJvmOptions, brokerJvmOptions)) {
             wgmesh = processes;
             wgmesh.startPipeline();
             api = wgmesh.api();
@@ -188,7 +186,7 @@ public final class PipelineBench {
         String group = "mesh-" + hosts;
         String host = hostName(hosts / 2);
         TopicTraffic traffic = new TopicTraffic(wgmesh.broker().bootstrapServers());
-        Map<TopicPartition, Long> before = traffic.endOffsets();
+        TopicTraffic.Snapshot before = traffic.snapshot();
         Map<String, Double> cpu = cpu();
         long start = System.nanoTime();
         Api.Response rotated = api.post("/api/v1/groups/" + group + "/hosts/" + host + "/rotate-keys");
@@ -198,13 +196,13 @@ public final class PipelineBench {
         awaitConverged(group, rotated.body().path("revision").asLong());
         double took = seconds(start);
         String busy = busy(cpu);
-        Map<TopicPartition, Long> after = traffic.endOffsets();
+        TopicTraffic.Snapshot after = traffic.snapshot();
         double floorTook = floor.rotate(group, host);
         table.add(new Row("rotate one host's keys in mesh " + hosts + ", to converged", secs(took), secs(floorTook),
                 ratio(took, floorTook), busy));
         for (TopicTraffic.Traffic topic : traffic.between(before, after)) {
-            table.add(new Row("  that rotation on " + topic.topic(), String.format(Locale.ROOT, "%,d records, %s",
-                    topic.records(), bytes(topic.bytes())), "", "", ""));
+            table.add(new Row("  that rotation on " + topic.topic(), String.format(Locale.ROOT, "%,d records, %s "
+                    + "(broker's log +%s)", topic.records(), bytes(topic.bytes()), bytes(topic.stored())), "", "", ""));
         }
     }
 

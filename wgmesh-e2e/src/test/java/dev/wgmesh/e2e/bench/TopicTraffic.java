@@ -8,20 +8,29 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** What a step put on the wgmesh topics: the records between two snapshots of the end offsets, and their bytes. */
+/** What a step put on the wgmesh topics: the records between two snapshots, their bytes and what the broker stored. */
 final class TopicTraffic {
 
-    /** @param bytes key, value and header keys and values of every record, as the producers sent them */
-    record Traffic(String topic, long records, long bytes) {
+    /**
+     * @param bytes  key, value and header keys and values of every record, uncompressed
+     * @param stored what the partitions' logs on the broker grew by: compressed batches with their overhead
+     */
+    record Traffic(String topic, long records, long bytes, long stored) {
+    }
+
+    /** Per partition of every wgmesh topic (dead-letter topics included): its end offset and its log's size. */
+    record Snapshot(Map<TopicPartition, Long> ends, Map<TopicPartition, Long> sizes) {
     }
 
     private final String bootstrapServers;
@@ -30,8 +39,7 @@ final class TopicTraffic {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** The end offset of every partition of every wgmesh topic (dead-letter topics included). */
-    Map<TopicPartition, Long> endOffsets() throws Exception {
+    Snapshot snapshot() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("wgmesh.")).toList();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -40,7 +48,16 @@ final class TopicTraffic {
             }
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
-            return ends;
+            Map<TopicPartition, Long> sizes = new HashMap<>();
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
+            for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+                dirs.values().forEach(dir -> dir.replicaInfos().forEach((partition, replica) -> {
+                    if (latest.containsKey(partition)) {
+                        sizes.merge(partition, replica.size(), Long::sum);
+                    }
+                }));
+            }
+            return new Snapshot(ends, sizes);
         }
     }
 
@@ -49,9 +66,12 @@ final class TopicTraffic {
      * the broker stored as well; transaction markers are not records) and their bytes. Dead-letter topics
      * are left out when nothing went to them.
      */
-    List<Traffic> between(Map<TopicPartition, Long> before, Map<TopicPartition, Long> after) {
+    List<Traffic> between(Snapshot first, Snapshot last) {
+        Map<TopicPartition, Long> before = first.ends();
+        Map<TopicPartition, Long> after = last.ends();
         Map<String, long[]> byTopic = new TreeMap<>();
-        after.keySet().forEach(p -> byTopic.putIfAbsent(p.topic(), new long[2]));
+        after.keySet().forEach(p -> byTopic.computeIfAbsent(p.topic(), t -> new long[3])[2] +=
+                last.sizes().getOrDefault(p, 0L) - first.sizes().getOrDefault(p, 0L));
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> grown = after.keySet().stream()
                     .filter(p -> after.get(p) > before.getOrDefault(p, 0L)).toList();
@@ -70,7 +90,7 @@ final class TopicTraffic {
         List<Traffic> traffic = new ArrayList<>();
         byTopic.forEach((topic, sums) -> {
             if (!topic.endsWith("-dlt") || sums[0] > 0) {
-                traffic.add(new Traffic(topic, sums[0], sums[1]));
+                traffic.add(new Traffic(topic, sums[0], sums[1], sums[2]));
             }
         });
         return traffic;
