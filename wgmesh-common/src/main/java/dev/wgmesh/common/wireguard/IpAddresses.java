@@ -95,6 +95,10 @@ final class IpAddresses {
     }
 
     static String format(InetAddress address) {
+        byte[] raw = address.getAddress();
+        if (raw.length == 4) { // the common case, without the JDK's general formatting
+            return (raw[0] & 0xff) + "." + (raw[1] & 0xff) + "." + (raw[2] & 0xff) + "." + (raw[3] & 0xff);
+        }
         String text = address.getHostAddress();
         int zone = text.indexOf('%');
         return zone < 0 ? compress(text) : compress(text.substring(0, zone));

@@ -8,18 +8,22 @@ import java.util.Arrays;
 public final class PublicKey implements Comparable<PublicKey> {
 
     private final byte[] bytes;
+    /** Kept, not encoded again: a host of a 1,000-host mesh writes 999 of them into its file. */
+    private final String base64;
 
-    private PublicKey(byte[] bytes) {
+    private PublicKey(byte[] bytes, String base64) {
         this.bytes = bytes;
+        this.base64 = base64;
     }
 
     public static PublicKey of(byte[] bytes) {
-        return new PublicKey(Keys.checkLength(bytes));
+        byte[] key = Keys.checkLength(bytes);
+        return new PublicKey(key, Keys.encode(key));
     }
 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static PublicKey parse(String base64) {
-        return new PublicKey(Keys.decode("a WireGuard public key", base64, false));
+        return new PublicKey(Keys.decode("a WireGuard public key", base64, false), base64);
     }
 
     public byte[] bytes() {
@@ -28,7 +32,7 @@ public final class PublicKey implements Comparable<PublicKey> {
 
     @JsonValue
     public String base64() {
-        return Keys.encode(bytes);
+        return base64;
     }
 
     @Override

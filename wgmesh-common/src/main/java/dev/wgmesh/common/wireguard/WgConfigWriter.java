@@ -1,7 +1,7 @@
 package dev.wgmesh.common.wireguard;
 
+import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** Writes a wg-quick .conf file; the only place where secrets become text. */
 public final class WgConfigWriter {
@@ -14,11 +14,11 @@ public final class WgConfigWriter {
      * @param presharedKey the preshared key for a peer's public key; only asked for peers that use one
      */
     public static String write(WgConfig config, SecretKey privateKey, Function<PublicKey, SecretKey> presharedKey) {
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder(256 + 200 * config.peers().size());
         out.append("# ").append(config.name()).append(": written by wgmesh, changes here are overwritten\n");
         out.append("[Interface]\n");
         if (!config.addresses().isEmpty()) {
-            out.append("Address = ").append(join(config.addresses())).append('\n');
+            join(out.append("Address = "), config.addresses()).append('\n');
         }
         out.append("ListenPort = ").append(config.listenPort()).append('\n');
         out.append("PrivateKey = ").append(privateKey.base64()).append('\n');
@@ -33,7 +33,7 @@ public final class WgConfigWriter {
             if (peer.presharedKey()) {
                 out.append("PresharedKey = ").append(presharedKey.apply(peer.publicKey()).base64()).append('\n');
             }
-            out.append("AllowedIPs = ").append(join(peer.allowedIps())).append('\n');
+            join(out.append("AllowedIPs = "), peer.allowedIps()).append('\n');
             out.append("Endpoint = ").append(peer.endpoint()).append('\n');
             if (peer.persistentKeepalive() != null) {
                 out.append("PersistentKeepalive = ").append(peer.persistentKeepalive()).append('\n');
@@ -42,7 +42,10 @@ public final class WgConfigWriter {
         return out.toString();
     }
 
-    private static String join(java.util.List<?> values) {
-        return values.stream().map(Object::toString).collect(Collectors.joining(", "));
+    private static StringBuilder join(StringBuilder out, List<?> values) {
+        for (int i = 0; i < values.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(values.get(i));
+        }
+        return out;
     }
 }
