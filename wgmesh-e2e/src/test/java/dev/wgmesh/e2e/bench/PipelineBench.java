@@ -48,10 +48,11 @@ public final class PipelineBench {
 
     /** How big each part of the run is. */
     record Sizes(List<Integer> meshHosts, int changedGroups, int changedGroupHosts, int changeRounds,
-                 int rolloutHosts, List<Integer> rolloutReplicas) {
+                 int rolloutHosts, List<Rollout> rollouts) {
 
-        static final Sizes FULL = new Sizes(List.of(10, 100, 1000), 100, 10, 3, 200, List.of(1, 2, 4));
-        static final Sizes QUICK = new Sizes(List.of(10), 2, 3, 1, 4, List.of(1));
+        static final Sizes FULL = new Sizes(List.of(10, 100, 1000), 100, 10, 3, 200,
+                List.of(new Rollout(1, 1), new Rollout(2, 1), new Rollout(4, 1), new Rollout(1, 4), new Rollout(4, 4)));
+        static final Sizes QUICK = new Sizes(List.of(10), 2, 3, 1, 4, List.of(new Rollout(1, 1)));
 
         int largestMesh() {
             return meshHosts.get(meshHosts.size() - 1);
@@ -292,18 +293,30 @@ public final class PipelineBench {
         api.awaitConverged(group, revision, CONVERGE_TIMEOUT, wgmesh::checkAlive);
     }
 
+    /**
+     * Replicas with one host at a time each show how the consumer group scales; the default of 4 hosts at a
+     * time per replica shows what one replica does alone. Speed-ups are against 1 replica, 1 host at a time.
+     * Deployers run for long, so each set is timed warm, after an untimed rollout of its own.
+     */
+    record Rollout(int replicas, int parallelHosts) {
+    }
+
     private void rolloutRows() throws Exception {
         Path out = workDir.resolve("command-out");
         int replica = deployers;
         double one = 0;
-        for (int replicas : sizes.rolloutReplicas()) {
+        for (Rollout rollout : sizes.rollouts()) {
             wgmesh.stopDeployers();
-            for (int i = 0; i < replicas; i++) {
-                wgmesh.startCommandDeployer("deployer-" + ++replica, out);
+            for (int i = 0; i < rollout.replicas(); i++) {
+                wgmesh.startCommandDeployer("deployer-" + ++replica, out,
+                        Map.of("wgmesh.parallel-hosts", Integer.toString(rollout.parallelHosts())));
             }
             // every replica owns its partitions before the change, so no rebalance is timed
-            wgmesh.awaitDeployerGroup(replicas, GROUP_TIMEOUT);
-            String group = "rollout-" + replicas;
+            wgmesh.awaitDeployerGroup(rollout.replicas(), GROUP_TIMEOUT);
+            String group = "rollout-" + rollout.replicas() + "x" + rollout.parallelHosts();
+            // new JVMs: an untimed rollout first, or each replica's JIT compiling the same code is what is timed
+            awaitConverged(group + "-warm-up", accepted(api.put(group + "-warm-up",
+                    mesh(sizes.rolloutHosts(), MTU).toString())));
             Map<String, Double> cpu = cpu();
             long start = System.nanoTime();
             awaitConverged(group, accepted(api.put(group, mesh(sizes.rolloutHosts(), MTU).toString())));
@@ -314,7 +327,8 @@ public final class PipelineBench {
             double deployersTook = Duration.between(reported.get(0), reported.get(reported.size() - 1)).toMillis() / 1000.0;
             one = one == 0 ? took : one;
             table.add(new Row(String.format(Locale.ROOT, "rollout of %d hosts at 50 ms a host (command target), "
-                            + "%d deployer(s)", sizes.rolloutHosts(), replicas),
+                            + "%d deployer(s), %d host(s) at a time each", sizes.rolloutHosts(), rollout.replicas(),
+                            rollout.parallelHosts()),
                     String.format(Locale.ROOT, "%s, speed-up %.2fx (reports %s first to last)", secs(took), one / took,
                             secs(deployersTook)), "", "", busy));
         }

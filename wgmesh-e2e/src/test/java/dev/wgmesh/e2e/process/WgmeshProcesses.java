@@ -98,6 +98,12 @@ public final class WgmeshProcesses implements AutoCloseable {
      * work, then the host's files copied to {@code outDir/<group>/<host>/}, each renamed into place.
      */
     public ServiceProcess startCommandDeployer(String replica, Path outDir) throws IOException {
+        return startCommandDeployer(replica, outDir, Map.of());
+    }
+
+    /** @param settings more deployer settings, such as {@code wgmesh.parallel-hosts} */
+    public ServiceProcess startCommandDeployer(String replica, Path outDir, Map<String, String> settings)
+            throws IOException {
         if (applyScript == null) {
             applyScript = workDir.resolve("apply-host.sh");
             Files.writeString(applyScript, """
@@ -108,15 +114,17 @@ public final class WgmeshProcesses implements AutoCloseable {
                     if [ "${WGMESH_REMOVE:-}" = 1 ]; then rm -rf "$dest"; exit 0; fi
                     mkdir -p "$dest"
                     for f in "$WGMESH_CONFIG_DIR"/*.conf; do
-                        name=$(basename "$f")
+                        name=${f##*/}
                         cp "$f" "$dest/.$name.tmp"
                         mv "$dest/.$name.tmp" "$dest/$name"
                     done
                     """);
             Files.setPosixFilePermissions(applyScript, PosixFilePermissions.fromString("rwx------"));
         }
-        return startDeployer(replica, workDir.resolve("command-state"), Map.of("wgmesh.target", "command",
-                "wgmesh.command", applyScript + " " + outDir, "wgmesh.command-timeout", "30s"));
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.putAll(Map.of("wgmesh.target", "command", "wgmesh.command", applyScript + " " + outDir,
+                "wgmesh.command-timeout", "30s"));
+        return startDeployer(replica, workDir.resolve("command-state"), all);
     }
 
     /** Waits until the deployers' consumer group is stable with exactly these replicas, every partition assigned. */
