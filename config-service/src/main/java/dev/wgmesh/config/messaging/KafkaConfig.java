@@ -10,7 +10,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-/** The shared topics and dead letters, the one error handler (see ErrorHandlerConfig), and the domain objects wired to Kafka. */
+/**
+ * The shared topics and dead letters, the one error handler (see ErrorHandlerConfig), and the domain
+ * objects wired to Kafka.
+ */
 @Configuration(proxyBeanMethods = false)
 @Import({WgmeshKafkaConfig.class, ErrorHandlerConfig.class})
 class KafkaConfig {

@@ -44,7 +44,7 @@ final class PrivateFiles {
         replace(target, bytes, true);
     }
 
-    /** As {@link #writeAtomically} without the fsync: for a file that is fine to lose in a crash, never half-written. */
+    /** As {@link #writeAtomically} without the fsync: for a file fine to lose in a crash, never half-written. */
     static void replaceAtomically(Path target, byte[] bytes) throws IOException {
         replace(target, bytes, false);
     }

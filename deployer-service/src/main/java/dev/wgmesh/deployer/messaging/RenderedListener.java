@@ -69,10 +69,14 @@ class RenderedListener {
         RuntimeException invalid = null;
         for (Future<Step> step : decoding) {
             try {
-                steps.add(await(step));
-            } catch (RuntimeException e) {
-                invalid = e;
+                steps.add(step.get());
+            } catch (ExecutionException e) {
+                invalid = e.getCause() instanceof RuntimeException runtime
+                        ? runtime : new IllegalStateException(e.getCause());
                 break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while decoding records", e);
             }
         }
         publish(applyByHost(steps));

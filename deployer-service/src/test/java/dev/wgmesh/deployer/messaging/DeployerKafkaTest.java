@@ -166,7 +166,8 @@ class DeployerKafkaTest {
         // sent without waiting in between, so the deployer mostly gets them in one poll; the poison shares
         // its key with a valid record after it, which must still be applied
         kafka.send(record(records.get(group.host(1))));
-        kafka.send(new ProducerRecord<>(Topics.HOST_CONFIG_RENDERED, "gamma/h2", "not json".getBytes(StandardCharsets.UTF_8)));
+        kafka.send(new ProducerRecord<>(Topics.HOST_CONFIG_RENDERED, "gamma/h2",
+                "not json".getBytes(StandardCharsets.UTF_8)));
         kafka.send(record(records.get(group.host(3))));
         kafka.send(record(records.get(group.host(2)))).get();
 

@@ -7,7 +7,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-/** The shared topics and dead letters, transactions and the one error handler (see TransactionalKafkaConfig), and the memory of what was published. */
+/**
+ * The shared topics and dead letters, transactions and the one error handler (see
+ * TransactionalKafkaConfig), and the memory of what was published.
+ */
 @Configuration(proxyBeanMethods = false)
 @Import({WgmeshKafkaConfig.class, TransactionalKafkaConfig.class})
 class KafkaConfig {
