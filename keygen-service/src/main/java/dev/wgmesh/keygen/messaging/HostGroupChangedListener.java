@@ -10,6 +10,7 @@ import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.InvalidValueException;
+import dev.wgmesh.kafka.AfterCommit;
 import dev.wgmesh.keygen.domain.GroupKeyring;
 import dev.wgmesh.keygen.domain.KeyedGroups;
 import java.util.List;
@@ -21,8 +22,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Keys every accepted change of a group and publishes the keys; replays of keyed revisions change nothing. */
 @Component
@@ -70,14 +69,11 @@ class HostGroupChangedListener {
         // sent inside the listener's transaction, committed with the consumed offset once this returns
         kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, change.group().value(), keys, SOURCE));
         // the memory follows the topic: a rolled-back transaction must leave no trace of its keys
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                keyed.remember(keys);
-                log.info("keyed group {} revision {} ({}): {} hosts, new key pairs for {}, preshared keys {}",
-                        keys.group(), keys.revision(), keys.cause().json(), keys.hosts().size(),
-                        newKeyPairs(previous, keys), keys.presharedKeySeed() == null ? "off" : "on");
-            }
+        AfterCommit.run(() -> {
+            keyed.remember(keys);
+            log.info("keyed group {} revision {} ({}): {} hosts, new key pairs for {}, preshared keys {}",
+                    keys.group(), keys.revision(), keys.cause().json(), keys.hosts().size(),
+                    newKeyPairs(previous, keys), keys.presharedKeySeed() == null ? "off" : "on");
         });
     }
 

@@ -6,6 +6,7 @@ import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.kafka.AfterCommit;
 import dev.wgmesh.renderer.domain.RenderPlan;
 import dev.wgmesh.renderer.domain.RenderedHosts;
 import java.time.Instant;
@@ -16,8 +17,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** Renders every keyed group and publishes the hosts whose files changed. */
 @Component
@@ -65,14 +64,11 @@ class KeysListener {
                     HostConfigRendered.key(keyed.group(), host), keyed, SOURCE));
         }
         // the memory follows the topic: after a rollback the retry must find every host still to publish
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                memory.apply(plan);
-                log.info("group {} revision {} ({}): {} host configs published, {} hosts removed, correlationId {}",
-                        keyed.group(), keyed.revision(), keyed.cause().json(), plan.publish().size(),
-                        plan.remove().size(), keyed.correlationId());
-            }
+        AfterCommit.run(() -> {
+            memory.apply(plan);
+            log.info("group {} revision {} ({}): {} host configs published, {} hosts removed, correlationId {}",
+                    keyed.group(), keyed.revision(), keyed.cause().json(), plan.publish().size(),
+                    plan.remove().size(), keyed.correlationId());
         });
     }
 }
