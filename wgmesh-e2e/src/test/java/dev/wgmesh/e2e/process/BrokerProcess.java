@@ -23,7 +23,7 @@ import org.apache.kafka.common.Uuid;
  * kafka_2.13 classes on this module's test classpath: it can be stopped, killed and started again on
  * the same ports and data folder, which a broker inside the test JVM cannot do.
  */
-public final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
 
     private final Path dataDir;
     private final Path config;
@@ -90,18 +90,9 @@ public final class BrokerProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    @Override
     public long pid() {
         return process.pid();
-    }
-
-    /** Peak resident memory so far, in bytes. */
-    public long peakRss() {
-        return Processes.peakRss(process.pid());
-    }
-
-    /** CPU time used so far, in seconds. */
-    public double cpuSeconds() {
-        return Processes.cpuSeconds(process.pid());
     }
 
     /** SIGTERM: a controlled shutdown, as an operator's restart would do. */

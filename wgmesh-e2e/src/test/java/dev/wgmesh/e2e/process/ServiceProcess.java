@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** One wgmesh service as its own JVM, from the module's exec jar (as ./wgmesh up runs it), logging to a file. */
-public final class ServiceProcess {
+public final class ServiceProcess implements MeasuredProcess {
 
     private final String name;
     private final String module;
@@ -70,18 +70,9 @@ public final class ServiceProcess {
         return name;
     }
 
+    @Override
     public long pid() {
         return process.pid();
-    }
-
-    /** Peak resident memory so far, in bytes. */
-    public long peakRss() {
-        return Processes.peakRss(process.pid());
-    }
-
-    /** CPU time used so far, in seconds. */
-    public double cpuSeconds() {
-        return Processes.cpuSeconds(process.pid());
     }
 
     Path log() {

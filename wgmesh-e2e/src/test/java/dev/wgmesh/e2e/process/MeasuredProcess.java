@@ -1,0 +1,17 @@
+package dev.wgmesh.e2e.process;
+
+/** A process of the harness whose memory and CPU time the benchmark reads from /proc. */
+public interface MeasuredProcess {
+
+    long pid();
+
+    /** Peak resident memory so far, in bytes. */
+    default long peakRss() {
+        return Processes.peakRss(pid());
+    }
+
+    /** CPU time used so far, in seconds. */
+    default double cpuSeconds() {
+        return Processes.cpuSeconds(pid());
+    }
+}
