@@ -105,6 +105,8 @@ class ProcessFaultsTest {
         long second = accepted(api.put("fleet", mesh(1401).toString()));
         awaitApplied("fleet", first, HOSTS / 4);
         String victim = replicas.get(1);
+        // a replica takes a poll's records together, so a quarter of the hosts may be done before it reports
+        awaitReportedBy("fleet", victim);
         long killedAt = System.nanoTime();
         wgmesh.deployer(victim).kill();
         long appliedAtKill = api.appliedAtLeast("fleet", first);
@@ -317,6 +319,24 @@ class ProcessFaultsTest {
             assertThat(System.nanoTime()).as("%d hosts of %s at revision %d", hosts, group, revision).isLessThan(deadline);
             ServiceProcess.sleep(20);
         }
+    }
+
+    /** Until {@code replica} is the latest to have reported some host of the group. */
+    private void awaitReportedBy(String group, String replica) {
+        long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
+        while (!reportedBy(wgmesh.api().status(group), replica)) {
+            assertThat(System.nanoTime()).as("a report of %s by %s", group, replica).isLessThan(deadline);
+            ServiceProcess.sleep(20);
+        }
+    }
+
+    private static boolean reportedBy(JsonNode status, String replica) {
+        for (JsonNode host : status.path("hosts")) {
+            if (replica.equals(host.path("replica").asString(""))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long accepted(Api.Response response) {
