@@ -39,6 +39,21 @@ page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Fa
 
 const ok = (text) => console.log(`OK ${text}`);
 
+// the page's first group list is held back until the form below is filled, as from a busy server: its
+// late answer must not replace the form the user opened meanwhile
+let releaseList;
+const listReleased = new Promise((resolve) => { releaseList = resolve; });
+let firstListServed;
+const listServed = new Promise((resolve) => { firstListServed = resolve; });
+let listHeld = false;
+await page.route('**/api/v1/groups', async (request) => {
+  if (listHeld) return request.continue();
+  listHeld = true;
+  await listReleased;
+  await request.continue();
+  firstListServed();
+});
+
 try {
   await page.goto(baseUrl, { waitUntil: 'domcontentloaded' });
   await page.waitForSelector('#live[data-state="open"]', { timeout: 30_000 });
@@ -54,6 +69,13 @@ try {
       await page.fill(`[data-path="hosts[${i}].${key}"]`, key === 'endpoint' && i === 2 ? '192.0.2.13:99999' : value);
     }
   }
+  releaseList();
+  await listServed;
+  await page.waitForTimeout(1000);
+  if ((await page.inputValue('#group-name')) !== GROUP) {
+    throw new Error('the form was replaced when the first group list arrived late');
+  }
+  ok('the form kept what was typed when the first group list arrived late');
   await page.click('#save-group');
   const fieldError = page.locator('[data-path="hosts[2].endpoint"] + .field-error');
   await fieldError.filter({ hasText: /\S/ }).waitFor({ timeout: 15_000 });

@@ -7,7 +7,7 @@ import { Editor } from './editor.js';
 
 const main = document.getElementById('main');
 const state = {
-  groups: [],
+  groups: null, // until the first list arrives
   statuses: new Map(),
   page: null, // {name, view, etag, status}
   zoom: new Map(),
@@ -83,6 +83,7 @@ async function loadGroups() {
 
 function renderGroupList() {
   const list = document.getElementById('group-list');
+  if (!state.groups) return;
   if (state.groups.length === 0) {
     list.innerHTML = '<li class="empty">No groups yet. Create one, or send one to the API or the commands topic.</li>';
     return;
@@ -105,7 +106,12 @@ function renderGroupList() {
 
 // ---- routing -------------------------------------------------------------------------------------
 
+// a page that loads slowly must not replace the one the user went to meanwhile
+let routeCount = 0;
+
 async function route() {
+  const routed = ++routeCount;
+  const stillCurrent = () => routed === routeCount;
   const hash = decodeURIComponent(location.hash.replace(/^#/, ''));
   closeDrawer();
   let match;
@@ -116,12 +122,13 @@ async function route() {
     state.page = null;
     try {
       const { json, etag } = await api.group(match[1]);
+      if (!stillCurrent()) return;
       new Editor(main, { view: json, etag }, { onSaved: saved, onCancel: () => { location.hash = `#/groups/${match[1]}`; } });
     } catch (e) {
-      notFound(match[1], e);
+      if (stillCurrent()) notFound(match[1], e);
     }
   } else if ((match = /^\/groups\/([^/]+)$/.exec(hash))) {
-    await openGroup(match[1]);
+    if (!(await openGroup(match[1], stillCurrent))) return;
   } else {
     state.page = null;
     home();
@@ -151,17 +158,20 @@ function notFound(name, error) {
 
 // ---- one group -----------------------------------------------------------------------------------
 
-async function openGroup(name) {
+/** Shows the group unless the user went elsewhere while it loaded; says whether it did. */
+async function openGroup(name, stillCurrent) {
   let group;
   let status;
   try {
     group = await api.group(name);
     status = await api.status(name);
   } catch (e) {
+    if (!stillCurrent()) return false;
     state.page = null;
     notFound(name, e);
-    return;
+    return true;
   }
+  if (!stillCurrent()) return false;
   state.page = { name, view: group.json, etag: group.etag, status };
   feed.showGroup(name);
   feed.setHosts(group.json.hosts.map((h) => h.name));
@@ -193,6 +203,7 @@ async function openGroup(name) {
   main.querySelector('#rotate-group').addEventListener('click', rotateGroup);
   main.querySelectorAll('[data-zoom]').forEach((b) => b.addEventListener('click', () => zoom(b.dataset.zoom)));
   renderPage();
+  return true;
 }
 
 /** Status again, and the group too when its revision moved on. */
@@ -450,4 +461,5 @@ setInterval(() => { if (state.page) refreshPage(); }, 5000);
 
 feed.connect();
 feed.render();
-loadGroups().then(route);
+route();
+loadGroups();

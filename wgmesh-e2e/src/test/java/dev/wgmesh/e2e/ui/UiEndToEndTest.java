@@ -23,8 +23,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The page in a real browser against the running system (real broker, the four services, file target):
  * {@code ui-tests/ui-flow.mjs} drives Debian's chromium through playwright-core. It creates a group
- * through the form, sees it converge, presses "Rotate WG keys for this host", follows the whole chain in
- * the live feed, and keeps screenshots in {@code target/ui/}. Skips without chromium, node or
+ * through the form (while the page's first group list is held back, whose late arrival must not reset
+ * the form), sees it converge, presses "Rotate WG keys for this host", follows the whole chain in the
+ * live feed, and keeps screenshots in {@code target/ui/}. Skips without chromium, node or
  * {@code ui-tests/node_modules}; fails instead when WGMESH_REQUIRE_ROOT_TESTS=1 (CI).
  */
 class UiEndToEndTest {
@@ -47,6 +48,7 @@ class UiEndToEndTest {
             String all = String.join("\n", output);
 
             assertThat(all).as("the browser run's output").contains("UI-FLOW PASSED")
+                    .contains("OK the form kept what was typed when the first group list arrived late")
                     .contains("OK validation error next to hosts[2].endpoint")
                     .contains("OK converged in the page")
                     .contains("OK feed shows the chain HostGroupChanged -> HostGroupKeysGenerated -> HostConfigRendered -> DeploymentReported");
