@@ -31,14 +31,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * Applies the host-config-rendered records of one poll together (key "group/host", so a host's records
- * arrive in order on one partition) and publishes the outcomes. The records are decoded in parallel,
- * then the hosts are applied in parallel, each host's records in their order, and the reports are sent
- * as hosts finish and awaited once: a host's apply mostly waits (fsync, a command, ssh), so a replica
- * with a few workers rolls out several hosts at a time instead of one.
+ * arrive in order on one partition) and publishes the outcomes. Each host goes to a worker that decodes
+ * and applies its records in their order, and the reports are sent as hosts finish and awaited once: a
+ * host's apply mostly waits (fsync, a command, ssh), so a replica with a few workers rolls out several
+ * hosts at a time instead of one, and holds only the hosts being applied in memory (a host of a
+ * 1,000-host mesh is a megabyte decoded).
  *
- * <p>An invalid record ends the batch: the records before it are applied and committed, it goes to the
- * DLT, and the ones after it come again with the next poll. A report that cannot be sent throws, and the
- * batch is retried, which is safe because applying the same content again changes nothing.
+ * <p>An invalid record stops its host there and ends the batch: the records before it are committed, it
+ * goes to the DLT, and the ones after it come again with the next poll. Other hosts' records after it
+ * may then be applied twice, and a report that cannot be sent retries the batch: both are safe because
+ * applying the same content again changes nothing.
  */
 @Component
 class RenderedListener {
@@ -56,37 +58,43 @@ class RenderedListener {
         this.workers = workers;
     }
 
-    /** One record's work: apply or remove one host. */
-    private record Step(String host, Supplier<Optional<DeploymentReported>> run) {
+    /** What one host's worker did: its reports, and where it stopped when a record was invalid. */
+    private record HostOutcome(List<DeploymentReported> reports, int invalidIndex, RuntimeException invalid) {
     }
 
     @KafkaListener(id = "wgmesh-deployer", groupId = "wgmesh-deployer", topics = Topics.HOST_CONFIG_RENDERED,
             concurrency = "${wgmesh.listener-concurrency:1}", batch = "true")
     void onRendered(List<ConsumerRecord<String, byte[]>> records) {
-        List<Future<Step>> decoding = new ArrayList<>();
-        records.forEach(record -> decoding.add(workers.submit(() -> decode(record))));
-        List<Step> steps = new ArrayList<>();
-        RuntimeException invalid = null;
-        for (Future<Step> step : decoding) {
-            try {
-                steps.add(step.get());
-            } catch (ExecutionException e) {
-                invalid = e.getCause() instanceof RuntimeException runtime
-                        ? runtime : new IllegalStateException(e.getCause());
-                break;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new KafkaException("interrupted while decoding records", e);
-            }
+        Map<String, List<Integer>> byHost = new LinkedHashMap<>();
+        for (int index = 0; index < records.size(); index++) {
+            byHost.computeIfAbsent(String.valueOf(records.get(index).key()), key -> new ArrayList<>()).add(index);
         }
-        publish(applyByHost(steps));
-        if (invalid != null) {
-            decoding.forEach(step -> step.cancel(false));
-            throw new BatchListenerFailedException(invalid.getMessage(), invalid, steps.size());
+        List<Future<HostOutcome>> applying = new ArrayList<>();
+        for (List<Integer> indexes : byHost.values()) {
+            applying.add(workers.submit(() -> applyHost(records, indexes)));
+        }
+        HostOutcome firstInvalid = publish(applying);
+        if (firstInvalid != null) {
+            throw new BatchListenerFailedException(firstInvalid.invalid().getMessage(), firstInvalid.invalid(),
+                    firstInvalid.invalidIndex());
         }
     }
 
-    private Step decode(ConsumerRecord<String, byte[]> record) {
+    private HostOutcome applyHost(List<ConsumerRecord<String, byte[]>> records, List<Integer> indexes) {
+        List<DeploymentReported> reports = new ArrayList<>();
+        for (int index : indexes) {
+            Supplier<Optional<DeploymentReported>> step;
+            try {
+                step = decode(records.get(index));
+            } catch (RuntimeException e) {
+                return new HostOutcome(reports, index, e);
+            }
+            step.get().ifPresent(reports::add);
+        }
+        return new HostOutcome(reports, -1, null);
+    }
+
+    private Supplier<Optional<DeploymentReported>> decode(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             return removal(record);
         }
@@ -95,10 +103,10 @@ class RenderedListener {
         if (!key.equals(record.key())) {
             throw new IllegalArgumentException("record key \"" + record.key() + "\" does not match its host " + key);
         }
-        return new Step(key, () -> deployer.deploy(rendered));
+        return () -> deployer.deploy(rendered);
     }
 
-    private Step removal(ConsumerRecord<String, byte[]> record) {
+    private Supplier<Optional<DeploymentReported>> removal(ConsumerRecord<String, byte[]> record) {
         String key = record.key();
         int slash = key == null ? -1 : key.indexOf('/');
         if (slash < 0) {
@@ -114,26 +122,22 @@ class RenderedListener {
         HostName host = HostName.parse(key.substring(slash + 1));
         long at = Long.parseLong(revision);
         UUID correlationId = UUID.fromString(correlation);
-        return new Step(key, () -> deployer.remove(group, host, at, correlationId));
+        return () -> deployer.remove(group, host, at, correlationId);
     }
 
-    /** Every host on a worker, its own steps in order; the reports in the order the hosts came. */
-    private List<Future<List<DeploymentReported>>> applyByHost(List<Step> steps) {
-        Map<String, List<Step>> byHost = new LinkedHashMap<>();
-        steps.forEach(step -> byHost.computeIfAbsent(step.host(), host -> new ArrayList<>()).add(step));
-        List<Future<List<DeploymentReported>>> applying = new ArrayList<>();
-        for (List<Step> hostSteps : byHost.values()) {
-            applying.add(workers.submit(() -> hostSteps.stream().flatMap(step -> step.run().get().stream()).toList()));
-        }
-        return applying;
-    }
-
-    private void publish(List<Future<List<DeploymentReported>>> applying) {
+    /** Sends the reports in the order the hosts came and awaits them; returns the earliest invalid record's host. */
+    private HostOutcome publish(List<Future<HostOutcome>> applying) {
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        for (Future<List<DeploymentReported>> host : applying) {
-            for (DeploymentReported report : await(host)) {
+        HostOutcome firstInvalid = null;
+        for (Future<HostOutcome> host : applying) {
+            HostOutcome outcome = await(host);
+            for (DeploymentReported report : outcome.reports()) {
                 String key = HostConfigRendered.key(report.group(), report.host());
                 sent.add(kafka.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, key, report, SOURCE)));
+            }
+            if (outcome.invalid() != null
+                    && (firstInvalid == null || outcome.invalidIndex() < firstInvalid.invalidIndex())) {
+                firstInvalid = outcome;
             }
         }
         try {
@@ -144,6 +148,7 @@ class RenderedListener {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while publishing deployment reports", e);
         }
+        return firstInvalid;
     }
 
     /** The task's result; its own exception as it was thrown. */
