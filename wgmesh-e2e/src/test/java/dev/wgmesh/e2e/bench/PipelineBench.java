@@ -18,7 +18,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -130,7 +129,8 @@ public final class PipelineBench {
             changeRows();
             rolloutRows();
         } finally {
-            deleteWorkDir();
+            // the deployed files and the floor's hold private keys: nothing of them stays behind
+            Processes.deleteTree(workDir);
         }
         table.machine("load average at the end: " + loadAverage());
         return table;
@@ -431,14 +431,5 @@ public final class PipelineBench {
     private static String bytes(long bytes) {
         return bytes < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0)
                 : String.format(Locale.ROOT, "%.1f MB", bytes / 1024.0 / 1024.0);
-    }
-
-    private void deleteWorkDir() throws IOException {
-        // the deployed files and the floor's hold private keys: nothing of them stays behind
-        try (Stream<Path> paths = Files.walk(workDir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

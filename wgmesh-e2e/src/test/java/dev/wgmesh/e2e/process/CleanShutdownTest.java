@@ -8,11 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,10 +49,8 @@ class CleanShutdownTest {
             }
         } finally {
             // the deployed files and the deployers' key are secrets: nothing of them stays behind
-            try (Stream<Path> paths = Files.walk(workDir)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
+            try {
+                Processes.deleteTree(workDir);
             } catch (IOException e) {
                 System.err.println("could not delete " + workDir + ": " + e);
             }

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,11 +84,7 @@ class ProcessFaultsTest {
             }
         } finally {
             // the deployed files hold private keys: nothing of them stays behind
-            try (Stream<Path> paths = Files.walk(workDir)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
+            Processes.deleteTree(workDir);
         }
     }
 

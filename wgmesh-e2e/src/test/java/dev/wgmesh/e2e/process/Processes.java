@@ -121,12 +121,19 @@ public final class Processes {
             kill(process);
         }
         for (Path folder : FOLDERS) {
-            try (Stream<Path> paths = Files.walk(folder)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
+            try {
+                deleteTree(folder);
             } catch (IOException e) {
                 // already gone, or being deleted by the test
+            }
+        }
+    }
+
+    /** Deletes a folder with everything in it. */
+    public static void deleteTree(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }
