@@ -9,6 +9,7 @@ const TYPES = {
   'wgmesh.host-group-changed': { label: 'HostGroupChanged', colour: '#2563eb' },
   'wgmesh.host-group-keys-generated': { label: 'HostGroupKeysGenerated', colour: '#7c3aed' },
   'wgmesh.host-config-rendered': { label: 'HostConfigRendered', colour: '#0891b2' },
+  'wgmesh.mesh-peers-rendered': { label: 'MeshPeersRendered', colour: '#0e7490' },
   'wgmesh.deployment-reported': { label: 'DeploymentReported', colour: '#16a34a' },
   'wgmesh.host-group-rejected': { label: 'HostGroupChangeRejected', colour: '#dc2626' },
   'wgmesh.host-group-commands': { label: 'Change request', colour: '#64748b' },
@@ -181,6 +182,7 @@ export class Feed {
     const changed = of.find((e) => e.topic === 'wgmesh.host-group-changed');
     const keys = of.find((e) => e.topic === 'wgmesh.host-group-keys-generated');
     const rendered = new Set(of.filter((e) => e.topic === 'wgmesh.host-config-rendered').map((e) => e.host));
+    const peerTable = of.some((e) => e.topic === 'wgmesh.mesh-peers-rendered');
     const reports = new Map();
     for (const e of of.filter((x) => x.topic === 'wgmesh.deployment-reported')) reports.set(e.host, e);
     const outcomes = [...reports.values()];
@@ -188,7 +190,7 @@ export class Feed {
     const replicas = new Set(outcomes.map((e) => e.replica).filter(Boolean));
     const rejected = of.find((e) => e.topic === 'wgmesh.host-group-rejected');
     const complete = Boolean(changed && keys && rendered.size > 0 && [...rendered].every((h) => reports.has(h)));
-    return { changed, keys, rendered, reports, failed, replicas, rejected, complete, count: of.length };
+    return { changed, keys, rendered, peerTable, reports, failed, replicas, rejected, complete, count: of.length };
   }
 
   render() {
@@ -268,7 +270,7 @@ export class Feed {
         ${step(c.changed, 'HostGroupChanged', escape(cause))}
         ${c.rejected ? step(false, 'HostGroupChangeRejected', escape(c.rejected.reason || ''), true) : ''}
         ${step(c.keys, 'HostGroupKeysGenerated', c.keys ? 'keygen-service' : '')}
-        ${step(c.rendered.size > 0, 'HostConfigRendered', c.rendered.size ? `${c.rendered.size} host${c.rendered.size === 1 ? '' : 's'}` : '')}
+        ${step(c.rendered.size > 0, 'HostConfigRendered', c.rendered.size ? `${c.rendered.size} host${c.rendered.size === 1 ? '' : 's'}${c.peerTable ? ' and the peer table' : ''}` : '')}
         ${step(c.complete && c.failed === 0, 'DeploymentReported',
           reported ? `${reported}/${c.rendered.size} hosts${c.failed ? `, ${c.failed} failed` : ''} · ${[...c.replicas].join(', ')}` : '', c.failed > 0)}
       </ol>`;

@@ -3,6 +3,7 @@ package dev.wgmesh.deployer;
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
@@ -11,11 +12,13 @@ import dev.wgmesh.common.group.HostOs;
 import dev.wgmesh.common.group.Topology;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
+import dev.wgmesh.common.render.MeshPeers;
 import dev.wgmesh.common.testing.TestGroups;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
 import dev.wgmesh.common.wireguard.SecretKey;
+import dev.wgmesh.common.wireguard.WgConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +32,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A small hoster group (hosts h1..hN, networks wg-1..) keyed by wgmesh-common's {@link TestGroups} (sealed
- * to {@link TestGroups#DEPLOYER}) and rendered by {@link GroupRenderer} into the records deployers read.
+ * A small hoster group (hosts h1..hN, networks wg-1..), or mesh group, keyed by wgmesh-common's
+ * {@link TestGroups} (sealed to {@link TestGroups#DEPLOYER}) and rendered by {@link GroupRenderer} into
+ * the records deployers read.
  */
 public final class TestGroup {
 
@@ -41,6 +45,15 @@ public final class TestGroup {
     private TestGroups.Keyed keyed;
 
     public TestGroup(String group, int hosts) {
+        this(group, hosts, Topology.HOSTER);
+    }
+
+    /** A mesh of hosts h1..hN, tunnel network 10.99.0.0/24. */
+    public static TestGroup mesh(String group, int hosts) {
+        return new TestGroup(group, hosts, Topology.MESH);
+    }
+
+    private TestGroup(String group, int hosts, Topology topology) {
         this.group = GroupName.parse(group);
         List<Host> list = new ArrayList<>();
         for (int slot = 1; slot <= hosts; slot++) {
@@ -48,7 +61,8 @@ public final class TestGroup {
                     List.of(Cidr.parse("10." + slot + ".0.0/16")), InterfaceAddress.parse("198.19." + slot + ".1/24"),
                     null, HostOs.LINUX));
         }
-        spec = new HostGroupSpec(Topology.HOSTER, null, 1420, 25, true, list);
+        spec = new HostGroupSpec(topology, topology == Topology.MESH ? Cidr.parse("10.99.0.0/24") : null, 1420, 25,
+                true, list);
         keyed = TestGroups.keyed(group, 1, spec);
     }
 
@@ -69,17 +83,36 @@ public final class TestGroup {
         keyed = TestGroups.rekeyed(keyed, keyed.event().revision() + 1, spec, Set.of(host));
     }
 
-    /** Every host's record at this revision. */
+    /** Every host's record at this revision, each listing its peers itself. */
     public Map<HostName, HostConfigRendered> render(long revision) {
+        return render(revision, null);
+    }
+
+    /** The mesh's peer table at this revision, as renderer-service publishes it. */
+    public MeshPeersRendered peerTable(long revision) {
+        MeshPeers table = GroupRenderer.meshPeers(keyed.event()).orElseThrow();
+        return new MeshPeersRendered(UUID.randomUUID(), group, revision, Instant.now(), UUID.randomUUID(),
+                table.peers(), table.hash());
+    }
+
+    /** Every host's record at this revision naming the mesh's peer table, as renderer-service publishes a mesh's. */
+    public Map<HostName, HostConfigRendered> renderNamingPeerTable(long revision) {
+        return render(revision, GroupRenderer.meshPeers(keyed.event()).orElseThrow().hash());
+    }
+
+    private Map<HostName, HostConfigRendered> render(long revision, String peersHash) {
         HostGroupKeysGenerated current = keyed.event();
         UUID correlation = UUID.randomUUID();
         HostGroupKeysGenerated event = new HostGroupKeysGenerated(UUID.randomUUID(), group, revision, Instant.now(),
                 correlation, current.cause(), spec, current.hosts(), current.presharedKeySeed());
         Map<HostName, HostConfigRendered> out = new LinkedHashMap<>();
         for (HostFiles files : GroupRenderer.render(event).values()) {
+            List<WgConfig> interfaces = peersHash == null
+                    ? files.interfaces()
+                    : files.interfaces().stream().map(c -> c.withPeers(List.of())).toList();
             out.put(files.host(), new HostConfigRendered(UUID.randomUUID(), group, revision, Instant.now(), correlation,
-                    files.host(), files.os(), files.interfaces(), files.privateKey(), files.presharedKeySeed(),
-                    files.contentHash()));
+                    files.host(), files.os(), interfaces, files.privateKey(), files.presharedKeySeed(),
+                    files.contentHash(), peersHash));
         }
         return out;
     }

@@ -4,6 +4,7 @@ import dev.wgmesh.deployer.domain.CommandTarget;
 import dev.wgmesh.deployer.domain.Deployer;
 import dev.wgmesh.deployer.domain.DeployerKey;
 import dev.wgmesh.deployer.domain.FileTarget;
+import dev.wgmesh.deployer.domain.PeerTables;
 import dev.wgmesh.deployer.domain.SecretFiller;
 import dev.wgmesh.deployer.domain.StateStore;
 import dev.wgmesh.deployer.domain.Target;
@@ -34,14 +35,21 @@ class DeployerConfig {
                       @Value("${wgmesh.state-dir:}") String stateDir,
                       @Value("${wgmesh.command:}") String command,
                       @Value("${wgmesh.command-timeout:60s}") Duration commandTimeout,
-                      @Value("${wgmesh.replica:}") String replica) {
+                      @Value("${wgmesh.replica:}") String replica,
+                      PeerTables peerTables) {
         SecretFiller filler = new SecretFiller(DeployerKey.load(keyFile));
         Path out = Path.of(outDir);
         Path state = stateDir.isBlank() ? out.resolve(".wgmesh-state") : Path.of(stateDir);
         String name = replica.isBlank() ? defaultReplica() : replica;
         log.info("deployer replica {}: target {}, state in {}", name,
                 target.equals("command") ? "command " + command : "files in " + out.toAbsolutePath(), state.toAbsolutePath());
-        return new Deployer(filler, target(target, out, command, commandTimeout), new StateStore(state), name);
+        return new Deployer(filler, peerTables, target(target, out, command, commandTimeout), new StateStore(state), name);
+    }
+
+    /** The mesh groups' peer tables; filled by PeerTableReader. */
+    @Bean
+    PeerTables peerTables(@Value("${wgmesh.peer-table-timeout:10s}") Duration timeout) {
+        return new PeerTables(timeout);
     }
 
     /**

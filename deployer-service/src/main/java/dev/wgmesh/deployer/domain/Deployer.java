@@ -3,6 +3,7 @@ package dev.wgmesh.deployer.domain;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.events.SafeText;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
@@ -24,12 +25,14 @@ public final class Deployer {
     private static final Logger log = LoggerFactory.getLogger(Deployer.class);
 
     private final SecretFiller filler;
+    private final PeerTables peerTables;
     private final Target target;
     private final StateStore states;
     private final String replica;
 
-    public Deployer(SecretFiller filler, Target target, StateStore states, String replica) {
+    public Deployer(SecretFiller filler, PeerTables peerTables, Target target, StateStore states, String replica) {
         this.filler = filler;
+        this.peerTables = peerTables;
         this.target = target;
         this.states = states;
         this.replica = replica;
@@ -39,12 +42,25 @@ public final class Deployer {
         return replica;
     }
 
-    /** @return the report to publish, or empty when the record is older than what the host has */
+    /**
+     * @return the report to publish, or empty when the record is older than what the host has, or names a
+     *         peer table that a later revision replaced (the host's newer record follows)
+     * @throws PeerTableMissingException when the record's peer table does not arrive in time
+     */
     public Optional<DeploymentReported> deploy(HostConfigRendered rendered) {
         long start = System.nanoTime();
         GroupName group = rendered.group();
         HostName host = rendered.host();
         HostRef ref = new HostRef(group, host, rendered.os(), rendered.revision());
+        MeshPeersRendered peerTable = null;
+        if (rendered.meshPeersHash() != null) {
+            Optional<MeshPeersRendered> found = peerTables.await(rendered);
+            if (found.isEmpty()) {
+                log.info("{} revision {} skipped: a later revision replaced its peer table", ref, rendered.revision());
+                return Optional.empty();
+            }
+            peerTable = found.get();
+        }
         try (StateStore.HostLock lock = states.lock(group, host)) {
             Optional<AppliedState> applied = states.read(group, host);
             if (applied.isPresent() && rendered.revision() < applied.get().revision()) {
@@ -61,7 +77,7 @@ public final class Deployer {
                         rendered.contentHash());
                 return Optional.of(report(rendered, Outcome.APPLIED, null, start));
             }
-            String changes = target.apply(ref, filler.fill(rendered));
+            String changes = target.apply(ref, filler.fill(rendered, peerTable));
             states.write(group, host, AppliedState.applied(rendered.revision(), rendered.contentHash(), rendered.os()));
             log.info("{} revision {} applied: {}", ref, rendered.revision(), changes);
             return Optional.of(report(rendered, Outcome.APPLIED, null, start));

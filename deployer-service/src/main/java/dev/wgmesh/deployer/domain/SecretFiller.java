@@ -6,6 +6,7 @@ import dev.wgmesh.common.crypto.SecretSealer;
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostKeys;
+import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.wireguard.InterfaceName;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
@@ -13,9 +14,13 @@ import dev.wgmesh.common.wireguard.WgConfig;
 import dev.wgmesh.common.wireguard.WgConfigWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Opens a rendered host's sealed secrets with the deployers' key and writes its wg-quick files. */
+/**
+ * Opens a rendered host's sealed secrets with the deployers' key and writes its wg-quick files, a mesh
+ * host's with the peers of its group's peer table.
+ */
 public final class SecretFiller {
 
     private final SecretKey deployerKey;
@@ -24,7 +29,15 @@ public final class SecretFiller {
         this.deployerKey = deployerKey;
     }
 
-    public DesiredFiles fill(HostConfigRendered rendered) throws DeployFailure {
+    /** @param peerTable the table the record names, or null when its interfaces list their peers themselves */
+    public DesiredFiles fill(HostConfigRendered rendered, MeshPeersRendered peerTable) throws DeployFailure {
+        List<WgConfig> interfaces = peerTable == null
+                ? rendered.interfaces()
+                : List.of(rendered.interfaces().get(0).withPeers(peerTable.peersOf(rendered.host())));
+        if (rendered.presharedKeySeed() == null
+                && interfaces.stream().anyMatch(c -> c.peers().stream().anyMatch(WgConfig.Peer::presharedKey))) {
+            throw new DeployFailure("peers use preshared keys but the record has no presharedKeySeed");
+        }
         SecretKey privateKey = open(rendered.privateKey(),
                 HostKeys.privateKeyContext(rendered.group(), rendered.host()), "private key");
         SecretKey seed = rendered.presharedKeySeed() == null ? null : open(rendered.presharedKeySeed(),
@@ -32,7 +45,7 @@ public final class SecretFiller {
         PublicKey own = X25519Keys.publicKeyOf(privateKey);
         PresharedKeys presharedKeys = seed == null ? null : PresharedKeys.forSeed(seed);
         Map<InterfaceName, byte[]> files = new LinkedHashMap<>();
-        for (WgConfig config : rendered.interfaces()) {
+        for (WgConfig config : interfaces) {
             String text = WgConfigWriter.write(config, privateKey, peer -> presharedKeys.between(own, peer));
             files.put(config.name(), text.getBytes(StandardCharsets.UTF_8));
         }

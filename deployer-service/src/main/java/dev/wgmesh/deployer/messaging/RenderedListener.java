@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.kafka.KafkaException;
@@ -34,13 +33,13 @@ import org.springframework.stereotype.Component;
  * arrive in order on one partition) and publishes the outcomes. Each host goes to a worker that decodes
  * and applies its records in their order, and the reports are sent as hosts finish and awaited once: a
  * host's apply mostly waits (fsync, a command, ssh), so a replica with a few workers rolls out several
- * hosts at a time instead of one, and holds only the hosts being applied in memory (a host of a
- * 1,000-host mesh is a megabyte decoded).
+ * hosts at a time instead of one, and holds only the hosts being applied in memory.
  *
- * <p>An invalid record stops its host there and ends the batch: the records before it are committed, it
- * goes to the DLT, and the ones after it come again with the next poll. Other hosts' records after it
- * may then be applied twice, and a report that cannot be sent retries the batch: both are safe because
- * applying the same content again changes nothing.
+ * <p>A record that fails stops its host there and ends the batch: the records before it are committed,
+ * an invalid one goes to the DLT at once, one whose peer table has not arrived is retried with back-off
+ * (see ErrorHandlerConfig), and the ones after it come again with the next poll. Other hosts' records
+ * after it may then be applied twice, and a report that cannot be sent retries the batch: both are safe
+ * because applying the same content again changes nothing.
  */
 @Component
 class RenderedListener {
@@ -58,8 +57,8 @@ class RenderedListener {
         this.workers = workers;
     }
 
-    /** What one host's worker did: its reports, and where it stopped when a record was invalid. */
-    private record HostOutcome(List<DeploymentReported> reports, int invalidIndex, RuntimeException invalid) {
+    /** What one host's worker did: its reports, and where it stopped when a record failed. */
+    private record HostOutcome(List<DeploymentReported> reports, int failedIndex, RuntimeException failure) {
     }
 
     @KafkaListener(id = "wgmesh-deployer", groupId = "wgmesh-deployer", topics = Topics.HOST_CONFIG_RENDERED,
@@ -73,28 +72,26 @@ class RenderedListener {
         for (List<Integer> indexes : byHost.values()) {
             applying.add(workers.submit(() -> applyHost(records, indexes)));
         }
-        HostOutcome firstInvalid = publish(applying);
-        if (firstInvalid != null) {
-            throw new BatchListenerFailedException(firstInvalid.invalid().getMessage(), firstInvalid.invalid(),
-                    firstInvalid.invalidIndex());
+        HostOutcome firstFailed = publish(applying);
+        if (firstFailed != null) {
+            throw new BatchListenerFailedException(firstFailed.failure().getMessage(), firstFailed.failure(),
+                    firstFailed.failedIndex());
         }
     }
 
     private HostOutcome applyHost(List<ConsumerRecord<String, byte[]>> records, List<Integer> indexes) {
         List<DeploymentReported> reports = new ArrayList<>();
         for (int index : indexes) {
-            Supplier<Optional<DeploymentReported>> step;
             try {
-                step = decode(records.get(index));
+                apply(records.get(index)).ifPresent(reports::add);
             } catch (RuntimeException e) {
                 return new HostOutcome(reports, index, e);
             }
-            step.get().ifPresent(reports::add);
         }
         return new HostOutcome(reports, -1, null);
     }
 
-    private Supplier<Optional<DeploymentReported>> decode(ConsumerRecord<String, byte[]> record) {
+    private Optional<DeploymentReported> apply(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             return removal(record);
         }
@@ -103,10 +100,10 @@ class RenderedListener {
         if (!key.equals(record.key())) {
             throw new IllegalArgumentException("record key \"" + record.key() + "\" does not match its host " + key);
         }
-        return () -> deployer.deploy(rendered);
+        return deployer.deploy(rendered);
     }
 
-    private Supplier<Optional<DeploymentReported>> removal(ConsumerRecord<String, byte[]> record) {
+    private Optional<DeploymentReported> removal(ConsumerRecord<String, byte[]> record) {
         String key = record.key();
         int slash = key == null ? -1 : key.indexOf('/');
         if (slash < 0) {
@@ -122,22 +119,22 @@ class RenderedListener {
         HostName host = HostName.parse(key.substring(slash + 1));
         long at = Long.parseLong(revision);
         UUID correlationId = UUID.fromString(correlation);
-        return () -> deployer.remove(group, host, at, correlationId);
+        return deployer.remove(group, host, at, correlationId);
     }
 
-    /** Sends the reports in the order the hosts came and awaits them; returns the earliest invalid record's host. */
+    /** Sends the reports in the order the hosts came and awaits them; returns the earliest failed record's host. */
     private HostOutcome publish(List<Future<HostOutcome>> applying) {
         List<CompletableFuture<?>> sent = new ArrayList<>();
-        HostOutcome firstInvalid = null;
+        HostOutcome firstFailed = null;
         for (Future<HostOutcome> host : applying) {
             HostOutcome outcome = await(host);
             for (DeploymentReported report : outcome.reports()) {
                 String key = HostConfigRendered.key(report.group(), report.host());
                 sent.add(kafka.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, key, report, SOURCE)));
             }
-            if (outcome.invalid() != null
-                    && (firstInvalid == null || outcome.invalidIndex() < firstInvalid.invalidIndex())) {
-                firstInvalid = outcome;
+            if (outcome.failure() != null
+                    && (firstFailed == null || outcome.failedIndex() < firstFailed.failedIndex())) {
+                firstFailed = outcome;
             }
         }
         try {
@@ -148,7 +145,7 @@ class RenderedListener {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while publishing deployment reports", e);
         }
-        return firstInvalid;
+        return firstFailed;
     }
 
     /** The task's result; its own exception as it was thrown. */

@@ -1,6 +1,7 @@
 package dev.wgmesh.deployer.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +41,12 @@ class DeployerTest {
 
     private final TestGroup group = new TestGroup("g1", 3);
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final PeerTables peerTables = new PeerTables(Duration.ofMillis(300));
     private Deployer deployer;
 
     @BeforeEach
     void setUp() {
-        deployer = new Deployer(new SecretFiller(TestGroup.DEPLOYER.privateKey()), new FileTarget(out),
+        deployer = new Deployer(new SecretFiller(TestGroup.DEPLOYER.privateKey()), peerTables, new FileTarget(out),
                 new StateStore(out.resolve(".wgmesh-state")), "replica-a");
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
@@ -126,7 +129,8 @@ class DeployerTest {
     @Test
     void aSecretThatDoesNotOpenWithThisDeployerKeyIsAFailedReport() {
         Deployer otherKey = new Deployer(new SecretFiller(X25519Keys.generate(new SecureRandom()).privateKey()),
-                new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")), "replica-b");
+                new PeerTables(Duration.ofSeconds(1)), new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")),
+                "replica-b");
 
         DeploymentReported report = otherKey.deploy(group.render(4).get(group.host(1))).orElseThrow();
 
@@ -172,6 +176,64 @@ class DeployerTest {
     }
 
     @Test
+    void aMeshHostTakesItsPeersFromThePeerTableItsRecordNames() throws Exception {
+        TestGroup mesh = TestGroup.mesh("m1", 3);
+        Map<HostName, HostConfigRendered> inline = mesh.render(4);
+        SecretFiller filler = new SecretFiller(TestGroup.DEPLOYER.privateKey());
+        peerTables.put(mesh.peerTable(4));
+
+        for (HostConfigRendered record : mesh.renderNamingPeerTable(4).values()) {
+            assertThat(deployer.deploy(record).orElseThrow().outcome()).isEqualTo(Outcome.APPLIED);
+            // the same bytes as from a record that lists the host's peers itself
+            byte[] expected = filler.fill(inline.get(record.host()), null).files().get("wg0.conf");
+            assertThat(Files.readAllBytes(out.resolve("m1/" + record.host() + "/wg0.conf"))).isEqualTo(expected);
+        }
+        assertThat(Files.readString(out.resolve("m1/h1/wg0.conf"))).contains("192.0.2.2:").contains("192.0.2.3:")
+                .doesNotContain("192.0.2.1:");
+    }
+
+    @Test
+    void aRecordWaitsForItsPeerTable() throws Exception {
+        TestGroup mesh = TestGroup.mesh("m1", 3);
+        Thread late = new Thread(() -> {
+            sleep(100);
+            peerTables.put(mesh.peerTable(4));
+        });
+        late.start();
+
+        DeploymentReported report = deployer.deploy(mesh.renderNamingPeerTable(4).get(mesh.host(2))).orElseThrow();
+
+        late.join();
+        assertThat(report.outcome()).isEqualTo(Outcome.APPLIED);
+        assertThat(out.resolve("m1/h2/wg0.conf")).exists();
+    }
+
+    @Test
+    void aRecordWhosePeerTableDoesNotComeFailsToBeRetried() {
+        TestGroup mesh = TestGroup.mesh("m1", 3);
+        HostConfigRendered record = mesh.renderNamingPeerTable(4).get(mesh.host(1));
+
+        assertThatThrownBy(() -> deployer.deploy(record)).isInstanceOf(PeerTableMissingException.class)
+                .hasMessageContaining("peer table " + record.meshPeersHash() + " of group m1");
+        assertThat(out.resolve("m1/h1")).doesNotExist();
+    }
+
+    @Test
+    void aRecordWhosePeerTableALaterRevisionReplacedOrRemovedIsSkipped() {
+        TestGroup mesh = TestGroup.mesh("m1", 3);
+        HostConfigRendered old = mesh.renderNamingPeerTable(4).get(mesh.host(1));
+        mesh.rotate(mesh.host(3));
+        peerTables.put(mesh.peerTable(5));
+
+        assertThat(deployer.deploy(old)).isEmpty();
+        assertThat(out.resolve("m1/h1")).doesNotExist();
+        assertThat(messages()).anyMatch(m -> m.contains("revision 4 skipped: a later revision replaced its peer table"));
+
+        peerTables.remove(mesh.group, 6);
+        assertThat(deployer.deploy(mesh.renderNamingPeerTable(5).get(mesh.host(1)))).isEmpty();
+    }
+
+    @Test
     void noSecretInAnyLogLineReportOrToString() throws Exception {
         Map<HostName, HostConfigRendered> records = group.render(4);
         List<String> shown = new ArrayList<>();
@@ -179,7 +241,7 @@ class DeployerTest {
             DeploymentReported report = deployer.deploy(record).orElseThrow();
             shown.add(report.toString());
             shown.add(new String(EventJson.write(report)));
-            shown.add(new SecretFiller(TestGroup.DEPLOYER.privateKey()).fill(record).toString());
+            shown.add(new SecretFiller(TestGroup.DEPLOYER.privateKey()).fill(record, null).toString());
         }
         shown.addAll(messages());
         List<String> secrets = new ArrayList<>();
@@ -195,6 +257,14 @@ class DeployerTest {
             assertThat(shown).noneMatch(line -> line.contains(secret));
         }
         assertThat(messages()).anyMatch(m -> m.contains("g1/h1 revision 4 applied: added [wg-1]"));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private List<String> messages() {

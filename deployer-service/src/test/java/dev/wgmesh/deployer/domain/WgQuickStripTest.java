@@ -7,6 +7,7 @@ import dev.wgmesh.common.testing.WireGuardTools;
 import dev.wgmesh.deployer.TestGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,8 @@ class WgQuickStripTest {
     @Test
     void writtenFilesPassWgQuickStripAndWgSetconf() throws Exception {
         WireGuardTools.assumeAvailable();
-        Deployer deployer = new Deployer(new SecretFiller(TestGroup.DEPLOYER.privateKey()), new FileTarget(out),
-                new StateStore(out.resolve(".wgmesh-state")), "replica-a");
+        Deployer deployer = new Deployer(new SecretFiller(TestGroup.DEPLOYER.privateKey()), new PeerTables(Duration.ofSeconds(1)),
+                new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")), "replica-a");
         for (HostConfigRendered record : new TestGroup("g1", 4).render(1).values()) {
             deployer.deploy(record).orElseThrow();
         }

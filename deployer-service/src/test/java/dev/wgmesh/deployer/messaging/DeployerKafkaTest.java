@@ -160,6 +160,23 @@ class DeployerKafkaTest {
     }
 
     @Test
+    void meshHostsSentBeforeTheirPeerTableAreAppliedOnceItArrives() throws Exception {
+        TestGroup mesh = TestGroup.mesh("delta", 3);
+        Map<HostName, HostConfigRendered> records = mesh.renderNamingPeerTable(1);
+        for (HostConfigRendered record : records.values()) {
+            send(record);
+        }
+        Thread.sleep(500);
+        kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, "delta", mesh.peerTable(1), "/wgmesh/test")).get();
+
+        reader.awaitReports(reports -> records.keySet().stream().allMatch(host -> reports.stream().anyMatch(r ->
+                r.group().equals(mesh.group) && r.host().equals(host) && r.outcome() == Outcome.APPLIED)));
+        String h1 = Files.readString(OUT.resolve("delta/h1/wg0.conf"));
+        assertThat(h1).contains("PublicKey = " + mesh.hostKeys().get(mesh.host(2)).publicKey().base64())
+                .contains("PublicKey = " + mesh.hostKeys().get(mesh.host(3)).publicKey().base64());
+    }
+
+    @Test
     void aPoisonRecordAmongOthersOfOnePollStopsOnlyItself() throws Exception {
         TestGroup group = new TestGroup("gamma", 3);
         Map<HostName, HostConfigRendered> records = group.render(1);

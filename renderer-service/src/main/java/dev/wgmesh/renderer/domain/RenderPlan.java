@@ -3,26 +3,37 @@ package dev.wgmesh.renderer.domain;
 import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
+import dev.wgmesh.common.render.MeshPeers;
+import dev.wgmesh.common.wireguard.WgConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * What one keyed group means for the topic of rendered configs: a record for every host whose files
+ * What one keyed group means for the topics of rendered configs: a record for every host whose files
  * changed or that is new, a tombstone for every host that left (or every host, when the group is
  * deleted). Unchanged hosts get nothing, so their deployers do no work.
  *
- * @param skipped true when the keyed group is not newer than the last one rendered (a replay)
+ * <p>A mesh group also gets its peer table when the table changed ({@code peerTable}), and then every
+ * host's record again, since each names the table it takes its peers from: a deployer that reads a
+ * record naming an older table than the current one knows a newer record of that host follows.
+ *
+ * @param skipped         true when the keyed group is not newer than the last one rendered (a replay)
+ * @param peerTable       the mesh group's new peer table, or null when it did not change
+ * @param removePeerTable true when the group had a peer table and no longer has one
  */
 public record RenderPlan(HostGroupKeysGenerated keyed, boolean skipped, List<HostConfigRendered> publish,
-                         List<HostName> remove) {
+                         List<HostName> remove, MeshPeersRendered peerTable, boolean removePeerTable) {
 
     public RenderPlan {
         publish = List.copyOf(publish);
@@ -34,27 +45,45 @@ public record RenderPlan(HostGroupKeysGenerated keyed, boolean skipped, List<Hos
     }
 
     /**
-     * @param previousHashes the content hash last published for each host of the group
-     * @param lastRevision   the group's last rendered revision, or -1 when none
+     * @param previousHashes    the content hash last published for each host of the group
+     * @param previousPeersHash the hash of the group's last published peer table, or null when none
+     * @param lastRevision      the group's last rendered revision, or -1 when none
      */
-    public static RenderPlan of(HostGroupKeysGenerated keyed, Map<HostName, String> previousHashes, long lastRevision,
-                                Instant now, Supplier<UUID> eventIds) {
+    public static RenderPlan of(HostGroupKeysGenerated keyed, Map<HostName, String> previousHashes,
+                                String previousPeersHash, long lastRevision, Instant now, Supplier<UUID> eventIds) {
         if (keyed.revision() <= lastRevision) {
-            return new RenderPlan(keyed, true, List.of(), List.of());
+            return new RenderPlan(keyed, true, List.of(), List.of(), null, false);
         }
         if (keyed.cause() == ChangeCause.DELETE) {
-            return new RenderPlan(keyed, false, List.of(), previousHashes.keySet().stream().sorted().toList());
+            return new RenderPlan(keyed, false, List.of(), previousHashes.keySet().stream().sorted().toList(), null,
+                    previousPeersHash != null);
         }
         Map<HostName, HostFiles> rendered = GroupRenderer.render(keyed);
+        Optional<MeshPeers> mesh = GroupRenderer.meshPeers(keyed);
+        String peersHash = mesh.map(MeshPeers::hash).orElse(null);
+        boolean newTable = !Objects.equals(peersHash, previousPeersHash);
         List<HostConfigRendered> publish = new ArrayList<>();
         for (HostFiles files : rendered.values()) {
-            if (!files.contentHash().equals(previousHashes.get(files.host()))) {
-                publish.add(new HostConfigRendered(eventIds.get(), keyed.group(), keyed.revision(), now,
-                        keyed.correlationId(), files.host(), files.os(), files.interfaces(), files.privateKey(),
-                        files.presharedKeySeed(), files.contentHash()));
+            if (newTable || !files.contentHash().equals(previousHashes.get(files.host()))) {
+                publish.add(record(keyed, files, peersHash, now, eventIds.get()));
             }
         }
         List<HostName> remove = previousHashes.keySet().stream().filter(h -> !rendered.containsKey(h)).sorted().toList();
-        return new RenderPlan(keyed, false, publish, remove);
+        MeshPeersRendered table = mesh.isPresent() && newTable
+                ? new MeshPeersRendered(eventIds.get(), keyed.group(), keyed.revision(), now, keyed.correlationId(),
+                        mesh.get().peers(), peersHash)
+                : null;
+        return new RenderPlan(keyed, false, publish, remove, table, mesh.isEmpty() && previousPeersHash != null);
+    }
+
+    /** A mesh host's record lists no peers itself: it names the peer table. */
+    private static HostConfigRendered record(HostGroupKeysGenerated keyed, HostFiles files, String peersHash,
+                                             Instant now, UUID eventId) {
+        List<WgConfig> interfaces = peersHash == null
+                ? files.interfaces()
+                : files.interfaces().stream().map(c -> c.withPeers(List.of())).toList();
+        return new HostConfigRendered(eventId, keyed.group(), keyed.revision(), now, keyed.correlationId(),
+                files.host(), files.os(), interfaces, files.privateKey(), files.presharedKeySeed(),
+                files.contentHash(), peersHash);
     }
 }

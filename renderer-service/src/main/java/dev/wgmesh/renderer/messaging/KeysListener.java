@@ -47,14 +47,17 @@ class KeysListener {
             throw new IllegalArgumentException("record key \"" + record.key() + "\" is not the event's group \""
                     + keyed.group() + "\"");
         }
-        RenderPlan plan = RenderPlan.of(keyed, memory.hashes(keyed.group()), memory.revision(keyed.group()),
-                Instant.now(), UUID::randomUUID);
+        RenderPlan plan = RenderPlan.of(keyed, memory.hashes(keyed.group()), memory.peersHash(keyed.group()),
+                memory.revision(keyed.group()), Instant.now(), UUID::randomUUID);
         if (plan.skipped()) {
             log.info("group {} revision {} skipped: revision {} is already rendered", keyed.group(), keyed.revision(),
                     memory.revision(keyed.group()));
             return;
         }
         // one transaction with the consumed offset: the revision's records become visible all together or not at all
+        if (plan.peerTable() != null) {
+            kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, keyed.group().value(), plan.peerTable(), SOURCE));
+        }
         for (HostConfigRendered rendered : plan.publish()) {
             kafka.send(CloudEvents.record(Topics.HOST_CONFIG_RENDERED,
                     HostConfigRendered.key(rendered.group(), rendered.host()), rendered, SOURCE));
@@ -63,12 +66,16 @@ class KeysListener {
             kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED,
                     HostConfigRendered.key(keyed.group(), host), keyed, SOURCE));
         }
+        if (plan.removePeerTable()) {
+            kafka.send(CloudEvents.tombstone(Topics.MESH_PEERS_RENDERED, keyed.group().value(), keyed, SOURCE));
+        }
         // the memory follows the topic: after a rollback the retry must find every host still to publish
         AfterCommit.run(() -> {
             memory.apply(plan);
-            log.info("group {} revision {} ({}): {} host configs published, {} hosts removed, correlationId {}",
-                    keyed.group(), keyed.revision(), keyed.cause().json(), plan.publish().size(),
-                    plan.remove().size(), keyed.correlationId());
+            log.info("group {} revision {} ({}): {} host configs published, {} hosts removed{}, correlationId {}",
+                    keyed.group(), keyed.revision(), keyed.cause().json(), plan.publish().size(), plan.remove().size(),
+                    plan.peerTable() != null ? ", peer table published" : plan.removePeerTable()
+                            ? ", peer table removed" : "", keyed.correlationId());
         });
     }
 }

@@ -4,13 +4,12 @@ import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.kafka.AssignedConsumer;
 import dev.wgmesh.renderer.domain.RenderedHosts;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -26,8 +25,9 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reads wgmesh.host-config-rendered from the beginning to its end into the memory, then starts the
- * listener. The topic is compacted, so this is the last published state of every host.
+ * Reads wgmesh.host-config-rendered and wgmesh.mesh-peers-rendered from the beginning to their end into
+ * the memory, then starts the listener. The topics are compacted, so this is the last published state of
+ * every host and every peer table.
  */
 @Component
 class RenderedTopicLoader implements ApplicationRunner {
@@ -52,15 +52,13 @@ class RenderedTopicLoader implements ApplicationRunner {
     }
 
     void load() {
-        Map<String, Object> config = new HashMap<>(consumerFactory.getConfigurationProperties());
-        // no group: assign every partition and commit nothing
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "wgmesh-renderer-loader");
         long records = 0;
         try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitions(consumer);
+                     new KafkaConsumer<>(AssignedConsumer.settings(consumerFactory.getConfigurationProperties(),
+                             "wgmesh-renderer-loader"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>(
+                    AssignedConsumer.partitions(consumer, Topics.HOST_CONFIG_RENDERED, METADATA_TIMEOUT));
+            partitions.addAll(AssignedConsumer.partitions(consumer, Topics.MESH_PEERS_RENDERED, METADATA_TIMEOUT));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -71,24 +69,15 @@ class RenderedTopicLoader implements ApplicationRunner {
                 }
             }
         }
-        log.info("loaded {} records of {}: {} hosts rendered", records, Topics.HOST_CONFIG_RENDERED, memory.hostCount());
-    }
-
-    /** The topic is created at start by KafkaAdmin, but its metadata may take a moment to reach this client. */
-    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
-        Instant deadline = Instant.now().plus(METADATA_TIMEOUT);
-        while (true) {
-            var infos = consumer.partitionsFor(Topics.HOST_CONFIG_RENDERED, METADATA_TIMEOUT);
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("topic " + Topics.HOST_CONFIG_RENDERED + " has no partitions");
-            }
-        }
+        log.info("loaded {} records of {} and {}: {} hosts rendered", records, Topics.HOST_CONFIG_RENDERED,
+                Topics.MESH_PEERS_RENDERED, memory.hostCount());
     }
 
     private void read(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(Topics.MESH_PEERS_RENDERED)) {
+            readPeerTable(record);
+            return;
+        }
         String key = record.key();
         int slash = key == null ? -1 : key.indexOf('/');
         try {
@@ -102,6 +91,21 @@ class RenderedTopicLoader implements ApplicationRunner {
             }
         } catch (RuntimeException e) {
             // not ours to repair; the host is simply re-rendered with the next change of its group
+            log.warn("ignoring unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+        }
+    }
+
+    private void readPeerTable(ConsumerRecord<String, byte[]> record) {
+        try {
+            GroupName group = new GroupName(record.key());
+            if (record.value() == null) {
+                memory.forgetPeerTable(group);
+            } else {
+                memory.rememberPeerTable(group, EventJson.tree(record.value()).get("peersHash").asString());
+            }
+        } catch (RuntimeException e) {
+            // as for a host: the table is published again with the next change of its group
             log.warn("ignoring unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
         }

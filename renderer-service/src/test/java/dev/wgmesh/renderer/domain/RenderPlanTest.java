@@ -9,8 +9,11 @@ import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
 import dev.wgmesh.common.render.GroupRenderer;
+import dev.wgmesh.common.render.HostFiles;
+import dev.wgmesh.common.render.MeshPeers;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
+import dev.wgmesh.common.wireguard.WgConfig;
 import dev.wgmesh.renderer.FixedKeyGroups;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,6 +102,70 @@ class RenderPlanTest {
     }
 
     @Test
+    void aMeshGroupPublishesItsPeerTableOnceAndHostRecordsThatNameIt() {
+        HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("mesh-4", FixedKeyGroups.spec("mesh-4"), 1);
+        RenderPlan plan = plan(mesh, Map.of(), -1);
+        MeshPeers table = GroupRenderer.meshPeers(mesh).orElseThrow();
+        assertThat(plan.peerTable()).satisfies(t -> {
+            assertThat(t.peers()).isEqualTo(table.peers());
+            assertThat(t.peersHash()).isEqualTo(table.hash());
+            assertThat(t.revision()).isEqualTo(1);
+            assertThat(t.correlationId()).isEqualTo(mesh.correlationId());
+        });
+        Map<HostName, HostFiles> files = GroupRenderer.render(mesh);
+        assertThat(plan.publish()).hasSize(4).allSatisfy(r -> {
+            assertThat(r.meshPeersHash()).isEqualTo(table.hash());
+            assertThat(r.interfaces()).singleElement().satisfies(c -> assertThat(c.peers()).isEmpty());
+            // the record with its peers from the table is the host's whole interface, and hashes as such
+            WgConfig whole = files.get(r.host()).interfaces().get(0);
+            assertThat(r.interfaces().get(0).withPeers(plan.peerTable().peersOf(r.host()))).isEqualTo(whole);
+            assertThat(r.contentHash()).isEqualTo(files.get(r.host()).contentHash());
+        });
+        assertThat(plan.removePeerTable()).isFalse();
+    }
+
+    @Test
+    void aChangedPeerEntryRepublishesTheTableAndEveryHostRecord() {
+        HostGroupSpec meshSpec = FixedKeyGroups.spec("mesh-4");
+        HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("mesh-4", meshSpec, 1);
+        String peersHash = GroupRenderer.meshPeers(mesh).orElseThrow().hash();
+        HostName moved = meshSpec.hosts().get(1).name();
+        HostGroupSpec changed = replace(meshSpec, moved, h -> new Host(h.name(), h.slot(),
+                h.endpoint(), List.of(Cidr.parse("10.77.0.0/16")), h.tunnelSegment(),
+                h.interfaceSuffix(), h.os()));
+        RenderPlan plan = plan(FixedKeyGroups.keyed("mesh-4", changed, 2), hashes(mesh), peersHash, 1);
+        assertThat(plan.peerTable()).isNotNull();
+        assertThat(plan.peerTable().peersHash()).isNotEqualTo(peersHash);
+        // the moved host's own file did not change, but its record must name the new table
+        assertThat(plan.publish()).hasSize(4).allSatisfy(r ->
+                assertThat(r.meshPeersHash()).isEqualTo(plan.peerTable().peersHash()));
+    }
+
+    @Test
+    void anUnchangedPeerTableIsNotSentAgain() {
+        HostGroupSpec meshSpec = FixedKeyGroups.spec("mesh-4");
+        HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("mesh-4", meshSpec, 1);
+        String peersHash = GroupRenderer.meshPeers(mesh).orElseThrow().hash();
+        HostGroupSpec mtu = new HostGroupSpec(meshSpec.topology(), meshSpec.tunnelNetwork(), 1420,
+                meshSpec.persistentKeepalive(), meshSpec.presharedKeys(), meshSpec.hosts());
+        RenderPlan plan = plan(FixedKeyGroups.keyed("mesh-4", mtu, 2), hashes(mesh), peersHash, 1);
+        assertThat(plan.peerTable()).isNull();
+        assertThat(plan.publish()).hasSize(4).allSatisfy(r -> assertThat(r.meshPeersHash()).isEqualTo(peersHash));
+    }
+
+    @Test
+    void aDeletedMeshOrOneThatBecameHosterLosesItsPeerTable() {
+        HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("mesh-4", FixedKeyGroups.spec("mesh-4"), 1);
+        String peersHash = GroupRenderer.meshPeers(mesh).orElseThrow().hash();
+        assertThat(plan(FixedKeyGroups.deleted("mesh-4", 2), hashes(mesh), peersHash, 1).removePeerTable()).isTrue();
+        RenderPlan hoster = plan(FixedKeyGroups.keyed("mesh-4", spec, 2), hashes(mesh), peersHash, 1);
+        assertThat(hoster.removePeerTable()).isTrue();
+        assertThat(hoster.peerTable()).isNull();
+        assertThat(hoster.publish()).isNotEmpty().allSatisfy(r -> assertThat(r.meshPeersHash()).isNull());
+        assertThat(plan(first, Map.of(), -1).removePeerTable()).as("a hoster group never had one").isFalse();
+    }
+
+    @Test
     void memoryFollowsAppliedPlansAndForgetsADeletedGroup() {
         RenderedHosts memory = new RenderedHosts();
         memory.apply(plan(first, memory.hashes(first.group()), memory.revision(first.group())));
@@ -111,8 +178,24 @@ class RenderPlanTest {
         assertThat(memory.revision(first.group())).isEqualTo(-1);
     }
 
+    @Test
+    void memoryKeepsTheLastPeerTableUntilItIsRemoved() {
+        HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("mesh-4", FixedKeyGroups.spec("mesh-4"), 1);
+        RenderedHosts memory = new RenderedHosts();
+        memory.apply(plan(mesh, Map.of(), -1));
+        assertThat(memory.peersHash(mesh.group())).isEqualTo(GroupRenderer.meshPeers(mesh).orElseThrow().hash());
+        memory.apply(plan(FixedKeyGroups.deleted("mesh-4", 2), memory.hashes(mesh.group()),
+                memory.peersHash(mesh.group()), 1));
+        assertThat(memory.peersHash(mesh.group())).isNull();
+    }
+
     private static RenderPlan plan(HostGroupKeysGenerated keyed, Map<HostName, String> previous, long lastRevision) {
-        return RenderPlan.of(keyed, previous, lastRevision, Instant.EPOCH, UUID::randomUUID);
+        return plan(keyed, previous, null, lastRevision);
+    }
+
+    private static RenderPlan plan(HostGroupKeysGenerated keyed, Map<HostName, String> previous, String peersHash,
+                                   long lastRevision) {
+        return RenderPlan.of(keyed, previous, peersHash, lastRevision, Instant.EPOCH, UUID::randomUUID);
     }
 
     private static Map<HostName, String> hashes(HostGroupKeysGenerated keyed) {

@@ -14,11 +14,15 @@ import java.util.UUID;
 /**
  * renderer-service's desired state of one host: every interface it should have (one wg-quick file
  * each) with the secrets still sealed, and a hash of all of it. A host that left gets a tombstone.
+ *
+ * <p>A mesh host's one interface lists no peers here: {@code meshPeersHash} names the group's
+ * {@link MeshPeersRendered} whose entries, all but the host's own, are its peers.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfigRendered(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
                                  HostName host, HostOs os, List<WgConfig> interfaces, SealedSecret privateKey,
-                                 SealedSecret presharedKeySeed, String contentHash) implements WgmeshEvent {
+                                 SealedSecret presharedKeySeed, String contentHash, String meshPeersHash)
+        implements WgmeshEvent {
 
     public static final String TYPE = "dev.wgmesh.host-config-rendered.v1";
 
@@ -29,6 +33,10 @@ public record HostConfigRendered(UUID eventId, GroupName group, long revision, I
         Objects.requireNonNull(privateKey, "privateKey is required");
         Objects.requireNonNull(contentHash, "contentHash is required");
         interfaces = List.copyOf(Objects.requireNonNull(interfaces, "interfaces is required"));
+        if (meshPeersHash != null && (interfaces.size() != 1 || !interfaces.get(0).peers().isEmpty())) {
+            throw new IllegalArgumentException("a host whose peers come from the mesh's peer table has one interface"
+                    + " that lists no peers itself");
+        }
         if (interfaces.stream().anyMatch(c -> c.peers().stream().anyMatch(WgConfig.Peer::presharedKey))
                 && presharedKeySeed == null) {
             throw new IllegalArgumentException("peers use preshared keys but no presharedKeySeed is given");
@@ -36,6 +44,14 @@ public record HostConfigRendered(UUID eventId, GroupName group, long revision, I
         if (interfaces.stream().map(WgConfig::name).distinct().count() != interfaces.size()) {
             throw new IllegalArgumentException("interface names of host " + host + " must be unique");
         }
+    }
+
+    /** A host whose interfaces list their peers themselves. */
+    public HostConfigRendered(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
+                              HostName host, HostOs os, List<WgConfig> interfaces, SealedSecret privateKey,
+                              SealedSecret presharedKeySeed, String contentHash) {
+        this(eventId, group, revision, occurredAt, correlationId, host, os, interfaces, privateKey, presharedKeySeed,
+                contentHash, null);
     }
 
     /** The record key on wgmesh.host-config-rendered and wgmesh.deployment-reported. */

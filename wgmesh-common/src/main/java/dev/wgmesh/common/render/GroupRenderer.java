@@ -49,6 +49,26 @@ public final class GroupRenderer {
     }
 
     /**
+     * A mesh group's peer table: each host's [Peer] entry, as every other host lists it, in slot order,
+     * and a hash over them. Empty for a {@code hoster} group, whose hosts each list other entries.
+     */
+    public static Optional<MeshPeers> meshPeers(HostGroupKeysGenerated keyed) {
+        HostGroupSpec spec = keyed.spec();
+        if (spec == null || spec.topology() != Topology.MESH) {
+            return Optional.empty();
+        }
+        Inputs inputs = new Inputs(keyed);
+        List<WgConfig.Peer> peers = new ArrayList<>(spec.hosts().size());
+        MessageDigest sha = sha256();
+        for (Host host : spec.hosts()) {
+            WgConfig.Peer peer = inputs.meshPeers.get(host.name());
+            peers.add(peer);
+            sha.update(inputs.digest(peer));
+        }
+        return Optional.of(new MeshPeers(peers, "sha256:" + HexFormat.of().formatHex(sha.digest())));
+    }
+
+    /**
      * What every host's files are made of. In a mesh a host's peer entry is the same in every other
      * host's file, so it is built and digested once per group, not once per pair: that keeps a
      * 1,000-host group at a thousand peer entries instead of a million.
@@ -138,8 +158,7 @@ public final class GroupRenderer {
         MessageDigest sha = sha256();
         sha.update(host.os().json().getBytes(StandardCharsets.UTF_8));
         for (WgConfig config : interfaces) {
-            sha.update(EventJson.write(new WgConfig(config.name(), config.addresses(), config.listenPort(),
-                    config.mtu(), List.of())));
+            sha.update(EventJson.write(config.withPeers(List.of())));
             sha.update(intBytes(config.peers().size()));
             config.peers().forEach(peer -> sha.update(inputs.digest(peer)));
         }

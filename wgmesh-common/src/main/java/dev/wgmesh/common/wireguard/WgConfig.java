@@ -23,6 +23,11 @@ public record WgConfig(InterfaceName name, List<InterfaceAddress> addresses, int
         }
     }
 
+    /** The same interface with these peers. */
+    public WgConfig withPeers(List<Peer> otherPeers) {
+        return new WgConfig(name, addresses, listenPort, mtu, otherPeers);
+    }
+
     /** A peer; {@code presharedKey} says whether the pair uses one, its value comes at writing time. */
     public record Peer(String host, PublicKey publicKey, boolean presharedKey, List<Cidr> allowedIps,
                        Endpoint endpoint,

@@ -9,6 +9,7 @@ import dev.wgmesh.common.group.HostOs;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
+import dev.wgmesh.common.render.MeshPeers;
 import dev.wgmesh.common.testing.TestGroups;
 import dev.wgmesh.common.wireguard.SecretKey;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 class EventJsonTest {
@@ -42,6 +44,21 @@ class EventJsonTest {
                 files.interfaces(), files.privateKey(), files.presharedKeySeed(), files.contentHash());
     }
 
+    static final TestGroups.Keyed MESH = TestGroups.keyed("prod", 7, TestGroups.spec(TestGroups.meshJson(3)));
+
+    static MeshPeersRendered peerTable() {
+        MeshPeers table = GroupRenderer.meshPeers(MESH.event()).orElseThrow();
+        return new MeshPeersRendered(UUID.randomUUID(), GROUP, 7, AT, CORRELATION, table.peers(), table.hash());
+    }
+
+    /** A mesh host's record: its interface lists no peers, it names the peer table. */
+    static HostConfigRendered meshHostRendered() {
+        HostFiles files = GroupRenderer.render(MESH.event()).values().iterator().next();
+        return new HostConfigRendered(UUID.randomUUID(), GROUP, 7, AT, CORRELATION, files.host(), files.os(),
+                List.of(files.interfaces().get(0).withPeers(List.of())), files.privateKey(), files.presharedKeySeed(),
+                files.contentHash(), peerTable().peersHash());
+    }
+
     static Stream<WgmeshEvent> events() {
         HostName second = HostName.parse("hoster-zima-0102");
         return Stream.of(
@@ -58,7 +75,9 @@ class EventJsonTest {
                         DeploymentReported.Outcome.FAILED, "wg setconf failed: Line unrecognized", "sha256:00", "deployer-2", 7),
                 new HostGroupChangeRejected(UUID.randomUUID(), GROUP, 0, AT, CORRELATION, 400,
                         List.of(new Problem("hosts[1].endpoint", "\"192.0.2.2\"", "\"192.0.2.2\" is not an endpoint"),
-                                new Problem("hosts", null, "must be a list of at least one host"))));
+                                new Problem("hosts", null, "must be a list of at least one host"))),
+                peerTable(),
+                meshHostRendered());
     }
 
     @ParameterizedTest
@@ -187,6 +206,12 @@ class EventJsonTest {
         assertInvalid(rendered(), HostConfigRendered.class, e -> e.remove("interfaces"), "interfaces");
         assertInvalid(events().toList().get(7), DeploymentReported.class, e -> e.remove("reason"), "reason");
         assertInvalid(events().toList().get(8), HostGroupChangeRejected.class, e -> e.putArray("problems"), "problem");
+        assertInvalid(peerTable(), MeshPeersRendered.class,
+                e -> ((ArrayNode) e.get("peers")).add(e.get("peers").get(0).deepCopy()), "listed twice");
+        assertInvalid(peerTable(), MeshPeersRendered.class, e -> e.remove("peersHash"), "peersHash");
+        JsonNode tablePeers = EventJson.tree(EventJson.write(peerTable())).get("peers");
+        assertInvalid(meshHostRendered(), HostConfigRendered.class,
+                e -> ((ObjectNode) e.get("interfaces").get(0)).set("peers", tablePeers), "lists no peers itself");
     }
 
     private static <T> void assertInvalid(WgmeshEvent event, Class<T> type, java.util.function.Consumer<ObjectNode> change,

@@ -5,6 +5,7 @@ import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.GroupValidator;
 import dev.wgmesh.common.group.HostGroupParser;
@@ -36,8 +37,9 @@ import tools.jackson.databind.JsonNode;
  */
 final class Floor {
 
-    /** What the floor remembers of a group between changes, as keygen and the renderer do. */
-    private record Known(long revision, HostGroupKeysGenerated keyed, Map<HostName, String> hashes) {
+    /** What the floor remembers of a group between changes, as keygen, the renderer and the deployers do. */
+    private record Known(long revision, HostGroupKeysGenerated keyed, Map<HostName, String> hashes,
+                         MeshPeersRendered peerTable) {
     }
 
     private final GroupKeyring keyring;
@@ -73,19 +75,22 @@ final class Floor {
     }
 
     private void apply(String group, ChangeCause cause, HostName rotated, HostGroupSpec spec) throws Exception {
-        Known known = groups.getOrDefault(group, new Known(0, null, Map.of()));
+        Known known = groups.getOrDefault(group, new Known(0, null, Map.of(), null));
         long revision = known.revision() + 1;
         UUID eventId = UUID.randomUUID();
         HostGroupChanged change = new HostGroupChanged(eventId, new GroupName(group), revision, Instant.now(), eventId,
                 cause, rotated, spec);
         HostGroupKeysGenerated keyed = keyring.next(known.keyed(), change);
-        RenderPlan plan = RenderPlan.of(keyed, known.hashes(), known.revision() == 0 ? -1 : known.revision(),
+        String peersHash = known.peerTable() == null ? null : known.peerTable().peersHash();
+        RenderPlan plan = RenderPlan.of(keyed, known.hashes(), peersHash, known.revision() == 0 ? -1 : known.revision(),
                 Instant.now(), UUID::randomUUID);
+        MeshPeersRendered peerTable = plan.peerTable() != null ? plan.peerTable() : known.peerTable();
         Map<HostName, String> hashes = new HashMap<>(known.hashes());
         for (HostConfigRendered host : plan.publish()) {
-            target.apply(new HostRef(host.group(), host.host(), host.os(), revision), filler.fill(host));
+            target.apply(new HostRef(host.group(), host.host(), host.os(), revision),
+                    filler.fill(host, host.meshPeersHash() == null ? null : peerTable));
             hashes.put(host.host(), host.contentHash());
         }
-        groups.put(group, new Known(revision, keyed, hashes));
+        groups.put(group, new Known(revision, keyed, hashes, peerTable));
     }
 }
