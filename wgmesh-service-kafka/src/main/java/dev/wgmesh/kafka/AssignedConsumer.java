@@ -25,7 +25,10 @@ public final class AssignedConsumer {
         return config;
     }
 
-    /** The topic's partitions; it is created at start by KafkaAdmin, but its metadata may take a moment to arrive. */
+    /**
+     * The topic's partitions. Every service creates the topics at start (KafkaAdmin), but another may be
+     * creating them right now, and their metadata may take a moment to arrive: waits for them.
+     */
     public static List<TopicPartition> partitions(Consumer<?, ?> consumer, String topic, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
@@ -34,7 +37,13 @@ public final class AssignedConsumer {
                 return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("topic " + topic + " has no partitions");
+                throw new IllegalStateException("topic " + topic + " does not exist after " + timeout);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
             }
         }
     }

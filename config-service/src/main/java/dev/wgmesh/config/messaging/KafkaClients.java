@@ -1,9 +1,9 @@
 package dev.wgmesh.config.messaging;
 
+import dev.wgmesh.kafka.AssignedConsumer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -22,12 +22,7 @@ final class KafkaClients {
 
     /** A consumer of assigned partitions: no group, nothing committed. */
     static Map<String, Object> assignedConsumer(KafkaProperties properties, String clientId) {
-        Map<String, Object> config = new HashMap<>(properties.buildConsumerProperties());
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        return config;
+        return AssignedConsumer.settings(properties.buildConsumerProperties(), clientId);
     }
 
     static Map<String, Object> admin(KafkaProperties properties) {

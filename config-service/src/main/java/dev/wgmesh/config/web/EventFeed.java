@@ -1,14 +1,12 @@
 package dev.wgmesh.config.web;
 
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.kafka.AssignedConsumer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
@@ -46,12 +44,8 @@ final class EventFeed implements SmartLifecycle {
 
     @Override
     public void start() {
-        Map<String, Object> config = new HashMap<>(kafkaProperties.buildConsumerProperties());
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "wgmesh-config-event-feed");
-        consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(AssignedConsumer.settings(kafkaProperties.buildConsumerProperties(),
+                "wgmesh-config-event-feed"), new StringDeserializer(), new ByteArrayDeserializer());
         running = true;
         thread = new Thread(this::run, "wgmesh-event-feed");
         thread.setDaemon(true);

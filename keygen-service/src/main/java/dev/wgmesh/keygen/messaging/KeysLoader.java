@@ -5,6 +5,7 @@ import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.kafka.AssignedConsumer;
 import dev.wgmesh.keygen.domain.KeyedGroups;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,18 +45,20 @@ class KeysLoader implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) throws InterruptedException {
+    public void run(ApplicationArguments args) {
         load();
         registry.getListenerContainer(HostGroupChangedListener.LISTENER_ID).start();
     }
 
-    void load() throws InterruptedException {
+    void load() {
         Properties overrides = new Properties();
         overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Instant deadline = Instant.now().plus(TIMEOUT);
         int records = 0;
         try (Consumer<String, byte[]> consumer = consumerFactory.createConsumer(null, "wgmesh-keygen-loader", null, overrides)) {
-            List<TopicPartition> partitions = partitions(consumer, deadline);
+            // waits for the topic rather than loading nothing: an empty memory would give every host a new key pair
+            List<TopicPartition> partitions = AssignedConsumer.partitions(consumer, Topics.HOST_GROUP_KEYS_GENERATED,
+                    TIMEOUT);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
@@ -70,26 +73,6 @@ class KeysLoader implements ApplicationRunner {
             }
         }
         log.info("loaded the keys of {} groups from {} records of {}", keyed.size(), records, Topics.HOST_GROUP_KEYS_GENERATED);
-    }
-
-    /**
-     * Waits for the topic rather than loading nothing: starting with an empty memory would give every
-     * host a new key pair.
-     */
-    private static List<TopicPartition> partitions(Consumer<String, byte[]> consumer, Instant deadline)
-            throws InterruptedException {
-        while (true) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.HOST_GROUP_KEYS_GENERATED, TIMEOUT).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition()))
-                    .toList();
-            if (!partitions.isEmpty()) {
-                return partitions;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("topic " + Topics.HOST_GROUP_KEYS_GENERATED + " does not exist after " + TIMEOUT);
-            }
-            Thread.sleep(500);
-        }
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
