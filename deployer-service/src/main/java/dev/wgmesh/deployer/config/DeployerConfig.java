@@ -43,7 +43,8 @@ class DeployerConfig {
         String name = replica.isBlank() ? defaultReplica() : replica;
         log.info("deployer replica {}: target {}, state in {}", name,
                 target.equals("command") ? "command " + command : "files in " + out.toAbsolutePath(), state.toAbsolutePath());
-        return new Deployer(filler, peerTables, target(target, out, command, commandTimeout), new StateStore(state), name);
+        return new Deployer(filler, peerTables, target(target, out, command, commandTimeout), new StateStore(state),
+                name);
     }
 
     /** The mesh groups' peer tables; filled by PeerTableReader. */

@@ -129,8 +129,7 @@ class DeployerTest {
     @Test
     void aSecretThatDoesNotOpenWithThisDeployerKeyIsAFailedReport() {
         Deployer otherKey = new Deployer(new SecretFiller(X25519Keys.generate(new SecureRandom()).privateKey()),
-                new PeerTables(Duration.ofSeconds(1)), new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")),
-                "replica-b");
+                peerTables, new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")), "replica-b");
 
         DeploymentReported report = otherKey.deploy(group.render(4).get(group.host(1))).orElseThrow();
 
@@ -227,7 +226,7 @@ class DeployerTest {
 
         assertThat(deployer.deploy(old)).isEmpty();
         assertThat(out.resolve("m1/h1")).doesNotExist();
-        assertThat(messages()).anyMatch(m -> m.contains("revision 4 skipped: a later revision replaced its peer table"));
+        assertThat(messages()).anyMatch(m -> m.contains("revision 4 skipped: a later revision replaced its peer"));
 
         peerTables.remove(mesh.group, 6);
         assertThat(deployer.deploy(mesh.renderNamingPeerTable(5).get(mesh.host(1)))).isEmpty();

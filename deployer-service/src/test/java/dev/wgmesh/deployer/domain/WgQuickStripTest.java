@@ -25,9 +25,15 @@ class WgQuickStripTest {
     @Test
     void writtenFilesPassWgQuickStripAndWgSetconf() throws Exception {
         WireGuardTools.assumeAvailable();
-        Deployer deployer = new Deployer(new SecretFiller(TestGroup.DEPLOYER.privateKey()), new PeerTables(Duration.ofSeconds(1)),
+        PeerTables peerTables = new PeerTables(Duration.ofSeconds(1));
+        Deployer deployer = new Deployer(new SecretFiller(TestGroup.DEPLOYER.privateKey()), peerTables,
                 new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")), "replica-a");
         for (HostConfigRendered record : new TestGroup("g1", 4).render(1).values()) {
+            deployer.deploy(record).orElseThrow();
+        }
+        TestGroup mesh = TestGroup.mesh("m1", 3);
+        peerTables.put(mesh.peerTable(1));
+        for (HostConfigRendered record : mesh.renderNamingPeerTable(1).values()) {
             deployer.deploy(record).orElseThrow();
         }
         List<Path> files;
@@ -42,5 +48,9 @@ class WgQuickStripTest {
         }
         WireGuardTools.setconf(out.resolve("g1/h1/wg-1.conf")); // the owner of network 1, three peers
         WireGuardTools.setconf(out.resolve("g1/h4/wg-3.conf"));
+        // a mesh host's file, written from its record and the group's peer table
+        assertThat(WireGuardTools.strip(out.resolve("m1/h2/wg0.conf"))).contains("[Interface]", "PresharedKey = ")
+                .doesNotContain("Address = ");
+        WireGuardTools.setconf(out.resolve("m1/h2/wg0.conf"));
     }
 }
