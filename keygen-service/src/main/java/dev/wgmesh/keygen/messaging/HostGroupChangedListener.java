@@ -77,8 +77,11 @@ class HostGroupChangedListener {
         });
     }
 
-    private static List<HostName> newKeyPairs(HostGroupKeysGenerated previous, HostGroupKeysGenerated keys) {
+    /** The hosts with new key pairs, the first ten by name: a log line of a thousand names helps nobody. */
+    private static String newKeyPairs(HostGroupKeysGenerated previous, HostGroupKeysGenerated keys) {
         Set<HostKeys> old = previous == null ? Set.of() : Set.copyOf(previous.hosts());
-        return keys.hosts().stream().filter(h -> !old.contains(h)).map(HostKeys::host).collect(Collectors.toList());
+        List<HostName> fresh = keys.hosts().stream().filter(h -> !old.contains(h)).map(HostKeys::host).toList();
+        String names = fresh.stream().limit(10).map(HostName::value).collect(Collectors.joining(", "));
+        return fresh.size() + " hosts [" + names + (fresh.size() > 10 ? ", ..." : "") + "]";
     }
 }
