@@ -11,6 +11,7 @@ import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.PublishFailedException;
 import dev.wgmesh.config.domain.RequestRejected;
+import dev.wgmesh.kafka.PollingThread;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -63,11 +63,10 @@ class ChangeFeed implements SmartLifecycle {
     /** The feed's position on every changed-topic partition, after the records before it are in the store. */
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final Object progress = new Object();
-    private volatile boolean running;
     private KafkaConsumer<String, byte[]> consumer;
     private Admin admin;
     private List<TopicPartition> changedPartitions;
-    private Thread thread;
+    private PollingThread polling;
 
     ChangeFeed(KafkaProperties kafkaProperties, GroupStore store) {
         this.kafkaProperties = kafkaProperties;
@@ -86,10 +85,8 @@ class ChangeFeed implements SmartLifecycle {
         // only answers to requests made from now on matter
         consumer.seekToEnd(rejectedPartitions);
         rejectedPartitions.forEach(consumer::position);
-        running = true;
-        thread = new Thread(this::run, "wgmesh-config-change-feed");
-        thread.setDaemon(true);
-        thread.start();
+        polling = new PollingThread(consumer, "wgmesh-config-change-feed", Duration.ofMillis(200), this::read);
+        polling.start();
         awaitCaughtUp(START_TIMEOUT);
         log.info("loaded {} groups from {}", store.currentGroups().size(), Topics.HOST_GROUP_CHANGED);
     }
@@ -99,31 +96,15 @@ class ChangeFeed implements SmartLifecycle {
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 
-    private void run() {
-        try {
-            while (running) {
-                try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        apply(record);
-                    }
-                    for (TopicPartition partition : changedPartitions) {
-                        positions.put(partition, consumer.position(partition));
-                    }
-                    synchronized (progress) {
-                        progress.notifyAll();
-                    }
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    // the broker away, say: the consumer reconnects by itself
-                    log.warn("reading {} failed, trying again: {}", Topics.HOST_GROUP_CHANGED, e.toString());
-                    sleep();
-                }
-            }
-        } catch (WakeupException e) {
-            // stop() woke us up
-        } finally {
-            consumer.close();
+    private void read(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            apply(record);
+        }
+        for (TopicPartition partition : changedPartitions) {
+            positions.put(partition, consumer.position(partition));
+        }
+        synchronized (progress) {
+            progress.notifyAll();
         }
     }
 
@@ -153,7 +134,7 @@ class ChangeFeed implements SmartLifecycle {
         synchronized (progress) {
             while (ends.entrySet().stream().anyMatch(end -> positions.getOrDefault(end.getKey(), -1L) < end.getValue())) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !running) {
+                if (left <= 0 || !isRunning()) {
                     throw new PublishFailedException("the groups in memory did not catch up with "
                             + Topics.HOST_GROUP_CHANGED + " in time", null);
                 }
@@ -217,26 +198,10 @@ class ChangeFeed implements SmartLifecycle {
         }
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void stop() {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (polling != null) {
+            polling.stop();
         }
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
@@ -248,7 +213,7 @@ class ChangeFeed implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return polling != null && polling.isRunning();
     }
 
     /** Before everything else that starts, the listener containers and the web server included; stops last. */

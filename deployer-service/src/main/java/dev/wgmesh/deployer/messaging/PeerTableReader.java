@@ -8,13 +8,12 @@ import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.deployer.domain.PeerTables;
 import dev.wgmesh.kafka.AssignedConsumer;
+import dev.wgmesh.kafka.PollingThread;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -37,9 +36,7 @@ class PeerTableReader implements SmartLifecycle {
 
     private final PeerTables tables;
     private final ConsumerFactory<?, ?> consumerFactory;
-    private volatile boolean running;
-    private KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private PollingThread polling;
 
     PeerTableReader(PeerTables tables, ConsumerFactory<?, ?> consumerFactory) {
         this.tables = tables;
@@ -48,38 +45,16 @@ class PeerTableReader implements SmartLifecycle {
 
     @Override
     public void start() {
-        consumer = new KafkaConsumer<>(AssignedConsumer.settings(consumerFactory.getConfigurationProperties(),
-                "wgmesh-deployer-peer-tables"), new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(AssignedConsumer.settings(
+                consumerFactory.getConfigurationProperties(), "wgmesh-deployer-peer-tables"), new StringDeserializer(),
+                new ByteArrayDeserializer());
         List<TopicPartition> partitions = AssignedConsumer.partitions(consumer, Topics.MESH_PEERS_RENDERED,
                 METADATA_TIMEOUT);
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        running = true;
-        thread = new Thread(this::run, "wgmesh-peer-tables");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run() {
-        try {
-            while (running) {
-                try {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                        read(record);
-                    }
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    // the broker away, say: the consumer reconnects by itself
-                    log.warn("reading {} failed, trying again: {}", Topics.MESH_PEERS_RENDERED, e.toString());
-                    pause();
-                }
-            }
-        } catch (WakeupException e) {
-            // stop() woke us up
-        } finally {
-            consumer.close();
-        }
+        polling = new PollingThread(consumer, "wgmesh-peer-tables", Duration.ofMillis(500),
+                records -> records.forEach(this::read));
+        polling.start();
     }
 
     private void read(ConsumerRecord<String, byte[]> record) {
@@ -101,32 +76,16 @@ class PeerTableReader implements SmartLifecycle {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void stop() {
-        running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (polling != null) {
+            polling.stop();
         }
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return polling != null && polling.isRunning();
     }
 
     /** Before the listener container, so tables are on their way when host records come; stops after it. */
