@@ -6,6 +6,7 @@ import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
@@ -131,6 +132,37 @@ class RendererFlowTest {
         records = poll(rendered, 5);
         assertThat(records).allMatch(r -> r.value() == null && "5".equals(header(r, CloudEvents.REVISION_HEADER)));
         assertThat(memory.hashes(first.group())).isEmpty();
+    }
+
+    @Test
+    void aMeshGetsItsPeerTableOnceAndHostRecordsThatNameItAndLosesTheTableWithTheGroup() throws Exception {
+        KafkaConsumer<String, byte[]> rendered = consumer(Topics.HOST_CONFIG_RENDERED);
+        KafkaConsumer<String, byte[]> tables = consumer(Topics.MESH_PEERS_RENDERED);
+        HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("flow-mesh", FixedKeyGroups.spec("mesh-4"), 1);
+
+        send(mesh);
+        ConsumerRecord<String, byte[]> table = poll(tables, 1).get(0);
+        MeshPeersRendered peers = EventJson.read(table.value(), MeshPeersRendered.class);
+        assertThat(table.key()).isEqualTo("flow-mesh");
+        assertThat(header(table, "ce_type")).isEqualTo(MeshPeersRendered.TYPE);
+        assertThat(peers.peers()).hasSize(4);
+        assertThat(poll(rendered, 4)).allSatisfy(r -> {
+            HostConfigRendered host = EventJson.read(r.value(), HostConfigRendered.class);
+            assertThat(host.meshPeersHash()).isEqualTo(peers.peersHash());
+            assertThat(host.interfaces()).singleElement().satisfies(c -> assertThat(c.peers()).isEmpty());
+        });
+
+        // a restarted renderer knows the table it published, so an unchanged table is not sent again
+        RenderedHosts reloaded = new RenderedHosts();
+        new RenderedTopicLoader(reloaded, consumerFactory, registry).load();
+        assertThat(reloaded.peersHash(mesh.group())).isEqualTo(peers.peersHash());
+
+        send(FixedKeyGroups.deleted("flow-mesh", 2));
+        ConsumerRecord<String, byte[]> removed = poll(tables, 1).get(0);
+        assertThat(removed.value()).isNull();
+        assertThat(header(removed, CloudEvents.REVISION_HEADER)).isEqualTo("2");
+        assertThat(poll(rendered, 4)).allMatch(r -> r.value() == null);
+        assertThat(memory.peersHash(mesh.group())).isNull();
     }
 
     @Test
