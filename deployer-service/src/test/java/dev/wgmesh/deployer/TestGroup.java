@@ -12,13 +12,11 @@ import dev.wgmesh.common.group.HostOs;
 import dev.wgmesh.common.group.Topology;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
-import dev.wgmesh.common.render.MeshPeers;
 import dev.wgmesh.common.testing.TestGroups;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
 import dev.wgmesh.common.wireguard.SecretKey;
-import dev.wgmesh.common.wireguard.WgConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,9 +88,8 @@ public final class TestGroup {
 
     /** The mesh's peer table at this revision, as renderer-service publishes it. */
     public MeshPeersRendered peerTable(long revision) {
-        MeshPeers table = GroupRenderer.meshPeers(keyed.event()).orElseThrow();
-        return new MeshPeersRendered(UUID.randomUUID(), group, revision, Instant.now(), UUID.randomUUID(),
-                table.peers(), table.hash());
+        return GroupRenderer.meshPeers(keyed.event()).orElseThrow().asEvent(UUID.randomUUID(), event(revision),
+                Instant.now());
     }
 
     /** Every host's record at this revision naming the mesh's peer table, as renderer-service publishes a mesh's. */
@@ -101,20 +98,19 @@ public final class TestGroup {
     }
 
     private Map<HostName, HostConfigRendered> render(long revision, String peersHash) {
-        HostGroupKeysGenerated current = keyed.event();
-        UUID correlation = UUID.randomUUID();
-        HostGroupKeysGenerated event = new HostGroupKeysGenerated(UUID.randomUUID(), group, revision, Instant.now(),
-                correlation, current.cause(), spec, current.hosts(), current.presharedKeySeed());
+        HostGroupKeysGenerated event = event(revision);
         Map<HostName, HostConfigRendered> out = new LinkedHashMap<>();
         for (HostFiles files : GroupRenderer.render(event).values()) {
-            List<WgConfig> interfaces = peersHash == null
-                    ? files.interfaces()
-                    : files.interfaces().stream().map(c -> c.withPeers(List.of())).toList();
-            out.put(files.host(), new HostConfigRendered(UUID.randomUUID(), group, revision, Instant.now(), correlation,
-                    files.host(), files.os(), interfaces, files.privateKey(), files.presharedKeySeed(),
-                    files.contentHash(), peersHash));
+            out.put(files.host(), files.asEvent(UUID.randomUUID(), event, Instant.now(), peersHash));
         }
         return out;
+    }
+
+    /** The current keys at this revision, as a change of its own (a new correlation id). */
+    private HostGroupKeysGenerated event(long revision) {
+        HostGroupKeysGenerated current = keyed.event();
+        return new HostGroupKeysGenerated(UUID.randomUUID(), group, revision, Instant.now(), UUID.randomUUID(),
+                current.cause(), spec, current.hosts(), current.presharedKeySeed());
     }
 
     /** Writes the deployer private key as `wg genkey` would, mode 0600. */

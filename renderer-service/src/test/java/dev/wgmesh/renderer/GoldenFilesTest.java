@@ -48,9 +48,8 @@ class GoldenFilesTest {
     void renderedEventEqualsTheGoldenJson(String group) throws IOException {
         HostGroupKeysGenerated keyed = FixedKeyGroups.keyed(group, FixedKeyGroups.spec(group), 1);
         HostFiles files = GroupRenderer.render(keyed).values().stream().skip(2).findFirst().orElseThrow();
-        HostConfigRendered event = new HostConfigRendered(UUID.nameUUIDFromBytes(new byte[0]), keyed.group(),
-                keyed.revision(), FixedKeyGroups.OCCURRED_AT, keyed.correlationId(), files.host(), files.os(),
-                files.interfaces(), files.privateKey(), files.presharedKeySeed(), files.contentHash());
+        HostConfigRendered event = files.asEvent(UUID.nameUUIDFromBytes(new byte[0]), keyed, FixedKeyGroups.OCCURRED_AT,
+                null);
         String json = EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(event) + "\n";
         compare(GOLDEN.resolve(group + "-event"), Map.of(files.host() + ".json", json));
         assertThat(json).doesNotContain(FixedKeyGroups.hostKeys(keyed.group(), files.host()).privateKey().base64());

@@ -99,7 +99,7 @@ class DeployerTest {
         HostConfigRendered same = first.get(group.host(1));
         HostConfigRendered later = new HostConfigRendered(UUID.randomUUID(), same.group(), 6, same.occurredAt(),
                 UUID.randomUUID(), same.host(), same.os(), same.interfaces(), same.privateKey(),
-                same.presharedKeySeed(), same.contentHash());
+                same.presharedKeySeed(), same.contentHash(), same.meshPeersHash());
 
         DeploymentReported report = deployer.deploy(later).orElseThrow();
 

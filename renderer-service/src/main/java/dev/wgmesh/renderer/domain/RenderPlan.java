@@ -9,7 +9,6 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.common.render.MeshPeers;
-import dev.wgmesh.common.wireguard.WgConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,25 +64,11 @@ public record RenderPlan(HostGroupKeysGenerated keyed, boolean skipped, List<Hos
         List<HostConfigRendered> publish = new ArrayList<>();
         for (HostFiles files : rendered.values()) {
             if (newTable || !files.contentHash().equals(previousHashes.get(files.host()))) {
-                publish.add(record(keyed, files, peersHash, now, eventIds.get()));
+                publish.add(files.asEvent(eventIds.get(), keyed, now, peersHash));
             }
         }
         List<HostName> remove = previousHashes.keySet().stream().filter(h -> !rendered.containsKey(h)).sorted().toList();
-        MeshPeersRendered table = mesh.isPresent() && newTable
-                ? new MeshPeersRendered(eventIds.get(), keyed.group(), keyed.revision(), now, keyed.correlationId(),
-                        mesh.get().peers(), peersHash)
-                : null;
+        MeshPeersRendered table = mesh.isPresent() && newTable ? mesh.get().asEvent(eventIds.get(), keyed, now) : null;
         return new RenderPlan(keyed, false, publish, remove, table, mesh.isEmpty() && previousPeersHash != null);
-    }
-
-    /** A mesh host's record lists no peers itself: it names the peer table. */
-    private static HostConfigRendered record(HostGroupKeysGenerated keyed, HostFiles files, String peersHash,
-                                             Instant now, UUID eventId) {
-        List<WgConfig> interfaces = peersHash == null
-                ? files.interfaces()
-                : files.interfaces().stream().map(c -> c.withPeers(List.of())).toList();
-        return new HostConfigRendered(eventId, keyed.group(), keyed.revision(), now, keyed.correlationId(),
-                files.host(), files.os(), interfaces, files.privateKey(), files.presharedKeySeed(),
-                files.contentHash(), peersHash);
     }
 }

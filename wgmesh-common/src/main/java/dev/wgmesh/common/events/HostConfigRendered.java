@@ -46,14 +46,6 @@ public record HostConfigRendered(UUID eventId, GroupName group, long revision, I
         }
     }
 
-    /** A host whose interfaces list their peers themselves. */
-    public HostConfigRendered(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
-                              HostName host, HostOs os, List<WgConfig> interfaces, SealedSecret privateKey,
-                              SealedSecret presharedKeySeed, String contentHash) {
-        this(eventId, group, revision, occurredAt, correlationId, host, os, interfaces, privateKey, presharedKeySeed,
-                contentHash, null);
-    }
-
     /** The record key on wgmesh.host-config-rendered and wgmesh.deployment-reported. */
     public static String key(GroupName group, HostName host) {
         return group + "/" + host;

@@ -9,7 +9,6 @@ import dev.wgmesh.common.group.HostOs;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
-import dev.wgmesh.common.render.MeshPeers;
 import dev.wgmesh.common.testing.TestGroups;
 import dev.wgmesh.common.wireguard.SecretKey;
 import java.nio.charset.StandardCharsets;
@@ -40,23 +39,26 @@ class EventJsonTest {
 
     static HostConfigRendered rendered() {
         HostFiles files = GroupRenderer.render(KEYED.event()).get(HostName.parse("hoster-zima-0102"));
-        return new HostConfigRendered(UUID.randomUUID(), GROUP, 7, AT, CORRELATION, files.host(), files.os(),
-                files.interfaces(), files.privateKey(), files.presharedKeySeed(), files.contentHash());
+        return files.asEvent(UUID.randomUUID(), KEYED.event(), AT, null);
     }
 
-    static final TestGroups.Keyed MESH = TestGroups.keyed("prod", 7, TestGroups.spec(TestGroups.meshJson(3)));
+    /** A mesh of the same group, revision and change. */
+    static final HostGroupKeysGenerated MESH = inThisChange(
+            TestGroups.keyed("prod", 7, TestGroups.spec(TestGroups.meshJson(3))).event());
+
+    private static HostGroupKeysGenerated inThisChange(HostGroupKeysGenerated keyed) {
+        return new HostGroupKeysGenerated(keyed.eventId(), GROUP, 7, AT, CORRELATION, keyed.cause(), keyed.spec(),
+                keyed.hosts(), keyed.presharedKeySeed());
+    }
 
     static MeshPeersRendered peerTable() {
-        MeshPeers table = GroupRenderer.meshPeers(MESH.event()).orElseThrow();
-        return new MeshPeersRendered(UUID.randomUUID(), GROUP, 7, AT, CORRELATION, table.peers(), table.hash());
+        return GroupRenderer.meshPeers(MESH).orElseThrow().asEvent(UUID.randomUUID(), MESH, AT);
     }
 
     /** A mesh host's record: its interface lists no peers, it names the peer table. */
     static HostConfigRendered meshHostRendered() {
-        HostFiles files = GroupRenderer.render(MESH.event()).values().iterator().next();
-        return new HostConfigRendered(UUID.randomUUID(), GROUP, 7, AT, CORRELATION, files.host(), files.os(),
-                List.of(files.interfaces().get(0).withPeers(List.of())), files.privateKey(), files.presharedKeySeed(),
-                files.contentHash(), peerTable().peersHash());
+        HostFiles files = GroupRenderer.render(MESH).values().iterator().next();
+        return files.asEvent(UUID.randomUUID(), MESH, AT, peerTable().peersHash());
     }
 
     static Stream<WgmeshEvent> events() {
