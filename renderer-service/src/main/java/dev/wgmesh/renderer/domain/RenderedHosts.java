@@ -2,15 +2,19 @@ package dev.wgmesh.renderer.domain;
 
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostName;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The renderer's memory: the content hash and revision it last published for each host, per group,
- * the last revision it rendered per group, and the hash of each mesh group's peer table. Rebuilt at
- * start from its own compacted topics, then kept up to date as it publishes.
+ * the last revision it rendered per group, the hash of each mesh group's peer table, and the partition
+ * of every host it has published. Rebuilt at start from its own compacted topics, then kept up to date
+ * as it publishes.
  */
 public final class RenderedHosts {
 
@@ -20,6 +24,8 @@ public final class RenderedHosts {
     private final Map<GroupName, Map<HostName, Rendered>> hosts = new ConcurrentHashMap<>();
     private final Map<GroupName, Long> revisions = new ConcurrentHashMap<>();
     private final Map<GroupName, String> peerTables = new ConcurrentHashMap<>();
+    /** By record key; kept after the host leaves, see {@link #partitions}. */
+    private final Map<String, Integer> partitionsByKey = new ConcurrentHashMap<>();
 
     /** A record read back from the topic of rendered configs. */
     public void remember(GroupName group, HostName host, String contentHash, long revision) {
@@ -39,6 +45,35 @@ public final class RenderedHosts {
         }
     }
 
+    /** The partition a host's record or tombstone was read back from. */
+    public void rememberPartition(GroupName group, HostName host, int partition) {
+        partitionsByKey.put(HostConfigRendered.key(group, host), partition);
+    }
+
+    /**
+     * The partition of host-config-rendered for each host the plan publishes or removes. A host keeps the
+     * partition it had, even after it left: a deployer behind on that partition must not apply or remove
+     * it after a newer record on another one. A new host takes its slot's partition, counted on from a
+     * partition chosen by the group's name, so a group's hosts spread over the partitions (and so over the
+     * deployer replicas) evenly instead of as their keys happen to hash.
+     *
+     * @return null for a host whose partition is unknown (the producer then hashes its key)
+     */
+    public Map<HostName, Integer> partitions(RenderPlan plan, int partitionCount) {
+        Map<HostName, Integer> slots = plan.keyed().spec() == null ? Map.of() : plan.keyed().spec().hosts().stream()
+                .collect(Collectors.toMap(Host::name, Host::slot));
+        Function<HostName, Integer> partition = host -> {
+            Integer known = partitionsByKey.get(HostConfigRendered.key(plan.group(), host));
+            Integer slot = slots.get(host);
+            return known != null || slot == null ? known
+                    : Math.floorMod(plan.group().value().hashCode() + slot, partitionCount);
+        };
+        Map<HostName, Integer> result = new HashMap<>();
+        plan.publish().forEach(rendered -> result.put(rendered.host(), partition.apply(rendered.host())));
+        plan.remove().forEach(host -> result.put(host, partition.apply(host)));
+        return result;
+    }
+
     /** A peer table read back from its topic. */
     public void rememberPeerTable(GroupName group, String peersHash) {
         peerTables.put(group, peersHash);
@@ -49,11 +84,20 @@ public final class RenderedHosts {
         peerTables.remove(group);
     }
 
-    /** Records a plan once all its records are on the topics. */
-    public void apply(RenderPlan plan) {
+    /**
+     * Records a plan once all its records are on the topics.
+     *
+     * @param partitions where its records went, as {@link #partitions} chose
+     */
+    public void apply(RenderPlan plan, Map<HostName, Integer> partitions) {
         if (plan.skipped()) {
             return;
         }
+        partitions.forEach((host, partition) -> {
+            if (partition != null) {
+                rememberPartition(plan.group(), host, partition);
+            }
+        });
         for (HostConfigRendered rendered : plan.publish()) {
             remember(rendered.group(), rendered.host(), rendered.contentHash(), rendered.revision());
         }

@@ -10,8 +10,10 @@ import dev.wgmesh.kafka.AfterCommit;
 import dev.wgmesh.renderer.domain.RenderPlan;
 import dev.wgmesh.renderer.domain.RenderedHosts;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -54,28 +56,34 @@ class KeysListener {
                     memory.revision(keyed.group()));
             return;
         }
+        Map<HostName, Integer> partitions = memory.partitions(plan, kafka.partitionsFor(Topics.HOST_CONFIG_RENDERED).size());
         // one transaction with the consumed offset: the revision's records become visible all together or not at all
         if (plan.peerTable() != null) {
             kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, keyed.group().value(), plan.peerTable(), SOURCE));
         }
         for (HostConfigRendered rendered : plan.publish()) {
-            kafka.send(CloudEvents.record(Topics.HOST_CONFIG_RENDERED,
-                    HostConfigRendered.key(rendered.group(), rendered.host()), rendered, SOURCE));
+            kafka.send(inPartition(CloudEvents.record(Topics.HOST_CONFIG_RENDERED,
+                    HostConfigRendered.key(rendered.group(), rendered.host()), rendered, SOURCE),
+                    partitions.get(rendered.host())));
         }
         for (HostName host : plan.remove()) {
-            kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED,
-                    HostConfigRendered.key(keyed.group(), host), keyed, SOURCE));
+            kafka.send(inPartition(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED,
+                    HostConfigRendered.key(keyed.group(), host), keyed, SOURCE), partitions.get(host)));
         }
         if (plan.removePeerTable()) {
             kafka.send(CloudEvents.tombstone(Topics.MESH_PEERS_RENDERED, keyed.group().value(), keyed, SOURCE));
         }
         // the memory follows the topic: after a rollback the retry must find every host still to publish
         AfterCommit.run(() -> {
-            memory.apply(plan);
+            memory.apply(plan, partitions);
             log.info("group {} revision {} ({}): {} host configs published, {} hosts removed{}, correlationId {}",
                     keyed.group(), keyed.revision(), keyed.cause().json(), plan.publish().size(), plan.remove().size(),
                     plan.peerTable() != null ? ", peer table published" : plan.removePeerTable()
                             ? ", peer table removed" : "", keyed.correlationId());
         });
+    }
+
+    private static ProducerRecord<String, byte[]> inPartition(ProducerRecord<String, byte[]> record, Integer partition) {
+        return new ProducerRecord<>(record.topic(), partition, record.key(), record.value(), record.headers());
     }
 }

@@ -83,6 +83,7 @@ class RenderedTopicLoader implements ApplicationRunner {
         try {
             GroupName group = new GroupName(key.substring(0, Math.max(slash, 0)));
             HostName host = new HostName(key.substring(slash + 1));
+            memory.rememberPartition(group, host, record.partition());
             if (record.value() == null) {
                 memory.forget(group, host);
             } else {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class RenderPlanTest {
@@ -168,24 +169,52 @@ class RenderPlanTest {
     @Test
     void memoryFollowsAppliedPlansAndForgetsADeletedGroup() {
         RenderedHosts memory = new RenderedHosts();
-        memory.apply(plan(first, memory.hashes(first.group()), memory.revision(first.group())));
+        memory.apply(plan(first, memory.hashes(first.group()), memory.revision(first.group())), Map.of());
         assertThat(memory.hashes(first.group())).isEqualTo(hashes(first));
         assertThat(memory.revision(first.group())).isEqualTo(1);
-        memory.apply(plan(FixedKeyGroups.keyed("hoster-6", spec, 2), memory.hashes(first.group()), 1));
+        memory.apply(plan(FixedKeyGroups.keyed("hoster-6", spec, 2), memory.hashes(first.group()), 1), Map.of());
         assertThat(memory.revision(first.group())).as("a revision that changed nothing still counts").isEqualTo(2);
-        memory.apply(plan(FixedKeyGroups.deleted("hoster-6", 3), memory.hashes(first.group()), 2));
+        memory.apply(plan(FixedKeyGroups.deleted("hoster-6", 3), memory.hashes(first.group()), 2), Map.of());
         assertThat(memory.hashes(first.group())).isEmpty();
         assertThat(memory.revision(first.group())).isEqualTo(-1);
+    }
+
+    @Test
+    void aGroupsHostsSpreadEvenlyOverThePartitionsAndAHostKeepsItsPartitionAfterLeavingAndComingBack() {
+        RenderedHosts memory = new RenderedHosts();
+        RenderPlan created = plan(first, Map.of(), -1);
+        Map<HostName, Integer> partitions = memory.partitions(created, 5);
+        assertThat(partitions).hasSize(6).doesNotContainValue(null);
+        assertThat(partitions.values().stream().collect(Collectors.groupingBy(p -> p, Collectors.counting())).values())
+                .as("six hosts in slots 1 to 6 over five partitions").containsExactlyInAnyOrder(2L, 1L, 1L, 1L, 1L);
+        memory.apply(created, partitions);
+
+        HostGroupSpec without = spec.withHosts(spec.hosts().stream().filter(h -> !h.name().equals(NODE_03)).toList());
+        RenderPlan left = plan(FixedKeyGroups.keyed("hoster-6", without, 2), memory.hashes(first.group()), 1);
+        Map<HostName, Integer> leftPartitions = memory.partitions(left, 5);
+        assertThat(left.remove()).containsExactly(NODE_03);
+        assertThat(leftPartitions).as("the tombstone and the others' records go where their records went")
+                .isEqualTo(partitions);
+        memory.apply(left, leftPartitions);
+
+        // back in slot 7, whose own partition (7 mod 5 = slot 2's) is not the one its old records are in
+        Host back = spec.hosts().stream().filter(h -> h.name().equals(NODE_03)).findFirst().orElseThrow().withSlot(7);
+        List<Host> hosts = new ArrayList<>(without.hosts());
+        hosts.add(back);
+        RenderPlan rejoined = plan(FixedKeyGroups.keyed("hoster-6", without.withHosts(hosts), 3),
+                memory.hashes(first.group()), 2);
+        assertThat(memory.partitions(rejoined, 5)).containsEntry(NODE_03, partitions.get(NODE_03));
+        assertThat(partitions.get(NODE_03)).isNotEqualTo(partitions.get(spec.hosts().get(1).name()));
     }
 
     @Test
     void memoryKeepsTheLastPeerTableUntilItIsRemoved() {
         HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("mesh-4", FixedKeyGroups.spec("mesh-4"), 1);
         RenderedHosts memory = new RenderedHosts();
-        memory.apply(plan(mesh, Map.of(), -1));
+        memory.apply(plan(mesh, Map.of(), -1), Map.of());
         assertThat(memory.peersHash(mesh.group())).isEqualTo(GroupRenderer.meshPeers(mesh).orElseThrow().hash());
         memory.apply(plan(FixedKeyGroups.deleted("mesh-4", 2), memory.hashes(mesh.group()),
-                memory.peersHash(mesh.group()), 1));
+                memory.peersHash(mesh.group()), 1), Map.of());
         assertThat(memory.peersHash(mesh.group())).isNull();
     }
 

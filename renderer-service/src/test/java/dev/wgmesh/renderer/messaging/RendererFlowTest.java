@@ -14,6 +14,7 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.renderer.RendererApplication;
 import dev.wgmesh.renderer.FixedKeyGroups;
+import dev.wgmesh.renderer.domain.RenderPlan;
 import dev.wgmesh.renderer.domain.RenderedHosts;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -79,6 +81,12 @@ class RendererFlowTest {
         List<ConsumerRecord<String, byte[]>> records = poll(rendered, 6);
         assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(
                 spec.hosts().stream().map(h -> GROUP + "/" + h.name()).toList());
+        // slots 1 to 6 counted on from the group's partition: six of the twelve partitions, one host each
+        Map<String, Integer> partitions = new HashMap<>();
+        records.forEach(r -> partitions.put(r.key(), r.partition()));
+        for (Host host : spec.hosts()) {
+            assertThat(partitions.get(GROUP + "/" + host.name())).isEqualTo(Math.floorMod(GROUP.hashCode() + host.slot(), 12));
+        }
         for (ConsumerRecord<String, byte[]> record : records) {
             HostConfigRendered event = EventJson.read(record.value(), HostConfigRendered.class);
             assertThat(record.key()).isEqualTo(HostConfigRendered.key(event.group(), event.host()));
@@ -116,6 +124,7 @@ class RendererFlowTest {
         records = poll(rendered, 6);
         ConsumerRecord<String, byte[]> tombstone = records.stream().filter(r -> r.value() == null).findFirst().orElseThrow();
         assertThat(tombstone.key()).isEqualTo(GROUP + "/" + NODE_03);
+        assertThat(tombstone.partition()).isEqualTo(partitions.get(GROUP + "/" + NODE_03));
         assertThat(header(tombstone, CloudEvents.REVISION_HEADER)).isEqualTo("4");
         assertThat(header(tombstone, CloudEvents.CORRELATION_HEADER)).isEqualTo(fourth.correlationId().toString());
         assertThat(records).filteredOn(r -> r.value() != null).hasSize(5).allSatisfy(r ->
@@ -126,6 +135,12 @@ class RendererFlowTest {
         new RenderedTopicLoader(reloaded, consumerFactory, registry).load();
         assertThat(reloaded.hashes(first.group())).hasSize(5).isEqualTo(memory.hashes(first.group()));
         assertThat(reloaded.revision(first.group())).isEqualTo(4);
+        // and where each host's records went: hoster-node-03, back in slot 7, goes where its tombstone went
+        List<Host> back = new ArrayList<>(fourth.spec().hosts());
+        back.add(withNetwork.hosts().get(2).withSlot(7));
+        RenderPlan rejoined = RenderPlan.of(FixedKeyGroups.keyed(GROUP, withNetwork.withHosts(back), 5),
+                reloaded.hashes(first.group()), null, 4, Instant.now(), UUID::randomUUID);
+        assertThat(reloaded.partitions(rejoined, 12)).containsEntry(NODE_03, tombstone.partition());
 
         // deleting the group tombstones every host left
         send(FixedKeyGroups.deleted(GROUP, 5));
