@@ -49,7 +49,7 @@ public final class PipelineBench {
     record Sizes(int warmUpChanges, List<Integer> meshHosts, int changedGroups, int changedGroupHosts,
                  int changeRounds, int rolloutHosts, List<Rollout> rollouts) {
 
-        static final Sizes FULL = new Sizes(12, List.of(10, 100, 1000), 100, 10, 3, 200,
+        static final Sizes FULL = new Sizes(20, List.of(10, 100, 1000), 100, 10, 3, 200,
                 List.of(new Rollout(1, 1), new Rollout(2, 1), new Rollout(4, 1), new Rollout(1, 4), new Rollout(4, 4)));
         static final Sizes QUICK = new Sizes(2, List.of(10), 2, 3, 1, 4, List.of(new Rollout(1, 1)));
 
@@ -157,8 +157,8 @@ public final class PipelineBench {
     /**
      * Services run for long, so the rows are timed after untimed changes of a 100-host group, new MTUs and
      * rotations in turn, in both pipeline and floor. Five JVMs on two cores keep their C2 compilers busy for
-     * about a dozen changes (a 100-host change took 1.9 s after two of them, 0.9 to 1.1 s after twelve); the
-     * first rows at 1,000 hosts still pay for what only gets hot at that size.
+     * a score of changes (a 100-host change took 1.9 s after two of them, 1.0 to 1.4 s after twelve, 0.9 to
+     * 1.1 s after twenty); the first rows at 1,000 hosts still pay for what only gets hot at that size.
      */
     private void warmUp() throws Exception {
         int hosts = Math.min(100, sizes.largestMesh());
