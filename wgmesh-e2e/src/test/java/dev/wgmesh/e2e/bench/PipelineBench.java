@@ -327,7 +327,7 @@ public final class PipelineBench {
     /**
      * Replicas with one host at a time each show how the consumer group scales; the default of 4 hosts at a
      * time per replica shows what one replica does alone. Speed-ups are against 1 replica, 1 host at a time.
-     * Deployers run for long, so each set is timed warm, after an untimed rollout of its own.
+     * Deployers run for long, so each set is timed warm, after untimed rollouts of its own.
      */
     record Rollout(int replicas, int parallelHosts) {
     }
@@ -336,6 +336,7 @@ public final class PipelineBench {
         Path out = workDir.resolve("command-out");
         int replica = deployers;
         double one = 0;
+        table.machine("rollouts: each set of deployers is new JVMs, timed after two untimed rollouts per replica");
         for (Rollout rollout : sizes.rollouts()) {
             wgmesh.stopDeployers();
             for (int i = 0; i < rollout.replicas(); i++) {
@@ -345,9 +346,12 @@ public final class PipelineBench {
             // every replica owns its partitions before the change, so no rebalance is timed
             wgmesh.awaitDeployerGroup(rollout.replicas(), GROUP_TIMEOUT);
             String group = "rollout-" + rollout.replicas() + "x" + rollout.parallelHosts();
-            // new JVMs: an untimed rollout first, or each replica's JIT compiling the same code is what is timed
-            awaitConverged(group + "-warm-up", accepted(api.put(group + "-warm-up",
-                    mesh(sizes.rolloutHosts(), MTU).toString())));
+            // new JVMs: untimed rollouts first, two per replica so that each has applied as many hosts as the
+            // one replica of the first set, or each replica's JIT compiling the same code is what is timed
+            for (int warmUp = 0; warmUp < 2 * rollout.replicas(); warmUp++) {
+                awaitConverged(group + "-warm-up", accepted(api.put(group + "-warm-up",
+                        mesh(sizes.rolloutHosts(), MTU - warmUp).toString())));
+            }
             Map<String, Double> cpu = cpu();
             long start = System.nanoTime();
             awaitConverged(group, accepted(api.put(group, mesh(sizes.rolloutHosts(), MTU).toString())));
