@@ -6,9 +6,9 @@ import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostName;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The renderer's memory: the content hash and revision it last published for each host, per group,
@@ -24,7 +24,7 @@ public final class RenderedHosts {
     private final Map<GroupName, Map<HostName, Rendered>> hosts = new ConcurrentHashMap<>();
     private final Map<GroupName, Long> revisions = new ConcurrentHashMap<>();
     private final Map<GroupName, String> peerTables = new ConcurrentHashMap<>();
-    /** By record key; kept after the host leaves, see {@link #partitions}. */
+    /** By record key, for every host seen since start: kept after the host leaves, see {@link #partitions}. */
     private final Map<String, Integer> partitionsByKey = new ConcurrentHashMap<>();
 
     /** A record read back from the topic of rendered configs. */

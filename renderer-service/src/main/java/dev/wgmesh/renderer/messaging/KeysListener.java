@@ -56,7 +56,8 @@ class KeysListener {
                     memory.revision(keyed.group()));
             return;
         }
-        Map<HostName, Integer> partitions = memory.partitions(plan, kafka.partitionsFor(Topics.HOST_CONFIG_RENDERED).size());
+        Map<HostName, Integer> partitions =
+                memory.partitions(plan, kafka.partitionsFor(Topics.HOST_CONFIG_RENDERED).size());
         // one transaction with the consumed offset: the revision's records become visible all together or not at all
         if (plan.peerTable() != null) {
             kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, keyed.group().value(), plan.peerTable(), SOURCE));
