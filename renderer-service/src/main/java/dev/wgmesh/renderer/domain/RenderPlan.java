@@ -57,8 +57,9 @@ public record RenderPlan(HostGroupKeysGenerated keyed, boolean skipped, List<Hos
             return new RenderPlan(keyed, false, List.of(), previousHashes.keySet().stream().sorted().toList(), null,
                     previousPeersHash != null);
         }
-        Map<HostName, HostFiles> rendered = GroupRenderer.render(keyed);
-        Optional<MeshPeers> mesh = GroupRenderer.meshPeers(keyed);
+        GroupRenderer.Rendering rendering = GroupRenderer.renderWithPeerTable(keyed);
+        Map<HostName, HostFiles> rendered = rendering.hosts();
+        Optional<MeshPeers> mesh = rendering.meshPeers();
         String peersHash = mesh.map(MeshPeers::hash).orElse(null);
         boolean newTable = !Objects.equals(peersHash, previousPeersHash);
         List<HostConfigRendered> publish = new ArrayList<>();

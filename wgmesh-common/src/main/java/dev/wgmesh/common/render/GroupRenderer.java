@@ -35,12 +35,17 @@ public final class GroupRenderer {
 
     /** Every host's files, in slot order. */
     public static Map<HostName, HostFiles> render(HostGroupKeysGenerated keyed) {
+        return allFiles(new Inputs(keyed));
+    }
+
+    /** Every host's files and a mesh group's peer table, as {@link #render} and {@link #meshPeers} give them. */
+    public record Rendering(Map<HostName, HostFiles> hosts, Optional<MeshPeers> meshPeers) {
+    }
+
+    /** Both at once: a mesh's peer entries are built and digested once for the files and the table. */
+    public static Rendering renderWithPeerTable(HostGroupKeysGenerated keyed) {
         Inputs inputs = new Inputs(keyed);
-        Map<HostName, HostFiles> files = new LinkedHashMap<>();
-        for (Host host : keyed.spec().hosts()) {
-            files.put(host.name(), files(inputs, host));
-        }
-        return files;
+        return new Rendering(allFiles(inputs), peerTable(inputs));
     }
 
     /** One host's files, the same as {@code render(keyed).get(host)} without rendering every other host. */
@@ -53,11 +58,22 @@ public final class GroupRenderer {
      * and a hash over them. Empty for a {@code hoster} group, whose hosts each list other entries.
      */
     public static Optional<MeshPeers> meshPeers(HostGroupKeysGenerated keyed) {
-        HostGroupSpec spec = keyed.spec();
-        if (spec == null || spec.topology() != Topology.MESH) {
+        return keyed.spec() == null ? Optional.empty() : peerTable(new Inputs(keyed));
+    }
+
+    private static Map<HostName, HostFiles> allFiles(Inputs inputs) {
+        Map<HostName, HostFiles> files = new LinkedHashMap<>();
+        for (Host host : inputs.keyed.spec().hosts()) {
+            files.put(host.name(), files(inputs, host));
+        }
+        return files;
+    }
+
+    private static Optional<MeshPeers> peerTable(Inputs inputs) {
+        HostGroupSpec spec = inputs.keyed.spec();
+        if (spec.topology() != Topology.MESH) {
             return Optional.empty();
         }
-        Inputs inputs = new Inputs(keyed);
         List<WgConfig.Peer> peers = new ArrayList<>(spec.hosts().size());
         MessageDigest sha = sha256();
         for (Host host : spec.hosts()) {

@@ -20,6 +20,18 @@ class RenderHostTest {
     }
 
     @Test
+    void renderingWithThePeerTableGivesWhatRenderAndMeshPeersGiveApart() {
+        for (String json : new String[] {TestGroups.hosterJson(5), TestGroups.meshJson(4)}) {
+            HostGroupKeysGenerated keyed = TestGroups.keyed("g", 1, TestGroups.spec(json)).event();
+            GroupRenderer.Rendering both = GroupRenderer.renderWithPeerTable(keyed);
+            assertThat(both.hosts()).isEqualTo(GroupRenderer.render(keyed));
+            assertThat(both.meshPeers()).isEqualTo(GroupRenderer.meshPeers(keyed));
+        }
+        HostGroupKeysGenerated mesh = TestGroups.keyed("g", 1, TestGroups.spec(TestGroups.meshJson(4))).event();
+        assertThat(GroupRenderer.renderWithPeerTable(mesh).meshPeers()).isPresent();
+    }
+
+    @Test
     void anUnknownHostHasNoFiles() {
         HostGroupKeysGenerated keyed = TestGroups.keyed("g", 1, TestGroups.spec(TestGroups.meshJson(2))).event();
         assertThat(GroupRenderer.renderHost(keyed, HostName.parse("nobody"))).isEmpty();
