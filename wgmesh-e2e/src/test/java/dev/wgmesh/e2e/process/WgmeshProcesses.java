@@ -121,9 +121,13 @@ public final class WgmeshProcesses implements AutoCloseable {
                     """);
             Files.setPosixFilePermissions(applyScript, PosixFilePermissions.fromString("rwx------"));
         }
+        return startCommandDeployer(replica, applyScript + " " + outDir, settings);
+    }
+
+    /** Starts a deployer replica with the {@code command} target running {@code command} once per host. */
+    public ServiceProcess startCommandDeployer(String replica, String command, Map<String, String> settings) {
         Map<String, String> all = new LinkedHashMap<>(settings);
-        all.putAll(Map.of("wgmesh.target", "command", "wgmesh.command", applyScript + " " + outDir,
-                "wgmesh.command-timeout", "30s"));
+        all.putAll(Map.of("wgmesh.target", "command", "wgmesh.command", command, "wgmesh.command-timeout", "30s"));
         return startDeployer(replica, workDir.resolve("command-state"), all);
     }
 
@@ -172,6 +176,11 @@ public final class WgmeshProcesses implements AutoCloseable {
 
     ServiceProcess deployer(String replica) {
         return deployers.get(replica);
+    }
+
+    /** SIGTERM to one deployer, which leaves the consumer group, and forgets it. */
+    public void stopDeployer(String replica) {
+        deployers.remove(replica).terminate();
     }
 
     /** SIGTERM to every deployer that still runs, and forgets them all. */
