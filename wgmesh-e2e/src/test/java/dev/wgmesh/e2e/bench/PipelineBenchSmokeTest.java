@@ -22,7 +22,8 @@ class PipelineBenchSmokeTest {
         System.out.print(table.text());
 
         List<String> figures = table.rows().stream().map(Row::figure).toList();
-        assertThat(figures).contains("PUT to converged, hoster 6 hosts (seed)", "PUT to converged, mesh 10 hosts",
+        assertThat(figures).contains("warm-up: 2 changes of mesh 10 (MTU, rotation in turn), median of the first 1 / "
+                + "the last 1", "PUT to converged, hoster 6 hosts (seed)", "PUT to converged, mesh 10 hosts",
                 "rotate one host's keys in mesh 10, to converged", "  that rotation on wgmesh.host-config-rendered",
                 "PUT changing every host's file (MTU) in mesh 10, warm", "rotate another host's keys in mesh 10, warm",
                 "peak RSS config-service (after mesh 10)", "peak RSS keygen-service (after mesh 10)",
