@@ -48,7 +48,7 @@ public final class PipelineBench {
                  int changeRounds, int rolloutHosts, int rolloutWarmUps, List<Integer> scaledReplicas,
                  List<Rollout> parallelRollouts) {
 
-        static final Sizes FULL = new Sizes(200, List.of(10, 100, 1000), 100, 10, 3, 200, 20, List.of(4, 2, 1),
+        static final Sizes FULL = new Sizes(200, List.of(10, 100, 1000), 100, 10, 3, 200, 30, List.of(4, 2, 1),
                 List.of(new Rollout(1, 4), new Rollout(4, 4)));
         static final Sizes QUICK = new Sizes(2, List.of(10), 2, 3, 1, 4, 1, List.of(1), List.of());
 
@@ -67,7 +67,7 @@ public final class PipelineBench {
      */
     private static final String APPLY_50_MS = "sleep 0.05";
     private static final int SMALL_GROUP_RUNS = 5;
-    private static final int ROLLOUT_RUNS = 3;
+    private static final int ROLLOUT_RUNS = 5;
 
     private final Sizes sizes;
     private final int deployers;
