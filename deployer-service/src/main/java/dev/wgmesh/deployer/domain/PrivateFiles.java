@@ -41,16 +41,22 @@ final class PrivateFiles {
      * fsync, atomic rename over the target. The caller syncs the folder once after all its renames.
      */
     static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        replace(target, bytes, true);
+        replace(target, Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", TEMP_SUFFIX,
+                FILE_0600), bytes, true);
     }
 
-    /** As {@link #writeAtomically} without the fsync: for a file fine to lose in a crash, never half-written. */
+    /**
+     * As {@link #writeAtomically} without the fsync: for a file fine to lose in a crash, never half-written.
+     * Its one temp file is {@code .<name>.tmp}, for a file whose writers take turns under a lock: a temp
+     * file that a crash left between creating and renaming it is replaced by the next write, not kept.
+     */
     static void replaceAtomically(Path target, byte[] bytes) throws IOException {
-        replace(target, bytes, false);
+        Path temp = target.resolveSibling("." + target.getFileName() + TEMP_SUFFIX);
+        Files.deleteIfExists(temp);
+        replace(target, Files.createFile(temp, FILE_0600), bytes, false);
     }
 
-    private static void replace(Path target, byte[] bytes, boolean sync) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", TEMP_SUFFIX, FILE_0600);
+    private static void replace(Path target, Path temp, byte[] bytes, boolean sync) throws IOException {
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 writeFully(channel, bytes);

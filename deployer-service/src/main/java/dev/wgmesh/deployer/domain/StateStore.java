@@ -52,7 +52,7 @@ public final class StateStore {
     /**
      * Not synced to disk: the host's files are, before this is written. A state lost in a crash costs
      * one more apply of the same content (which changes nothing), and a torn one is ignored as unreadable,
-     * so the fsyncs of a thousand-host rollout are halved for nothing lost.
+     * so the fsyncs of a thousand-host rollout are halved for nothing lost. The caller holds the host's lock.
      */
     public void write(GroupName group, HostName host, AppliedState state) throws IOException {
         Path file = file(group, host, ".applied");
