@@ -165,8 +165,8 @@ public final class PipelineBench {
     /**
      * Services run for long, so the rows are timed after changes of a 100-host group, new MTUs and rotations
      * in turn, in both pipeline and floor. Five JVMs on two cores keep their C2 compilers busy for many
-     * changes: a 100-host change took a median of 1.0 s over its first 30, 0.4 s over changes 61 to 120 and
-     * 0.26 to 0.31 s from the 150th on. The first row shows that curve; the first rows at 1,000 hosts still
+     * changes: a 100-host change took a median of 0.9 to 1.0 s over its first 30, 0.4 s over changes 61 to
+     * 150 and 0.26 to 0.39 s after them. The first row shows that curve; the first rows at 1,000 hosts still
      * pay for what only gets hot at that size.
      */
     private void warmUp() throws Exception {
