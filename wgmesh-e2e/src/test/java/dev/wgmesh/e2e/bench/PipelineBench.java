@@ -452,8 +452,7 @@ public final class PipelineBench {
 
     /** The run of median time. */
     private static Timed medianRun(List<Timed> runs) {
-        List<Timed> sorted = runs.stream().sorted(Comparator.comparingDouble(Timed::seconds)).toList();
-        return sorted.get(sorted.size() / 2);
+        return median(runs, Comparator.comparingDouble(Timed::seconds));
     }
 
     /** CPU seconds so far of every process that runs now: the services, the broker and this JVM (the floor, the polls). */
@@ -527,8 +526,11 @@ public final class PipelineBench {
     }
 
     private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+        return median(values, Comparator.naturalOrder());
+    }
+
+    private static <T> T median(List<T> values, Comparator<? super T> order) {
+        return values.stream().sorted(order).toList().get(values.size() / 2);
     }
 
     private static String secs(double seconds) {
