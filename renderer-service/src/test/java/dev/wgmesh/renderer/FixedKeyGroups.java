@@ -105,7 +105,8 @@ public final class FixedKeyGroups {
         try {
             SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
             random.setSeed(sha256("seal/" + context));
-            return new SecretSealer(random).seal(secret, DEPLOYER.publicKey(), context);
+            // epoch 1: a fixed group keeps its keys, whatever the revision
+            return new SecretSealer(random).seal(secret, DEPLOYER.publicKey(), context, 1);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

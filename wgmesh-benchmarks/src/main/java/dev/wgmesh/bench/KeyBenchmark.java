@@ -33,7 +33,7 @@ public class KeyBenchmark {
     public void keys() {
         deployer = X25519Keys.generate(random);
         host = X25519Keys.generate(random);
-        sealed = sealer.seal(host.privateKey(), deployer.publicKey(), "bench/host/private-key");
+        sealed = sealer.seal(host.privateKey(), deployer.publicKey(), "bench/host/private-key", 1);
     }
 
     @Benchmark
@@ -51,7 +51,7 @@ public class KeyBenchmark {
 
     @Benchmark
     public SealedSecret seal() {
-        return sealer.seal(host.privateKey(), deployer.publicKey(), "bench/host/private-key");
+        return sealer.seal(host.privateKey(), deployer.publicKey(), "bench/host/private-key", 1);
     }
 
     @Benchmark

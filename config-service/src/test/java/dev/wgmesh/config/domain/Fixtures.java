@@ -60,12 +60,12 @@ public final class Fixtures {
             if (kept == null) {
                 var pair = X25519Keys.generate(RANDOM);
                 kept = new HostKeys(host.name(), pair.publicKey(), sealer.seal(pair.privateKey(), DEPLOYERS.publicKey(),
-                        HostKeys.privateKeyContext(change.group(), host.name())));
+                        HostKeys.privateKeyContext(change.group(), host.name()), change.revision()));
             }
             keys.add(kept);
         }
         var seed = previous != null ? previous.presharedKeySeed() : sealer.seal(X25519Keys.generate(RANDOM).privateKey(), DEPLOYERS.publicKey(),
-                HostKeys.presharedKeySeedContext(change.group()));
+                HostKeys.presharedKeySeedContext(change.group()), change.revision());
         return new HostGroupKeysGenerated(UUID.randomUUID(), change.group(), change.revision(), Instant.now(),
                 change.correlationId(), change.cause(), spec, keys, seed);
     }

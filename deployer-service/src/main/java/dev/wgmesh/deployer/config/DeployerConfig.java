@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,6 +31,7 @@ class DeployerConfig {
 
     @Bean
     Deployer deployer(@Value("${wgmesh.deployer-private-key-file:}") String keyFile,
+                      @Value("${wgmesh.deployer-previous-private-key-file:}") String previousKeyFile,
                       @Value("${wgmesh.target:file}") String target,
                       @Value("${wgmesh.out-dir:./wgmesh-data/out}") String outDir,
                       @Value("${wgmesh.state-dir:}") String stateDir,
@@ -37,7 +39,9 @@ class DeployerConfig {
                       @Value("${wgmesh.command-timeout:60s}") Duration commandTimeout,
                       @Value("${wgmesh.replica:}") String replica,
                       PeerTables peerTables) {
-        SecretFiller filler = new SecretFiller(DeployerKey.load(keyFile));
+        // the previous key opens what keygen sealed before the deployers' key was replaced
+        SecretFiller filler = new SecretFiller(previousKeyFile.isBlank() ? List.of(DeployerKey.load(keyFile))
+                : List.of(DeployerKey.load(keyFile), DeployerKey.load(previousKeyFile)));
         Path out = Path.of(outDir);
         Path state = stateDir.isBlank() ? out.resolve(".wgmesh-state") : Path.of(stateDir);
         String name = replica.isBlank() ? defaultReplica() : replica;

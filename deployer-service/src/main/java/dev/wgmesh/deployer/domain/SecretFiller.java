@@ -18,15 +18,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Opens a rendered host's sealed secrets with the deployers' key and writes its wg-quick files, a mesh
- * host's with the peers of its group's peer table.
+ * Opens a rendered host's sealed secrets with the deployers' keyring (the current key, and the previous
+ * one while the key is being replaced) and writes its wg-quick files, a mesh host's with the peers of its
+ * group's peer table.
  */
 public final class SecretFiller {
 
-    private final SecretKey deployerKey;
+    private final List<SecretKey> keyring;
 
-    public SecretFiller(SecretKey deployerKey) {
-        this.deployerKey = deployerKey;
+    public SecretFiller(List<SecretKey> keyring) {
+        this.keyring = List.copyOf(keyring);
     }
 
     /** @param peerTable the table the record names, or null when its interfaces list their peers themselves */
@@ -37,6 +38,10 @@ public final class SecretFiller {
         if (rendered.presharedKeySeed() == null
                 && interfaces.stream().anyMatch(c -> c.peers().stream().anyMatch(WgConfig.Peer::presharedKey))) {
             throw new DeployFailure("peers use preshared keys but the record has no presharedKeySeed");
+        }
+        checkEpoch(rendered, rendered.privateKey(), "private key");
+        if (rendered.presharedKeySeed() != null) {
+            checkEpoch(rendered, rendered.presharedKeySeed(), "preshared-key seed");
         }
         SecretKey privateKey = open(rendered.privateKey(),
                 HostKeys.privateKeyContext(rendered.group(), rendered.host()), "private key");
@@ -52,9 +57,17 @@ public final class SecretFiller {
         return DesiredFiles.of(files);
     }
 
+    /** A secret is made at a revision, so one that claims a later revision than its record's is forged. */
+    private static void checkEpoch(HostConfigRendered rendered, SealedSecret sealed, String what) throws DeployFailure {
+        if (sealed.epoch() > rendered.revision()) {
+            throw new DeployFailure("the sealed " + what + " claims revision " + sealed.epoch()
+                    + ", later than its record's " + rendered.revision());
+        }
+    }
+
     private SecretKey open(SealedSecret sealed, String context, String what) throws DeployFailure {
         try {
-            return SecretSealer.open(sealed, deployerKey, context);
+            return SecretSealer.open(sealed, keyring, context);
         } catch (IllegalArgumentException e) {
             throw new DeployFailure("cannot open the sealed " + what + ": " + e.getMessage());
         }

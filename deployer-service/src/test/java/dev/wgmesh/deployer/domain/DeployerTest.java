@@ -7,11 +7,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.wgmesh.common.crypto.PresharedKeys;
+import dev.wgmesh.common.crypto.SealedSecret;
+import dev.wgmesh.common.crypto.SecretSealer;
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.HostKeys;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
@@ -46,7 +49,7 @@ class DeployerTest {
 
     @BeforeEach
     void setUp() {
-        deployer = new Deployer(new SecretFiller(TestGroup.DEPLOYER.privateKey()), peerTables, new FileTarget(out),
+        deployer = new Deployer(new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())), peerTables, new FileTarget(out),
                 new StateStore(out.resolve(".wgmesh-state")), "replica-a");
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
@@ -128,7 +131,7 @@ class DeployerTest {
 
     @Test
     void aSecretThatDoesNotOpenWithThisDeployerKeyIsAFailedReport() {
-        Deployer otherKey = new Deployer(new SecretFiller(X25519Keys.generate(new SecureRandom()).privateKey()),
+        Deployer otherKey = new Deployer(new SecretFiller(List.of(X25519Keys.generate(new SecureRandom()).privateKey())),
                 peerTables, new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")), "replica-b");
 
         DeploymentReported report = otherKey.deploy(group.render(4).get(group.host(1))).orElseThrow();
@@ -138,6 +141,32 @@ class DeployerTest {
         assertThat(out.resolve("g1/h1")).doesNotExist();
         // not applied, so the right record at the same revision still goes through
         assertThat(deployer.deploy(group.render(4).get(group.host(1))).orElseThrow().outcome()).isEqualTo(Outcome.APPLIED);
+    }
+
+    @Test
+    void aSecretClaimingALaterRevisionThanItsRecordIsAFailedReport() {
+        HostConfigRendered real = group.render(4).get(group.host(1));
+        SealedSecret fromTheFuture = new SecretSealer(new SecureRandom()).seal(group.hostKeys().get(group.host(1)).privateKey(),
+                TestGroup.DEPLOYER.publicKey(), HostKeys.privateKeyContext(real.group(), real.host()), 9);
+        HostConfigRendered forged = new HostConfigRendered(real.eventId(), real.group(), real.revision(), real.occurredAt(),
+                real.correlationId(), real.host(), real.os(), real.interfaces(), fromTheFuture, real.presharedKeySeed(),
+                real.contentHash(), real.meshPeersHash());
+
+        DeploymentReported report = deployer.deploy(forged).orElseThrow();
+
+        assertThat(report.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(report.reason()).contains("claims revision 9, later than its record's 4");
+        assertThat(out.resolve("g1/h1")).doesNotExist();
+    }
+
+    @Test
+    void aKeyringOfTheNewAndThePreviousDeployerKeyOpensSecretsSealedToEither() {
+        X25519Keys.KeyPair next = X25519Keys.generate(new SecureRandom());
+        Deployer replaced = new Deployer(new SecretFiller(List.of(next.privateKey(), TestGroup.DEPLOYER.privateKey())),
+                peerTables, new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")), "replica-c");
+
+        // sealed to the previous key, as everything keygen published before the key was replaced
+        assertThat(replaced.deploy(group.render(4).get(group.host(1))).orElseThrow().outcome()).isEqualTo(Outcome.APPLIED);
     }
 
     @Test
@@ -178,7 +207,7 @@ class DeployerTest {
     void aMeshHostTakesItsPeersFromThePeerTableItsRecordNames() throws Exception {
         TestGroup mesh = TestGroup.mesh("m1", 3);
         Map<HostName, HostConfigRendered> inline = mesh.render(4);
-        SecretFiller filler = new SecretFiller(TestGroup.DEPLOYER.privateKey());
+        SecretFiller filler = new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey()));
         peerTables.put(mesh.peerTable(4));
 
         for (HostConfigRendered record : mesh.renderNamingPeerTable(4).values()) {
@@ -240,7 +269,7 @@ class DeployerTest {
             DeploymentReported report = deployer.deploy(record).orElseThrow();
             shown.add(report.toString());
             shown.add(new String(EventJson.write(report)));
-            shown.add(new SecretFiller(TestGroup.DEPLOYER.privateKey()).fill(record, null).toString());
+            shown.add(new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())).fill(record, null).toString());
         }
         shown.addAll(messages());
         List<String> secrets = new ArrayList<>();

@@ -26,7 +26,7 @@ class WgQuickStripTest {
     void writtenFilesPassWgQuickStripAndWgSetconf() throws Exception {
         WireGuardTools.assumeAvailable();
         PeerTables peerTables = new PeerTables(Duration.ofSeconds(1));
-        Deployer deployer = new Deployer(new SecretFiller(TestGroup.DEPLOYER.privateKey()), peerTables,
+        Deployer deployer = new Deployer(new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())), peerTables,
                 new FileTarget(out), new StateStore(out.resolve(".wgmesh-state")), "replica-a");
         for (HostConfigRendered record : new TestGroup("g1", 4).render(1).values()) {
             deployer.deploy(record).orElseThrow();

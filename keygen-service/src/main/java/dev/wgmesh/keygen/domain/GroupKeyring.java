@@ -65,29 +65,30 @@ public final class GroupKeyring {
                 .map(host -> {
                     HostKeys old = kept.get(host);
                     boolean rotate = rotateAll || host.equals(change.rotatedHost());
-                    return old == null || rotate ? newKeys(group, host) : old;
+                    return old == null || rotate ? newKeys(group, host, change.revision()) : old;
                 })
                 .toList();
         SealedSecret seed = null;
         if (change.spec().presharedKeys()) {
             SealedSecret oldSeed = previous == null ? null : previous.presharedKeySeed();
-            seed = oldSeed == null || rotateAll ? newSeed(group) : oldSeed;
+            seed = oldSeed == null || rotateAll ? newSeed(group, change.revision()) : oldSeed;
         }
         return new HostGroupKeysGenerated(eventId, group, change.revision(), clock.instant(), change.correlationId(),
                 change.cause(), change.spec(), hosts, seed);
     }
 
-    private HostKeys newKeys(GroupName group, HostName host) {
+    /** @param epoch the revision that makes the key pair, bound into its sealing */
+    private HostKeys newKeys(GroupName group, HostName host, long epoch) {
         X25519Keys.KeyPair pair = X25519Keys.generate(random);
-        SealedSecret sealed = sealer.seal(pair.privateKey(), deployerKey, HostKeys.privateKeyContext(group, host));
+        SealedSecret sealed = sealer.seal(pair.privateKey(), deployerKey, HostKeys.privateKeyContext(group, host), epoch);
         return new HostKeys(host, pair.publicKey(), sealed);
     }
 
-    private SealedSecret newSeed(GroupName group) {
+    private SealedSecret newSeed(GroupName group, long epoch) {
         byte[] bytes = new byte[SEED_BYTES];
         random.nextBytes(bytes);
         try {
-            return sealer.seal(SecretKey.of(bytes), deployerKey, HostKeys.presharedKeySeedContext(group));
+            return sealer.seal(SecretKey.of(bytes), deployerKey, HostKeys.presharedKeySeedContext(group), epoch);
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }

@@ -3,8 +3,12 @@ package dev.wgmesh.common.crypto;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
@@ -15,12 +19,16 @@ import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * Seals secrets to a recipient's X25519 public key: an ephemeral key agreement, HKDF-SHA256 and
- * ChaCha20-Poly1305 (all BouncyCastle). The context, such as {@code group/host/private-key}, is bound
- * as associated data, so a sealed secret cannot be moved to another host or purpose.
+ * ChaCha20-Poly1305 (all BouncyCastle): the shape of HPKE's base mode (RFC 9180) with the same primitives,
+ * kept as it is rather than moved to BouncyCastle's HPKE class, which would change the sealed form once
+ * more for no gain in security. The associated data binds the context,
+ * such as {@code group/host/private-key}, the epoch (the revision the secret was made at) and the id of the
+ * recipient's key, so a sealed secret opens for that host and purpose only, and its epoch cannot be
+ * changed to pass an older secret off as a newer one.
  */
 public final class SecretSealer {
 
-    private static final byte[] INFO = "wgmesh sealed secret v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INFO = "wgmesh sealed secret v2".getBytes(StandardCharsets.UTF_8);
 
     private final SecureRandom random;
 
@@ -28,7 +36,9 @@ public final class SecretSealer {
         this.random = random;
     }
 
-    public SealedSecret seal(SecretKey secret, PublicKey recipient, String context) {
+    /** @param epoch the revision at which the secret is made */
+    public SealedSecret seal(SecretKey secret, PublicKey recipient, String context, long epoch) {
+        String keyId = keyId(recipient);
         X25519Keys.KeyPair ephemeral = X25519Keys.generate(random);
         byte[] nonce = new byte[SealedSecret.NONCE];
         random.nextBytes(nonce);
@@ -37,7 +47,7 @@ public final class SecretSealer {
         byte[] out = new byte[SealedSecret.EPHEMERAL + SealedSecret.NONCE + plaintext.length + SealedSecret.TAG];
         System.arraycopy(ephemeral.publicKey().bytes(), 0, out, 0, SealedSecret.EPHEMERAL);
         System.arraycopy(nonce, 0, out, SealedSecret.EPHEMERAL, SealedSecret.NONCE);
-        ChaCha20Poly1305 aead = cipher(true, key, nonce, context);
+        ChaCha20Poly1305 aead = cipher(true, key, nonce, associatedData(context, epoch, keyId));
         int offset = SealedSecret.EPHEMERAL + SealedSecret.NONCE;
         int written = aead.processBytes(plaintext, 0, plaintext.length, out, offset);
         try {
@@ -48,7 +58,19 @@ public final class SecretSealer {
             Arrays.fill(plaintext, (byte) 0);
             Arrays.fill(key, (byte) 0);
         }
-        return new SealedSecret(out);
+        return new SealedSecret(keyId, epoch, out);
+    }
+
+    /**
+     * Opens a sealed secret with the key of the keyring it was sealed to (the current or the previous
+     * deployers' key); fails when no key of the keyring is that key, or the context or the bytes do not match.
+     */
+    public static SecretKey open(SealedSecret sealed, List<SecretKey> keyring, String context) {
+        SecretKey recipientPrivateKey = keyring.stream()
+                .filter(key -> keyId(X25519Keys.publicKeyOf(key)).equals(sealed.keyId())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the sealed secret for " + context
+                        + " was sealed to deployer key " + sealed.keyId() + ", which this deployer does not hold"));
+        return open(sealed, recipientPrivateKey, context);
     }
 
     /** Opens a sealed secret; fails when the key, the context or the bytes do not match. */
@@ -58,7 +80,7 @@ public final class SecretSealer {
         byte[] nonce = Arrays.copyOfRange(bytes, SealedSecret.EPHEMERAL, SealedSecret.EPHEMERAL + SealedSecret.NONCE);
         PublicKey recipient = X25519Keys.publicKeyOf(recipientPrivateKey);
         byte[] key = derive(X25519Keys.agree(recipientPrivateKey, ephemeral), ephemeral, recipient);
-        ChaCha20Poly1305 aead = cipher(false, key, nonce, context);
+        ChaCha20Poly1305 aead = cipher(false, key, nonce, associatedData(context, sealed.epoch(), sealed.keyId()));
         int offset = SealedSecret.EPHEMERAL + SealedSecret.NONCE;
         byte[] plaintext = new byte[aead.getOutputSize(bytes.length - offset)];
         try {
@@ -74,6 +96,19 @@ public final class SecretSealer {
         }
     }
 
+    /** The id a sealed secret names its recipient's key by: the first 8 bytes of its SHA-256, in hex. */
+    public static String keyId(PublicKey recipient) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(recipient.bytes()), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] associatedData(String context, long epoch, String keyId) {
+        return ("wgmesh-sealed-v2\0" + context + "\0" + epoch + "\0" + keyId).getBytes(StandardCharsets.UTF_8);
+    }
+
     private static byte[] derive(byte[] shared, PublicKey ephemeral, PublicKey recipient) {
         byte[] salt = new byte[64];
         System.arraycopy(ephemeral.bytes(), 0, salt, 0, 32);
@@ -86,10 +121,9 @@ public final class SecretSealer {
         return key;
     }
 
-    private static ChaCha20Poly1305 cipher(boolean encrypt, byte[] key, byte[] nonce, String context) {
+    private static ChaCha20Poly1305 cipher(boolean encrypt, byte[] key, byte[] nonce, byte[] associatedData) {
         ChaCha20Poly1305 aead = new ChaCha20Poly1305();
-        aead.init(encrypt, new AEADParameters(new KeyParameter(key), SealedSecret.TAG * 8, nonce,
-                context.getBytes(StandardCharsets.UTF_8)));
+        aead.init(encrypt, new AEADParameters(new KeyParameter(key), SealedSecret.TAG * 8, nonce, associatedData));
         return aead;
     }
 }

@@ -10,6 +10,7 @@ import dev.wgmesh.common.wireguard.SecretKey;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
@@ -19,6 +20,7 @@ class SecretSealerTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String CONTEXT = "prod/hoster-zima-0101/private-key";
+    private static final long EPOCH = 4;
 
     private final X25519Keys.KeyPair deployer = X25519Keys.generate(RANDOM);
     private final SecretKey secret = X25519Keys.generate(RANDOM).privateKey();
@@ -26,14 +28,14 @@ class SecretSealerTest {
 
     @Test
     void aSealedSecretOpensWithTheRecipientsKeyAndContext() {
-        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH);
 
         assertThat(SecretSealer.open(sealed, deployer.privateKey(), CONTEXT)).isEqualTo(secret);
     }
 
     @Test
     void anotherKeyDoesNotOpenIt() {
-        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH);
         SecretKey stranger = X25519Keys.generate(RANDOM).privateKey();
 
         assertThatThrownBy(() -> SecretSealer.open(sealed, stranger, CONTEXT))
@@ -43,7 +45,7 @@ class SecretSealerTest {
 
     @Test
     void anotherContextDoesNotOpenIt() {
-        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH);
 
         assertThatThrownBy(() -> SecretSealer.open(sealed, deployer.privateKey(), "prod/hoster-zima-0102/private-key"))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -53,11 +55,11 @@ class SecretSealerTest {
 
     @Test
     void everyTamperedByteIsNoticed() {
-        byte[] bytes = sealer.seal(secret, deployer.publicKey(), CONTEXT).bytes();
+        byte[] bytes = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH).bytes();
         for (int i = 0; i < bytes.length; i++) {
             byte[] tampered = bytes.clone();
             tampered[i] ^= 0x01;
-            SealedSecret damaged = new SealedSecret(tampered);
+            SealedSecret damaged = new SealedSecret(SecretSealer.keyId(deployer.publicKey()), EPOCH, tampered);
             assertThatThrownBy(() -> SecretSealer.open(damaged, deployer.privateKey(), CONTEXT))
                     .as("byte %d flipped", i).isInstanceOf(IllegalArgumentException.class);
         }
@@ -65,18 +67,20 @@ class SecretSealerTest {
 
     @Test
     void aCutOrExtendedSecretDoesNotOpen() {
-        byte[] bytes = sealer.seal(secret, deployer.publicKey(), CONTEXT).bytes();
+        byte[] bytes = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH).bytes();
 
-        assertThatThrownBy(() -> SecretSealer.open(new SealedSecret(java.util.Arrays.copyOf(bytes, bytes.length - 1)),
+        assertThatThrownBy(() -> SecretSealer.open(new SealedSecret(SecretSealer.keyId(deployer.publicKey()), EPOCH,
+                java.util.Arrays.copyOf(bytes, bytes.length - 1)),
                 deployer.privateKey(), CONTEXT)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SecretSealer.open(new SealedSecret(java.util.Arrays.copyOf(bytes, bytes.length + 1)),
+        assertThatThrownBy(() -> SecretSealer.open(new SealedSecret(SecretSealer.keyId(deployer.publicKey()), EPOCH,
+                java.util.Arrays.copyOf(bytes, bytes.length + 1)),
                 deployer.privateKey(), CONTEXT)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void twoSealsOfTheSameSecretDiffer() {
-        SealedSecret one = sealer.seal(secret, deployer.publicKey(), CONTEXT);
-        SealedSecret two = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+        SealedSecret one = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH);
+        SealedSecret two = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH);
 
         assertThat(one).isNotEqualTo(two);
         assertThat(one.toString()).isNotEqualTo(two.toString());
@@ -85,11 +89,13 @@ class SecretSealerTest {
 
     @Test
     void theSealedFormIsAJsonStringThatHidesTheSecret() {
-        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT);
+        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH);
         String text = sealed.toString();
 
-        assertThat(text).startsWith("v1.").doesNotContain("=").matches("v1\\.[A-Za-z0-9_-]+");
-        assertThat(Base64.getUrlDecoder().decode(text.substring(3))).hasSize(32 + 12 + 32 + 16);
+        String keyId = SecretSealer.keyId(deployer.publicKey());
+        assertThat(text).startsWith("v2." + keyId + ".4.").doesNotContain("=").matches("v2\\.[0-9a-f]{16}\\.4\\.[A-Za-z0-9_-]+");
+        assertThat(Base64.getUrlDecoder().decode(text.substring(("v2." + keyId + ".4.").length()))).hasSize(32 + 12 + 32 + 16);
+        assertThat(SealedSecret.parse(text)).isEqualTo(sealed);
         assertThat(text).doesNotContain(secret.base64()).doesNotContain(secret.base64().replace('+', '-')
                 .replace('/', '_').substring(0, 20));
         assertThat(new String(EventJson.write(sealed))).isEqualTo("\"" + text + "\"");
@@ -102,10 +108,13 @@ class SecretSealerTest {
         assertThatThrownBy(() -> SealedSecret.parse(null)).isInstanceOf(InvalidValueException.class);
         assertThatThrownBy(() -> SealedSecret.parse("v2.AAAA")).isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("\"v2.AAAA\"");
-        assertThatThrownBy(() -> SealedSecret.parse("v1.AAAA")).isInstanceOf(InvalidValueException.class)
+        assertThatThrownBy(() -> SealedSecret.parse("v2.0123456789abcdef.1.AAAA")).isInstanceOf(InvalidValueException.class)
                 .hasMessageContaining("too short");
-        assertThatThrownBy(() -> SealedSecret.parse("v1.!!!!")).isInstanceOf(InvalidValueException.class)
-                .hasMessageContaining("base64url");
+        assertThatThrownBy(() -> SealedSecret.parse("v2.0123456789abcdef.1.!!!!")).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("expected v2");
+        // the form before key ids and epochs does not open any more: such groups are rotated once
+        assertThatThrownBy(() -> SealedSecret.parse("v1." + "A".repeat(80))).isInstanceOf(InvalidValueException.class)
+                .hasMessageContaining("expected v2");
     }
 
     @Test
@@ -160,5 +169,32 @@ class SecretSealerTest {
             assertThat(deriver.between(a, b).bytes()).isEqualTo(expected);
             assertThat(PresharedKeys.derive(seed, b, a).bytes()).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void anOlderEpochOrAnotherKeyIdWrittenIntoTheSealedFormDoesNotOpen() {
+        SealedSecret sealed = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH);
+        String text = sealed.toString();
+
+        SealedSecret olderEpoch = SealedSecret.parse(text.replace(".4.", ".3."));
+        assertThatThrownBy(() -> SecretSealer.open(olderEpoch, deployer.privateKey(), CONTEXT))
+                .isInstanceOf(IllegalArgumentException.class);
+        SealedSecret otherKeyId = SealedSecret.parse(text.replace(sealed.keyId(), "0123456789abcdef"));
+        assertThatThrownBy(() -> SecretSealer.open(otherKeyId, deployer.privateKey(), CONTEXT))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aKeyringOpensWhatWasSealedToItsCurrentOrPreviousKey() {
+        X25519Keys.KeyPair previous = X25519Keys.generate(RANDOM);
+        SealedSecret toPrevious = sealer.seal(secret, previous.publicKey(), CONTEXT, EPOCH);
+        SealedSecret toCurrent = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH);
+        List<SecretKey> keyring = List.of(deployer.privateKey(), previous.privateKey());
+
+        assertThat(SecretSealer.open(toPrevious, keyring, CONTEXT)).isEqualTo(secret);
+        assertThat(SecretSealer.open(toCurrent, keyring, CONTEXT)).isEqualTo(secret);
+        assertThatThrownBy(() -> SecretSealer.open(toPrevious, List.of(deployer.privateKey()), CONTEXT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(toPrevious.keyId())
+                .hasMessageContaining("does not hold");
     }
 }

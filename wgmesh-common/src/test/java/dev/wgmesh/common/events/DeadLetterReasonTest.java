@@ -14,7 +14,7 @@ class DeadLetterReasonTest {
     @Test
     void keysAndSealedSecretsNeverAppearInAReason() {
         X25519Keys.KeyPair pair = X25519Keys.generate(random);
-        String sealed = new SecretSealer(random).seal(pair.privateKey(), pair.publicKey(), "context").toString();
+        String sealed = new SecretSealer(random).seal(pair.privateKey(), pair.publicKey(), "context", 1).toString();
         String reason = DeadLetterReason.of(new IllegalArgumentException(
                 "bad key \"" + pair.privateKey().base64() + "\" next to " + sealed + " and " + pair.publicKey().base64()));
 

@@ -128,7 +128,7 @@ public final class TestGroups {
             X25519Keys.KeyPair pair = X25519Keys.generate(RANDOM);
             keys.put(host.name(), pair);
             hostKeys.add(new HostKeys(host.name(), pair.publicKey(), sealer.seal(pair.privateKey(),
-                    DEPLOYER.publicKey(), HostKeys.privateKeyContext(name, host.name()))));
+                    DEPLOYER.publicKey(), HostKeys.privateKeyContext(name, host.name()), revision)));
         }
         SecretKey seed = null;
         SealedSecret sealedSeed = null;
@@ -137,7 +137,7 @@ public final class TestGroups {
             sealedSeed = previous.event().presharedKeySeed();
         } else if (spec.presharedKeys()) {
             seed = X25519Keys.generate(RANDOM).privateKey();
-            sealedSeed = sealer.seal(seed, DEPLOYER.publicKey(), HostKeys.presharedKeySeedContext(name));
+            sealedSeed = sealer.seal(seed, DEPLOYER.publicKey(), HostKeys.presharedKeySeedContext(name), revision);
         }
         UUID id = UUID.randomUUID();
         HostGroupKeysGenerated event = new HostGroupKeysGenerated(id, name, revision, Instant.now(), id,

@@ -51,7 +51,7 @@ final class Floor {
         SecureRandom random = new SecureRandom();
         X25519Keys.KeyPair deployerKey = X25519Keys.generate(random);
         this.keyring = new GroupKeyring(random, deployerKey.publicKey(), Clock.systemUTC());
-        this.filler = new SecretFiller(deployerKey.privateKey());
+        this.filler = new SecretFiller(List.of(deployerKey.privateKey()));
         this.target = new FileTarget(outDir);
     }
 
@@ -79,7 +79,7 @@ final class Floor {
         long revision = known.revision() + 1;
         UUID eventId = UUID.randomUUID();
         HostGroupChanged change = new HostGroupChanged(eventId, new GroupName(group), revision, Instant.now(), eventId,
-                cause, rotated, spec);
+                cause, rotated, spec, null);
         HostGroupKeysGenerated keyed = keyring.next(known.keyed(), change);
         String peersHash = known.peerTable() == null ? null : known.peerTable().peersHash();
         RenderPlan plan = RenderPlan.of(keyed, known.hashes(), peersHash, known.revision() == 0 ? -1 : known.revision(),
