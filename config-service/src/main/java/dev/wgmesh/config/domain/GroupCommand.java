@@ -1,5 +1,6 @@
 package dev.wgmesh.config.domain;
 
+import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.group.GroupName;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -21,12 +23,13 @@ import tools.jackson.databind.node.ObjectNode;
  * instant after which it must not be applied), or
  * {@code {"action": "delete" | "rotate-group" | "rotate-host", "host": ...}}. The API's calls become
  * such records too, so one replica decides every change of a group. Problems found here are reported
- * like the API's; only a record that names no group or is not JSON is unreadable.
+ * like the API's; only a record that names no group or is not JSON is unreadable. {@code actor} says who
+ * asked: the API caller, as config-service signed it, or {@link Actor#AUTOMATION} for any other writer.
  *
  * @param body the group's body without the command's own fields (upsert only)
  */
 public record GroupCommand(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition,
-                           UUID requestId, Instant notAfter, List<Problem> problems) {
+                           UUID requestId, Instant notAfter, Actor actor, List<Problem> problems) {
 
     public enum Action {
         UPSERT("upsert"), DELETE("delete"), ROTATE_GROUP("rotate-group"), ROTATE_HOST("rotate-host");
@@ -47,21 +50,25 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
         }
     }
 
-    private static final List<String> COMMAND_FIELDS = List.of("action", "requestId", "expectedRevision", "notAfter");
-    private static final Set<String> ROTATE_HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "notAfter", "host");
+    private static final List<String> COMMAND_FIELDS = List.of("action", "requestId", "expectedRevision", "notAfter",
+            "actor");
+    private static final Set<String> ROTATE_HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "notAfter",
+            "actor", "host");
 
     public GroupCommand {
+        Objects.requireNonNull(actor, "actor");
         problems = List.copyOf(problems);
     }
 
     /** A request made through the API: already checked where the API checks it. */
-    public static GroupCommand of(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition) {
-        return new GroupCommand(group, action, body, host, precondition, null, null, List.of());
+    public static GroupCommand of(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition,
+                                  Actor actor) {
+        return new GroupCommand(group, action, body, host, precondition, null, null, actor, List.of());
     }
 
     /** The same request, identified and bounded in time, as it goes on the commands topic. */
     public GroupCommand sent(UUID id, Instant deadline) {
-        return new GroupCommand(group, action, body, host, precondition, id, deadline, problems);
+        return new GroupCommand(group, action, body, host, precondition, id, deadline, actor, problems);
     }
 
     /** The record value for wgmesh.host-group-commands, which {@link #parse} reads back. */
@@ -84,11 +91,26 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
         if (notAfter != null) {
             json.put("notAfter", notAfter.toString());
         }
+        json.put("actor", actor.value());
         return EventJson.mapper().writeValueAsBytes(json);
     }
 
-    /** @throws InvalidEventException when the record is unreadable: no value, not JSON, or a key that is no group name */
+    /**
+     * A command that any writer of the topic may have sent: its actor is {@link Actor#AUTOMATION}, whatever
+     * it says.
+     *
+     * @throws InvalidEventException when the record is unreadable: no value, not JSON, or a key that is no group name
+     */
     public static GroupCommand parse(String key, byte[] value) {
+        return parse(key, value, false);
+    }
+
+    /** A command config-service signed (its API's): its {@code actor} field says who called the API. */
+    public static GroupCommand parseSigned(String key, byte[] value) {
+        return parse(key, value, true);
+    }
+
+    private static GroupCommand parse(String key, byte[] value, boolean signed) {
         GroupName group;
         try {
             group = GroupName.parse(key);
@@ -102,8 +124,9 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
         List<Problem> problems = new ArrayList<>();
         if (tree == null || !tree.isObject()) {
             problems.add(new Problem("$", tree == null ? null : shorten(tree.toString()), "a change request must be a JSON object"));
-            return new GroupCommand(group, Action.UPSERT, tree, null, null, null, null, problems);
+            return new GroupCommand(group, Action.UPSERT, tree, null, null, null, null, Actor.AUTOMATION, problems);
         }
+        Actor actor = signed ? signedActor(tree.get("actor")) : Actor.AUTOMATION;
         UUID requestId = requestId(tree.get("requestId"), problems);
         Precondition precondition = expectedRevision(tree.get("expectedRevision"), problems);
         Instant notAfter = notAfter(tree.get("notAfter"), problems);
@@ -114,7 +137,8 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
             if (action == null) {
                 problems.add(new Problem("action", shorten(actionNode.toString()),
                         "must be \"upsert\", \"delete\", \"rotate-group\" or \"rotate-host\""));
-                return new GroupCommand(group, Action.UPSERT, null, null, precondition, requestId, notAfter, problems);
+                return new GroupCommand(group, Action.UPSERT, null, null, precondition, requestId, notAfter, actor,
+                        problems);
             }
         }
         HostName host = null;
@@ -135,7 +159,15 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
                 host = hostName(tree.get("host"), problems);
             }
         }
-        return new GroupCommand(group, action, body, host, precondition, requestId, notAfter, problems);
+        return new GroupCommand(group, action, body, host, precondition, requestId, notAfter, actor, problems);
+    }
+
+    private static Actor signedActor(JsonNode node) {
+        try {
+            return Actor.parse(node == null || !node.isString() ? null : node.stringValue());
+        } catch (InvalidValueException e) {
+            throw new InvalidEventException("a signed command must name its actor: " + e.getMessage());
+        }
     }
 
     private static UUID requestId(JsonNode node, List<Problem> problems) {

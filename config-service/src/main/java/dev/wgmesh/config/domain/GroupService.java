@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 public final class GroupService {
 
     /** Top-level fields of a group's body besides the settings: a GET body can be PUT back. */
-    static final Set<String> OWN_FIELDS = Set.of("name", "revision");
+    /** Fields of a group's GET form that a PUT of it may carry back; read-only, so ignored. */
+    static final Set<String> OWN_FIELDS = Set.of("name", "revision", "changedBy");
 
     private final GroupStore store;
     private final Clock clock;
@@ -52,12 +53,13 @@ public final class GroupService {
             throw new RequestRejected(503, "Request expired", currentRevision(command.group()), List.of(new Problem(
                     "notAfter", quote(command.notAfter().toString()), "the request came after its deadline and was not applied")));
         }
-        return switch (command.action()) {
+        Accepted accepted = switch (command.action()) {
             case UPSERT -> upsert(command.group(), command.body(), command.precondition());
             case DELETE -> delete(command.group(), command.precondition());
             case ROTATE_GROUP -> rotateGroup(command.group(), command.precondition());
             case ROTATE_HOST -> rotateHost(command.group(), command.host(), command.precondition());
         };
+        return new Accepted(accepted.change().withActor(command.actor()), accepted.created());
     }
 
     /** Creates or replaces a group from its JSON body. */
@@ -152,7 +154,7 @@ public final class GroupService {
         UUID id = UUID.randomUUID();
         long revision = (latest == null ? 0 : latest.revision()) + 1;
         // this change starts a chain, so its own id is the correlation id every later event carries
-        return new HostGroupChanged(id, group, revision, clock.instant(), id, cause, rotated, spec);
+        return new HostGroupChanged(id, group, revision, clock.instant(), id, cause, rotated, spec, null);
     }
 
     private static String quote(String value) {

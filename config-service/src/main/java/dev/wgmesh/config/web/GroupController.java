@@ -1,6 +1,7 @@
 package dev.wgmesh.config.web;
 
 import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
@@ -19,6 +20,7 @@ import dev.wgmesh.config.domain.StatusBoard;
 import dev.wgmesh.config.web.GroupViews.GroupSummary;
 import dev.wgmesh.config.web.GroupViews.GroupView;
 import dev.wgmesh.config.web.GroupViews.RevisionView;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -80,12 +82,13 @@ class GroupController {
                                   @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
                                   @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                   @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
-                                  InputStream body) throws IOException {
+                                  InputStream body, HttpServletRequest request) throws IOException {
         GroupName name = groupName(group);
         checkJson(contentType);
         Precondition precondition = precondition(ifMatch);
         JsonNode tree = readJson(body, contentLength);
-        Accepted accepted = changes.submit(GroupCommand.of(name, Action.UPSERT, tree, null, precondition));
+        Accepted accepted = changes.submit(GroupCommand.of(name, Action.UPSERT, tree, null, precondition,
+                actor(request)));
         HostGroupChanged change = accepted.change();
         var response = accepted.created()
                 ? ResponseEntity.created(URI.create("/api/v1/groups/" + name)) : ResponseEntity.ok();
@@ -94,22 +97,26 @@ class GroupController {
 
     @DeleteMapping("/{group}")
     ResponseEntity<Void> delete(@PathVariable("group") String group,
-                                @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        changes.submit(GroupCommand.of(groupName(group), Action.DELETE, null, null, precondition(ifMatch)));
+                                @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                HttpServletRequest request) {
+        changes.submit(GroupCommand.of(groupName(group), Action.DELETE, null, null, precondition(ifMatch),
+                actor(request)));
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/{group}/rotate-keys")
     ResponseEntity<RevisionView> rotateGroup(@PathVariable("group") String group,
-                                             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+                                             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                             HttpServletRequest request) {
         HostGroupChanged change = changes.submit(GroupCommand.of(groupName(group), Action.ROTATE_GROUP, null, null,
-                precondition(ifMatch))).change();
+                precondition(ifMatch), actor(request))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
 
     @PostMapping("/{group}/hosts/{host}/rotate-keys")
     ResponseEntity<RevisionView> rotateHost(@PathVariable("group") String group, @PathVariable("host") String host,
-                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+                                            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                            HttpServletRequest request) {
         GroupName name = groupName(group);
         HostName hostName;
         try {
@@ -118,13 +125,18 @@ class GroupController {
             throw RequestRejected.badRequest(0, List.of(new Problem("host", InvalidValueException.quote(host), e.getMessage())));
         }
         HostGroupChanged change = changes.submit(GroupCommand.of(name, Action.ROTATE_HOST, null, hostName,
-                precondition(ifMatch))).change();
+                precondition(ifMatch), actor(request))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
 
     @GetMapping("/{group}/status")
     GroupStatus status(@PathVariable("group") String group) {
         return board.status(service.get(groupName(group)));
+    }
+
+    /** Who called: the API has one token, so the caller is told apart by the address it called from. */
+    private static Actor actor(HttpServletRequest request) {
+        return Actor.api(request.getRemoteAddr());
     }
 
     private static GroupName groupName(String group) {

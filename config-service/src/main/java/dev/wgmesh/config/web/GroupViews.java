@@ -13,14 +13,17 @@ final class GroupViews {
     private GroupViews() {
     }
 
-    /** The group as declared, hosts in slot order in wgmesh's own form, with its name and revision. */
+    /**
+     * The group as declared, hosts in slot order in wgmesh's own form, with its name, revision and who made
+     * that revision ({@code changedBy}: {@code api@<address>} or {@code automation}).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record GroupView(String name, long revision, String topology, String tunnelNetwork, Integer mtu,
+    record GroupView(String name, long revision, String changedBy, String topology, String tunnelNetwork, Integer mtu,
                      Integer persistentKeepalive, boolean presharedKeys, List<HostView> hosts) {
 
         static GroupView of(HostGroupChanged change) {
             HostGroupSpec spec = change.spec();
-            return new GroupView(change.group().value(), change.revision(), spec.topology().json(),
+            return new GroupView(change.group().value(), change.revision(), actor(change), spec.topology().json(),
                     spec.tunnelNetwork() == null ? null : spec.tunnelNetwork().toString(), spec.mtu(),
                     spec.persistentKeepalive(), spec.presharedKeys(), spec.hosts().stream().map(HostView::of).toList());
         }
@@ -38,12 +41,17 @@ final class GroupViews {
         }
     }
 
-    record GroupSummary(String name, long revision, String topology, int hostCount) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record GroupSummary(String name, long revision, String changedBy, String topology, int hostCount) {
 
         static GroupSummary of(HostGroupChanged change) {
-            return new GroupSummary(change.group().value(), change.revision(), change.spec().topology().json(),
-                    change.spec().hosts().size());
+            return new GroupSummary(change.group().value(), change.revision(), actor(change),
+                    change.spec().topology().json(), change.spec().hosts().size());
         }
+    }
+
+    private static String actor(HostGroupChanged change) {
+        return change.actor() == null ? null : change.actor().value();
     }
 
     record RevisionView(String name, long revision) {

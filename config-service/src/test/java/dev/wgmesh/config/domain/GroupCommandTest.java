@@ -3,6 +3,7 @@ package dev.wgmesh.config.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Problem;
@@ -84,21 +85,33 @@ class GroupCommandTest {
         var id = java.util.UUID.randomUUID();
         var deadline = java.time.Instant.parse("2030-01-01T00:00:00Z");
         var sent = GroupCommand.of(dev.wgmesh.common.group.GroupName.parse("lab"), Action.UPSERT, body, null,
-                new Precondition("If-Match", "\"*\"", null)).sent(id, deadline);
+                new Precondition("If-Match", "\"*\"", null), Actor.api("127.0.0.1")).sent(id, deadline);
 
-        GroupCommand back = GroupCommand.parse("lab", sent.toJson());
+        GroupCommand back = GroupCommand.parseSigned("lab", sent.toJson());
         assertThat(back.problems()).isEmpty();
         assertThat(back.action()).isEqualTo(Action.UPSERT);
         assertThat(back.body()).isEqualTo(body);
         assertThat(back.requestId()).isEqualTo(id);
         assertThat(back.notAfter()).isEqualTo(deadline);
         assertThat(back.precondition().revision()).isNull();
+        assertThat(back.actor()).isEqualTo(new Actor("api@127.0.0.1"));
 
         var rotate = GroupCommand.of(dev.wgmesh.common.group.GroupName.parse("lab"), Action.ROTATE_HOST, null,
-                HostName.parse("h1"), new Precondition("If-Match", "\"4\"", 4L)).sent(id, deadline);
-        GroupCommand rotateBack = GroupCommand.parse("lab", rotate.toJson());
+                HostName.parse("h1"), new Precondition("If-Match", "\"4\"", 4L), Actor.api("::1")).sent(id, deadline);
+        GroupCommand rotateBack = GroupCommand.parseSigned("lab", rotate.toJson());
         assertThat(rotateBack.problems()).isEmpty();
         assertThat(rotateBack.host()).isEqualTo(HostName.parse("h1"));
         assertThat(rotateBack.precondition().revision()).isEqualTo(4L);
+        assertThat(rotateBack.actor()).isEqualTo(new Actor("api@::1"));
+    }
+
+    @Test
+    void anUnsignedCommandIsTheAutomationPrincipalsWhateverActorItClaims() {
+        GroupCommand claimed = parse("lab", "{\"action\": \"delete\", \"actor\": \"api@10.0.0.1\"}");
+
+        assertThat(claimed.problems()).isEmpty();
+        assertThat(claimed.actor()).isEqualTo(Actor.AUTOMATION);
+        assertThatThrownBy(() -> GroupCommand.parseSigned("lab", "{\"action\": \"delete\", \"actor\": \"x\\ny\"}"
+                .getBytes(StandardCharsets.UTF_8))).isInstanceOf(InvalidEventException.class).hasMessageContaining("actor");
     }
 }

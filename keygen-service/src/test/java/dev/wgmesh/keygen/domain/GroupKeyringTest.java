@@ -227,7 +227,7 @@ class GroupKeyringTest {
     void refusesKeysOfAnotherGroup() {
         HostGroupKeysGenerated other = new GroupKeyring(new SecureRandom(), deployer.publicKey(), Clock.systemUTC())
                 .next(null, new HostGroupChanged(UUID.randomUUID(), GroupName.parse("other"), 1, NOW, UUID.randomUUID(),
-                        ChangeCause.UPSERT, null, spec(true, "a")));
+                        ChangeCause.UPSERT, null, spec(true, "a"), null));
 
         assertThatThrownBy(() -> keyring.next(other, change(2, ChangeCause.UPSERT, null, spec(true, "a"))))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -249,7 +249,7 @@ class GroupKeyringTest {
     static HostGroupChanged change(long revision, ChangeCause cause, String rotatedHost, HostGroupSpec spec) {
         UUID eventId = UUID.randomUUID();
         return new HostGroupChanged(eventId, GROUP, revision, NOW, eventId, cause,
-                rotatedHost == null ? null : HostName.parse(rotatedHost), spec);
+                rotatedHost == null ? null : HostName.parse(rotatedHost), spec, null);
     }
 
     static HostGroupSpec spec(boolean presharedKeys, String... hosts) {

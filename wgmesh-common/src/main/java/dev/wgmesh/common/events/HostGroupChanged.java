@@ -9,12 +9,14 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * config-service accepted a change: the whole desired group at its new revision. A deleted group keeps
- * its record (with no spec) so its revision sequence goes on if the name is used again.
+ * config-service accepted a change: the whole desired group at its new revision, and who asked for it
+ * ({@code actor}; absent in records written before wgmesh kept it). A deleted group keeps its record (with
+ * no spec) so its revision sequence goes on if the name is used again.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostGroupChanged(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
-                               ChangeCause cause, HostName rotatedHost, HostGroupSpec spec) implements WgmeshEvent {
+                               ChangeCause cause, HostName rotatedHost, HostGroupSpec spec, Actor actor)
+        implements WgmeshEvent {
 
     public static final String TYPE = "dev.wgmesh.host-group-changed.v1";
 
@@ -30,6 +32,11 @@ public record HostGroupChanged(UUID eventId, GroupName group, long revision, Ins
         if (rotatedHost != null && spec.host(rotatedHost).isEmpty()) {
             throw new IllegalArgumentException("rotated host " + rotatedHost + " is not in the group");
         }
+    }
+
+    /** The same change, asked for by {@code by}. */
+    public HostGroupChanged withActor(Actor by) {
+        return new HostGroupChanged(eventId, group, revision, occurredAt, correlationId, cause, rotatedHost, spec, by);
     }
 
     public boolean deleted() {
