@@ -1,4 +1,5 @@
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.trust.SigningKey;
 import dev.wgmesh.common.wireguard.SecretKey;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>
  *   deployer-key FILE             create FILE (mode 0600, base64 private key) unless it exists; print its public key
+ *   signing-key FILE              the same for a service's Ed25519 signing key
  *   group FILE BODY_OUT           print the group's name (top-level "name", else the file name without .json)
  *                                 and write the PUT body (the file without "name") to BODY_OUT
  *   http METHOD URL BODY|- OUT    send a request (a JSON body from file BODY, or none); print the status
@@ -37,10 +39,11 @@ public class WgmeshTool {
         try {
             switch (command) {
                 case "deployer-key" -> deployerKey(Path.of(args[1]));
+                case "signing-key" -> signingKey(Path.of(args[1]));
                 case "group" -> group(Path.of(args[1]), Path.of(args[2]));
                 case "http" -> http(args[1], args[2], args[3], Path.of(args[4]));
                 default -> {
-                    System.err.println("usage: WgmeshTool deployer-key FILE | group FILE BODY_OUT | http METHOD URL BODY|- OUT");
+                    System.err.println("usage: WgmeshTool deployer-key FILE | signing-key FILE | group FILE BODY_OUT | http METHOD URL BODY|- OUT");
                     System.exit(2);
                 }
             }
@@ -63,6 +66,15 @@ public class WgmeshTool {
             Files.writeString(file, privateKey.base64() + "\n", StandardCharsets.US_ASCII);
         }
         System.out.println(X25519Keys.publicKeyOf(privateKey).base64());
+    }
+
+    private static void signingKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            // created 0600 from the start, so the key is never readable by others, not even briefly
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, SigningKey.generate(new SecureRandom()).base64() + "\n", StandardCharsets.US_ASCII);
+        }
+        System.out.println(SigningKey.load(file, file.toString()).publicKey().base64());
     }
 
     private static void group(Path file, Path bodyOut) throws IOException {

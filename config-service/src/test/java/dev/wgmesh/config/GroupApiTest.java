@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.CloudEvents;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.RecordSigner;
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
@@ -39,6 +43,8 @@ import tools.jackson.databind.JsonNode;
         "wgmesh.config.max-body-bytes=65536"})
 @EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class GroupApiTest {
+
+    private static final RecordSigner DEPLOYER = TestTrust.signer(Signer.DEPLOYER);
 
     /** Three hosts as the Hoster Command Center exports them, with fields wgmesh ignores. */
     static final String HOSTER_GROUP = """
@@ -263,9 +269,12 @@ class GroupApiTest {
         UUID id = UUID.randomUUID();
         DeploymentReported unknownGroup = new DeploymentReported(id, GroupName.parse("never-was"), 1, Instant.now(), id,
                 HostName.parse("h3"), DeploymentReported.Outcome.APPLIED, null, "sha256:00", "deployer-1", 5);
-        kafka.send(Topics.DEPLOYMENT_REPORTED, "never-was/h3", EventJson.write(unknownGroup));
+        kafka.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, unknownGroup, TestTrust.signer(Signer.DEPLOYER)));
+        kafka.send(Topics.DEPLOYMENT_REPORTED, "unsigned/h4", EventJson.write(unknownGroup));
 
         assertThat(kafka.await(dlt, "poison/h1", 1)).hasSize(1);
+        assertThat(TestKafka.header(kafka.await(dlt, "unsigned/h4", 1).get(0), "kafka_dlt-exception-message"))
+                .startsWith("unsigned");
         assertThat(kafka.await(dlt, "poison/h2", 1)).hasSize(1);
         List<ConsumerRecord<String, byte[]>> unknown = kafka.await(dlt, "never-was/h3", 1);
         assertThat(TestKafka.header(unknown.get(0), "kafka_dlt-exception-message")).contains("never had");
@@ -281,12 +290,12 @@ class GroupApiTest {
         HostGroupChanged change = EventJson.read(
                 kafka.records(Topics.HOST_GROUP_CHANGED, "status-lab").get(0).value(), HostGroupChanged.class);
         HostGroupKeysGenerated keyed = Fixtures.keyed(change, null);
-        kafka.send(Topics.HOST_GROUP_KEYS_GENERATED, "status-lab", EventJson.write(keyed));
+        kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keyed, TestTrust.signer(Signer.KEYGEN)));
         var files = GroupRenderer.render(keyed);
         for (HostFiles host : files.values()) {
             var outcome = host.host().value().endsWith("3") ? DeploymentReported.Outcome.FAILED : DeploymentReported.Outcome.APPLIED;
-            kafka.send(Topics.DEPLOYMENT_REPORTED, HostConfigRendered.key(change.group(), host.host()),
-                    EventJson.write(Fixtures.report(change.group(), host.host().value(), 1, outcome, host.contentHash())));
+            kafka.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED,
+                    Fixtures.report(change.group(), host.host().value(), 1, outcome, host.contentHash()), DEPLOYER));
         }
 
         JsonNode status = awaitStatus("status-lab", s -> s.get("hosts").get(2).get("state").stringValue().equals("FAILED"));
@@ -302,8 +311,8 @@ class GroupApiTest {
         assertThat(status.get("hosts").get(2).get("reason").stringValue()).isEqualTo("wg-quick failed");
 
         HostFiles third = files.get(HostName.parse("hoster-zima-0103"));
-        kafka.send(Topics.DEPLOYMENT_REPORTED, HostConfigRendered.key(change.group(), third.host()), EventJson.write(
-                Fixtures.report(change.group(), third.host().value(), 1, DeploymentReported.Outcome.APPLIED, third.contentHash())));
+        kafka.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, Fixtures.report(change.group(), third.host().value(), 1,
+                DeploymentReported.Outcome.APPLIED, third.contentHash()), DEPLOYER));
         assertThat(awaitStatus("status-lab", s -> s.get("converged").booleanValue()).get("converged").booleanValue()).isTrue();
     }
 

@@ -35,6 +35,13 @@ final class TestKafka {
         }
     }
 
+    void send(ProducerRecord<String, byte[]> record) throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (var producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(record).get();
+        }
+    }
+
     void send(String topic, String key, String value) throws Exception {
         send(topic, key, value.getBytes(StandardCharsets.UTF_8));
     }

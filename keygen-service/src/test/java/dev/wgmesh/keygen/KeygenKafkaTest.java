@@ -16,6 +16,8 @@ import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Topology;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
@@ -139,6 +141,7 @@ class KeygenKafkaTest {
         HostGroupChanged valid = change(group, 1, ChangeCause.UPSERT, null, spec("a"));
         String validJson = new String(EventJson.write(valid), StandardCharsets.UTF_8);
         Map<String, String> poison = Map.of(
+                "unsigned", validJson,
                 "not-json", "this is not JSON",
                 "wrong-shape", "[1, 2, 3]",
                 "wrong-key", validJson,
@@ -147,8 +150,12 @@ class KeygenKafkaTest {
                         null, spec("a"))), StandardCharsets.UTF_8));
         try (ConfigurableApplicationContext app = start()) {
             for (var entry : poison.entrySet()) {
-                producer.send(new ProducerRecord<>(Topics.HOST_GROUP_CHANGED, entry.getKey(),
-                        entry.getValue().getBytes(StandardCharsets.UTF_8))).get();
+                byte[] value = entry.getValue().getBytes(StandardCharsets.UTF_8);
+                long revision = entry.getKey().equals("unknown") ? 7 : 1;
+                producer.send(entry.getKey().equals("unsigned")
+                        ? new ProducerRecord<>(Topics.HOST_GROUP_CHANGED, entry.getKey(), value)
+                        // the others signed by config-service's key: poison that passes the signature check
+                        : TestTrust.signed(Signer.CONFIG, Topics.HOST_GROUP_CHANGED, entry.getKey(), value, revision)).get();
             }
             send(valid);
 
@@ -157,9 +164,10 @@ class KeygenKafkaTest {
                     .stream().collect(Collectors.toMap(ConsumerRecord::key,
                             r -> header(r, KafkaHeaders.DLT_EXCEPTION_MESSAGE)));
             assertThat(reasons).hasSize(poison.size());
+            assertThat(reasons.get("unsigned")).startsWith("unsigned");
             assertThat(reasons.get("not-json")).contains("not a valid HostGroupChanged");
             assertThat(reasons.get("wrong-shape")).contains("not a valid HostGroupChanged");
-            assertThat(reasons.get("wrong-key")).contains("the record key \"wrong-key\" is not the event's group");
+            assertThat(reasons.get("wrong-key")).contains("the record key \"wrong-key\" is not the event's \"after-poison\"");
             assertThat(reasons.get("host-bits")).contains("10.1.2.3/16");
             assertThat(reasons.get("unknown")).contains("group \"unknown\" is unknown");
             assertThat(awaitKeys(group, 1)).hasSize(1);
@@ -175,7 +183,7 @@ class KeygenKafkaTest {
     }
 
     private void send(HostGroupChanged change) throws Exception {
-        producer.send(CloudEvents.record(Topics.HOST_GROUP_CHANGED, change.group().value(), change, "/wgmesh/test")).get();
+        producer.send(CloudEvents.record(Topics.HOST_GROUP_CHANGED, change, TestTrust.signer(Signer.CONFIG))).get();
     }
 
     private List<ConsumerRecord<String, byte[]>> awaitKeys(GroupName group, int count) {
@@ -220,7 +228,7 @@ class KeygenKafkaTest {
         // config-service makes each change its own chain: correlationId = eventId
         UUID eventId = UUID.randomUUID();
         return new HostGroupChanged(eventId, group, revision, Instant.now(), eventId, cause,
-                rotatedHost == null ? null : HostName.parse(rotatedHost), spec);
+                rotatedHost == null ? null : HostName.parse(rotatedHost), spec, null);
     }
 
     private static HostGroupSpec spec(String... hosts) {

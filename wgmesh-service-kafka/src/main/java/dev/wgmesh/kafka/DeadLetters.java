@@ -3,6 +3,7 @@ package dev.wgmesh.kafka;
 import dev.wgmesh.common.events.DeadLetterReason;
 import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.trust.UntrustedRecordException;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,8 @@ import tools.jackson.core.JacksonException;
 public final class DeadLetters implements ConsumerAwareRecordRecoverer {
 
     public static final String COUNTER = "wgmesh.dead.letters";
+    /** Records refused because no trusted signer vouches for them, by topic: an attack or a misconfiguration. */
+    public static final String UNTRUSTED_COUNTER = "wgmesh.untrusted.records";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -47,6 +50,20 @@ public final class DeadLetters implements ConsumerAwareRecordRecoverer {
                 Topics.deadLetter(record.topic()), DeadLetterReason.of(failure(e)));
         publisher.accept(record, consumer, e);
         meters.counter(COUNTER, "topic", record.topic()).increment();
+        if (failure(e) instanceof UntrustedRecordException) {
+            meters.counter(UNTRUSTED_COUNTER, "topic", record.topic()).increment();
+        }
+    }
+
+    /**
+     * A record that a whole-topic reader refused: counted and logged, not dead-lettered, since every replica
+     * reads every record again at each start; the topic's consumer group sends it to the DLT once.
+     */
+    public void refused(ConsumerRecord<?, ?> record, RuntimeException e) {
+        log.warn("refusing {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), DeadLetterReason.of(e));
+        if (e instanceof UntrustedRecordException) {
+            meters.counter(UNTRUSTED_COUNTER, "topic", record.topic()).increment();
+        }
     }
 
     private static void reasonHeaders(Headers headers, Exception e, boolean isKey,

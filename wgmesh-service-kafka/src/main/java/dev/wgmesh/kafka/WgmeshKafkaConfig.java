@@ -1,19 +1,34 @@
 package dev.wgmesh.kafka;
 
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.trust.RecordSigner;
+import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.common.trust.Signer;
+import dev.wgmesh.common.trust.SigningKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** The Kafka wiring every service imports: all topics declared, and the dead-letter recoverer. */
+/**
+ * The Kafka wiring every service imports: all topics declared, the dead-letter recoverer, and trust: the
+ * service signs what it publishes with its own key and believes only records its producers signed. The
+ * importing service declares which {@link Signer} it is.
+ */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TrustSettings.class)
 public class WgmeshKafkaConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(WgmeshKafkaConfig.class);
 
     /** Every service creates every topic, so start order does not matter. */
     @Bean
@@ -24,6 +39,25 @@ public class WgmeshKafkaConfig {
                         spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES))))
                 .toArray(NewTopic[]::new));
+    }
+
+    /** Fails the start without a readable key: a service that cannot sign publishes nothing anyone believes. */
+    @Bean
+    RecordSigner recordSigner(Signer signer, TrustSettings settings) {
+        RecordSigner recordSigner = new RecordSigner(signer,
+                SigningKey.load(settings.signingKeyFile(), "wgmesh.trust.signing-key-file"));
+        log.info("{} signs its records with key {} (public {})", signer.role(), recordSigner.publicKey().id(),
+                recordSigner.publicKey().base64());
+        return recordSigner;
+    }
+
+    @Bean
+    RecordVerifier recordVerifier(TrustSettings settings) {
+        RecordVerifier verifier = new RecordVerifier(settings.trusted());
+        log.info("trusted signers: {}", java.util.Arrays.stream(Signer.values())
+                .map(s -> s.role() + " " + verifier.trusted(s).stream().map(k -> k.id()).collect(Collectors.joining(",", "[", "]")))
+                .collect(Collectors.joining(", ")));
+        return verifier;
     }
 
     @Bean

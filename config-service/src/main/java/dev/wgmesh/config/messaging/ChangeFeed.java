@@ -1,16 +1,16 @@
 package dev.wgmesh.config.messaging;
 
 import dev.wgmesh.common.events.CloudEvents;
-import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
 import dev.wgmesh.common.events.HostGroupChanged;
-import dev.wgmesh.common.events.SafeText;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.PublishFailedException;
 import dev.wgmesh.config.domain.RequestRejected;
+import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.kafka.PollingThread;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +59,8 @@ class ChangeFeed implements SmartLifecycle {
 
     private final KafkaProperties kafkaProperties;
     private final GroupStore store;
+    private final RecordVerifier verifier;
+    private final DeadLetters deadLetters;
     private final Map<UUID, CompletableFuture<Accepted>> waiting = new ConcurrentHashMap<>();
     /** The feed's position on every changed-topic partition, after the records before it are in the store. */
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
@@ -68,9 +70,11 @@ class ChangeFeed implements SmartLifecycle {
     private List<TopicPartition> changedPartitions;
     private PollingThread polling;
 
-    ChangeFeed(KafkaProperties kafkaProperties, GroupStore store) {
+    ChangeFeed(KafkaProperties kafkaProperties, GroupStore store, RecordVerifier verifier, DeadLetters deadLetters) {
         this.kafkaProperties = kafkaProperties;
         this.store = store;
+        this.verifier = verifier;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -161,10 +165,11 @@ class ChangeFeed implements SmartLifecycle {
         try {
             if (record.topic().equals(Topics.HOST_GROUP_CHANGED)) {
                 if (record.value() == null) {
+                    verifier.verify(record);
                     store.forget(GroupName.parse(record.key()));
                     return;
                 }
-                HostGroupChanged change = EventJson.read(record.value(), HostGroupChanged.class);
+                HostGroupChanged change = verifier.read(record, HostGroupChanged.class);
                 store.remember(change);
                 CompletableFuture<Accepted> waiter = waiter(record);
                 if (waiter != null) {
@@ -173,7 +178,7 @@ class ChangeFeed implements SmartLifecycle {
             } else {
                 CompletableFuture<Accepted> waiter = waiter(record);
                 if (waiter != null) {
-                    HostGroupChangeRejected rejected = EventJson.read(record.value(), HostGroupChangeRejected.class);
+                    HostGroupChangeRejected rejected = verifier.read(record, HostGroupChangeRejected.class);
                     HttpStatus status = HttpStatus.resolve(rejected.status());
                     waiter.completeExceptionally(new RequestRejected(rejected.status(),
                             status == null ? "Rejected" : status.getReasonPhrase(), rejected.revision(), rejected.problems()));
@@ -181,8 +186,7 @@ class ChangeFeed implements SmartLifecycle {
             }
         } catch (RuntimeException e) {
             // whatever one record does, the feed goes on: a stopped feed would freeze every group
-            log.warn("skipping an unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    SafeText.redact(String.valueOf(e.getMessage())));
+            deadLetters.refused(record, e);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.wgmesh.config.messaging;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.trust.RecordSigner;
+import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.GroupCommand;
 import dev.wgmesh.config.domain.GroupService;
@@ -48,12 +50,17 @@ class CommandListener implements DisposableBean {
     private final ProducerFactory<String, byte[]> producers;
     private final KafkaTemplate<String, byte[]> transactions;
     private final Duration catchUpTimeout;
+    private final RecordSigner signer;
+    private final RecordVerifier verifier;
     private final Clock clock = Clock.systemUTC();
 
     CommandListener(GroupService service, ChangeFeed feed, KafkaProperties kafkaProperties,
-                    @Value("${wgmesh.config.request-timeout:10s}") Duration catchUpTimeout) {
+                    @Value("${wgmesh.config.request-timeout:10s}") Duration catchUpTimeout, RecordSigner signer,
+                    RecordVerifier verifier) {
         this.service = service;
         this.feed = feed;
+        this.signer = signer;
+        this.verifier = verifier;
         this.producers = KafkaClients.transactionalProducer(kafkaProperties);
         this.transactions = new KafkaTemplate<>(producers);
         this.catchUpTimeout = catchUpTimeout;
@@ -61,7 +68,7 @@ class CommandListener implements DisposableBean {
 
     @KafkaListener(topics = Topics.HOST_GROUP_COMMANDS)
     void onCommand(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
-        GroupCommand command = GroupCommand.parse(record.key(), record.value());
+        GroupCommand command = command(record);
         feed.awaitCaughtUp(catchUpTimeout);
         ProducerRecord<String, byte[]> answer = answer(command);
         var offset = Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
@@ -72,20 +79,33 @@ class CommandListener implements DisposableBean {
         });
     }
 
+    /**
+     * Only the automation principal and config-service may write the topic (the ACLs see to it). A command
+     * config-service signed names the API caller as its actor; any other is the automation principal's. A
+     * signature that does not verify sends the command to the DLT.
+     */
+    private GroupCommand command(ConsumerRecord<String, byte[]> record) {
+        if (record.headers().lastHeader(RecordSigner.SIGNATURE_HEADER) == null) {
+            return GroupCommand.parse(record.key(), record.value());
+        }
+        verifier.verify(record);
+        return GroupCommand.parseSigned(record.key(), record.value());
+    }
+
     private ProducerRecord<String, byte[]> answer(GroupCommand command) {
         ProducerRecord<String, byte[]> answer;
         try {
             Accepted accepted = service.decide(command);
-            answer = CloudEvents.record(Topics.HOST_GROUP_CHANGED, command.group().value(), accepted.change(),
-                    GroupGateway.SOURCE);
+            answer = CloudEvents.record(Topics.HOST_GROUP_CHANGED, accepted.change(), signer);
             header(answer, ChangeFeed.CREATED_HEADER, Boolean.toString(accepted.created()));
-            log.info("{} for group {} accepted as revision {}", command.action(), command.group(), accepted.change().revision());
+            log.info("{} for group {} by {} accepted as revision {}", command.action(), command.group(), command.actor(),
+                    accepted.change().revision());
         } catch (RequestRejected rejected) {
             log.info("{} for group {} rejected: {}", command.action(), command.group(), rejected.getMessage());
             UUID id = UUID.randomUUID();
             var event = new HostGroupChangeRejected(id, command.group(), rejected.revision(), clock.instant(),
                     command.requestId() != null ? command.requestId() : id, rejected.status(), rejected.problems());
-            answer = CloudEvents.record(Topics.HOST_GROUP_REJECTED, command.group().value(), event, GroupGateway.SOURCE);
+            answer = CloudEvents.record(Topics.HOST_GROUP_REJECTED, event, signer);
         }
         if (command.requestId() != null) {
             header(answer, ChangeFeed.REQUEST_HEADER, command.requestId().toString());

@@ -1,7 +1,9 @@
 package dev.wgmesh.config.messaging;
 
+import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.Problem;
+import dev.wgmesh.common.trust.RecordSigner;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.ChangeRequests;
 import dev.wgmesh.config.domain.GroupCommand;
@@ -36,7 +38,6 @@ import org.springframework.stereotype.Component;
 @Component
 class GroupGateway implements ChangeRequests {
 
-    static final String SOURCE = "/wgmesh/config-service";
     static final String COMMAND_TYPE = "dev.wgmesh.host-group-command.v1";
     /** Replica clocks may differ by this much; the waiting side waits that much longer than the deadline. */
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(2);
@@ -45,14 +46,16 @@ class GroupGateway implements ChangeRequests {
     private final ChangeFeed feed;
     private final KafkaTemplate<String, byte[]> template;
     private final Duration timeout;
+    private final RecordSigner signer;
     private final Clock clock = Clock.systemUTC();
 
     GroupGateway(GroupService service, ChangeFeed feed, KafkaTemplate<String, byte[]> template,
-                 @Value("${wgmesh.config.request-timeout:10s}") Duration timeout) {
+                 @Value("${wgmesh.config.request-timeout:10s}") Duration timeout, RecordSigner signer) {
         this.service = service;
         this.feed = feed;
         this.template = template;
         this.timeout = timeout;
+        this.signer = signer;
     }
 
     @Override
@@ -98,16 +101,19 @@ class GroupGateway implements ChangeRequests {
         }
     }
 
-    private static ProducerRecord<String, byte[]> record(GroupCommand request, Instant time) {
+    /** Signed, so the deciding replica believes the actor it names; a command has no revision yet: 0. */
+    private ProducerRecord<String, byte[]> record(GroupCommand request, Instant time) {
         var headers = new RecordHeaders();
         header(headers, "ce_specversion", "1.0");
         header(headers, "ce_id", request.requestId().toString());
         header(headers, "ce_type", COMMAND_TYPE);
-        header(headers, "ce_source", SOURCE);
+        header(headers, "ce_source", signer.signer().source());
         header(headers, "ce_time", DateTimeFormatter.ISO_INSTANT.format(time));
         header(headers, "ce_subject", request.group().value());
         header(headers, "content-type", "application/json");
-        return new ProducerRecord<>(Topics.HOST_GROUP_COMMANDS, null, request.group().value(), request.toJson(), headers);
+        header(headers, CloudEvents.REVISION_HEADER, "0");
+        return signer.sign(new ProducerRecord<>(Topics.HOST_GROUP_COMMANDS, null, request.group().value(),
+                request.toJson(), headers));
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

@@ -1,5 +1,6 @@
 package dev.wgmesh.config.messaging;
 
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.StatusBoard;
@@ -17,6 +18,12 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @Import({WgmeshKafkaConfig.class, ErrorHandlerConfig.class})
 class KafkaConfig {
+
+    /** config-service signs changes and answers; it believes keygen's keys and the deployers' reports. */
+    @Bean
+    Signer signer() {
+        return Signer.CONFIG;
+    }
 
     @Bean
     GroupStore groupStore() {

@@ -1,40 +1,57 @@
 package dev.wgmesh.config.messaging;
 
 import dev.wgmesh.common.events.DeploymentReported;
-import dev.wgmesh.common.events.EventJson;
-import dev.wgmesh.common.events.HostConfigRendered;
-import dev.wgmesh.common.events.InvalidEventException;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.common.trust.UntrustedRecordException;
 import dev.wgmesh.config.domain.GroupStore;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Guards wgmesh.deployment-reported, the one topic no other service consumes: a report that cannot be
- * read, whose key is not its group/host, or that names a group config-service never had goes to the
- * topic's DLT through the error handler. A stable consumer group, unlike the status board's fresh one,
- * so each poison record is sent there once, by one replica.
+ * Guards the topics no consumer group reads: wgmesh.deployment-reported (the status board reads it whole
+ * at every start) and wgmesh.mesh-peers-rendered (every deployer reads it whole). A record that no
+ * trusted key signed, that cannot be read, whose key is not its own, that names a group config-service
+ * never had, or (a report) a revision config-service never made goes to the topic's DLT through the error
+ * handler. A stable consumer group, unlike the status board's fresh one, so each poison record is sent
+ * there once, by one replica.
  */
 @Component
 class ReportGuard {
 
     private final GroupStore store;
+    private final RecordVerifier verifier;
 
-    ReportGuard(GroupStore store) {
+    ReportGuard(GroupStore store, RecordVerifier verifier) {
         this.store = store;
+        this.verifier = verifier;
     }
 
-    @KafkaListener(topics = Topics.DEPLOYMENT_REPORTED, groupId = "wgmesh-config-reports")
-    void onReport(ConsumerRecord<String, byte[]> record) {
-        DeploymentReported report = EventJson.read(record.value(), DeploymentReported.class);
-        String key = HostConfigRendered.key(report.group(), report.host());
-        if (!key.equals(record.key())) {
-            throw new InvalidEventException("the record key \"" + record.key() + "\" is not the report's " + key);
+    @KafkaListener(topics = {Topics.DEPLOYMENT_REPORTED, Topics.MESH_PEERS_RENDERED}, groupId = "wgmesh-config-reports")
+    void onRecord(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(Topics.MESH_PEERS_RENDERED)) {
+            if (record.value() == null) {
+                verifier.verify(record);
+            } else {
+                knownRevision(verifier.read(record, MeshPeersRendered.class).group().value(), -1);
+            }
+            return;
         }
-        if (store.latest(report.group()).isEmpty()) {
-            throw new InvalidEventException("a report for group \"" + report.group()
-                    + "\", which config-service never had");
+        DeploymentReported report = verifier.read(record, DeploymentReported.class);
+        knownRevision(report.group().value(), report.revision());
+    }
+
+    /** The group must be one config-service had, and the revision (unless -1) one it made. */
+    private void knownRevision(String group, long revision) {
+        HostGroupChanged latest = store.latest(GroupName.parse(group))
+                .orElseThrow(() -> new UntrustedRecordException("group \"" + group + "\" is one config-service never had"));
+        if (revision > latest.revision()) {
+            throw new UntrustedRecordException("revision " + revision + " of group \"" + group
+                    + "\" is one config-service never made (latest " + latest.revision() + ")");
         }
     }
 }

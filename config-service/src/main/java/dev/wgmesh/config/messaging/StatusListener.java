@@ -1,31 +1,32 @@
 package dev.wgmesh.config.messaging;
 
 import dev.wgmesh.common.events.DeploymentReported;
-import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
-import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.config.domain.StatusBoard;
+import dev.wgmesh.kafka.DeadLetters;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Feeds the status board. A fresh consumer group each start reads both topics from the beginning, as
- * the board lives in memory only. Records it cannot read are skipped with a warning: the keygen and
- * renderer services own those topics' dead letters, and a DLT copy on every restart would only repeat.
+ * the board lives in memory only. Only what keygen and the deployers signed counts; records it cannot
+ * read or verify are refused (counted and logged): the renderer and config-service's report guard send
+ * them to those topics' dead letters once, and a DLT copy on every restart would only repeat.
  */
 @Component
 class StatusListener {
 
-    private static final Logger log = LoggerFactory.getLogger(StatusListener.class);
-
     private final StatusBoard board;
+    private final RecordVerifier verifier;
+    private final DeadLetters deadLetters;
 
-    StatusListener(StatusBoard board) {
+    StatusListener(StatusBoard board, RecordVerifier verifier, DeadLetters deadLetters) {
         this.board = board;
+        this.verifier = verifier;
+        this.deadLetters = deadLetters;
     }
 
     @KafkaListener(topics = {Topics.HOST_GROUP_KEYS_GENERATED, Topics.DEPLOYMENT_REPORTED},
@@ -36,12 +37,12 @@ class StatusListener {
         }
         try {
             if (record.topic().equals(Topics.DEPLOYMENT_REPORTED)) {
-                board.reported(EventJson.read(record.value(), DeploymentReported.class));
+                board.reported(verifier.read(record, DeploymentReported.class));
             } else {
-                board.keysGenerated(EventJson.read(record.value(), HostGroupKeysGenerated.class));
+                board.keysGenerated(verifier.read(record, HostGroupKeysGenerated.class));
             }
-        } catch (InvalidEventException | IllegalArgumentException e) {
-            log.warn("skipping {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        } catch (RuntimeException e) {
+            deadLetters.refused(record, e);
         }
     }
 }

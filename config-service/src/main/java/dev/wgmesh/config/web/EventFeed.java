@@ -1,7 +1,9 @@
 package dev.wgmesh.config.web;
 
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.kafka.AssignedConsumer;
+import dev.wgmesh.kafka.DeadLetters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,9 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Reads every wgmesh topic from its end, as records arrive, and hands them to the {@link EventHub}.
+ * Reads every wgmesh topic from its end, as records arrive, and hands them to the {@link EventHub}. A
+ * record of a topic that has a signer reaches the clients only when that signer's trusted key signed it,
+ * so a forged fact never shows as one; dead letters and change requests are shown as what they are.
  * A plain consumer on assigned partitions, with no consumer group: every config-service instance sees
  * every record and commits nothing, and a restart starts again at the then latest offsets.
  */
@@ -32,14 +36,18 @@ final class EventFeed implements SmartLifecycle {
 
     private final KafkaProperties kafkaProperties;
     private final EventHub hub;
+    private final RecordVerifier verifier;
+    private final DeadLetters deadLetters;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Thread thread;
     private final CountDownLatch following = new CountDownLatch(1);
     private volatile boolean running;
 
-    EventFeed(KafkaProperties kafkaProperties, EventHub hub) {
+    EventFeed(KafkaProperties kafkaProperties, EventHub hub, RecordVerifier verifier, DeadLetters deadLetters) {
         this.kafkaProperties = kafkaProperties;
         this.hub = hub;
+        this.verifier = verifier;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -58,7 +66,7 @@ final class EventFeed implements SmartLifecycle {
             long nextHeartbeat = System.nanoTime() + HEARTBEAT.toNanos();
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (hub.hasClients()) {
+                    if (hub.hasClients() && trusted(record)) {
                         hub.publish(FeedRecords.of(record));
                     }
                 }
@@ -75,6 +83,19 @@ final class EventFeed implements SmartLifecycle {
             }
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private boolean trusted(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(Topics.HOST_GROUP_COMMANDS) || Topics.owner(record.topic()).isEmpty()) {
+            return true;
+        }
+        try {
+            verifier.verify(record);
+            return true;
+        } catch (RuntimeException e) {
+            deadLetters.refused(record, e);
+            return false;
         }
     }
 

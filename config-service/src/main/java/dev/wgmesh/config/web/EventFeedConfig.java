@@ -1,5 +1,7 @@
 package dev.wgmesh.config.web;
 
+import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.kafka.DeadLetters;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +28,8 @@ class EventFeedConfig {
     }
 
     @Bean
-    EventFeed eventFeed(KafkaProperties kafkaProperties, EventHub hub) {
-        return new EventFeed(kafkaProperties, hub);
+    EventFeed eventFeed(KafkaProperties kafkaProperties, EventHub hub, RecordVerifier verifier,
+                        DeadLetters deadLetters) {
+        return new EventFeed(kafkaProperties, hub, verifier, deadLetters);
     }
 }

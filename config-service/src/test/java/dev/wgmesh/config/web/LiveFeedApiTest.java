@@ -12,6 +12,8 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.common.testing.TestGroups;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.Signer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -124,7 +126,7 @@ class LiveFeedApiTest {
         HostGroupKeysGenerated keyed = TestGroups.keyed(GROUP, 1, TestGroups.spec(body)).event();
         keyed = new HostGroupKeysGenerated(keyed.eventId(), keyed.group(), 1, keyed.occurredAt(),
                 UUID.fromString(correlationId), keyed.cause(), keyed.spec(), keyed.hosts(), keyed.presharedKeySeed());
-        producer.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, GROUP, keyed, "/test")).get();
+        producer.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keyed, TestTrust.signer(Signer.KEYGEN))).get();
         Map<HostName, HostFiles> files = GroupRenderer.render(keyed);
         HostName second = HostName.parse("hoster-zima-0102");
         HostName third = HostName.parse("hoster-zima-0103");
@@ -153,7 +155,7 @@ class LiveFeedApiTest {
         assertThat(peer.path("publicKey").asString()).isEqualTo(keyed.hosts().get(0).publicKey().base64());
         assertThat(peer.path("endpoint").asString()).isEqualTo("192.168.8.161:51821");
         assertThat(peer.path("allowedIps").toString()).contains("10.10.101.0/24");
-        assertThat(detail.toString()).doesNotContain("v1.", keyed.presharedKeySeed().toString());
+        assertThat(detail.toString()).doesNotContain("v2.", keyed.presharedKeySeed().toString());
 
         JsonNode failedDetail = awaitDetail(third, d -> d.path("status").path("state").asString().equals("FAILED"));
         assertThat(failedDetail.path("status").path("reason").asString()).isEqualTo("wg-quick up failed");
@@ -179,7 +181,7 @@ class LiveFeedApiTest {
                         String hash) throws Exception {
         DeploymentReported report = new DeploymentReported(UUID.randomUUID(), GroupName.parse(GROUP), keyed.revision(),
                 Instant.now(), keyed.correlationId(), host, outcome, reason, hash, "deployer-1", 12);
-        producer.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, GROUP + "/" + host, report, "/test")).get();
+        producer.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, report, TestTrust.signer(Signer.DEPLOYER))).get();
     }
 
     private JsonNode await(Predicate<JsonNode> wanted) throws InterruptedException {

@@ -1,7 +1,9 @@
 package dev.wgmesh.deployer.config;
 
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.kafka.ErrorHandlerConfig;
 import dev.wgmesh.kafka.WgmeshKafkaConfig;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
@@ -13,4 +15,10 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @Import({WgmeshKafkaConfig.class, ErrorHandlerConfig.class})
 class KafkaConfig {
+
+    /** Deployers sign their reports; they believe only the renderer's host configs and peer tables. */
+    @Bean
+    Signer signer() {
+        return Signer.DEPLOYER;
+    }
 }

@@ -3,6 +3,7 @@ package dev.wgmesh.deployer.domain;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.trust.UntrustedRecordException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,15 +28,27 @@ public final class PeerTables {
         this.timeout = timeout;
     }
 
+    /** @throws UntrustedRecordException when the table's revision does not move the group's forward */
     public synchronized void put(MeshPeersRendered table) {
+        moveForward(table.group(), table.revision());
         latest.put(table.group(), new Latest(table.revision(), table));
         notifyAll();
     }
 
     /** The table's tombstone: the group was deleted or is no longer a mesh. */
     public synchronized void remove(GroupName group, long revision) {
+        moveForward(group, revision);
         latest.put(group, new Latest(revision, null));
         notifyAll();
+    }
+
+    /** The renderer publishes one table per group and revision, in order: anything else is a replay. */
+    private void moveForward(GroupName group, long revision) {
+        Latest current = latest.get(group);
+        if (current != null && revision <= current.revision()) {
+            throw new UntrustedRecordException("peer table of group " + group + " at revision " + revision
+                    + " does not move forward: revision " + current.revision() + " is held");
+        }
     }
 
     /**

@@ -1,13 +1,12 @@
 package dev.wgmesh.deployer.messaging;
 
-import dev.wgmesh.common.events.CloudEvents;
-import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.MeshPeersRendered;
-import dev.wgmesh.common.events.SafeText;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.deployer.domain.PeerTables;
 import dev.wgmesh.kafka.AssignedConsumer;
+import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.kafka.PollingThread;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +15,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
@@ -25,22 +22,27 @@ import org.springframework.stereotype.Component;
 /**
  * Every replica reads all of wgmesh.mesh-peers-rendered, from its beginning and for as long as it runs,
  * into {@link PeerTables}: any replica may hold any host of a group, so each needs every table. A
- * table that cannot be read is skipped with a warning; the host records naming it wait for it, are
- * retried, and go to wgmesh.host-config-rendered-dlt if it never comes.
+ * table that the renderer did not sign, that cannot be read, or whose revision does not move forward is
+ * refused (counted and logged; config-service's guard sends it to the DLT); the host records naming it
+ * wait for it, are retried, and go to wgmesh.host-config-rendered-dlt if it never comes.
  */
 @Component
 class PeerTableReader implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(PeerTableReader.class);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
 
     private final PeerTables tables;
     private final ConsumerFactory<?, ?> consumerFactory;
+    private final RecordVerifier verifier;
+    private final DeadLetters deadLetters;
     private PollingThread polling;
 
-    PeerTableReader(PeerTables tables, ConsumerFactory<?, ?> consumerFactory) {
+    PeerTableReader(PeerTables tables, ConsumerFactory<?, ?> consumerFactory, RecordVerifier verifier,
+                    DeadLetters deadLetters) {
         this.tables = tables;
         this.consumerFactory = consumerFactory;
+        this.verifier = verifier;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -59,20 +61,14 @@ class PeerTableReader implements SmartLifecycle {
 
     private void read(ConsumerRecord<String, byte[]> record) {
         try {
-            GroupName group = GroupName.parse(String.valueOf(record.key()));
             if (record.value() == null) {
-                tables.remove(group, Long.parseLong(CloudEvents.header(record.headers(), CloudEvents.REVISION_HEADER)));
+                long revision = verifier.verify(record);
+                tables.remove(GroupName.parse(String.valueOf(record.key())), revision);
                 return;
             }
-            MeshPeersRendered table = EventJson.read(record.value(), MeshPeersRendered.class);
-            if (!table.group().equals(group)) {
-                throw new IllegalArgumentException("record key \"" + record.key() + "\" is not the table's group \""
-                        + table.group() + "\"");
-            }
-            tables.put(table);
+            tables.put(verifier.read(record, MeshPeersRendered.class));
         } catch (RuntimeException e) {
-            log.warn("skipping an unreadable peer table at {}-{}@{}: {}", record.topic(), record.partition(),
-                    record.offset(), SafeText.redact(String.valueOf(e.getMessage())));
+            deadLetters.refused(record, e);
         }
     }
 

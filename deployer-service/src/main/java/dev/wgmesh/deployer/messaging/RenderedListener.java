@@ -2,11 +2,12 @@ package dev.wgmesh.deployer.messaging;
 
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.DeploymentReported;
-import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.trust.RecordSigner;
+import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.deployer.domain.Deployer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,17 +45,19 @@ import org.springframework.stereotype.Component;
 @Component
 class RenderedListener {
 
-    static final String SOURCE = "/wgmesh/deployer-service";
-
     private final Deployer deployer;
     private final KafkaTemplate<String, byte[]> kafka;
     private final ExecutorService workers;
+    private final RecordVerifier verifier;
+    private final RecordSigner signer;
 
     RenderedListener(Deployer deployer, KafkaTemplate<String, byte[]> kafka,
-                     @Qualifier("hostWorkers") ExecutorService workers) {
+                     @Qualifier("hostWorkers") ExecutorService workers, RecordVerifier verifier, RecordSigner signer) {
         this.deployer = deployer;
         this.kafka = kafka;
         this.workers = workers;
+        this.verifier = verifier;
+        this.signer = signer;
     }
 
     /** What one host's worker did: its reports, and where it stopped when a record failed. */
@@ -95,29 +98,22 @@ class RenderedListener {
         if (record.value() == null) {
             return removal(record);
         }
-        HostConfigRendered rendered = EventJson.read(record.value(), HostConfigRendered.class);
-        String key = HostConfigRendered.key(rendered.group(), rendered.host());
-        if (!key.equals(record.key())) {
-            throw new IllegalArgumentException("record key \"" + record.key() + "\" does not match its host " + key);
-        }
-        return deployer.deploy(rendered);
+        return deployer.deploy(verifier.read(record, HostConfigRendered.class));
     }
 
     private Optional<DeploymentReported> removal(ConsumerRecord<String, byte[]> record) {
+        long at = verifier.verify(record);
         String key = record.key();
         int slash = key == null ? -1 : key.indexOf('/');
         if (slash < 0) {
             throw new IllegalArgumentException("tombstone key \"" + key + "\" is not group/host");
         }
-        String revision = CloudEvents.header(record.headers(), CloudEvents.REVISION_HEADER);
         String correlation = CloudEvents.header(record.headers(), CloudEvents.CORRELATION_HEADER);
-        if (revision == null || correlation == null) {
-            throw new IllegalArgumentException("tombstone for " + key + " lacks the headers "
-                    + CloudEvents.REVISION_HEADER + " and " + CloudEvents.CORRELATION_HEADER);
+        if (correlation == null) {
+            throw new IllegalArgumentException("tombstone for " + key + " lacks the header " + CloudEvents.CORRELATION_HEADER);
         }
         GroupName group = GroupName.parse(key.substring(0, slash));
         HostName host = HostName.parse(key.substring(slash + 1));
-        long at = Long.parseLong(revision);
         UUID correlationId = UUID.fromString(correlation);
         return deployer.remove(group, host, at, correlationId);
     }
@@ -129,8 +125,7 @@ class RenderedListener {
         for (Future<HostOutcome> host : applying) {
             HostOutcome outcome = await(host);
             for (DeploymentReported report : outcome.reports()) {
-                String key = HostConfigRendered.key(report.group(), report.host());
-                sent.add(kafka.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, key, report, SOURCE)));
+                sent.add(kafka.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, report, signer)));
             }
             if (outcome.failure() != null
                     && (firstFailed == null || outcome.failedIndex() < firstFailed.failedIndex())) {

@@ -8,6 +8,8 @@ import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.deployer.TestGroup;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -109,7 +111,7 @@ class DeployerKafkaTest {
                 .isEqualTo("rw-------");
 
         HostConfigRendered leaving = group.render(2).get(group.host(3));
-        kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED, "alpha/h3", leaving, "/wgmesh/test")).get();
+        kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED, "alpha/h3", leaving, TestTrust.signer(Signer.RENDERER))).get();
 
         DeploymentReported removed = reader.awaitReports(reports -> reports.stream()
                 .anyMatch(r -> r.outcome() == Outcome.REMOVED && r.host().equals(group.host(3))))
@@ -127,29 +129,34 @@ class DeployerKafkaTest {
         String valid = new String(EventJson.write(records.get(group.host(2))), StandardCharsets.UTF_8);
         assertThat(valid).contains("\"10.1.0.0/16\"");
         Map<String, String> poison = Map.of(
+                "beta/unsigned", valid,
                 "beta/not-json", "this is not json",
                 "beta/wrong-shape", "{\"group\":\"beta\"}",
                 "beta/wrong-key", valid,
                 "beta/host-bits", valid.replace("\"10.1.0.0/16\"", "\"10.1.0.1/16\""));
         for (var entry : poison.entrySet()) {
-            kafka.send(new ProducerRecord<>(Topics.HOST_CONFIG_RENDERED, entry.getKey(),
-                    entry.getValue().getBytes(StandardCharsets.UTF_8))).get();
+            byte[] value = entry.getValue().getBytes(StandardCharsets.UTF_8);
+            kafka.send(entry.getKey().equals("beta/unsigned")
+                    ? new ProducerRecord<>(Topics.HOST_CONFIG_RENDERED, entry.getKey(), value)
+                    // the others signed by the renderer's key: poison that passes the signature check
+                    : TestTrust.signed(Signer.RENDERER, Topics.HOST_CONFIG_RENDERED, entry.getKey(), value, 1)).get();
         }
         // a tombstone whose key names no possible group; a group the deployer never saw is no poison
         // here: its first record is simply applied
         kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED, "No Such Group/h1", records.get(group.host(1)),
-                "/wgmesh/test")).get();
+                TestTrust.signer(Signer.RENDERER))).get();
         send(records.get(group.host(1)));
 
         Map<String, String> reasons = new HashMap<>();
-        for (String key : List.of("beta/not-json", "beta/wrong-shape", "beta/wrong-key", "beta/host-bits", "No Such Group/h1")) {
+        for (String key : List.of("beta/unsigned", "beta/not-json", "beta/wrong-shape", "beta/wrong-key", "beta/host-bits", "No Such Group/h1")) {
             reasons.put(key, CloudEvents.header(reader.awaitDeadLetter(key).headers(), KafkaHeaders.DLT_EXCEPTION_MESSAGE));
         }
         assertThat(new String(reader.awaitDeadLetter("beta/not-json").value(), StandardCharsets.UTF_8))
                 .isEqualTo("this is not json");
+        assertThat(reasons.get("beta/unsigned")).startsWith("unsigned");
         assertThat(reasons.get("beta/not-json")).contains("not a valid HostConfigRendered");
         assertThat(reasons.get("beta/wrong-shape")).contains("not a valid HostConfigRendered");
-        assertThat(reasons.get("beta/wrong-key")).contains("record key \"beta/wrong-key\" does not match its host beta/h2");
+        assertThat(reasons.get("beta/wrong-key")).contains("record key \"beta/wrong-key\" is not the event's \"beta/h2\"");
         assertThat(reasons.get("beta/host-bits")).contains("10.1.0.1/16");
         assertThat(reasons.get("No Such Group/h1")).contains("No Such Group");
         reader.awaitReports(reports -> reports.stream().anyMatch(r -> r.group().equals(group.group)
@@ -167,7 +174,7 @@ class DeployerKafkaTest {
             send(record);
         }
         Thread.sleep(500);
-        kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, "delta", mesh.peerTable(1), "/wgmesh/test")).get();
+        kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, mesh.peerTable(1), TestTrust.signer(Signer.RENDERER))).get();
 
         reader.awaitReports(reports -> records.keySet().stream().allMatch(host -> reports.stream().anyMatch(r ->
                 r.group().equals(mesh.group) && r.host().equals(host) && r.outcome() == Outcome.APPLIED)));
@@ -183,8 +190,8 @@ class DeployerKafkaTest {
         // sent without waiting in between, so the deployer mostly gets them in one poll; the poison shares
         // its key with a valid record after it, which must still be applied
         kafka.send(record(records.get(group.host(1))));
-        kafka.send(new ProducerRecord<>(Topics.HOST_CONFIG_RENDERED, "gamma/h2",
-                "not json".getBytes(StandardCharsets.UTF_8)));
+        kafka.send(TestTrust.signed(Signer.RENDERER, Topics.HOST_CONFIG_RENDERED, "gamma/h2",
+                "not json".getBytes(StandardCharsets.UTF_8), 1));
         kafka.send(record(records.get(group.host(3))));
         kafka.send(record(records.get(group.host(2)))).get();
 
@@ -197,8 +204,7 @@ class DeployerKafkaTest {
     }
 
     private static ProducerRecord<String, byte[]> record(HostConfigRendered record) {
-        return CloudEvents.record(Topics.HOST_CONFIG_RENDERED, HostConfigRendered.key(record.group(), record.host()),
-                record, "/wgmesh/test");
+        return CloudEvents.record(Topics.HOST_CONFIG_RENDERED, record, TestTrust.signer(Signer.RENDERER));
     }
 
     private void send(HostConfigRendered record) throws Exception {

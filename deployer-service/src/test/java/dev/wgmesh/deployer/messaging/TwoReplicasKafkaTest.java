@@ -7,6 +7,8 @@ import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.deployer.DeployerApplication;
 import dev.wgmesh.deployer.TestGroup;
 import java.nio.file.Files;
@@ -45,8 +47,7 @@ class TwoReplicasKafkaTest {
             @SuppressWarnings("unchecked")
             KafkaTemplate<String, byte[]> kafka = a.getBean(KafkaTemplate.class);
             for (HostConfigRendered record : group.render(1).values()) {
-                kafka.send(CloudEvents.record(Topics.HOST_CONFIG_RENDERED,
-                        HostConfigRendered.key(record.group(), record.host()), record, "/wgmesh/test")).get();
+                kafka.send(CloudEvents.record(Topics.HOST_CONFIG_RENDERED, record, TestTrust.signer(Signer.RENDERER))).get();
             }
 
             List<DeploymentReported> reports = reader.awaitReports(all -> all.stream()

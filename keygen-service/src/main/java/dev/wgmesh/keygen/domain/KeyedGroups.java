@@ -18,10 +18,10 @@ public final class KeyedGroups {
         return Optional.ofNullable(groups.get(group));
     }
 
-    /** True when keygen already keyed this revision of the group or a later one. */
-    public boolean alreadyKeyed(GroupName group, long revision) {
+    /** The group's last keyed revision, or -1 when keygen never keyed it. */
+    public long revision(GroupName group) {
         HostGroupKeysGenerated known = groups.get(group);
-        return known != null && revision <= known.revision();
+        return known == null ? -1 : known.revision();
     }
 
     /** Remembers keys unless newer ones are already known. */

@@ -2,13 +2,15 @@ package dev.wgmesh.keygen.messaging;
 
 import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.CloudEvents;
-import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.HostKeys;
 import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.trust.RecordSigner;
+import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.common.trust.UntrustedRecordException;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.kafka.AfterCommit;
 import dev.wgmesh.keygen.domain.GroupKeyring;
@@ -28,34 +30,41 @@ import org.springframework.stereotype.Component;
 class HostGroupChangedListener {
 
     static final String LISTENER_ID = "keygen-host-group-changed";
-    static final String SOURCE = "/wgmesh/keygen-service";
 
     private static final Logger log = LoggerFactory.getLogger(HostGroupChangedListener.class);
 
     private final GroupKeyring keyring;
     private final KeyedGroups keyed;
     private final KafkaTemplate<String, byte[]> kafka;
+    private final RecordVerifier verifier;
+    private final RecordSigner signer;
 
-    HostGroupChangedListener(GroupKeyring keyring, KeyedGroups keyed, KafkaTemplate<String, byte[]> kafka) {
+    HostGroupChangedListener(GroupKeyring keyring, KeyedGroups keyed, KafkaTemplate<String, byte[]> kafka,
+                             RecordVerifier verifier, RecordSigner signer) {
         this.keyring = keyring;
         this.keyed = keyed;
         this.kafka = kafka;
+        this.verifier = verifier;
+        this.signer = signer;
     }
 
     // started by KeysLoader once keygen's memory is loaded, so a restart re-keys nothing
     @KafkaListener(id = LISTENER_ID, topics = Topics.HOST_GROUP_CHANGED, groupId = "wgmesh-keygen", autoStartup = "false")
     void onHostGroupChanged(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
+            verifier.verify(record);
             // config-service keeps deleted groups as records; a tombstone leaves nothing to key
             log.info("ignoring a tombstone for group {}", record.key());
             return;
         }
-        HostGroupChanged change = EventJson.read(record.value(), HostGroupChanged.class);
-        if (!change.group().value().equals(record.key())) {
-            throw new InvalidEventException("the record key " + InvalidValueException.quote(record.key())
-                    + " is not the event's group " + InvalidValueException.quote(change.group().value()));
+        HostGroupChanged change = verifier.read(record, HostGroupChanged.class);
+        long keyedRevision = keyed.revision(change.group());
+        if (change.revision() < keyedRevision) {
+            // changes come once each, in order, and exactly once: an older one again is a replay
+            throw new UntrustedRecordException("revision " + change.revision() + " of group " + change.group()
+                    + " does not move forward: revision " + keyedRevision + " is keyed");
         }
-        if (keyed.alreadyKeyed(change.group(), change.revision())) {
+        if (change.revision() == keyedRevision) {
             log.info("group {} revision {} is keyed already, skipping", change.group(), change.revision());
             return;
         }
@@ -67,7 +76,7 @@ class HostGroupChangedListener {
         }
         HostGroupKeysGenerated keys = keyring.next(previous, change);
         // sent inside the listener's transaction, committed with the consumed offset once this returns
-        kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, change.group().value(), keys, SOURCE));
+        kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keys, signer));
         // the memory follows the topic: a rolled-back transaction must leave no trace of its keys
         AfterCommit.run(() -> {
             keyed.remember(keys);

@@ -1,11 +1,11 @@
 package dev.wgmesh.keygen.messaging;
 
-import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
-import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.kafka.AssignedConsumer;
+import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.keygen.domain.KeyedGroups;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,11 +37,16 @@ class KeysLoader implements ApplicationRunner {
     private final ConsumerFactory<String, byte[]> consumerFactory;
     private final KeyedGroups keyed;
     private final KafkaListenerEndpointRegistry registry;
+    private final RecordVerifier verifier;
+    private final DeadLetters deadLetters;
 
-    KeysLoader(ConsumerFactory<String, byte[]> consumerFactory, KeyedGroups keyed, KafkaListenerEndpointRegistry registry) {
+    KeysLoader(ConsumerFactory<String, byte[]> consumerFactory, KeyedGroups keyed, KafkaListenerEndpointRegistry registry,
+               RecordVerifier verifier, DeadLetters deadLetters) {
         this.consumerFactory = consumerFactory;
         this.keyed = keyed;
         this.registry = registry;
+        this.verifier = verifier;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -78,14 +83,14 @@ class KeysLoader implements ApplicationRunner {
     private void apply(ConsumerRecord<String, byte[]> record) {
         try {
             if (record.value() == null) {
+                verifier.verify(record);
                 keyed.forget(GroupName.parse(record.key()));
             } else {
-                keyed.remember(EventJson.read(record.value(), HostGroupKeysGenerated.class));
+                keyed.remember(verifier.read(record, HostGroupKeysGenerated.class));
             }
-        } catch (InvalidEventException | IllegalArgumentException e) {
-            // keygen wrote this topic itself; a bad record there is not worth stopping for
-            log.warn("skipping record {}-{}@{} of {}: {}", record.topic(), record.partition(), record.offset(),
-                    Topics.HOST_GROUP_KEYS_GENERATED, e.getMessage());
+        } catch (RuntimeException e) {
+            // only what keygen signed is its memory; a bad record there is not worth stopping for
+            deadLetters.refused(record, e);
         }
     }
 }

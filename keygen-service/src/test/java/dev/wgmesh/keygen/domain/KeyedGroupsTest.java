@@ -19,15 +19,14 @@ class KeyedGroupsTest {
     private final KeyedGroups keyed = new KeyedGroups();
 
     @Test
-    void aRevisionAtOrBelowTheKeyedOneCountsAsKeyed() {
-        assertThat(keyed.alreadyKeyed(GROUP, 1)).isFalse();
+    void knowsTheLastKeyedRevisionOfEachGroup() {
+        assertThat(keyed.revision(GROUP)).isEqualTo(-1);
 
         keyed.remember(keys(3));
+        keyed.remember(keys(2));
 
-        assertThat(keyed.alreadyKeyed(GROUP, 2)).isTrue();
-        assertThat(keyed.alreadyKeyed(GROUP, 3)).isTrue();
-        assertThat(keyed.alreadyKeyed(GROUP, 4)).isFalse();
-        assertThat(keyed.alreadyKeyed(GroupName.parse("other"), 1)).isFalse();
+        assertThat(keyed.revision(GROUP)).isEqualTo(3);
+        assertThat(keyed.revision(GroupName.parse("other"))).isEqualTo(-1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.wgmesh.renderer.config;
 
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.kafka.TransactionalKafkaConfig;
 import dev.wgmesh.kafka.WgmeshKafkaConfig;
 import dev.wgmesh.renderer.domain.RenderedHosts;
@@ -14,6 +15,12 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @Import({WgmeshKafkaConfig.class, TransactionalKafkaConfig.class})
 class KafkaConfig {
+
+    /** The renderer signs host configs and peer tables; it believes keygen's keys and its own topics. */
+    @Bean
+    Signer signer() {
+        return Signer.RENDERER;
+    }
 
     @Bean
     RenderedHosts renderedHosts() {

@@ -1,11 +1,13 @@
 package dev.wgmesh.renderer.messaging;
 
 import dev.wgmesh.common.events.CloudEvents;
-import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.trust.RecordSigner;
+import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.common.trust.UntrustedRecordException;
 import dev.wgmesh.kafka.AfterCommit;
 import dev.wgmesh.renderer.domain.RenderPlan;
 import dev.wgmesh.renderer.domain.RenderedHosts;
@@ -25,29 +27,35 @@ import org.springframework.stereotype.Component;
 class KeysListener {
 
     static final String ID = "wgmesh-renderer";
-    static final String SOURCE = "/wgmesh/renderer-service";
 
     private static final Logger log = LoggerFactory.getLogger(KeysListener.class);
 
     private final RenderedHosts memory;
     private final KafkaTemplate<String, byte[]> kafka;
+    private final RecordVerifier verifier;
+    private final RecordSigner signer;
 
-    KeysListener(RenderedHosts memory, KafkaTemplate<String, byte[]> kafka) {
+    KeysListener(RenderedHosts memory, KafkaTemplate<String, byte[]> kafka, RecordVerifier verifier,
+                 RecordSigner signer) {
         this.memory = memory;
         this.kafka = kafka;
+        this.verifier = verifier;
+        this.signer = signer;
     }
 
     /** Started by {@link RenderedTopicLoader} once the memory is loaded, so no host is re-published needlessly. */
     @KafkaListener(id = ID, groupId = "wgmesh-renderer", topics = Topics.HOST_GROUP_KEYS_GENERATED, autoStartup = "false")
     void onKeys(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
-            // keygen writes a keyless record for a delete, never a tombstone; one written by hand changes nothing
+            // keygen writes a keyless record for a delete, never a tombstone: one that verifies changes nothing
+            verifier.verify(record);
             return;
         }
-        HostGroupKeysGenerated keyed = EventJson.read(record.value(), HostGroupKeysGenerated.class);
-        if (!keyed.group().value().equals(record.key())) {
-            throw new IllegalArgumentException("record key \"" + record.key() + "\" is not the event's group \""
-                    + keyed.group() + "\"");
+        HostGroupKeysGenerated keyed = verifier.read(record, HostGroupKeysGenerated.class);
+        if (keyed.revision() < memory.revision(keyed.group())) {
+            // keys come once each, in order, and exactly once: an older revision again is a replay
+            throw new UntrustedRecordException("revision " + keyed.revision() + " of group " + keyed.group()
+                    + " does not move forward: revision " + memory.revision(keyed.group()) + " is rendered");
         }
         RenderPlan plan = RenderPlan.of(keyed, memory.hashes(keyed.group()), memory.peersHash(keyed.group()),
                 memory.revision(keyed.group()), Instant.now(), UUID::randomUUID);
@@ -60,19 +68,18 @@ class KeysListener {
                 memory.partitions(plan, kafka.partitionsFor(Topics.HOST_CONFIG_RENDERED).size());
         // one transaction with the consumed offset: the revision's records become visible all together or not at all
         if (plan.peerTable() != null) {
-            kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, keyed.group().value(), plan.peerTable(), SOURCE));
+            kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, plan.peerTable(), signer));
         }
         for (HostConfigRendered rendered : plan.publish()) {
-            kafka.send(inPartition(CloudEvents.record(Topics.HOST_CONFIG_RENDERED,
-                    HostConfigRendered.key(rendered.group(), rendered.host()), rendered, SOURCE),
+            kafka.send(inPartition(CloudEvents.record(Topics.HOST_CONFIG_RENDERED, rendered, signer),
                     partitions.get(rendered.host())));
         }
         for (HostName host : plan.remove()) {
             kafka.send(inPartition(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED,
-                    HostConfigRendered.key(keyed.group(), host), keyed, SOURCE), partitions.get(host)));
+                    HostConfigRendered.key(keyed.group(), host), keyed, signer), partitions.get(host)));
         }
         if (plan.removePeerTable()) {
-            kafka.send(CloudEvents.tombstone(Topics.MESH_PEERS_RENDERED, keyed.group().value(), keyed, SOURCE));
+            kafka.send(CloudEvents.tombstone(Topics.MESH_PEERS_RENDERED, keyed.group().value(), keyed, signer));
         }
         // the memory follows the topic: after a rollback the retry must find every host still to publish
         AfterCommit.run(() -> {

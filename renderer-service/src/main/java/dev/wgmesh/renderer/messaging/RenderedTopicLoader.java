@@ -1,10 +1,13 @@
 package dev.wgmesh.renderer.messaging;
 
-import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.kafka.AssignedConsumer;
+import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.renderer.domain.RenderedHosts;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +25,6 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Reads wgmesh.host-config-rendered and wgmesh.mesh-peers-rendered from the beginning to their end into
@@ -38,11 +40,16 @@ class RenderedTopicLoader implements ApplicationRunner {
     private final RenderedHosts memory;
     private final ConsumerFactory<?, ?> consumerFactory;
     private final KafkaListenerEndpointRegistry registry;
+    private final RecordVerifier verifier;
+    private final DeadLetters deadLetters;
 
-    RenderedTopicLoader(RenderedHosts memory, ConsumerFactory<?, ?> consumerFactory, KafkaListenerEndpointRegistry registry) {
+    RenderedTopicLoader(RenderedHosts memory, ConsumerFactory<?, ?> consumerFactory, KafkaListenerEndpointRegistry registry,
+                        RecordVerifier verifier, DeadLetters deadLetters) {
         this.memory = memory;
         this.consumerFactory = consumerFactory;
         this.registry = registry;
+        this.verifier = verifier;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -83,17 +90,18 @@ class RenderedTopicLoader implements ApplicationRunner {
         try {
             GroupName group = new GroupName(key.substring(0, Math.max(slash, 0)));
             HostName host = new HostName(key.substring(slash + 1));
-            memory.rememberPartition(group, host, record.partition());
             if (record.value() == null) {
+                verifier.verify(record);
+                memory.rememberPartition(group, host, record.partition());
                 memory.forget(group, host);
             } else {
-                JsonNode value = EventJson.tree(record.value());
-                memory.remember(group, host, value.get("contentHash").asString(), value.get("revision").asLong());
+                HostConfigRendered rendered = verifier.read(record, HostConfigRendered.class);
+                memory.rememberPartition(group, host, record.partition());
+                memory.remember(group, host, rendered.contentHash(), rendered.revision());
             }
         } catch (RuntimeException e) {
-            // not ours to repair; the host is simply re-rendered with the next change of its group
-            log.warn("ignoring unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            // only what the renderer signed is its memory; the host is re-rendered with the next change of its group
+            deadLetters.refused(record, e);
         }
     }
 
@@ -101,14 +109,14 @@ class RenderedTopicLoader implements ApplicationRunner {
         try {
             GroupName group = new GroupName(record.key());
             if (record.value() == null) {
+                verifier.verify(record);
                 memory.forgetPeerTable(group);
             } else {
-                memory.rememberPeerTable(group, EventJson.tree(record.value()).get("peersHash").asString());
+                memory.rememberPeerTable(group, verifier.read(record, MeshPeersRendered.class).peersHash());
             }
         } catch (RuntimeException e) {
             // as for a host: the table is published again with the next change of its group
-            log.warn("ignoring unreadable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            deadLetters.refused(record, e);
         }
     }
 }

@@ -9,6 +9,8 @@ import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.renderer.FixedKeyGroups;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.renderer.RendererApplication;
 import dev.wgmesh.renderer.domain.RenderedHosts;
 import java.time.Duration;
@@ -63,8 +65,8 @@ class ExactlyOnceTest {
         String prefix = keyed.group().value() + "/";
         try (KafkaConsumer<String, byte[]> committed = consumer("read_committed");
              KafkaConsumer<String, byte[]> uncommitted = consumer("read_uncommitted")) {
-            kafka.executeInTransaction(t -> t.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED,
-                    keyed.group().value(), keyed, "/test"))).get();
+            kafka.executeInTransaction(t -> t.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keyed,
+                    TestTrust.signer(Signer.KEYGEN)))).get();
 
             // two attempts failed after their first records were written to the log, then rolled back
             List<ConsumerRecord<String, byte[]>> aborted = new ArrayList<>();

@@ -12,6 +12,10 @@ import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.Cidr;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.common.trust.Signer;
+import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.renderer.RendererApplication;
 import dev.wgmesh.renderer.FixedKeyGroups;
 import dev.wgmesh.renderer.domain.RenderPlan;
@@ -61,6 +65,10 @@ class RendererFlowTest {
     private KafkaListenerEndpointRegistry registry;
     @Autowired
     private MeterRegistry meters;
+    @Autowired
+    private RecordVerifier verifier;
+    @Autowired
+    private DeadLetters deadLetters;
     @Value("${spring.embedded.kafka.brokers}")
     private String brokers;
 
@@ -132,7 +140,7 @@ class RendererFlowTest {
 
         // a restarted renderer reads the same memory back from its compacted topic
         RenderedHosts reloaded = new RenderedHosts();
-        new RenderedTopicLoader(reloaded, consumerFactory, registry).load();
+        new RenderedTopicLoader(reloaded, consumerFactory, registry, verifier, deadLetters).load();
         assertThat(reloaded.hashes(first.group())).hasSize(5).isEqualTo(memory.hashes(first.group()));
         assertThat(reloaded.revision(first.group())).isEqualTo(4);
         // and where each host's records went: hoster-node-03, back in slot 7, goes where its tombstone went
@@ -169,7 +177,7 @@ class RendererFlowTest {
 
         // a restarted renderer knows the table it published, so an unchanged table is not sent again
         RenderedHosts reloaded = new RenderedHosts();
-        new RenderedTopicLoader(reloaded, consumerFactory, registry).load();
+        new RenderedTopicLoader(reloaded, consumerFactory, registry, verifier, deadLetters).load();
         assertThat(reloaded.peersHash(mesh.group())).isEqualTo(peers.peersHash());
 
         send(FixedKeyGroups.deleted("flow-mesh", 2));
@@ -188,22 +196,27 @@ class RendererFlowTest {
                 StandardCharsets.UTF_8);
         assertThat(valid).contains("\"10.20.1.0/24\"");
         Map<String, String> poison = Map.of(
+                "unsigned", valid,
                 "not-json", "{\"group\": ",
                 "wrong-shape", "{\"group\":\"wrong-shape\"}",
                 "wrong-key", valid,
                 "host-bits", valid.replace("\"10.20.1.0/24\"", "\"10.20.1.1/24\"").replace("\"poison\"", "\"host-bits\""));
         for (var entry : poison.entrySet()) {
-            inTransaction(new ProducerRecord<>(Topics.HOST_GROUP_KEYS_GENERATED, entry.getKey(),
-                    entry.getValue().getBytes(StandardCharsets.UTF_8)));
+            byte[] value = entry.getValue().getBytes(StandardCharsets.UTF_8);
+            inTransaction(entry.getKey().equals("unsigned")
+                    ? new ProducerRecord<>(Topics.HOST_GROUP_KEYS_GENERATED, entry.getKey(), value)
+                    // the others signed by keygen's key: poison that passes the signature check
+                    : TestTrust.signed(Signer.KEYGEN, Topics.HOST_GROUP_KEYS_GENERATED, entry.getKey(), value, 1));
         }
         // an unknown group is no poison here: keys of a group the renderer never saw are its first revision
         send(FixedKeyGroups.keyed("mesh-4", FixedKeyGroups.spec("mesh-4"), 1));
 
         Map<String, String> reasons = new HashMap<>();
         poll(dlt, poison.size()).forEach(r -> reasons.put(r.key(), header(r, KafkaHeaders.DLT_EXCEPTION_MESSAGE)));
+        assertThat(reasons.get("unsigned")).startsWith("unsigned");
         assertThat(reasons.get("not-json")).startsWith("not a valid HostGroupKeysGenerated");
         assertThat(reasons.get("wrong-shape")).startsWith("not a valid HostGroupKeysGenerated");
-        assertThat(reasons.get("wrong-key")).contains("record key \"wrong-key\" is not the event's group");
+        assertThat(reasons.get("wrong-key")).contains("record key \"wrong-key\" is not the event's \"poison\"");
         assertThat(reasons.get("host-bits")).contains("10.20.1.1/24");
         assertThat(poll(rendered, 4)).allMatch(r -> r.key().startsWith("mesh-4/"));
         assertThat(meters.counter("wgmesh.dead.letters", "topic", Topics.HOST_GROUP_KEYS_GENERATED).count())
@@ -211,7 +224,7 @@ class RendererFlowTest {
     }
 
     private void send(HostGroupKeysGenerated keyed) throws Exception {
-        inTransaction(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keyed.group().value(), keyed, "/test"));
+        inTransaction(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keyed, TestTrust.signer(Signer.KEYGEN)));
     }
 
     /** The application's template is transactional: it sends only inside a transaction. */

@@ -1,12 +1,16 @@
 package dev.wgmesh.common.events;
 
+import dev.wgmesh.common.trust.RecordSigner;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Builds records with CloudEvents 1.0 binary-mode headers and the event as JSON. */
+/**
+ * Builds records with CloudEvents 1.0 binary-mode headers and the event as JSON, signed by the service
+ * that publishes them ({@link RecordSigner}; its identity is the {@code ce_source}).
+ */
 public final class CloudEvents {
 
     public static final String REVISION_HEADER = "wgmesh_revision";
@@ -15,31 +19,32 @@ public final class CloudEvents {
     private CloudEvents() {
     }
 
-    /**
-     * @param source the producing service, such as {@code /wgmesh/keygen-service}
-     */
-    public static ProducerRecord<String, byte[]> record(String topic, String key, WgmeshEvent event, String source) {
+    /** The event's record under its own key ({@link WgmeshEvent#recordKey()}). */
+    public static ProducerRecord<String, byte[]> record(String topic, WgmeshEvent event, RecordSigner signer) {
         Headers headers = new RecordHeaders();
         add(headers, "ce_specversion", "1.0");
         add(headers, "ce_id", event.eventId().toString());
         add(headers, "ce_type", event.eventType());
-        add(headers, "ce_source", source);
+        add(headers, "ce_source", signer.signer().source());
         add(headers, "ce_time", DateTimeFormatter.ISO_INSTANT.format(event.occurredAt()));
-        add(headers, "ce_subject", key);
+        add(headers, "ce_subject", event.recordKey());
         add(headers, "content-type", "application/json");
-        return new ProducerRecord<>(topic, null, key, EventJson.write(event), headers);
+        add(headers, REVISION_HEADER, Long.toString(event.revision()));
+        add(headers, CORRELATION_HEADER, event.correlationId().toString());
+        return signer.sign(new ProducerRecord<>(topic, null, event.recordKey(), EventJson.write(event), headers));
     }
 
     /**
      * A tombstone: no value, so compaction forgets the key. Its headers still say which revision and
      * change removed it, for the deployers' report.
      */
-    public static ProducerRecord<String, byte[]> tombstone(String topic, String key, WgmeshEvent cause, String source) {
+    public static ProducerRecord<String, byte[]> tombstone(String topic, String key, WgmeshEvent cause,
+                                                           RecordSigner signer) {
         Headers headers = new RecordHeaders();
-        add(headers, "ce_source", source);
+        add(headers, "ce_source", signer.signer().source());
         add(headers, REVISION_HEADER, Long.toString(cause.revision()));
         add(headers, CORRELATION_HEADER, cause.correlationId().toString());
-        return new ProducerRecord<>(topic, null, key, null, headers);
+        return signer.sign(new ProducerRecord<>(topic, null, key, null, headers));
     }
 
     public static String header(Headers headers, String name) {

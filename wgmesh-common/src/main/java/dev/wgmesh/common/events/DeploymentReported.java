@@ -28,6 +28,11 @@ public record DeploymentReported(UUID eventId, GroupName group, long revision, I
     }
 
     @Override
+    public String recordKey() {
+        return HostConfigRendered.key(group, host);
+    }
+
+    @Override
     public String eventType() {
         return TYPE;
     }

@@ -52,6 +52,11 @@ public record HostConfigRendered(UUID eventId, GroupName group, long revision, I
     }
 
     @Override
+    public String recordKey() {
+        return HostConfigRendered.key(group, host);
+    }
+
+    @Override
     public String eventType() {
         return TYPE;
     }

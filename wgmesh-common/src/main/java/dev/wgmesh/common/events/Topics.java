@@ -1,6 +1,8 @@
 package dev.wgmesh.common.events;
 
+import dev.wgmesh.common.trust.Signer;
 import java.util.List;
+import java.util.Optional;
 
 /** The wgmesh topics (README, "Topics"); the names are part of the contract with users' tools. */
 public final class Topics {
@@ -16,27 +18,37 @@ public final class Topics {
     /** Records up to this size pass: a 2,000-host group's keys, or one mesh's peer table of 2,000 hosts. */
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-    /** A topic's name, partition count and whether it is compacted (the system's memory) or deleted by age. */
-    public record TopicSpec(String name, int partitions, boolean compacted) {
+    /**
+     * A topic's name, partition count, whether it is compacted (the system's memory) or deleted by age, and
+     * the one service whose signature its records need ({@code null}: nobody consumes it as a fact).
+     */
+    public record TopicSpec(String name, int partitions, boolean compacted, Signer owner) {
     }
 
     /** Every topic with its dead-letter topic; each service creates them all at start, so start order does not matter. */
     public static final List<TopicSpec> ALL = List.of(
-            new TopicSpec(HOST_GROUP_COMMANDS, 3, false),
-            new TopicSpec(HOST_GROUP_REJECTED, 3, false),
-            new TopicSpec(HOST_GROUP_CHANGED, 3, true),
-            new TopicSpec(HOST_GROUP_KEYS_GENERATED, 3, true),
-            new TopicSpec(HOST_CONFIG_RENDERED, 12, true),
+            // written by config-service (signed) and by the automation principal (unsigned, let in by the ACLs)
+            new TopicSpec(HOST_GROUP_COMMANDS, 3, false, Signer.CONFIG),
+            new TopicSpec(HOST_GROUP_REJECTED, 3, false, Signer.CONFIG),
+            new TopicSpec(HOST_GROUP_CHANGED, 3, true, Signer.CONFIG),
+            new TopicSpec(HOST_GROUP_KEYS_GENERATED, 3, true, Signer.KEYGEN),
+            new TopicSpec(HOST_CONFIG_RENDERED, 12, true, Signer.RENDERER),
             // every deployer reads all of it (no consumer group), so one partition keeps a group's tables in order
-            new TopicSpec(MESH_PEERS_RENDERED, 1, true),
-            new TopicSpec(DEPLOYMENT_REPORTED, 6, false),
-            new TopicSpec(deadLetter(HOST_GROUP_COMMANDS), 1, false),
-            new TopicSpec(deadLetter(HOST_GROUP_CHANGED), 1, false),
-            new TopicSpec(deadLetter(HOST_GROUP_KEYS_GENERATED), 1, false),
-            new TopicSpec(deadLetter(HOST_CONFIG_RENDERED), 1, false),
-            new TopicSpec(deadLetter(DEPLOYMENT_REPORTED), 1, false));
+            new TopicSpec(MESH_PEERS_RENDERED, 1, true, Signer.RENDERER),
+            new TopicSpec(DEPLOYMENT_REPORTED, 6, false, Signer.DEPLOYER),
+            new TopicSpec(deadLetter(HOST_GROUP_COMMANDS), 1, false, null),
+            new TopicSpec(deadLetter(HOST_GROUP_CHANGED), 1, false, null),
+            new TopicSpec(deadLetter(HOST_GROUP_KEYS_GENERATED), 1, false, null),
+            new TopicSpec(deadLetter(HOST_CONFIG_RENDERED), 1, false, null),
+            new TopicSpec(deadLetter(MESH_PEERS_RENDERED), 1, false, null),
+            new TopicSpec(deadLetter(DEPLOYMENT_REPORTED), 1, false, null));
 
     private Topics() {
+    }
+
+    /** The service whose signature the topic's records need; empty for a DLT or a topic wgmesh does not have. */
+    public static Optional<Signer> owner(String topic) {
+        return ALL.stream().filter(spec -> spec.name().equals(topic)).findFirst().map(TopicSpec::owner);
     }
 
     public static String deadLetter(String topic) {

@@ -21,6 +21,11 @@ public interface WgmeshEvent {
 
     UUID correlationId();
 
+    /** The key of the event's record: its group; {@code group/host} for an event about one host. */
+    default String recordKey() {
+        return group().value();
+    }
+
     /** The CloudEvents type, such as {@code dev.wgmesh.host-group-changed.v1}. */
     String eventType();
 

@@ -3,6 +3,9 @@ package dev.wgmesh.common.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.RecordSigner;
+import dev.wgmesh.common.trust.Signer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -16,12 +19,14 @@ import org.junit.jupiter.api.Test;
 class CloudEventsTest {
 
     private static final String SOURCE = "/wgmesh/config-service";
+    private static final RecordSigner CONFIG = TestTrust.signer(Signer.CONFIG);
+    private static final RecordSigner RENDERER = TestTrust.signer(Signer.RENDERER);
 
     @Test
     void aRecordCarriesTheCloudEventsBinaryHeadersAndTheJsonValue() {
         HostGroupChanged event = EventJsonTest.changed();
 
-        ProducerRecord<String, byte[]> record = CloudEvents.record(Topics.HOST_GROUP_CHANGED, "prod", event, SOURCE);
+        ProducerRecord<String, byte[]> record = CloudEvents.record(Topics.HOST_GROUP_CHANGED, event, CONFIG);
 
         assertThat(record.topic()).isEqualTo("wgmesh.host-group-changed");
         assertThat(record.key()).isEqualTo("prod");
@@ -35,14 +40,16 @@ class CloudEventsTest {
         assertThat(CloudEvents.header(record.headers(), "ce_time")).endsWith("Z");
         assertThat(CloudEvents.header(record.headers(), "ce_subject")).isEqualTo("prod");
         assertThat(CloudEvents.header(record.headers(), "content-type")).isEqualTo("application/json");
+        assertThat(CloudEvents.header(record.headers(), CloudEvents.REVISION_HEADER)).isEqualTo("7");
+        assertThat(CloudEvents.header(record.headers(), RecordSigner.SIGNER_HEADER)).isEqualTo(CONFIG.publicKey().id());
+        assertThat(CloudEvents.header(record.headers(), RecordSigner.SIGNATURE_HEADER)).isNotBlank();
         assertThat(EventJson.read(record.value(), HostGroupChanged.class)).isEqualTo(event);
     }
 
     @Test
     void headersNameNoJavaClass() {
-        ProducerRecord<String, byte[]> record = CloudEvents.record(Topics.HOST_CONFIG_RENDERED,
-                HostConfigRendered.key(EventJsonTest.GROUP, HostName.parse("hoster-zima-0102")), EventJsonTest.rendered(),
-                "/wgmesh/renderer-service");
+        ProducerRecord<String, byte[]> record = CloudEvents.record(Topics.HOST_CONFIG_RENDERED, EventJsonTest.rendered(),
+                RENDERER);
 
         Set<String> names = new HashSet<>();
         for (Header header : record.headers()) {
@@ -51,7 +58,7 @@ class CloudEventsTest {
                     .doesNotContain("java.");
         }
         assertThat(names).doesNotContain("__TypeId__", "spring_json_header_types");
-        assertThat(record.key()).isEqualTo("prod/hoster-zima-0102");
+        assertThat(record.key()).isEqualTo(HostConfigRendered.key(EventJsonTest.GROUP, HostName.parse("hoster-zima-0102")));
     }
 
     @Test
@@ -68,7 +75,7 @@ class CloudEventsTest {
         HostGroupChanged cause = EventJsonTest.changed();
 
         ProducerRecord<String, byte[]> record = CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED, "prod/gone", cause,
-                "/wgmesh/renderer-service");
+                RENDERER);
 
         assertThat(record.value()).isNull();
         assertThat(record.key()).isEqualTo("prod/gone");

@@ -34,7 +34,8 @@ class EventJsonTest {
     static final Instant AT = Instant.parse("2025-05-07T10:15:30.123456Z");
 
     static HostGroupChanged changed() {
-        return new HostGroupChanged(CORRELATION, GROUP, 7, AT, CORRELATION, ChangeCause.UPSERT, null, KEYED.event().spec());
+        return new HostGroupChanged(CORRELATION, GROUP, 7, AT, CORRELATION, ChangeCause.UPSERT, null, KEYED.event().spec(),
+                new Actor("api@127.0.0.1"));
     }
 
     static HostConfigRendered rendered() {
@@ -66,8 +67,8 @@ class EventJsonTest {
         return Stream.of(
                 changed(),
                 new HostGroupChanged(UUID.randomUUID(), GROUP, 8, AT, CORRELATION, ChangeCause.ROTATE_HOST, second,
-                        KEYED.event().spec()),
-                new HostGroupChanged(UUID.randomUUID(), GROUP, 9, AT, CORRELATION, ChangeCause.DELETE, null, null),
+                        KEYED.event().spec(), Actor.AUTOMATION),
+                new HostGroupChanged(UUID.randomUUID(), GROUP, 9, AT, CORRELATION, ChangeCause.DELETE, null, null, null),
                 KEYED.event(),
                 new HostGroupKeysGenerated(UUID.randomUUID(), GROUP, 9, AT, CORRELATION, ChangeCause.DELETE, null, null, null),
                 rendered(),
@@ -126,8 +127,8 @@ class EventJsonTest {
         assertThat(host.get("os").stringValue()).isEqualTo("linux");
         assertThat(keyed.get("hosts").get(0).get("publicKey").stringValue())
                 .isEqualTo(KEYED.publicKey("hoster-zima-0101").base64());
-        assertThat(keyed.get("hosts").get(0).get("privateKey").stringValue()).startsWith("v1.");
-        assertThat(keyed.get("presharedKeySeed").stringValue()).startsWith("v1.");
+        assertThat(keyed.get("hosts").get(0).get("privateKey").stringValue()).startsWith("v2.");
+        assertThat(keyed.get("presharedKeySeed").stringValue()).startsWith("v2.");
         JsonNode rotate = EventJson.tree(EventJson.write(events().toList().get(1)));
         assertThat(rotate.get("cause").stringValue()).isEqualTo("rotate-host");
         assertThat(rotate.get("rotatedHost").stringValue()).isEqualTo("hoster-zima-0102");
@@ -235,12 +236,12 @@ class EventJsonTest {
 
     @Test
     void eventsCheckTheirCommonFields() {
-        assertThatThrownBy(() -> new HostGroupChanged(null, GROUP, 1, AT, CORRELATION, ChangeCause.DELETE, null, null))
+        assertThatThrownBy(() -> new HostGroupChanged(null, GROUP, 1, AT, CORRELATION, ChangeCause.DELETE, null, null, null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("eventId");
         assertThatThrownBy(() -> new DeploymentReported(CORRELATION, GROUP, 1, AT, CORRELATION,
                 HostName.parse("a"), DeploymentReported.Outcome.FAILED, " ", null, "r", 0))
                 .hasMessageContaining("reason");
-        assertThatThrownBy(() -> new HostGroupChanged(CORRELATION, GROUP, 1, AT, CORRELATION, ChangeCause.UPSERT, null, null))
+        assertThatThrownBy(() -> new HostGroupChanged(CORRELATION, GROUP, 1, AT, CORRELATION, ChangeCause.UPSERT, null, null, null))
                 .hasMessageContaining("spec");
         assertThat(HostConfigRendered.key(GROUP, HostName.parse("a"))).isEqualTo("prod/a");
         assertThat(HostKeys.privateKeyContext(GROUP, HostName.parse("a"))).isEqualTo("prod/a/private-key");

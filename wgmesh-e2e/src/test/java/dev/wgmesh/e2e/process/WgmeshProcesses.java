@@ -2,6 +2,8 @@ package dev.wgmesh.e2e.process;
 
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.e2e.Api;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,11 +68,11 @@ public final class WgmeshProcesses implements AutoCloseable {
     public void startPipeline() throws IOException {
         int port = BrokerProcess.freePort();
         pipeline.add(ServiceProcess.start("config-service", "config-service",
-                common(Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1")), logDir,
+                common(Signer.CONFIG, Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1")), logDir,
                 serviceJvmOptions));
         pipeline.add(ServiceProcess.start("keygen-service", "keygen-service",
-                common(Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir, serviceJvmOptions));
-        pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Map.of()), logDir,
+                common(Signer.KEYGEN, Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir, serviceJvmOptions));
+        pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Signer.RENDERER, Map.of()), logDir,
                 serviceJvmOptions));
         pipeline.forEach(service -> service.awaitStarted(START_TIMEOUT));
         api = new Api("http://127.0.0.1:" + port);
@@ -87,7 +89,7 @@ public final class WgmeshProcesses implements AutoCloseable {
         args.put("wgmesh.deployer-private-key-file", deployerKeyFile.toString());
         args.put("spring.kafka.consumer.properties[session.timeout.ms]", "6000");
         args.put("spring.kafka.consumer.properties[heartbeat.interval.ms]", "1000");
-        ServiceProcess deployer = ServiceProcess.start(replica, "deployer-service", common(args), logDir,
+        ServiceProcess deployer = ServiceProcess.start(replica, "deployer-service", common(Signer.DEPLOYER, args), logDir,
                 serviceJvmOptions);
         deployers.put(replica, deployer);
         return deployer;
@@ -218,9 +220,11 @@ public final class WgmeshProcesses implements AutoCloseable {
         }
     }
 
-    private Map<String, String> common(Map<String, String> settings) {
+    /** The broker, the service's signing key and every service's public key, then the service's own settings. */
+    private Map<String, String> common(Signer service, Map<String, String> settings) {
         Map<String, String> args = new LinkedHashMap<>();
         args.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
+        args.putAll(TestTrust.properties(service));
         args.putAll(settings);
         return args;
     }

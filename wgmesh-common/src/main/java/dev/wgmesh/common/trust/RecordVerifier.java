@@ -1,0 +1,104 @@
+package dev.wgmesh.common.trust;
+
+import dev.wgmesh.common.events.CloudEvents;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.events.WgmeshEvent;
+import dev.wgmesh.common.wireguard.InvalidValueException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * The one check every consumer reads through: a record counts only when a key trusted for its topic's
+ * owner signed exactly this topic, key, value and revision. Everything else is an
+ * {@link UntrustedRecordException} whose message is a safe reason for the DLT.
+ */
+public final class RecordVerifier {
+
+    private final Map<Signer, List<VerifyKey>> trusted;
+
+    public RecordVerifier(Map<Signer, List<VerifyKey>> trusted) {
+        this.trusted = new EnumMap<>(Signer.class);
+        trusted.forEach((signer, keys) -> this.trusted.put(signer, List.copyOf(keys)));
+    }
+
+    public List<VerifyKey> trusted(Signer signer) {
+        return trusted.getOrDefault(signer, List.of());
+    }
+
+    /**
+     * Checks the record's signature against the keys trusted for its topic's owner.
+     *
+     * @return the revision the signer signed (a tombstone's only word on it)
+     */
+    public long verify(ConsumerRecord<String, byte[]> record) {
+        Signer owner = Topics.owner(record.topic())
+                .orElseThrow(() -> new UntrustedRecordException("topic " + record.topic() + " has no signer in wgmesh"));
+        String signerId = text(record.headers().lastHeader(RecordSigner.SIGNER_HEADER));
+        String signature = text(record.headers().lastHeader(RecordSigner.SIGNATURE_HEADER));
+        if (signerId == null || signature == null) {
+            throw new UntrustedRecordException("unsigned: the record has no " + RecordSigner.SIGNER_HEADER + " and "
+                    + RecordSigner.SIGNATURE_HEADER + " headers");
+        }
+        VerifyKey key = trusted(owner).stream().filter(k -> k.id().equals(signerId)).findFirst()
+                .orElseThrow(() -> new UntrustedRecordException("signer " + InvalidValueException.quote(signerId)
+                        + " is not a trusted " + owner.role() + " key, the owner of " + record.topic()));
+        long revision = revision(record);
+        byte[] signatureBytes;
+        try {
+            signatureBytes = Base64.getDecoder().decode(signature);
+        } catch (IllegalArgumentException e) {
+            throw new UntrustedRecordException("the " + RecordSigner.SIGNATURE_HEADER + " header is not base64");
+        }
+        if (!key.verifies(RecordSignature.message(record.topic(), record.key(), record.value(), revision),
+                signatureBytes)) {
+            throw new UntrustedRecordException("the signature of " + owner.role() + " key " + signerId
+                    + " does not match this topic, key, value and revision");
+        }
+        return revision;
+    }
+
+    /**
+     * A verified record's event: its signed revision and record key must be the event's own, so a signed
+     * value cannot be told apart from its headers.
+     */
+    public <T extends WgmeshEvent> T read(ConsumerRecord<String, byte[]> record, Class<T> type) {
+        long revision = verify(record);
+        T event = EventJson.read(record.value(), type);
+        if (event.revision() != revision) {
+            throw new UntrustedRecordException("the event's revision " + event.revision()
+                    + " is not the signed revision " + revision);
+        }
+        if (!event.recordKey().equals(record.key())) {
+            throw new UntrustedRecordException("the record key " + InvalidValueException.quote(String.valueOf(record.key()))
+                    + " is not the event's " + InvalidValueException.quote(event.recordKey()));
+        }
+        return event;
+    }
+
+    private static long revision(ConsumerRecord<String, byte[]> record) {
+        String revision = CloudEvents.header(record.headers(), CloudEvents.REVISION_HEADER);
+        if (revision == null) {
+            throw new UntrustedRecordException("the record has no " + CloudEvents.REVISION_HEADER + " header");
+        }
+        try {
+            long value = Long.parseLong(revision);
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new UntrustedRecordException("the " + CloudEvents.REVISION_HEADER + " header "
+                    + InvalidValueException.quote(revision) + " is not a revision");
+        }
+    }
+
+    private static String text(Header header) {
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

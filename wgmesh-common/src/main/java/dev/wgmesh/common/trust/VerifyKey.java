@@ -1,0 +1,86 @@
+package dev.wgmesh.common.trust;
+
+import dev.wgmesh.common.wireguard.InvalidValueException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+
+/**
+ * An Ed25519 public key that a consumer trusts for one signer; {@link #id()} is what a record's
+ * {@code wgmesh_signer} header names: the first 8 bytes of the key's SHA-256, in hex.
+ */
+public final class VerifyKey {
+
+    private final byte[] bytes;
+    private final String id;
+
+    private VerifyKey(byte[] bytes) {
+        this.bytes = bytes;
+        this.id = HexFormat.of().formatHex(sha256(bytes), 0, 8);
+    }
+
+    static VerifyKey of(byte[] bytes) {
+        return new VerifyKey(bytes.clone());
+    }
+
+    /** A public key as the settings and the launcher give it: base64 of 32 bytes. */
+    public static VerifyKey parse(String base64) {
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            decoded = new byte[0];
+        }
+        if (decoded.length != Ed25519PublicKeyParameters.KEY_SIZE) {
+            throw new InvalidValueException("an Ed25519 public key is 32 bytes in base64 (44 characters), not "
+                    + InvalidValueException.quote(base64));
+        }
+        return new VerifyKey(decoded);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String base64() {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    boolean verifies(byte[] message, byte[] signature) {
+        if (signature.length != Ed25519PrivateKeyParameters.SIGNATURE_SIZE) {
+            return false;
+        }
+        Ed25519Signer verifier = new Ed25519Signer();
+        verifier.init(false, new Ed25519PublicKeyParameters(bytes, 0));
+        verifier.update(message, 0, message.length);
+        return verifier.verifySignature(signature);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VerifyKey other && Arrays.equals(bytes, other.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+        return base64();
+    }
+}
