@@ -26,7 +26,7 @@ public record MeshPeersRendered(UUID eventId, GroupName group, long revision, In
         WgmeshEvent.checkCommonFields(eventId, group, revision, occurredAt, correlationId);
         peers = List.copyOf(Objects.requireNonNull(peers, "peers is required"));
         Objects.requireNonNull(peersHash, "peersHash is required");
-        Set<String> hosts = new HashSet<>();
+        Set<HostName> hosts = new HashSet<>();
         for (WgConfig.Peer peer : peers) {
             if (!hosts.add(peer.host())) {
                 throw new IllegalArgumentException("peer \"" + peer.host() + "\" is listed twice");
@@ -38,7 +38,7 @@ public record MeshPeersRendered(UUID eventId, GroupName group, long revision, In
     public List<WgConfig.Peer> peersOf(HostName host) {
         List<WgConfig.Peer> others = new ArrayList<>(peers.size());
         for (WgConfig.Peer peer : peers) {
-            if (!peer.host().equals(host.value())) {
+            if (!peer.host().equals(host)) {
                 others.add(peer);
             }
         }

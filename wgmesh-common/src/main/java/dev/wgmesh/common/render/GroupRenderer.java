@@ -165,7 +165,7 @@ public final class GroupRenderer {
         List<Cidr> allowed = new ArrayList<>(1 + peer.internalNetworks().size());
         allowed.add(tunnelAddress.asHostRoute());
         allowed.addAll(peer.internalNetworks());
-        return new WgConfig.Peer(peer.name().value(), keys.get(peer.name()).publicKey(), spec.presharedKeys(), allowed,
+        return new WgConfig.Peer(peer.name(), keys.get(peer.name()).publicKey(), spec.presharedKeys(), allowed,
                 peer.endpoint().withPort(port), spec.persistentKeepalive());
     }
 

@@ -216,6 +216,21 @@ class EventJsonTest {
                 e -> ((ObjectNode) e.get("interfaces").get(0)).set("peers", tablePeers), "lists no peers itself");
     }
 
+    /** The attack of issue 13: one more peer whose name ends its comment line and starts a hook wg-quick runs. */
+    @Test
+    void aPeerWhoseNameCarriesAHookIsRefusedBeforeItReachesAFile() {
+        String hook = "x\n[Interface]\nPreUp = touch /tmp/wgmesh-pwned";
+        ObjectNode tree = (ObjectNode) EventJson.tree(EventJson.write(rendered()));
+        ArrayNode peers = (ArrayNode) tree.get("interfaces").get(0).get("peers");
+        assertThat(peers.get(0).get("host").isString()).as("a peer's name is a plain string on the topic").isTrue();
+        peers.add(((ObjectNode) peers.get(0).deepCopy()).put("host", hook));
+
+        assertThatThrownBy(() -> EventJson.read(EventJson.write(tree), HostConfigRendered.class))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("is not a host name")
+                .hasMessageContaining("\"x\\n[Interface]\\nPreUp = touch /tmp/wgmesh-pwned\"")
+                .message().doesNotContain("\n");
+    }
+
     private static <T> void assertInvalid(WgmeshEvent event, Class<T> type, java.util.function.Consumer<ObjectNode> change,
                                           String reason) {
         ObjectNode tree = (ObjectNode) EventJson.tree(EventJson.write(event));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.group.HostName;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,10 @@ class WgConfigTest {
     private WgConfig config(Integer mtu) {
         return new WgConfig(new InterfaceName("wg-zima-0101"),
                 List.of(InterfaceAddress.parse("198.19.1.10/24"), InterfaceAddress.parse("fd00:19::a/64")), 51821, mtu,
-                List.of(new WgConfig.Peer("hoster-zima-0102", first.publicKey(), true,
+                List.of(new WgConfig.Peer(HostName.parse("hoster-zima-0102"), first.publicKey(), true,
                                 List.of(Cidr.parse("198.19.1.11/32"), Cidr.parse("10.10.102.0/24")),
                                 Endpoint.parse("192.168.8.162:51821"), 25),
-                        new WgConfig.Peer("hoster-zima-0103", second.publicKey(), false,
+                        new WgConfig.Peer(HostName.parse("hoster-zima-0103"), second.publicKey(), false,
                                 List.of(Cidr.parse("198.19.1.12/32")), Endpoint.parse("[2001:db8::3]:51821"), null)));
     }
 
@@ -101,7 +102,7 @@ class WgConfigTest {
                 .isInstanceOf(InvalidValueException.class);
         assertThatThrownBy(() -> new WgConfig(new InterfaceName("wg0"), List.of(), 51820, 1279, List.of()))
                 .isInstanceOf(InvalidValueException.class);
-        assertThatThrownBy(() -> new WgConfig.Peer("h", first.publicKey(), false, List.of(),
+        assertThatThrownBy(() -> new WgConfig.Peer(HostName.parse("h"), first.publicKey(), false, List.of(),
                 Endpoint.parse("192.0.2.1:1"), 65536)).isInstanceOf(InvalidValueException.class);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.common.crypto.PresharedKeys;
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
@@ -239,7 +240,7 @@ class LabTest {
             }
             List<Cidr> allowed = new ArrayList<>(List.of(Cidr.parse("10.99.0." + j + "/32")));
             allowed.addAll(internalNetworks.get(host(j)));
-            peers.add(new WgConfig.Peer(host(j), keys.get(host(j)).publicKey(), true, allowed,
+            peers.add(new WgConfig.Peer(HostName.parse(host(j)), keys.get(host(j)).publicKey(), true, allowed,
                     new Endpoint(lab.underlayAddress(host(j)), 51820), null));
         }
         WgConfig config = new WgConfig(InterfaceName.parse("wg0"),
