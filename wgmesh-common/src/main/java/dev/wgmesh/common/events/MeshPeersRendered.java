@@ -2,6 +2,8 @@ package dev.wgmesh.common.events;
 
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.render.GroupRenderer;
+import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.common.wireguard.WgConfig;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +33,12 @@ public record MeshPeersRendered(UUID eventId, GroupName group, long revision, In
             if (!hosts.add(peer.host())) {
                 throw new IllegalArgumentException("peer \"" + peer.host() + "\" is listed twice");
             }
+        }
+        // hosts' records name the table by this hash: it must say what the table holds, not what a writer claims
+        String hash = GroupRenderer.peersHash(peers);
+        if (!peersHash.equals(hash)) {
+            throw new IllegalArgumentException("peersHash " + InvalidValueException.quote(peersHash)
+                    + " is not the hash of the table's " + peers.size() + " peers (" + hash + ")");
         }
     }
 

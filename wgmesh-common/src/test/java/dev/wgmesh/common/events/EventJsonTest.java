@@ -3,6 +3,7 @@ package dev.wgmesh.common.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
@@ -12,6 +13,7 @@ import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.common.testing.TestGroups;
 import dev.wgmesh.common.wireguard.SecretKey;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,6 +231,22 @@ class EventJsonTest {
                 .isInstanceOf(InvalidEventException.class).hasMessageContaining("is not a host name")
                 .hasMessageContaining("\"x\\n[Interface]\\nPreUp = touch /tmp/wgmesh-pwned\"")
                 .message().doesNotContain("\n");
+    }
+
+    /** The attack of issue 13: the topic's table with one more peer, the attacker's, and the hash hosts name. */
+    @Test
+    void aPeerTableWithAnExtraPeerButTheOldHashIsRefused() {
+        MeshPeersRendered table = peerTable();
+        ObjectNode tree = (ObjectNode) EventJson.tree(EventJson.write(table));
+        ArrayNode peers = (ArrayNode) tree.get("peers");
+        String attacker = X25519Keys.generate(new SecureRandom()).publicKey().base64();
+        peers.add(((ObjectNode) peers.get(0).deepCopy()).put("host", "intruder").put("publicKey", attacker));
+
+        assertThatThrownBy(() -> EventJson.read(EventJson.write(tree), MeshPeersRendered.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("peersHash \"" + table.peersHash() + "\" is not the hash of the table's 4 peers");
+        assertThat(GroupRenderer.peersHash(table.peers())).isEqualTo(table.peersHash())
+                .isEqualTo(GroupRenderer.meshPeers(MESH).orElseThrow().hash());
     }
 
     private static <T> void assertInvalid(WgmeshEvent event, Class<T> type, java.util.function.Consumer<ObjectNode> change,
