@@ -59,7 +59,7 @@ class TopologyTest {
         for (HostFiles files : mesh.values()) {
             assertThat(names(files)).containsExactly("wg0");
             assertThat(files.interfaces().get(0).peers()).hasSize(mesh.size() - 1)
-                    .noneMatch(p -> p.host().equals(files.host().value()));
+                    .noneMatch(p -> p.host().equals(files.host()));
         }
         assertThat(iface(mesh.get(new HostName("charlie")), "wg0").addresses())
                 .containsExactly(InterfaceAddress.parse("10.99.0.3/16"));
@@ -101,7 +101,7 @@ class TopologyTest {
         for (HostFiles files : render(spec, group).values()) {
             for (WgConfig config : files.interfaces()) {
                 for (WgConfig.Peer peer : config.peers()) {
-                    Host other = spec.host(new HostName(peer.host())).orElseThrow();
+                    Host other = spec.host(peer.host()).orElseThrow();
                     assertThat(peer.allowedIps()).hasSize(1 + other.internalNetworks().size())
                             .endsWith(other.internalNetworks().toArray(Cidr[]::new));
                     assertThat(peer.allowedIps().get(0).prefix()).isEqualTo(32);
@@ -142,7 +142,7 @@ class TopologyTest {
         for (HostFiles files : after.values()) {
             // every interface left is one the host had, unchanged but for the peers that left
             assertKept(files, before.get(files.host()));
-            assertThat(files.interfaces()).allMatch(c -> c.peers().stream().noneMatch(p -> p.host().equals(removed.name().value())));
+            assertThat(files.interfaces()).allMatch(c -> c.peers().stream().noneMatch(p -> p.host().equals(removed.name())));
         }
         checkPairs(new GroupName(group), shrunk, after);
         if (spec.topology() == Topology.HOSTER) {
@@ -173,7 +173,7 @@ class TopologyTest {
                 WgConfig onA = onlyInterfaceWithPeer(files.get(a.name()), b);
                 WgConfig onB = onlyInterfaceWithPeer(files.get(b.name()), a);
                 assertThat(onA.name()).as("tunnel %s-%s", a.name(), b.name()).isEqualTo(onB.name());
-                WgConfig.Peer bOnA = onA.peers().stream().filter(p -> p.host().equals(b.name().value())).findFirst().orElseThrow();
+                WgConfig.Peer bOnA = onA.peers().stream().filter(p -> p.host().equals(b.name())).findFirst().orElseThrow();
                 assertThat(bOnA.endpoint()).as("%s dials %s", a.name(), b.name())
                         .isEqualTo(b.endpoint().withPort(onB.listenPort()));
                 assertThat(bOnA.allowedIps()).as("%s routes %s", a.name(), b.name())
@@ -191,7 +191,7 @@ class TopologyTest {
 
     private static WgConfig onlyInterfaceWithPeer(HostFiles files, Host peer) {
         List<WgConfig> withPeer = files.interfaces().stream()
-                .filter(c -> c.peers().stream().anyMatch(p -> p.host().equals(peer.name().value()))).toList();
+                .filter(c -> c.peers().stream().anyMatch(p -> p.host().equals(peer.name()))).toList();
         assertThat(withPeer).as("interfaces of %s with peer %s", files.host(), peer.name()).hasSize(1);
         return withPeer.get(0);
     }

@@ -2,11 +2,13 @@ package dev.wgmesh.deployer.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.testing.TestTrust;
 import dev.wgmesh.common.trust.Signer;
@@ -19,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -30,19 +34,25 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 @SpringBootTest(properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
         "wgmesh.replica=replica-a",
         "wgmesh.listener-concurrency=2"})
+@ExtendWith(OutputCaptureExtension.class)
 @EmbeddedKafka // spring-kafka 4 runs KRaft brokers only, so there is no kraft attribute any more
 class DeployerKafkaTest {
 
@@ -181,6 +191,41 @@ class DeployerKafkaTest {
         String h1 = Files.readString(OUT.resolve("delta/h1/wg0.conf"));
         assertThat(h1).contains("PublicKey = " + mesh.hostKeys().get(mesh.host(2)).publicKey().base64())
                 .contains("PublicKey = " + mesh.hostKeys().get(mesh.host(3)).publicKey().base64());
+    }
+
+    /**
+     * The attack of issue 13: the group's real peer table with one more peer, the attacker's, under the
+     * hash the hosts' records name, written to the topic ahead of the real table.
+     */
+    @Test
+    void aPeerTableWhoseHashIsNotItsContentIsRefusedAndNeverReachesAFile(CapturedOutput output) throws Exception {
+        TestGroup mesh = TestGroup.mesh("epsilon", 3);
+        MeshPeersRendered table = mesh.peerTable(1);
+        ObjectNode forged = (ObjectNode) EventJson.tree(EventJson.write(table));
+        ArrayNode peers = (ArrayNode) forged.get("peers");
+        String attacker = X25519Keys.generate(new SecureRandom()).publicKey().base64();
+        peers.add(((ObjectNode) peers.get(0).deepCopy()).put("host", "intruder").put("publicKey", attacker));
+        kafka.send(new ProducerRecord<>(Topics.MESH_PEERS_RENDERED, "epsilon", EventJson.write(forged))).get();
+        String refused = "is not the hash of the table's 4 peers"; // the log cuts the hashes out, as key-like text
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!output.getAll().contains(refused) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(output.getAll()).contains(refused);
+
+        Map<HostName, HostConfigRendered> records = mesh.renderNamingPeerTable(1);
+        for (HostConfigRendered record : records.values()) {
+            send(record);
+        }
+        kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, "epsilon", table, "/wgmesh/test")).get();
+
+        reader.awaitReports(reports -> records.keySet().stream().allMatch(host -> reports.stream().anyMatch(r ->
+                r.group().equals(mesh.group) && r.host().equals(host) && r.outcome() == Outcome.APPLIED)));
+        for (HostName host : records.keySet()) {
+            String conf = Files.readString(OUT.resolve("epsilon/" + host + "/wg0.conf"));
+            assertThat(conf).doesNotContain(attacker).doesNotContain("intruder");
+            assertThat(conf.lines().filter(l -> l.equals("[Peer]"))).hasSize(2);
+        }
     }
 
     @Test

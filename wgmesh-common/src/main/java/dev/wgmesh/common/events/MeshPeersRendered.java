@@ -2,6 +2,8 @@ package dev.wgmesh.common.events;
 
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.render.GroupRenderer;
+import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.common.wireguard.WgConfig;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +28,17 @@ public record MeshPeersRendered(UUID eventId, GroupName group, long revision, In
         WgmeshEvent.checkCommonFields(eventId, group, revision, occurredAt, correlationId);
         peers = List.copyOf(Objects.requireNonNull(peers, "peers is required"));
         Objects.requireNonNull(peersHash, "peersHash is required");
-        Set<String> hosts = new HashSet<>();
+        Set<HostName> hosts = new HashSet<>();
         for (WgConfig.Peer peer : peers) {
             if (!hosts.add(peer.host())) {
                 throw new IllegalArgumentException("peer \"" + peer.host() + "\" is listed twice");
             }
+        }
+        // hosts' records name the table by this hash: it must say what the table holds, not what a writer claims
+        String hash = GroupRenderer.peersHash(peers);
+        if (!peersHash.equals(hash)) {
+            throw new IllegalArgumentException("peersHash " + InvalidValueException.quote(peersHash)
+                    + " is not the hash of the table's " + peers.size() + " peers (" + hash + ")");
         }
     }
 
@@ -38,7 +46,7 @@ public record MeshPeersRendered(UUID eventId, GroupName group, long revision, In
     public List<WgConfig.Peer> peersOf(HostName host) {
         List<WgConfig.Peer> others = new ArrayList<>(peers.size());
         for (WgConfig.Peer peer : peers) {
-            if (!peer.host().equals(host.value())) {
+            if (!peer.host().equals(host)) {
                 others.add(peer);
             }
         }

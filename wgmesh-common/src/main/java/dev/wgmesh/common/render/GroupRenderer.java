@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A pure function from a keyed group to every host's files: the same input gives the same output,
@@ -75,13 +76,30 @@ public final class GroupRenderer {
             return Optional.empty();
         }
         List<WgConfig.Peer> peers = new ArrayList<>(spec.hosts().size());
-        MessageDigest sha = sha256();
         for (Host host : spec.hosts()) {
-            WgConfig.Peer peer = inputs.meshPeers.get(host.name());
-            peers.add(peer);
-            sha.update(inputs.digest(peer));
+            peers.add(inputs.meshPeers.get(host.name()));
         }
-        return Optional.of(new MeshPeers(peers, "sha256:" + HexFormat.of().formatHex(sha.digest())));
+        return Optional.of(new MeshPeers(peers, peersHash(peers, inputs::digest)));
+    }
+
+    /**
+     * The hash that names a mesh peer table: over each peer's digest, in order. Every reader of a table
+     * recomputes it (see {@link dev.wgmesh.common.events.MeshPeersRendered}), so a table cannot claim
+     * another table's hash.
+     */
+    public static String peersHash(List<WgConfig.Peer> peers) {
+        return peersHash(peers, GroupRenderer::digest);
+    }
+
+    private static String peersHash(List<WgConfig.Peer> peers, Function<WgConfig.Peer, byte[]> digest) {
+        MessageDigest sha = sha256();
+        peers.forEach(peer -> sha.update(digest.apply(peer)));
+        return "sha256:" + HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** A peer entry's SHA-256, over its JSON; a host's content hash and a peer table's hash are made of these. */
+    private static byte[] digest(WgConfig.Peer peer) {
+        return sha256().digest(EventJson.write(peer));
     }
 
     /**
@@ -108,7 +126,7 @@ public final class GroupRenderer {
         }
 
         byte[] digest(WgConfig.Peer peer) {
-            return peerDigests.computeIfAbsent(peer, p -> sha256().digest(EventJson.write(p)));
+            return peerDigests.computeIfAbsent(peer, GroupRenderer::digest);
         }
     }
 
@@ -165,7 +183,7 @@ public final class GroupRenderer {
         List<Cidr> allowed = new ArrayList<>(1 + peer.internalNetworks().size());
         allowed.add(tunnelAddress.asHostRoute());
         allowed.addAll(peer.internalNetworks());
-        return new WgConfig.Peer(peer.name().value(), keys.get(peer.name()).publicKey(), spec.presharedKeys(), allowed,
+        return new WgConfig.Peer(peer.name(), keys.get(peer.name()).publicKey(), spec.presharedKeys(), allowed,
                 peer.endpoint().withPort(port), spec.persistentKeepalive());
     }
 

@@ -11,12 +11,25 @@ public class InvalidValueException extends IllegalArgumentException {
         return new InvalidValueException(quote(value) + " is not " + what + (why.isEmpty() ? "" : ": " + why));
     }
 
-    /** Quotes a value the way problem reports show it; null stays null, long values are cut. */
+    /**
+     * Quotes a value the way problem reports show it; null stays null, long values are cut, and control
+     * characters are escaped, so a quoted value cannot start a new line of a log or of a file.
+     */
     public static String quote(String value) {
         if (value == null) {
             return "null";
         }
         String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
-        return "\"" + shown.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        StringBuilder out = new StringBuilder(shown.length() + 2).append('"');
+        for (char c : shown.toCharArray()) {
+            switch (c) {
+                case '\\', '"' -> out.append('\\').append(c);
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : c);
+            }
+        }
+        return out.append('"').toString();
     }
 }

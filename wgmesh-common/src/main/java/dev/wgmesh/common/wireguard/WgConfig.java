@@ -1,6 +1,7 @@
 package dev.wgmesh.common.wireguard;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.wgmesh.common.group.HostName;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,7 +30,7 @@ public record WgConfig(InterfaceName name, List<InterfaceAddress> addresses, int
     }
 
     /** A peer; {@code presharedKey} says whether the pair uses one, its value comes at writing time. */
-    public record Peer(String host, PublicKey publicKey, boolean presharedKey, List<Cidr> allowedIps,
+    public record Peer(HostName host, PublicKey publicKey, boolean presharedKey, List<Cidr> allowedIps,
                        Endpoint endpoint,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Integer persistentKeepalive) {
 

@@ -3,6 +3,7 @@ package dev.wgmesh.common.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
@@ -12,6 +13,7 @@ import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.common.testing.TestGroups;
 import dev.wgmesh.common.wireguard.SecretKey;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,6 +217,37 @@ class EventJsonTest {
         JsonNode tablePeers = EventJson.tree(EventJson.write(peerTable())).get("peers");
         assertInvalid(meshHostRendered(), HostConfigRendered.class,
                 e -> ((ObjectNode) e.get("interfaces").get(0)).set("peers", tablePeers), "lists no peers itself");
+    }
+
+    /** The attack of issue 13: one more peer whose name ends its comment line and starts a hook wg-quick runs. */
+    @Test
+    void aPeerWhoseNameCarriesAHookIsRefusedBeforeItReachesAFile() {
+        String hook = "x\n[Interface]\nPreUp = touch /tmp/wgmesh-pwned";
+        ObjectNode tree = (ObjectNode) EventJson.tree(EventJson.write(rendered()));
+        ArrayNode peers = (ArrayNode) tree.get("interfaces").get(0).get("peers");
+        assertThat(peers.get(0).get("host").isString()).as("a peer's name is a plain string on the topic").isTrue();
+        peers.add(((ObjectNode) peers.get(0).deepCopy()).put("host", hook));
+
+        assertThatThrownBy(() -> EventJson.read(EventJson.write(tree), HostConfigRendered.class))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("is not a host name")
+                .hasMessageContaining("\"x\\n[Interface]\\nPreUp = touch /tmp/wgmesh-pwned\"")
+                .message().doesNotContain("\n");
+    }
+
+    /** The attack of issue 13: the topic's table with one more peer, the attacker's, and the hash hosts name. */
+    @Test
+    void aPeerTableWithAnExtraPeerButTheOldHashIsRefused() {
+        MeshPeersRendered table = peerTable();
+        ObjectNode tree = (ObjectNode) EventJson.tree(EventJson.write(table));
+        ArrayNode peers = (ArrayNode) tree.get("peers");
+        String attacker = X25519Keys.generate(new SecureRandom()).publicKey().base64();
+        peers.add(((ObjectNode) peers.get(0).deepCopy()).put("host", "intruder").put("publicKey", attacker));
+
+        assertThatThrownBy(() -> EventJson.read(EventJson.write(tree), MeshPeersRendered.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageContaining("peersHash \"" + table.peersHash() + "\" is not the hash of the table's 4 peers");
+        assertThat(GroupRenderer.peersHash(table.peers())).isEqualTo(table.peersHash())
+                .isEqualTo(GroupRenderer.meshPeers(MESH).orElseThrow().hash());
     }
 
     private static <T> void assertInvalid(WgmeshEvent event, Class<T> type, java.util.function.Consumer<ObjectNode> change,

@@ -62,7 +62,8 @@ class GroupRendererTest {
             assertThat(own.addresses()).containsExactly(InterfaceAddress.parse("198.19.1.10/24"));
             assertThat(own.listenPort()).isEqualTo(51821);
             assertThat(own.peers()).extracting(WgConfig.Peer::host)
-                    .containsExactly("hoster-zima-0102", "hoster-zima-0103", "hoster-zima-0104");
+                    .containsExactly(HostName.parse("hoster-zima-0102"), HostName.parse("hoster-zima-0103"),
+                            HostName.parse("hoster-zima-0104"));
             assertThat(own.peers().get(0).allowedIps()).containsExactly(Cidr.parse("198.19.1.11/32"),
                     Cidr.parse("10.10.102.0/24"));
             assertThat(own.peers().get(0).endpoint()).hasToString("192.168.8.162:51821");
@@ -96,7 +97,7 @@ class GroupRendererTest {
             assertThat(wg0.name()).hasToString("wg0");
             assertThat(wg0.addresses()).containsExactly(InterfaceAddress.parse("10.99.0." + slot++ + "/16"));
             assertThat(wg0.listenPort()).isEqualTo(51820);
-            assertThat(wg0.peers()).hasSize(4).noneMatch(p -> p.host().equals(host.host().value()));
+            assertThat(wg0.peers()).hasSize(4).noneMatch(p -> p.host().equals(host.host()));
             assertThat(wg0.peers()).allSatisfy(p -> assertThat(p.persistentKeepalive()).isEqualTo(25));
         }
         assertEveryPairHasOneTunnel(keyed, files);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
@@ -60,10 +61,10 @@ class WireGuardToolsTest {
                 second.publicKey(), X25519Keys.generate(RANDOM).privateKey());
         WgConfig config = new WgConfig(new InterfaceName("wg-zima-0101"),
                 List.of(InterfaceAddress.parse("198.19.1.10/24")), 51821, 1420, List.of(
-                new WgConfig.Peer("hoster-zima-0102", first.publicKey(), true,
+                new WgConfig.Peer(HostName.parse("hoster-zima-0102"), first.publicKey(), true,
                         List.of(Cidr.parse("198.19.1.11/32"), Cidr.parse("10.10.102.0/24")),
                         Endpoint.parse("192.0.2.2:51821"), 25),
-                new WgConfig.Peer("hoster-zima-0103", second.publicKey(), true,
+                new WgConfig.Peer(HostName.parse("hoster-zima-0103"), second.publicKey(), true,
                         List.of(Cidr.parse("198.19.1.12/32"), Cidr.parse("fd00:103::/64")),
                         Endpoint.parse("[2001:db8::3]:51821"), 25)));
         Path conf = dir.resolve("wg-zima-0101.conf");

@@ -84,5 +84,7 @@ class EndpointTest {
         assertThat(InvalidValueException.quote(null)).isEqualTo("null");
         assertThat(InvalidValueException.quote("a\"b\\c")).isEqualTo("\"a\\\"b\\\\c\"");
         assertThat(InvalidValueException.quote("x".repeat(100))).isEqualTo("\"" + "x".repeat(80) + "...\"");
+        assertThat(InvalidValueException.quote("x\r\n[Interface]\tPreUp\u001b"))
+                .isEqualTo("\"x\\r\\n[Interface]\\tPreUp\\u001b\"");
     }
 }

@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.group.HostName;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class WgConfigTest {
 
@@ -21,10 +28,10 @@ class WgConfigTest {
     private WgConfig config(Integer mtu) {
         return new WgConfig(new InterfaceName("wg-zima-0101"),
                 List.of(InterfaceAddress.parse("198.19.1.10/24"), InterfaceAddress.parse("fd00:19::a/64")), 51821, mtu,
-                List.of(new WgConfig.Peer("hoster-zima-0102", first.publicKey(), true,
+                List.of(new WgConfig.Peer(HostName.parse("hoster-zima-0102"), first.publicKey(), true,
                                 List.of(Cidr.parse("198.19.1.11/32"), Cidr.parse("10.10.102.0/24")),
                                 Endpoint.parse("192.168.8.162:51821"), 25),
-                        new WgConfig.Peer("hoster-zima-0103", second.publicKey(), false,
+                        new WgConfig.Peer(HostName.parse("hoster-zima-0103"), second.publicKey(), false,
                                 List.of(Cidr.parse("198.19.1.12/32")), Endpoint.parse("[2001:db8::3]:51821"), null)));
     }
 
@@ -101,7 +108,44 @@ class WgConfigTest {
                 .isInstanceOf(InvalidValueException.class);
         assertThatThrownBy(() -> new WgConfig(new InterfaceName("wg0"), List.of(), 51820, 1279, List.of()))
                 .isInstanceOf(InvalidValueException.class);
-        assertThatThrownBy(() -> new WgConfig.Peer("h", first.publicKey(), false, List.of(),
+        assertThatThrownBy(() -> new WgConfig.Peer(HostName.parse("h"), first.publicKey(), false, List.of(),
                 Endpoint.parse("192.0.2.1:1"), 65536)).isInstanceOf(InvalidValueException.class);
+    }
+
+    /** Every field the writer writes: the keys of a file, and the two comments' values. */
+    private static final List<String> FIELDS = List.of("interface name", "Address", "ListenPort", "PrivateKey", "MTU",
+            "peer name", "PublicKey", "PresharedKey", "AllowedIPs", "Endpoint", "PersistentKeepalive");
+
+    static Stream<Arguments> injections() {
+        return FIELDS.stream().flatMap(field -> Stream.of("x\n[Interface]\nPreUp = touch /tmp/wgmesh-pwned",
+                "x\r\nPostUp = touch /tmp/wgmesh-pwned", "x\rDNS = 1.1.1.1", "51820 # Table = off", "#")
+                .map(value -> Arguments.of(field, value)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("injections")
+    void theWriterRefusesALineBreakOrHashInAnyValue(String field, String value) {
+        assertThatThrownBy(() -> WgConfigWriter.value(field, value)).isInstanceOf(InvalidValueException.class)
+                .hasMessageStartingWith(field + " ").hasMessageContaining("line break or '#'")
+                .message().doesNotContain("\n").doesNotContain("\r");
+        String shown = InvalidValueException.quote(value);
+        if (field.endsWith("Key")) {
+            assertThatThrownBy(() -> WgConfigWriter.value(field, value)).message().doesNotContain(shown);
+        } else {
+            assertThatThrownBy(() -> WgConfigWriter.value(field, value)).hasMessageContaining(shown);
+        }
+    }
+
+    @Test
+    void theTableNamesEveryFieldTheWriterWrites() {
+        String text = WgConfigWriter.write(config(1420), own.privateKey(), key -> psk);
+
+        Set<String> keys = text.lines().filter(l -> l.contains(" = ")).map(l -> l.substring(0, l.indexOf(" = ")))
+                .collect(Collectors.toSet());
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(
+                FIELDS.stream().filter(f -> !f.contains(" ")).toList());
+        assertThat(text.lines().filter(l -> l.startsWith("# "))).hasSize(3);
+        assertThat(WgConfigWriter.value("Endpoint", Endpoint.parse("[2001:db8::3]:51821")))
+                .isEqualTo("[2001:db8::3]:51821");
     }
 }

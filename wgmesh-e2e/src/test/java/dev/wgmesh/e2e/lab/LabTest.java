@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.common.crypto.PresharedKeys;
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * host/wgmesh-apply on real (namespace) hosts, without the wgmesh services: a mesh of three comes up,
  * a changed peer is updated live without tearing the other tunnels down, and an empty desired
- * folder takes the host's interface away.
+ * folder takes the host's interface away; a file with a key wgmesh never writes changes nothing.
  */
 class LabTest {
 
@@ -208,6 +211,137 @@ class LabTest {
         }
     }
 
+    /** Inside a lab host's own tmpfs: a hook that ran leaves it there, and nowhere else. */
+    private static final String MARKER = "/var/run/wireguard/wgmesh-pwned";
+
+    /** A line wgmesh never writes, where it goes in a file, and the key wgmesh-apply names. */
+    private record Forged(String line, String where, String key) {
+    }
+
+    private static final List<Forged> FORGED = List.of(
+            new Forged("PreUp = touch " + MARKER, "[Interface]", "PreUp"),
+            new Forged("PostUp = touch " + MARKER, "[Interface]", "PostUp"),
+            new Forged("PreDown = touch " + MARKER, "[Interface]", "PreDown"),
+            new Forged("PostDown = touch " + MARKER, "[Interface]", "PostDown"),
+            new Forged("SaveConfig = true", "[Interface]", "SaveConfig"),
+            new Forged("Table = off", "[Interface]", "Table"),
+            new Forged("DNS = 192.0.2.53", "[Interface]", "DNS"),
+            new Forged("FwMark = 0x51820", "[Interface]", "FwMark"),
+            new Forged("  preup=touch " + MARKER + " # keys have no case for wg", "[Interface]", "preup"),
+            new Forged("PostUp = touch " + MARKER, "[Peer]", "PostUp"),
+            new Forged("ListenPort = 51999", "[Peer]", "ListenPort"),
+            new Forged("PreUp = touch " + MARKER, "", "PreUp"),
+            new Forged("[Hooks]", "[Interface]", "[Hooks]"));
+
+    /**
+     * Each key wgmesh never writes is refused, naming the file, line and key, before anything changes:
+     * a valid change to wg0 beside the forged wg1 is not applied either, and no hook ran.
+     */
+    @Test
+    void wgmeshApplyRefusesEveryKeyWgmeshNeverWritesBeforeChangingAnything() throws IOException {
+        try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
+            assertThat(lab.apply("alpha", writeDesired(lab, "rev1", 1)).exitCode()).isZero();
+            HostState before = HostState.of(lab, "alpha");
+            internalNetworks.get("beta").add(Cidr.parse("10.201.2.0/24"));
+            String changed = Files.readString(writeDesired(lab, "rev2", 1).resolve("wg0.conf"));
+            String other = changed.replace("10.99.0.1/24", "10.98.0.1/24").replace("51820", "51821");
+            assertThat(changed).as("a change wgmesh-apply would apply")
+                    .isNotEqualTo(Files.readString(tmp.resolve("rev1/alpha/wg0.conf")));
+
+            for (Forged forged : FORGED) {
+                String text = forged.where().isEmpty() ? forged.line() + "\n" + other
+                        : other.replaceFirst(Pattern.quote(forged.where()) + "\n",
+                                Matcher.quoteReplacement(forged.where() + "\n" + forged.line() + "\n"));
+                int line = (int) text.substring(0, text.indexOf(forged.line())).chars().filter(c -> c == '\n').count() + 1;
+                Path dir = Files.createDirectories(tmp.resolve("forged-" + FORGED.indexOf(forged)));
+                writePrivate(dir.resolve("wg0.conf"), changed);
+                writePrivate(dir.resolve("wg1.conf"), text);
+
+                Lab.Result refused = lab.apply("alpha", dir);
+
+                List<String> errors = refused.stderr().lines().toList();
+                assertThat(refused.exitCode()).as("%s: %s", forged, refused.stderr()).isEqualTo(1);
+                assertThat(errors.get(errors.size() - 1)).as(forged.toString()).isEqualTo("wgmesh-apply: " + dir
+                        + "/wg1.conf line " + line + ": key '" + forged.key() + "' " + (forged.where().isEmpty()
+                        ? "before [Interface] or [Peer]" : "is not one wgmesh writes in " + forged.where())
+                        + "; nothing was changed");
+                assertThat(refused.stdout()).as("commands run for %s", forged).doesNotContain("[#]");
+                assertThat(HostState.of(lab, "alpha")).as("alpha after %s", forged).isEqualTo(before);
+            }
+        }
+    }
+
+    /**
+     * The attack of issue 13 as it reached a host: a peer named "x\n[Interface]\nPreUp = ..." in a record
+     * made the file's "# name" comment end and a hook begin. wg-quick runs it (shown on beta); given
+     * to wgmesh-apply on a host with the interface up (alpha) and on a fresh host (gamma), it is refused,
+     * no hook runs and nothing changes.
+     */
+    @Test
+    void aHookHiddenAfterAForgedPeerNameNeverRuns() throws IOException {
+        try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
+            assertThat(lab.apply("alpha", writeDesired(lab, "rev1", 1)).exitCode()).isZero();
+            String hook = "PreUp = touch " + MARKER;
+            Map<String, Path> forged = new LinkedHashMap<>();
+            for (int i = 1; i <= HOSTS.size(); i++) {
+                String real = Files.readString(writeDesired(lab, "real", i).resolve("wg0.conf"));
+                String peer = "# " + host(i == 1 ? 2 : 1) + "\n[Peer]\n";
+                assertThat(real).contains(peer);
+                Path dir = Files.createDirectories(tmp.resolve("forged").resolve(host(i)));
+                writePrivate(dir.resolve("wg0.conf"), real.replace(peer, "# x\n[Interface]\n" + hook + "\n[Peer]\n"));
+                forged.put(host(i), dir);
+            }
+
+            // the file as wg-quick gets it runs the hook (before the interface is made): the attack is real
+            Lab.Result wgQuick = lab.exec("beta", "wg-quick", "up", forged.get("beta").resolve("wg0.conf").toString());
+            assertThat(lab.exec("beta", "test", "-e", MARKER).exitCode()).as("wg-quick ran the hook: %s", wgQuick)
+                    .isZero();
+
+            for (String host : List.of("alpha", "gamma")) {
+                HostState before = HostState.of(lab, host);
+
+                Lab.Result refused = lab.apply(host, forged.get(host));
+
+                System.out.println("forged hook on " + host + ": " + refused.stderr().strip());
+                assertThat(refused.exitCode()).isEqualTo(1);
+                assertThat(refused.stderr()).contains("wgmesh-apply: " + forged.get(host) + "/wg0.conf line ")
+                        .contains(": key 'PreUp' is not one wgmesh writes in [Interface]; nothing was changed");
+                assertThat(lab.exec(host, "test", "-e", MARKER).exitCode()).as("marker on %s", host).isNotZero();
+                assertThat(HostState.of(lab, host)).as(host).isEqualTo(before);
+            }
+            assertThat(lab.links("gamma")).doesNotContain("wg0");
+        }
+    }
+
+    /** What wgmesh-apply may change on a host: files, state, interfaces, their WireGuard settings and routes. */
+    private record HostState(String files, String state, List<String> links, String wgDump, String addresses) {
+
+        static HostState of(Lab lab, String host) {
+            return new HostState(
+                    lab.exec(host, "sh", "-c", "for f in /etc/wireguard/*; do echo \"$f\"; cat \"$f\"; done").stdout(),
+                    lab.exec(host, "sh", "-c", "ls -A /var/lib/wgmesh; cat /var/lib/wgmesh/interfaces").stdout(),
+                    lab.links(host), settings(lab.exec(host, "wg", "show", "all", "dump").orThrow().stdout()),
+                    // global scope: a new link-local address is "tentative" for a moment, on its own
+                    lab.exec(host, "sh", "-c", "ip -o address show scope global && ip route && ip -6 route").orThrow().stdout());
+        }
+
+        /**
+         * wg's dump without a peer's handshake time and byte counts, which change on their own, and
+         * sorted: wireguard-go lists peers in no fixed order.
+         */
+        private static String settings(String dump) {
+            return dump.lines().map(line -> line.split("\t"))
+                    .map(f -> f.length == 9 ? String.join("\t", f[0], f[1], f[2], f[3], f[4], f[8]) : String.join("\t", f))
+                    .sorted().collect(Collectors.joining("\n"));
+        }
+
+        @Override
+        public String toString() {
+            // the files and the dump hold private keys: never print them
+            return "HostState[links=" + links + ", addresses=" + addresses + "]";
+        }
+    }
+
     private record Deployed(int exitCode, String stderr) {
     }
 
@@ -239,7 +373,7 @@ class LabTest {
             }
             List<Cidr> allowed = new ArrayList<>(List.of(Cidr.parse("10.99.0." + j + "/32")));
             allowed.addAll(internalNetworks.get(host(j)));
-            peers.add(new WgConfig.Peer(host(j), keys.get(host(j)).publicKey(), true, allowed,
+            peers.add(new WgConfig.Peer(HostName.parse(host(j)), keys.get(host(j)).publicKey(), true, allowed,
                     new Endpoint(lab.underlayAddress(host(j)), 51820), null));
         }
         WgConfig config = new WgConfig(InterfaceName.parse("wg0"),
