@@ -38,7 +38,7 @@ public final class Wgmesh implements AutoCloseable {
     }
 
     /** @param deployerSettings extra deployer properties, such as the {@code command} target's */
-    Wgmesh(String bootstrapServers, Path workDir, int deployers, Map<String, String> deployerSettings)
+    public Wgmesh(String bootstrapServers, Path workDir, int deployers, Map<String, String> deployerSettings)
             throws IOException {
         this.bootstrapServers = bootstrapServers;
         this.deployerSettings = Map.copyOf(deployerSettings);
