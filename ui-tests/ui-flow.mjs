@@ -2,7 +2,8 @@
 // error shown next to its field), waits until the page shows it converged, presses "Rotate WG keys for
 // this host", follows the live feed through the whole chain of that change, opens the host detail,
 // pastes Hoster records into the JSON view, and takes screenshots.
-// Usage: node ui-flow.mjs <baseUrl> <screenshotDir>; prints one "OK ..." line per step, exit 0 when all pass.
+// Usage: WGMESH_API_TOKEN=... node ui-flow.mjs <baseUrl> <screenshotDir>; prints one "OK ..." line per step,
+// exit 0 when all pass. The page holds the token as after an operator typed it in.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ const context = await chromium.launchPersistentContext(profile, {
     '--no-first-run', '--disable-component-update', '--disable-sync'],
   viewport: { width: 1600, height: 1000 },
 });
+await context.addInitScript((token) => sessionStorage.setItem('wgmesh-api-token', token), process.env.WGMESH_API_TOKEN || '');
 const page = context.pages()[0] || await context.newPage();
 const browserErrors = [];
 page.on('pageerror', (e) => browserErrors.push(String(e)));

@@ -2,8 +2,9 @@
 // group editor, per-host detail and the live feed. Plain modules, no framework, no build step.
 import { api, ApiError } from './api.js';
 import { COMPACT_ABOVE, drawCompact, drawMesh, hostColour, hosterNetworks } from './mesh.js';
-import { Feed, escape } from './feed.js';
+import { Feed } from './feed.js';
 import { Editor } from './editor.js';
+import { html } from './html.js';
 
 const main = document.getElementById('main');
 const state = {
@@ -85,7 +86,7 @@ function renderGroupList() {
   const list = document.getElementById('group-list');
   if (!state.groups) return;
   if (state.groups.length === 0) {
-    list.innerHTML = '<li class="empty">No groups yet. Create one, or send one to the API or the commands topic.</li>';
+    list.innerHTML = html`<li class="empty">No groups yet. Create one, or send one to the API or the commands topic.</li>`;
     return;
   }
   list.replaceChildren(...state.groups.map((g) => {
@@ -96,10 +97,10 @@ function renderGroupList() {
     li.dataset.group = g.name;
     li.dataset.converged = String(Boolean(converged));
     li.className = state.page?.name === g.name ? 'active' : '';
-    li.innerHTML = `<a href="#/groups/${encodeURIComponent(g.name)}">
-      <div class="gname"><span>${escape(g.name)}</span>${failed ? '<span class="badge bad">failed</span>'
-        : converged ? '<span class="badge ok converged">converged</span>' : '<span class="badge warn state-pending"><span class="dot"></span>rolling out</span>'}</div>
-      <div class="gmeta">${escape(g.topology)} · ${g.hostCount} host${g.hostCount === 1 ? '' : 's'} · rev ${g.revision}</div></a>`;
+    li.innerHTML = html`<a href="#/groups/${encodeURIComponent(g.name)}">
+      <div class="gname"><span>${g.name}</span>${failed ? html`<span class="badge bad">failed</span>`
+        : converged ? html`<span class="badge ok converged">converged</span>` : html`<span class="badge warn state-pending"><span class="dot"></span>rolling out</span>`}</div>
+      <div class="gmeta">${g.topology} · ${g.hostCount} host${g.hostCount === 1 ? '' : 's'} · rev ${g.revision}</div></a>`;
     return li;
   }));
 }
@@ -144,7 +145,7 @@ function saved(name, view) {
 }
 
 function home() {
-  main.innerHTML = `<div class="empty-state">
+  main.innerHTML = html`<div class="empty-state">
     <h1>WireGuard mesh, event driven</h1>
     <p>Pick a host group on the left, or create one. Every change rolls out through keygen, the renderer and
       the deployers; the live feed on the right shows each step as it happens.</p>
@@ -152,7 +153,7 @@ function home() {
 }
 
 function notFound(name, error) {
-  main.innerHTML = `<div class="empty-state"><h1>No group ${escape(name)}</h1><p>${escape(error.message)}</p>
+  main.innerHTML = html`<div class="empty-state"><h1>No group ${name}</h1><p>${error.message}</p>
     <a class="btn" href="#/">Back</a></div>`;
 }
 
@@ -175,9 +176,9 @@ async function openGroup(name, stillCurrent) {
   state.page = { name, view: group.json, etag: group.etag, status };
   feed.showGroup(name);
   feed.setHosts(group.json.hosts.map((h) => h.name));
-  main.innerHTML = `
+  main.innerHTML = html`
     <div class="page-head">
-      <h1 id="group-title">${escape(name)}</h1>
+      <h1 id="group-title">${name}</h1>
       <span class="facts" id="group-facts"></span>
       <span class="actions">
         <a class="btn" href="#/groups/${encodeURIComponent(name)}/edit">Edit</a>
@@ -235,13 +236,13 @@ function renderPage() {
   const counts = { applied: 0, pending: 0, failed: 0 };
   view.hosts.forEach((h) => { counts[states.get(h.name) || 'pending']++; });
   const converged = status?.converged && status.revision === view.revision;
-  main.querySelector('#group-facts').innerHTML = `
-    <span class="badge">${escape(view.topology)}</span>
+  main.querySelector('#group-facts').innerHTML = html`
+    <span class="badge">${view.topology}</span>
     <span class="badge">rev ${view.revision}</span>
     <span class="badge">${view.hosts.length} host${view.hosts.length === 1 ? '' : 's'}</span>
     <span id="converged-badge" data-converged="${Boolean(converged)}" class="badge ${converged ? 'ok' : counts.failed ? 'bad' : 'warn state-pending'}">
-      ${converged ? '✓ converged' : counts.failed ? `${counts.failed} failed` : '<span class="dot"></span>rolling out'}</span>`;
-  main.querySelector('#mesh-legend').innerHTML = `
+      ${converged ? '✓ converged' : counts.failed ? `${counts.failed} failed` : html`<span class="dot"></span>rolling out`}</span>`;
+  main.querySelector('#mesh-legend').innerHTML = html`
     <span class="badge state-applied"><span class="dot"></span>${counts.applied} applied</span>
     <span class="badge state-pending"><span class="dot"></span>${counts.pending} pending</span>
     <span class="badge state-failed"><span class="dot"></span>${counts.failed} failed</span>`;
@@ -309,16 +310,20 @@ function renderHostTable(view, status) {
     tr.dataset.state = st;
     const colour = hostColour(i);
     const networks = view.topology === 'mesh' ? 'wg0' : hosterNetworks(i, view.hosts.length).map((k) => `WG ${k + 1}`).join(', ');
-    tr.innerHTML = `
-      <td><a href="#" data-open><span class="swatch" style="background:${colour.fill};border-color:${colour.stroke}"></span>${escape(host.name)}</a>
-        <div class="note" title="interfaces">${escape(networks)}</div></td>
-      <td class="mono">${escape(host.endpoint)}</td>
-      <td><span class="badge state-${st}" title="${escape(s.reason || '')}"><span class="dot"></span>${st}</span>
-        ${s.reason ? `<div class="field-error">${escape(s.reason)}</div>` : ''}</td>
+    tr.innerHTML = html`
+      <td><a href="#" data-open><span class="swatch"></span>${host.name}</a>
+        <div class="note" title="interfaces">${networks}</div></td>
+      <td class="mono">${host.endpoint}</td>
+      <td><span class="badge state-${st}" title="${s.reason || ''}"><span class="dot"></span>${st}</span>
+        ${s.reason ? html`<div class="field-error">${s.reason}</div>` : ''}</td>
       <td>${s.desiredRevision ?? '–'}</td>
       <td>${s.appliedRevision ?? '–'}</td>
-      <td class="note replica">${escape(s.replica || '')}</td>
+      <td class="note replica">${s.replica || ''}</td>
       <td class="actions"><button class="btn btn-rotate btn-small" type="button" data-rotate>Rotate WG keys for this host</button></td>`;
+    // style properties, not a style attribute in the markup: the page's CSP allows only the former
+    const swatch = tr.querySelector('.swatch');
+    swatch.style.background = colour.fill;
+    swatch.style.borderColor = colour.stroke;
     tr.querySelector('[data-open]').addEventListener('click', (e) => { e.preventDefault(); openHost(host.name); });
     tr.querySelector('[data-rotate]').addEventListener('click', () => rotateHost(host.name));
     return tr;
@@ -341,12 +346,12 @@ function renderRollout() {
   const cause = { 'rotate-host': `Rotating the WG keys of ${chain.changed.record.value?.rotatedHost || 'one host'}`,
     'rotate-group': 'Rotating the WG keys of all hosts', upsert: 'Rolling out the change', delete: 'Removing the group' }[chain.changed.cause] || 'Rolling out';
   const done = chain.complete;
-  box.innerHTML = `<div class="rollout ${done ? (chain.failed ? 'failed' : 'done') : ''}" id="rollout-banner" data-complete="${done}">
-    <strong>${escape(cause)}</strong> <span>revision ${chain.changed.revision}</span>
+  box.innerHTML = html`<div class="rollout ${done ? (chain.failed ? 'failed' : 'done') : ''}" id="rollout-banner" data-complete="${done}">
+    <strong>${cause}</strong> <span>revision ${chain.changed.revision}</span>
     <span class="badge ${chain.keys ? 'ok' : ''}">keys ${chain.keys ? '✓' : '…'}</span>
     <span class="badge ${chain.rendered.size ? 'ok' : ''}">rendered ${chain.rendered.size}</span>
     <span class="badge ${done ? (chain.failed ? 'bad' : 'ok') : 'warn'}">deployed ${chain.reports.size}/${chain.rendered.size || '…'}${chain.failed ? `, ${chain.failed} failed` : ''}</span>
-    ${done ? '<span>done</span>' : ''}</div>`;
+    ${done ? html`<span>done</span>` : ''}</div>`;
 }
 
 async function rotateHost(host) {
@@ -395,20 +400,20 @@ async function openHost(host) {
   if (!name) return;
   const drawer = document.getElementById('drawer');
   const body = document.getElementById('drawer-body');
-  body.innerHTML = '<p class="note">Loading…</p>';
+  body.innerHTML = html`<p class="note">Loading…</p>`;
   drawer.hidden = false;
   let d;
   try {
     d = await api.host(name, host);
   } catch (e) {
-    body.innerHTML = `<p class="field-error">${escape(e.message)}</p>`;
+    body.innerHTML = html`<p class="field-error">${e.message}</p>`;
     return;
   }
   const st = stateOf(d.status);
   const r = d.lastReport;
-  body.innerHTML = `
+  body.innerHTML = html`
     <div class="page-head">
-      <h1 id="drawer-title">${escape(d.host.name)}</h1>
+      <h1 id="drawer-title">${d.host.name}</h1>
       <span class="badge state-${st}" id="detail-state"><span class="dot"></span>${st}</span>
       <span class="actions">
         <button class="btn btn-rotate btn-small" type="button" data-rotate>Rotate WG keys for this host</button>
@@ -416,31 +421,31 @@ async function openHost(host) {
       </span>
     </div>
     <dl class="kv">
-      <dt>Group</dt><dd>${escape(d.group)} (revision ${d.revision}), slot ${d.slot}</dd>
-      <dt>Endpoint</dt><dd class="mono">${escape(d.host.endpoint)}</dd>
-      <dt>OS</dt><dd>${escape(d.host.os)}</dd>
-      ${d.host.tunnelSegment ? `<dt>Tunnel segment</dt><dd class="mono">${escape(d.host.tunnelSegment)}</dd>` : ''}
-      ${d.host.interfaceSuffix ? `<dt>Interface suffix</dt><dd class="mono">${escape(d.host.interfaceSuffix)}</dd>` : ''}
-      <dt>Internal networks</dt><dd class="mono">${escape((d.host.internalNetworks || []).join(', ') || '–')}</dd>
-      <dt>Public key</dt><dd class="mono" id="detail-public-key">${escape(d.publicKey || 'not keyed yet')}</dd>
+      <dt>Group</dt><dd>${d.group} (revision ${d.revision}), slot ${d.slot}</dd>
+      <dt>Endpoint</dt><dd class="mono">${d.host.endpoint}</dd>
+      <dt>OS</dt><dd>${d.host.os}</dd>
+      ${d.host.tunnelSegment ? html`<dt>Tunnel segment</dt><dd class="mono">${d.host.tunnelSegment}</dd>` : ''}
+      ${d.host.interfaceSuffix ? html`<dt>Interface suffix</dt><dd class="mono">${d.host.interfaceSuffix}</dd>` : ''}
+      <dt>Internal networks</dt><dd class="mono">${(d.host.internalNetworks || []).join(', ') || '–'}</dd>
+      <dt>Public key</dt><dd class="mono" id="detail-public-key">${d.publicKey || 'not keyed yet'}</dd>
       <dt>Desired revision</dt><dd>${d.status?.desiredRevision ?? '–'} <span class="note">(files last changed; keyed at ${d.keyedRevision ?? '–'})</span></dd>
       <dt>Applied revision</dt><dd>${d.status?.appliedRevision ?? '–'}</dd>
-      <dt>Last report</dt><dd>${r ? `<span class="badge ${r.outcome === 'APPLIED' ? 'ok' : r.outcome === 'FAILED' ? 'bad' : 'info'}">${escape(r.outcome)}</span>
-        revision ${r.revision} by ${escape(r.replica)} in ${r.durationMillis} ms, ${escape(new Date(r.occurredAt).toLocaleString())}
-        ${r.reason ? `<div class="field-error">${escape(r.reason)}</div>` : ''}` : 'none yet'}</dd>
+      <dt>Last report</dt><dd>${r ? html`<span class="badge ${r.outcome === 'APPLIED' ? 'ok' : r.outcome === 'FAILED' ? 'bad' : 'info'}">${r.outcome}</span>
+        revision ${r.revision} by ${r.replica} in ${r.durationMillis} ms, ${new Date(r.occurredAt).toLocaleString()}
+        ${r.reason ? html`<div class="field-error" id="detail-reason">${r.reason}</div>` : ''}` : 'none yet'}</dd>
     </dl>
-    <h3 style="margin-bottom: 8px">Interfaces (${d.interfaces.length})</h3>
-    ${d.interfaces.map((i) => `
-      <div class="iface" data-interface="${escape(i.name)}">
-        <div class="iface-head"><strong class="mono">${escape(i.name)}</strong>
-          <span>Address <span class="mono">${escape(i.addresses.join(', '))}</span></span>
+    <h3 class="interfaces-head">Interfaces (${d.interfaces.length})</h3>
+    ${d.interfaces.map((i) => html`
+      <div class="iface" data-interface="${i.name}">
+        <div class="iface-head"><strong class="mono">${i.name}</strong>
+          <span>Address <span class="mono">${i.addresses.join(', ')}</span></span>
           <span>ListenPort <span class="mono">${i.listenPort}</span></span>
-          ${i.mtu ? `<span>MTU <span class="mono">${i.mtu}</span></span>` : ''}</div>
+          ${i.mtu ? html`<span>MTU <span class="mono">${i.mtu}</span></span>` : ''}</div>
         <div class="table-scroll"><table><thead><tr><th>Peer</th><th>Public key</th><th>Endpoint</th><th>Allowed IPs</th><th>PSK</th></tr></thead><tbody>
-        ${i.peers.map((p) => `<tr><td>${escape(p.host)}</td><td class="mono">${escape(p.publicKey)}</td>
-          <td class="mono">${escape(p.endpoint)}</td><td class="mono">${escape(p.allowedIps.join(', '))}</td>
-          <td>${p.presharedKey ? 'yes' : 'no'}</td></tr>`).join('')}
-        </tbody></table></div></div>`).join('')}
+        ${i.peers.map((p) => html`<tr><td>${p.host}</td><td class="mono">${p.publicKey}</td>
+          <td class="mono">${p.endpoint}</td><td class="mono">${p.allowedIps.join(', ')}</td>
+          <td>${p.presharedKey ? 'yes' : 'no'}</td></tr>`)}
+        </tbody></table></div></div>`)}
     <p class="note">Private keys and preshared keys never leave keygen and the deployers in plaintext; they are not shown here.</p>`;
   body.querySelector('[data-rotate]').addEventListener('click', () => { closeDrawer(); rotateHost(host); });
 }

@@ -2,7 +2,7 @@
 // view takes a group body, a list of hosts, or Hoster Command Center host records (hostname + wg) as
 // they are; the API reads those itself. Problems from the API are shown next to the field they name.
 import { api, ApiError } from './api.js';
-import { escape } from './feed.js';
+import { html } from './html.js';
 
 const HOST_FIELDS = [
   { key: 'name', label: 'Name', placeholder: 'hoster-node-01' },
@@ -74,10 +74,10 @@ export class Editor {
 
   render(view) {
     const creating = !this.existing;
-    this.root.innerHTML = `
+    this.root.innerHTML = html`
       <div class="page-head">
-        <h1>${creating ? 'New host group' : `Edit ${escape(view.name)}`}</h1>
-        ${creating ? '' : `<span class="facts"><span class="badge">rev ${view.revision}</span></span>`}
+        <h1>${creating ? 'New host group' : `Edit ${view.name}`}</h1>
+        ${creating ? '' : html`<span class="facts"><span class="badge">rev ${view.revision}</span></span>`}
       </div>
       <div id="editor-errors" class="error-summary" hidden></div>
       <section class="card editor">
@@ -90,7 +90,7 @@ export class Editor {
         <div class="card-body" data-pane="form">
           <div class="form-grid">
             <div class="field"><label for="group-name">Group name</label>
-              <input id="group-name" data-path="name" value="${escape(view.name || '')}" ${creating ? '' : 'readonly'}
+              <input id="group-name" data-path="name" value="${view.name || ''}" ${creating ? '' : html`readonly`}
                      placeholder="lab-1" pattern="[a-z0-9][a-z0-9-]{0,62}" autocomplete="off"></div>
             <div class="field"><label for="topology">Topology</label>
               <select id="topology" data-path="topology">
@@ -98,19 +98,19 @@ export class Editor {
                 <option value="mesh">mesh (one interface per host)</option>
               </select></div>
             <div class="field" data-mesh-only><label for="tunnel-network">Tunnel network</label>
-              <input id="tunnel-network" data-path="tunnelNetwork" placeholder="10.99.0.0/16" value="${escape(view.tunnelNetwork || '')}"></div>
+              <input id="tunnel-network" data-path="tunnelNetwork" placeholder="10.99.0.0/16" value="${view.tunnelNetwork || ''}"></div>
             <div class="field"><label for="mtu">MTU</label>
               <input id="mtu" data-path="mtu" type="number" min="1280" max="9000" placeholder="default" value="${view.mtu ?? ''}"></div>
             <div class="field"><label for="keepalive">Persistent keepalive (s)</label>
               <input id="keepalive" data-path="persistentKeepalive" type="number" min="0" max="65535" placeholder="off" value="${view.persistentKeepalive ?? ''}"></div>
-            <label class="field checkbox"><input id="psk" data-path="presharedKeys" type="checkbox" ${view.presharedKeys === false ? '' : 'checked'}> Preshared key per pair</label>
+            <label class="field checkbox"><input id="psk" data-path="presharedKeys" type="checkbox" ${view.presharedKeys === false ? '' : html`checked`}> Preshared key per pair</label>
           </div>
-          <h3 style="margin: 20px 0 8px">Hosts</h3>
+          <h3 class="hosts-head">Hosts</h3>
           <table class="hosts-table">
-            <thead><tr><th></th>${HOST_FIELDS.map((f) => `<th${f.hoster ? ' data-hoster-only' : ''}>${f.label}</th>`).join('')}<th>OS</th><th></th></tr></thead>
+            <thead><tr><th></th>${HOST_FIELDS.map((f) => html`<th ${f.hoster ? html`data-hoster-only` : ''}>${f.label}</th>`)}<th>OS</th><th></th></tr></thead>
             <tbody id="host-rows"></tbody>
           </table>
-          <div style="margin-top: 10px"><button id="add-host" class="btn btn-small" type="button">Add host</button></div>
+          <div class="add-host"><button id="add-host" class="btn btn-small" type="button">Add host</button></div>
         </div>
         <div class="card-body" data-pane="json" hidden>
           <p class="hint">The same group as JSON, as <code>PUT /api/v1/groups/{name}</code> takes it. Paste Hoster Command Center
@@ -139,9 +139,9 @@ export class Editor {
     const tr = document.createElement('tr');
     const cells = HOST_FIELDS.map((f) => {
       const value = f.key === 'internalNetworks' ? (host.internalNetworks || []).join(', ') : (host[f.key] ?? '');
-      return `<td${f.hoster ? ' data-hoster-only' : ''}><input data-key="${f.key}" value="${escape(value)}" placeholder="${escape(f.placeholder)}" aria-label="${f.label}"><div class="field-error"></div></td>`;
-    }).join('');
-    tr.innerHTML = `<td class="num"></td>${cells}
+      return html`<td ${f.hoster ? html`data-hoster-only` : ''}><input data-key="${f.key}" value="${value}" placeholder="${f.placeholder}" aria-label="${f.label}"><div class="field-error"></div></td>`;
+    });
+    tr.innerHTML = html`<td class="num"></td>${cells}
       <td><select data-key="os" aria-label="OS"><option value="linux">linux</option><option value="freebsd">freebsd</option></select><div class="field-error"></div></td>
       <td><button class="btn btn-ghost btn-small" type="button" title="Remove this host" aria-label="Remove host">✕</button></td>`;
     tr.querySelector('[data-key="os"]').value = host.os || 'linux';
@@ -257,8 +257,8 @@ export class Editor {
     const title = error?.status === 412 ? 'The group changed since you opened it; reload it and apply your edit again.'
       : `The group was not saved: ${problems.length} problem${problems.length === 1 ? '' : 's'}.`;
     summary.hidden = false;
-    summary.innerHTML = `<strong>${escape(title)}</strong><ul>${problems.map((p) =>
-      `<li><code>${escape(p.field || '$')}</code> ${escape(p.message)}${p.value != null ? ` (given: <code>${escape(p.value)}</code>)` : ''}</li>`).join('')}</ul>`;
+    summary.innerHTML = html`<strong>${title}</strong><ul>${problems.map((p) =>
+      html`<li><code>${p.field || '$'}</code> ${p.message}${p.value != null ? html` (given: <code>${p.value}</code>)` : ''}</li>`)}</ul>`;
     for (const p of problems) {
       const path = formPath(p.field);
       let input = this.root.querySelector(`[data-path="${cssEscape(path)}"]`);

@@ -2,6 +2,7 @@
 // filterable by group and host; a clicked row (or a rotation) follows one change by its correlationId
 // from HostGroupChanged through keygen, the renderer and every deployer.
 import { askToken, authHeaders } from './api.js';
+import { html } from './html.js';
 
 const MAX_EVENTS = 1500;
 
@@ -249,7 +250,7 @@ export class Feed {
     this.chain.hidden = false;
     if (!this.correlation) {
       this.chain.dataset.complete = 'false';
-      this.chain.innerHTML = `<div class="chain-head"><strong>Waiting for revision ${this.wanted.revision} of ${escape(this.wanted.group)}…</strong></div>`;
+      this.chain.innerHTML = html`<div class="chain-head"><strong>Waiting for revision ${this.wanted.revision} of ${this.wanted.group}…</strong></div>`;
       return;
     }
     const c = this.chainOf(this.correlation);
@@ -257,18 +258,18 @@ export class Feed {
     this.chain.dataset.correlation = this.correlation;
     this.chain.dataset.cause = c.changed?.cause || '';
     this.chain.dataset.revision = c.changed?.revision ?? '';
-    const step = (done, label, detail, fail) => `<li class="${fail ? 'fail' : done ? 'done' : ''}" data-step="${label}">
+    const step = (done, label, detail, fail) => html`<li class="${fail ? 'fail' : done ? 'done' : ''}" data-step="${label}">
       <span class="mark">${fail ? '!' : done ? '✓' : ''}</span><span>${label}</span><span class="detail">${detail}</span></li>`;
     const reported = c.reports.size;
     const cause = c.changed ? `${c.changed.cause || ''} · rev ${c.changed.revision}` : '';
-    this.chain.innerHTML = `
+    this.chain.innerHTML = html`
       <div class="chain-head">
-        <strong>Following change <code>${escape(this.correlation.slice(0, 8))}</code></strong>
+        <strong>Following change <code>${String(this.correlation).slice(0, 8)}</code></strong>
         <button type="button" class="btn btn-ghost btn-small" data-unfollow>Stop following</button>
       </div>
       <ol class="chain-steps">
-        ${step(c.changed, 'HostGroupChanged', escape(cause))}
-        ${c.rejected ? step(false, 'HostGroupChangeRejected', escape(c.rejected.reason || ''), true) : ''}
+        ${step(c.changed, 'HostGroupChanged', cause)}
+        ${c.rejected ? step(false, 'HostGroupChangeRejected', c.rejected.reason || '', true) : ''}
         ${step(c.keys, 'HostGroupKeysGenerated', c.keys ? 'keygen-service' : '')}
         ${step(c.rendered.size > 0, 'HostConfigRendered', c.rendered.size ? `${c.rendered.size} host${c.rendered.size === 1 ? '' : 's'}${c.peerTable ? ' and the peer table' : ''}` : '')}
         ${step(c.complete && c.failed === 0, 'DeploymentReported',
@@ -282,8 +283,4 @@ function formatTime(value) {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return '';
   return date.toLocaleTimeString([], { hour12: false }) + '.' + String(date.getMilliseconds()).padStart(3, '0').slice(0, 1);
-}
-
-export function escape(text) {
-  return String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }

@@ -40,7 +40,7 @@ import tools.jackson.databind.JsonNode;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "wgmesh.config.max-body-bytes=65536"})
+        "wgmesh.config.max-body-bytes=65536", "wgmesh.api.insecure-no-auth=true"})
 @EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class GroupApiTest {
 

@@ -51,7 +51,8 @@ class RestartTest {
     static ConfigurableApplicationContext start(EmbeddedKafkaBroker broker) {
         // arguments, not default properties: config-service.properties would win over those
         return new SpringApplicationBuilder(ConfigApplication.class)
-                .run("--server.port=0", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString());
+                .run("--server.port=0", "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                        "--wgmesh.api.insecure-no-auth=true");
     }
 
     static TestHttp http(ConfigurableApplicationContext context) {

@@ -8,8 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.JsonNode;
@@ -24,11 +26,26 @@ public final class Api {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final String base;
+    private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> answers = new CopyOnWriteArrayList<>();
 
-    public Api(String base) {
+    /** @param token the API token, sent with every call as config-service needs it for changes */
+    public Api(String base, String token) {
         this.base = base;
+        this.token = token;
+    }
+
+    /** A random API token for a test's config-service. */
+    public static String newToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The token this client sends, for a browser that should hold it as an operator's would. */
+    public String token() {
+        return token;
     }
 
     /** The service's address, such as {@code http://127.0.0.1:8080}. */
@@ -105,7 +122,7 @@ public final class Api {
     private Response send(HttpRequest.Builder request) {
         Instant start = Instant.now();
         try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofByteArray());
             String text = new String(response.body(), StandardCharsets.UTF_8);
             answers.add(response.statusCode() + " " + response.headers().map() + "\n" + text);
             String contentType = response.headers().firstValue("Content-Type").orElse("");

@@ -30,6 +30,7 @@ public final class Wgmesh implements AutoCloseable {
     private final int deployers;
     private final Map<String, String> deployerSettings;
     private final List<ConfigurableApplicationContext> running = new ArrayList<>();
+    private final String apiToken = Api.newToken();
     private Api api;
 
     public Wgmesh(String bootstrapServers, Path workDir, int deployers) throws IOException {
@@ -37,7 +38,7 @@ public final class Wgmesh implements AutoCloseable {
     }
 
     /** @param deployerSettings extra deployer properties, such as the {@code command} target's */
-    Wgmesh(String bootstrapServers, Path workDir, int deployers, Map<String, String> deployerSettings)
+    public Wgmesh(String bootstrapServers, Path workDir, int deployers, Map<String, String> deployerSettings)
             throws IOException {
         this.bootstrapServers = bootstrapServers;
         this.deployerSettings = Map.copyOf(deployerSettings);
@@ -52,7 +53,7 @@ public final class Wgmesh implements AutoCloseable {
     }
 
     private void start() {
-        running.add(run(ConfigApplication.class, Map.of("server.port", "0")));
+        running.add(run(ConfigApplication.class, Map.of("server.port", "0", "wgmesh.api-token", apiToken)));
         running.add(run(KeygenApplication.class, Map.of("wgmesh.deployer-public-key", deployerPublicKey,
                 "spring.main.web-application-type", "none")));
         running.add(run(RendererApplication.class, Map.of("spring.main.web-application-type", "none")));
@@ -65,7 +66,7 @@ public final class Wgmesh implements AutoCloseable {
             running.add(run(DeployerApplication.class, settings));
         }
         String port = running.get(0).getEnvironment().getProperty("local.server.port");
-        api = new Api("http://127.0.0.1:" + port);
+        api = new Api("http://127.0.0.1:" + port, apiToken);
     }
 
     /** Settings go in as command-line arguments, which win over the services' own property files. */

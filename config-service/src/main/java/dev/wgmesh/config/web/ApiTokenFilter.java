@@ -22,10 +22,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * With a token configured ({@code wgmesh.api-token}, or the file at {@code wgmesh.api-token-file}),
- * every call that changes something (any method but GET, HEAD and OPTIONS) and the live feed
- * ({@code /api/v1/events}) need {@code Authorization: Bearer <token>}; reading groups, their status and
- * the UI stays open. Without a token everything is open, as for a local run.
+ * Every call that changes something (any method but GET, HEAD and OPTIONS) and the live feed
+ * ({@code /api/v1/events}) need {@code Authorization: Bearer <token>} with the token of
+ * {@code wgmesh.api-token} or of the file at {@code wgmesh.api-token-file}; reading groups, their status
+ * and the UI stay open. Without a token the service does not start (fail closed), unless
+ * {@code wgmesh.api.insecure-no-auth=true} opens everything, loudly.
  */
 @Component
 class ApiTokenFilter extends OncePerRequestFilter {
@@ -35,16 +36,27 @@ class ApiTokenFilter extends OncePerRequestFilter {
     private static final String EVENTS = "/api/v1/events";
     private static final String BEARER = "bearer ";
 
-    /** SHA-256 of the token, or null when none is configured: comparing digests takes the same time for any input. */
+    static final String NO_TOKEN = "config-service has no API token, so it does not start: put a token in a file"
+            + " and set WGMESH_API_TOKEN_FILE (property wgmesh.api-token-file) to it, or set WGMESH_API_TOKEN"
+            + " (wgmesh.api-token); ./wgmesh up makes one. To run with no token at all, anyone who reaches the port"
+            + " changing groups, set wgmesh.api.insecure-no-auth=true (WGMESH_API_INSECURE_NO_AUTH=true,"
+            + " ./wgmesh up --insecure-no-auth)";
+
+    /** SHA-256 of the token, or null in insecure mode: comparing digests takes the same time for any input. */
     private final byte[] tokenDigest;
 
-    ApiTokenFilter(@Value("${wgmesh.api-token:}") String token, @Value("${wgmesh.api-token-file:}") String tokenFile) {
+    ApiTokenFilter(@Value("${wgmesh.api-token:}") String token, @Value("${wgmesh.api-token-file:}") String tokenFile,
+                   @Value("${wgmesh.api.insecure-no-auth:false}") boolean insecureNoAuth) {
         String configured = token == null || token.isBlank() ? fromFile(tokenFile) : token.strip();
         this.tokenDigest = configured == null ? null : sha256(configured);
-        if (tokenDigest == null) {
-            log.warn("no API token configured: anyone who reaches the port may change groups (set WGMESH_API_TOKEN)");
-        } else {
+        if (tokenDigest != null) {
             log.info("changes and the live feed need the API token");
+        } else if (insecureNoAuth) {
+            log.warn("INSECURE: wgmesh.api.insecure-no-auth=true and no API token: anyone who reaches this port can"
+                    + " create, change and delete groups, rotate keys and read the live feed; set WGMESH_API_TOKEN_FILE"
+                    + " and drop the insecure setting for anything but a throwaway local run");
+        } else {
+            throw new IllegalStateException(NO_TOKEN);
         }
     }
 

@@ -24,6 +24,8 @@ public class ProblemErrorValve extends ErrorReportValve {
         String reason = status >= 500 ? "the server failed; the service log has the details"
                 : "the request was refused before it reached wgmesh (status " + status + "): check the path and headers";
         try {
+            // Tomcat answers these before any filter runs
+            SecurityHeaders.set(response);
             response.setContentType(RawProblem.CONTENT_TYPE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             Writer writer = response.getReporter();

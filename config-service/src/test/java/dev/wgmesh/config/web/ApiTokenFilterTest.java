@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ApiTokenFilterTest {
 
     @TempDir
@@ -19,7 +23,7 @@ class ApiTokenFilterTest {
     @Test
     void readsTheTokenFromAFileSuchAsAComposeSecret() throws Exception {
         Path file = Files.writeString(dir.resolve("api-token"), "from-the-file\n");
-        ApiTokenFilter filter = new ApiTokenFilter("", file.toString());
+        ApiTokenFilter filter = new ApiTokenFilter("", file.toString(), false);
 
         assertThat(status(filter, "PUT", "/api/v1/groups/lab", "Bearer from-the-file")).isEqualTo(200);
         assertThat(status(filter, "PUT", "/api/v1/groups/lab", "Bearer from-the-fil")).isEqualTo(401);
@@ -28,21 +32,40 @@ class ApiTokenFilterTest {
 
     @Test
     void aConfiguredButMissingOrEmptyFileStopsTheService() throws Exception {
-        assertThatThrownBy(() -> new ApiTokenFilter("", dir.resolve("missing").toString())).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> new ApiTokenFilter("", dir.resolve("missing").toString(), true)).isInstanceOf(RuntimeException.class);
         Path empty = Files.writeString(dir.resolve("empty"), " \n");
-        assertThatThrownBy(() -> new ApiTokenFilter(null, empty.toString())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new ApiTokenFilter(null, empty.toString(), true)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
-    void withoutATokenEverythingIsOpen() throws Exception {
-        ApiTokenFilter filter = new ApiTokenFilter("", "");
+    void withoutATokenTheServiceDoesNotStartAndSaysHowToSetOne() {
+        for (String blank : new String[]{"", " ", null}) {
+            assertThatThrownBy(() -> new ApiTokenFilter(blank, blank, false)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("has no API token, so it does not start")
+                    .hasMessageContaining("WGMESH_API_TOKEN_FILE (property wgmesh.api-token-file)")
+                    .hasMessageContaining("wgmesh.api.insecure-no-auth=true (WGMESH_API_INSECURE_NO_AUTH=true")
+                    .hasMessageContaining("--insecure-no-auth");
+        }
+    }
+
+    @Test
+    void onlyTheInsecureSettingOpensEverythingAndItSaysSoAtStart(CapturedOutput output) throws Exception {
+        ApiTokenFilter filter = new ApiTokenFilter("", "", true);
         assertThat(status(filter, "DELETE", "/api/v1/groups/lab", null)).isEqualTo(200);
         assertThat(status(filter, "GET", "/api/v1/events", null)).isEqualTo(200);
+        assertThat(output.getAll()).contains("WARN").contains("INSECURE: wgmesh.api.insecure-no-auth=true and no API token");
+    }
+
+    @Test
+    void aTokenWinsOverTheInsecureSetting() throws Exception {
+        ApiTokenFilter filter = new ApiTokenFilter("t0ken", "", true);
+        assertThat(status(filter, "DELETE", "/api/v1/groups/lab", null)).isEqualTo(401);
+        assertThat(status(filter, "DELETE", "/api/v1/groups/lab", "Bearer t0ken")).isEqualTo(200);
     }
 
     @Test
     void readsStayOpenButTheFeedInAnySpellingDoesNot() throws Exception {
-        ApiTokenFilter filter = new ApiTokenFilter("t0ken", "");
+        ApiTokenFilter filter = new ApiTokenFilter("t0ken", "", false);
         assertThat(status(filter, "GET", "/api/v1/groups", null)).isEqualTo(200);
         assertThat(status(filter, "GET", "/", null)).isEqualTo(200);
         assertThat(status(filter, "HEAD", "/api/v1/groups/lab/status", null)).isEqualTo(200);

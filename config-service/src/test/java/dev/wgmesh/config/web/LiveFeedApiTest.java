@@ -46,7 +46,7 @@ import tools.jackson.databind.JsonNode;
 
 /** The live feed and the host detail against a real broker: records produced by anyone reach an SSE client. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
+        properties = {"spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "wgmesh.api.insecure-no-auth=true"})
 @EmbeddedKafka
 class LiveFeedApiTest {
 

@@ -1,5 +1,6 @@
 package dev.wgmesh.deployer.config;
 
+import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.deployer.domain.CommandTarget;
 import dev.wgmesh.deployer.domain.Deployer;
 import dev.wgmesh.deployer.domain.DeployerKey;
@@ -44,7 +45,8 @@ class DeployerConfig {
                 : List.of(DeployerKey.load(keyFile), DeployerKey.load(previousKeyFile)));
         Path out = Path.of(outDir);
         Path state = stateDir.isBlank() ? out.resolve(".wgmesh-state") : Path.of(stateDir);
-        String name = replica.isBlank() ? defaultReplica() : replica;
+        // every report carries the name, so a name no report may carry stops the start (set wgmesh.replica)
+        String name = DeploymentReported.checkReplica(replica.isBlank() ? defaultReplica() : replica);
         log.info("deployer replica {}: target {}, state in {}", name,
                 target.equals("command") ? "command " + command : "files in " + out.toAbsolutePath(), state.toAbsolutePath());
         return new Deployer(filler, peerTables, target(target, out, command, commandTimeout), new StateStore(state),

