@@ -16,13 +16,13 @@ final class GroupViews {
     /** The group as declared, hosts in slot order in wgmesh's own form, with its name and revision. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record GroupView(String name, long revision, String topology, String tunnelNetwork, Integer mtu,
-                     Integer persistentKeepalive, boolean presharedKeys, List<HostView> hosts) {
+                     Integer persistentKeepalive, boolean presharedKeys, boolean allowBroadRoutes, List<HostView> hosts) {
 
         static GroupView of(HostGroupChanged change) {
             HostGroupSpec spec = change.spec();
             return new GroupView(change.group().value(), change.revision(), spec.topology().json(),
                     spec.tunnelNetwork() == null ? null : spec.tunnelNetwork().toString(), spec.mtu(),
-                    spec.persistentKeepalive(), spec.presharedKeys(), spec.hosts().stream().map(HostView::of).toList());
+                    spec.persistentKeepalive(), spec.presharedKeys(), spec.allowBroadRoutes(), spec.hosts().stream().map(HostView::of).toList());
         }
     }
 

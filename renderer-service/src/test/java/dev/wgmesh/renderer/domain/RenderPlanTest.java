@@ -148,7 +148,7 @@ class RenderPlanTest {
         HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("mesh-4", meshSpec, 1);
         String peersHash = GroupRenderer.meshPeers(mesh).orElseThrow().hash();
         HostGroupSpec mtu = new HostGroupSpec(meshSpec.topology(), meshSpec.tunnelNetwork(), 1420,
-                meshSpec.persistentKeepalive(), meshSpec.presharedKeys(), meshSpec.hosts());
+                meshSpec.persistentKeepalive(), meshSpec.presharedKeys(), false, meshSpec.hosts());
         RenderPlan plan = plan(FixedKeyGroups.keyed("mesh-4", mtu, 2), hashes(mesh), peersHash, 1);
         assertThat(plan.peerTable()).isNull();
         assertThat(plan.publish()).hasSize(4).allSatisfy(r -> assertThat(r.meshPeersHash()).isEqualTo(peersHash));
