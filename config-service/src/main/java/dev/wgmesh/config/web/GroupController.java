@@ -22,6 +22,7 @@ import dev.wgmesh.config.web.GroupViews.RevisionView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,14 +54,16 @@ class GroupController {
     private final ChangeRequests changes;
     private final GroupStore store;
     private final StatusBoard board;
+    private final ChangeRate rate;
     private final long maxBodyBytes;
 
-    GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board,
+    GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board, ChangeRate rate,
                     @Value("${wgmesh.config.max-body-bytes:8388608}") long maxBodyBytes) {
         this.service = service;
         this.changes = changes;
         this.store = store;
         this.board = board;
+        this.rate = rate;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -85,7 +88,7 @@ class GroupController {
         checkJson(contentType);
         Precondition precondition = precondition(ifMatch);
         JsonNode tree = readJson(body, contentLength);
-        Accepted accepted = changes.submit(GroupCommand.of(name, Action.UPSERT, tree, null, precondition));
+        Accepted accepted = submit(GroupCommand.of(name, Action.UPSERT, tree, null, precondition));
         HostGroupChanged change = accepted.change();
         var response = accepted.created()
                 ? ResponseEntity.created(URI.create("/api/v1/groups/" + name)) : ResponseEntity.ok();
@@ -95,14 +98,14 @@ class GroupController {
     @DeleteMapping("/{group}")
     ResponseEntity<Void> delete(@PathVariable("group") String group,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        changes.submit(GroupCommand.of(groupName(group), Action.DELETE, null, null, precondition(ifMatch)));
+        submit(GroupCommand.of(groupName(group), Action.DELETE, null, null, precondition(ifMatch)));
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/{group}/rotate-keys")
     ResponseEntity<RevisionView> rotateGroup(@PathVariable("group") String group,
                                              @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-        HostGroupChanged change = changes.submit(GroupCommand.of(groupName(group), Action.ROTATE_GROUP, null, null,
+        HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.ROTATE_GROUP, null, null,
                 precondition(ifMatch))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
@@ -117,7 +120,7 @@ class GroupController {
         } catch (InvalidValueException e) {
             throw RequestRejected.badRequest(0, List.of(new Problem("host", InvalidValueException.quote(host), e.getMessage())));
         }
-        HostGroupChanged change = changes.submit(GroupCommand.of(name, Action.ROTATE_HOST, null, hostName,
+        HostGroupChanged change = submit(GroupCommand.of(name, Action.ROTATE_HOST, null, hostName,
                 precondition(ifMatch))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
@@ -125,6 +128,17 @@ class GroupController {
     @GetMapping("/{group}/status")
     GroupStatus status(@PathVariable("group") String group) {
         return board.status(service.get(groupName(group)));
+    }
+
+    /** Every change goes through here, within the group's change rate. */
+    private Accepted submit(GroupCommand command) {
+        Instant taken = rate.acquire(command.group());
+        try {
+            return changes.submit(command);
+        } catch (RuntimeException e) {
+            rate.release(command.group(), taken);
+            throw e;
+        }
     }
 
     private static GroupName groupName(String group) {
