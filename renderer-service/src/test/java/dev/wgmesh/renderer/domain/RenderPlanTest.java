@@ -208,6 +208,29 @@ class RenderPlanTest {
     }
 
     @Test
+    void aDeletedGroupLeavesNothingInMemoryNotEvenItsHostsPartitions() {
+        RenderedHosts memory = new RenderedHosts();
+        RenderPlan created = plan(first, Map.of(), -1);
+        Map<HostName, Integer> slotPartitions = memory.partitions(created, 5);
+        memory.apply(created, slotPartitions);
+        // node 3's records were read back from another partition than its slot's
+        int elsewhere = (slotPartitions.get(NODE_03) + 1) % 5;
+        memory.rememberPartition(first.group(), NODE_03, elsewhere);
+        RenderPlan deleted = plan(FixedKeyGroups.deleted("hoster-6", 2), memory.hashes(first.group()), 1);
+        Map<HostName, Integer> tombstones = memory.partitions(deleted, 5);
+        assertThat(tombstones).as("tombstones go where the records are").containsEntry(NODE_03, elsewhere);
+
+        memory.apply(deleted, tombstones);
+
+        assertThat(memory.hashes(first.group())).isEmpty();
+        assertThat(memory.revision(first.group())).isEqualTo(-1);
+        assertThat(memory.hostCount()).isZero();
+        RenderPlan again = plan(FixedKeyGroups.keyed("hoster-6", spec, 3), Map.of(), -1);
+        assertThat(memory.partitions(again, 5)).as("made again, its hosts take their slots' partitions")
+                .isEqualTo(slotPartitions);
+    }
+
+    @Test
     void memoryKeepsTheLastPeerTableUntilItIsRemoved() {
         HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("mesh-4", FixedKeyGroups.spec("mesh-4"), 1);
         RenderedHosts memory = new RenderedHosts();
