@@ -65,9 +65,10 @@ public final class WgmeshProcesses implements AutoCloseable {
     /** config-, keygen- and renderer-service, started together, then waited for. */
     public void startPipeline() throws IOException {
         int port = BrokerProcess.freePort();
+        // PipelineBench changes its warm-up group several times a second: a test setting, not the product's
         pipeline.add(ServiceProcess.start("config-service", "config-service",
-                common(Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1")), logDir,
-                serviceJvmOptions));
+                common(Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1",
+                        "wgmesh.max-changes-per-minute", "100000")), logDir, serviceJvmOptions));
         pipeline.add(ServiceProcess.start("keygen-service", "keygen-service",
                 common(Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir, serviceJvmOptions));
         pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Map.of()), logDir,
