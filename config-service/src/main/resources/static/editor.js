@@ -104,6 +104,7 @@ export class Editor {
             <div class="field"><label for="keepalive">Persistent keepalive (s)</label>
               <input id="keepalive" data-path="persistentKeepalive" type="number" min="0" max="65535" placeholder="off" value="${view.persistentKeepalive ?? ''}"></div>
             <label class="field checkbox"><input id="psk" data-path="presharedKeys" type="checkbox" ${view.presharedKeys === false ? '' : html`checked`}> Preshared key per pair</label>
+            <label class="field checkbox"><input id="broad-routes" data-path="allowBroadRoutes" type="checkbox" ${view.allowBroadRoutes === true ? html`checked` : ''}> Allow broad routes (shorter than /8 or /32, or over another host's endpoint)</label>
           </div>
           <h3 class="hosts-head">Hosts</h3>
           <table class="hosts-table">
@@ -172,6 +173,7 @@ export class Editor {
     if (value('#mtu')) body.mtu = Number(value('#mtu'));
     if (value('#keepalive')) body.persistentKeepalive = Number(value('#keepalive'));
     body.presharedKeys = this.root.querySelector('#psk').checked;
+    body.allowBroadRoutes = this.root.querySelector('#broad-routes').checked;
     return body;
   }
 

@@ -325,4 +325,30 @@ class GroupApiTest {
         }
         return status;
     }
+
+    @Test
+    void aBroadRouteIsRefusedNamingTheFieldUnlessTheGroupAllowsIt() throws Exception {
+        String group = """
+                {"topology": "mesh", "tunnelNetwork": "10.99.0.0/24", %s"hosts": [
+                  {"name": "a", "endpoint": "192.0.2.1:51820", "internalNetworks": ["::/0"]},
+                  {"name": "b", "endpoint": "192.0.2.2:51820"}]}""";
+
+        var refused = http.put("/api/v1/groups/broad", group.formatted(""));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        JsonNode error = refused.json().get("errors").get(0);
+        assertThat(error.get("field").stringValue()).isEqualTo("hosts[0].internalNetworks[0]");
+        assertThat(error.get("value").stringValue()).isEqualTo("\"::/0\"");
+        assertThat(error.get("message").stringValue()).contains("shorter than /32", "allowBroadRoutes");
+        assertThat(kafka.records(Topics.HOST_GROUP_CHANGED, "broad")).isEmpty();
+
+        assertThat(http.put("/api/v1/groups/broad", group.formatted("\"allowBroadRoutes\": true, ")).status()).isEqualTo(201);
+        var read = http.get("/api/v1/groups/broad");
+        assertThat(read.json().get("allowBroadRoutes").booleanValue()).isTrue();
+        assertThat(http.put("/api/v1/groups/broad", read.body()).status()).isEqualTo(200);
+        HostGroupChanged stored = EventJson.read(kafka.records(Topics.HOST_GROUP_CHANGED, "broad").get(1).value(),
+                HostGroupChanged.class);
+        assertThat(stored.spec().allowBroadRoutes()).isTrue();
+    }
 }

@@ -113,10 +113,11 @@ class HostileInputTest {
         // wrong types, field by field
         Map<String, List<String>> wrongTypes = new LinkedHashMap<>();
         List<String> anyWrong = List.of("1", "true", "[]", "{}");
-        for (String field : List.of("topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "hosts")) {
+        for (String field : List.of("topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "allowBroadRoutes",
+                "hosts")) {
             wrongTypes.put(field, field.equals("mtu") || field.equals("persistentKeepalive")
                     ? List.of("\"big\"", "true", "[]", "{}", "1400.5", "-1", "99999999999999999999")
-                    : field.equals("presharedKeys") ? List.of("1", "\"yes\"", "[]", "{}") : anyWrong);
+                    : field.equals("presharedKeys") || field.equals("allowBroadRoutes") ? List.of("1", "\"yes\"", "[]", "{}") : anyWrong);
         }
         wrongTypes.forEach((field, values) -> values.forEach(value ->
                 cases.add(new Case("group field " + field + " = " + value, "PUT", GROUPS + "hostile", json, withField(field, value)))));
@@ -183,6 +184,25 @@ class HostileInputTest {
                 utf8("{\"topology\": \"mesh\", \"tunnelNetwork\": \"10.99.0.1/16\", \"hosts\": [{\"name\": \"m1\", \"endpoint\": \"192.0.2.1:51820\"}]}")));
         cases.add(new Case("mesh without tunnel network", "PUT", GROUPS + "hostile", json,
                 utf8("{\"topology\": \"mesh\", \"hosts\": [{\"name\": \"m1\", \"endpoint\": \"192.0.2.1:51820\"}]}")));
+
+        // routes that would draw the peers' traffic into one host: too broad, or over another host's endpoint
+        for (String broad : List.of("::/0", "0.0.0.0/0", "0.0.0.0/1", "128.0.0.0/1", "2000::/3", "::/1", "8000::/1", "10.0.0.0/7",
+                "2001:db8::/31", "192.0.2.0/24", "192.0.2.2/32", "192.0.0.0/16")) {
+            cases.add(new Case("broad route " + broad, "PUT", GROUPS + "hostile", json,
+                    withHostField("internalNetworks", "[" + EventJson.mapper().writeValueAsString(broad) + "]")));
+        }
+        cases.add(new Case("default route split in two halves", "PUT", GROUPS + "hostile", json,
+                withHostField("internalNetworks", "[\"0.0.0.0/1\", \"128.0.0.0/1\", \"::/1\", \"8000::/1\"]")));
+        cases.add(new Case("broad route in a Hoster record", "PUT", GROUPS + "hostile", json, utf8("{\"hosts\": ["
+                + GroupApiTest.hoster("x", 1).replace("\"10.10.101.0/24\"", "\"::/0\"") + ", " + h("h2", 2, 2, 2) + "]}")));
+        cases.add(new Case("broad route replacing base", "PUT", GROUPS + "base", json,
+                withHostField("internalNetworks", "[\"::/0\"]")));
+        cases.add(new Case("allowBroadRoutes false with a broad route", "PUT", GROUPS + "hostile", json,
+                withFields("allowBroadRoutes", "false", "internalNetworks", "[\"::/0\"]")));
+        cases.add(new Case("allowBroadRoutes null with a broad route", "PUT", GROUPS + "hostile", json,
+                withFields("allowBroadRoutes", "null", "internalNetworks", "[\"::/0\"]")));
+        cases.add(new Case("allowBroadRoutes as a host field", "PUT", GROUPS + "hostile", json,
+                withHostField("allowBroadRoutes", "true")));
 
         // duplicates and overlaps
         cases.add(new Case("duplicate host names", "PUT", GROUPS + "hostile", json, hosts(h("h1", 1, 1, 1), h("h1", 2, 2, 2))));
@@ -274,6 +294,14 @@ class HostileInputTest {
     private static byte[] withField(String field, String json) {
         ObjectNode body = base();
         body.set(field, EventJson.mapper().readTree(json));
+        return EventJson.mapper().writeValueAsBytes(body);
+    }
+
+    /** A group field and a field of its first host. */
+    private static byte[] withFields(String groupField, String groupJson, String hostField, String hostJson) {
+        ObjectNode body = base();
+        body.set(groupField, EventJson.mapper().readTree(groupJson));
+        ((ObjectNode) body.get("hosts").get(0)).set(hostField, EventJson.mapper().readTree(hostJson));
         return EventJson.mapper().writeValueAsBytes(body);
     }
 

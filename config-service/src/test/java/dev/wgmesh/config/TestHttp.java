@@ -3,6 +3,7 @@ package dev.wgmesh.config;
 import dev.wgmesh.common.events.EventJson;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import tools.jackson.databind.JsonNode;
@@ -10,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 /** A real HTTP client on the running service. */
 final class TestHttp {
 
-    record Response(int status, String contentType, String etag, String body) {
+    record Response(int status, String contentType, String etag, String body, HttpHeaders headers) {
         JsonNode json() {
             return EventJson.mapper().readTree(body);
         }
@@ -48,6 +49,6 @@ final class TestHttp {
     Response send(HttpRequest.Builder request) throws Exception {
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-                response.headers().firstValue("ETag").orElse(null), response.body());
+                response.headers().firstValue("ETag").orElse(null), response.body(), response.headers());
     }
 }

@@ -238,6 +238,6 @@ class KeygenKafkaTest {
                     List.of(Cidr.parse("10." + (i + 1) + ".0.0/16")),
                     InterfaceAddress.parse("198.19." + (i + 1) + ".1/24"), "s" + (i + 1), null));
         }
-        return new HostGroupSpec(Topology.HOSTER, null, null, null, true, list);
+        return new HostGroupSpec(Topology.HOSTER, null, null, null, true, false, list);
     }
 }

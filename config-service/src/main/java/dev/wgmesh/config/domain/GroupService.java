@@ -30,10 +30,12 @@ public final class GroupService {
 
     private final GroupStore store;
     private final Clock clock;
+    private final Quotas quotas;
 
-    public GroupService(GroupStore store, Clock clock) {
+    public GroupService(GroupStore store, Clock clock, Quotas quotas) {
         this.store = store;
         this.clock = clock;
+        this.quotas = quotas;
     }
 
     /** The checks that need no state: the request's own fields and the body's. */
@@ -73,6 +75,7 @@ public final class GroupService {
         if (!layout.isEmpty()) {
             throw RequestRejected.badRequest(currentRevision(group), layout);
         }
+        checkQuotas(group, current == null, spec);
         return new Accepted(change(group, latest, ChangeCause.UPSERT, null, spec), current == null);
     }
 
@@ -108,6 +111,28 @@ public final class GroupService {
     /** The group's revision, 0 when it does not exist. */
     public long currentRevision(GroupName group) {
         return store.current(group).map(HostGroupChanged::revision).orElse(0L);
+    }
+
+    /**
+     * The counts over all groups, decided with the group's other changes. Replicas that decide groups of
+     * different partitions at the same moment may each take the last place, so a limit can be passed by
+     * one change per replica, never more.
+     */
+    private void checkQuotas(GroupName group, boolean created, HostGroupSpec spec) {
+        List<HostGroupChanged> groups = store.currentGroups();
+        if (created && groups.size() >= quotas.maxGroups()) {
+            throw RequestRejected.quotaExceeded(currentRevision(group), new Problem("group", quote(group.value()),
+                    "there are " + groups.size() + " groups already, and wgmesh.max-groups allows " + quotas.maxGroups()
+                            + "; delete a group first"));
+        }
+        int others = groups.stream().filter(other -> !other.group().equals(group))
+                .mapToInt(other -> other.spec().hosts().size()).sum();
+        int total = others + spec.hosts().size();
+        if (total > quotas.maxHostsTotal()) {
+            throw RequestRejected.quotaExceeded(currentRevision(group), new Problem("hosts", null, "the group's "
+                    + spec.hosts().size() + " hosts and the other groups' " + others + " would make " + total
+                    + ", above the " + quotas.maxHostsTotal() + " that wgmesh.max-hosts-total allows"));
+        }
     }
 
     private HostGroupParser.Result parse(GroupName group, JsonNode body) {

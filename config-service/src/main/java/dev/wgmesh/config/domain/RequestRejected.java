@@ -35,6 +35,11 @@ public final class RequestRejected extends RuntimeException {
         return new RequestRejected(412, "Precondition failed", revision, List.of(problem));
     }
 
+    /** A valid change that the service's current state does not leave room for; it may pass once groups or hosts go. */
+    public static RequestRejected quotaExceeded(long revision, Problem problem) {
+        return new RequestRejected(409, "Quota exceeded", revision, List.of(problem));
+    }
+
     public int status() {
         return status;
     }

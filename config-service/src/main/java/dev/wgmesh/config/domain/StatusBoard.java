@@ -41,9 +41,12 @@ public final class StatusBoard {
             return;
         }
         if (keyed.spec() == null) {
+            // deleted: nothing of the group stays, its hosts' reports neither
             keyedRevisions.remove(group);
             latestKeyed.remove(group);
             desired.remove(group);
+            latestReports.keySet().removeIf(key -> key.startsWith(group.value() + "/"));
+            latestApplied.keySet().removeIf(key -> key.startsWith(group.value() + "/"));
             return;
         }
         Map<HostName, Desired> before = desired.getOrDefault(group, Map.of());
@@ -74,11 +77,15 @@ public final class StatusBoard {
         if (latest != null && latest.revision() > report.revision()) {
             return;
         }
+        if (report.outcome() == DeploymentReported.Outcome.REMOVED) {
+            // the host left its group or the group went: a report of it says nothing of any status
+            latestReports.remove(key);
+            latestApplied.remove(key);
+            return;
+        }
         latestReports.put(key, report);
         if (report.outcome() == DeploymentReported.Outcome.APPLIED) {
             latestApplied.put(key, report);
-        } else if (report.outcome() == DeploymentReported.Outcome.REMOVED) {
-            latestApplied.remove(key);
         }
     }
 

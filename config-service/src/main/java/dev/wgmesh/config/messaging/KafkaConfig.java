@@ -3,10 +3,12 @@ package dev.wgmesh.config.messaging;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStore;
+import dev.wgmesh.config.domain.Quotas;
 import dev.wgmesh.config.domain.StatusBoard;
 import dev.wgmesh.kafka.ErrorHandlerConfig;
 import dev.wgmesh.kafka.WgmeshKafkaConfig;
 import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -17,6 +19,7 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @Import({WgmeshKafkaConfig.class, ErrorHandlerConfig.class})
+@EnableConfigurationProperties(Quotas.class)
 class KafkaConfig {
 
     /** config-service signs changes and answers; it believes keygen's keys and the deployers' reports. */
@@ -36,7 +39,7 @@ class KafkaConfig {
     }
 
     @Bean
-    GroupService groupService(GroupStore store) {
-        return new GroupService(store, Clock.systemUTC());
+    GroupService groupService(GroupStore store, Quotas quotas) {
+        return new GroupService(store, Clock.systemUTC(), quotas);
     }
 }

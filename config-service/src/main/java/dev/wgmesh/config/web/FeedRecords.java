@@ -3,10 +3,13 @@ package dev.wgmesh.config.web;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.HostGroupParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import tools.jackson.databind.JsonNode;
@@ -31,8 +34,10 @@ final class FeedRecords {
     /** Headers a reader of the feed needs; a dead letter's stack trace is left out. */
     private static final Set<String> DLT_HEADERS = Set.of("kafka_dlt-exception-message", "kafka_dlt-exception-fqcn",
             "kafka_dlt-original-topic", "kafka_dlt-original-offset");
-    private static final Set<String> COMMAND_FIELDS = Set.of("action", "requestId", "expectedRevision", "host",
-            "topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys");
+    /** A command's own fields and the group's settings; hosts are copied field by field below. */
+    private static final Set<String> COMMAND_FIELDS = Stream.concat(
+            Stream.of("action", "requestId", "expectedRevision", "host"),
+            HostGroupParser.GROUP_FIELDS.stream().filter(field -> !field.equals("hosts"))).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> COMMAND_HOST_FIELDS = Set.of("name", "hostname", "endpoint", "internalNetworks",
             "tunnelSegment", "interfaceSuffix", "os");
     private static final Set<String> HOSTER_WG_FIELDS = Set.of("net_segment", "net_mask", "endpoint_address",

@@ -24,6 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,14 +56,16 @@ class GroupController {
     private final ChangeRequests changes;
     private final GroupStore store;
     private final StatusBoard board;
+    private final ChangeRate rate;
     private final long maxBodyBytes;
 
-    GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board,
+    GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board, ChangeRate rate,
                     @Value("${wgmesh.config.max-body-bytes:8388608}") long maxBodyBytes) {
         this.service = service;
         this.changes = changes;
         this.store = store;
         this.board = board;
+        this.rate = rate;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -87,7 +90,7 @@ class GroupController {
         checkJson(contentType);
         Precondition precondition = precondition(ifMatch);
         JsonNode tree = readJson(body, contentLength);
-        Accepted accepted = changes.submit(GroupCommand.of(name, Action.UPSERT, tree, null, precondition,
+        Accepted accepted = submit(GroupCommand.of(name, Action.UPSERT, tree, null, precondition,
                 actor(request)));
         HostGroupChanged change = accepted.change();
         var response = accepted.created()
@@ -99,7 +102,7 @@ class GroupController {
     ResponseEntity<Void> delete(@PathVariable("group") String group,
                                 @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                 HttpServletRequest request) {
-        changes.submit(GroupCommand.of(groupName(group), Action.DELETE, null, null, precondition(ifMatch),
+        submit(GroupCommand.of(groupName(group), Action.DELETE, null, null, precondition(ifMatch),
                 actor(request)));
         return ResponseEntity.noContent().build();
     }
@@ -108,7 +111,7 @@ class GroupController {
     ResponseEntity<RevisionView> rotateGroup(@PathVariable("group") String group,
                                              @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                              HttpServletRequest request) {
-        HostGroupChanged change = changes.submit(GroupCommand.of(groupName(group), Action.ROTATE_GROUP, null, null,
+        HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.ROTATE_GROUP, null, null,
                 precondition(ifMatch), actor(request))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
@@ -124,7 +127,7 @@ class GroupController {
         } catch (InvalidValueException e) {
             throw RequestRejected.badRequest(0, List.of(new Problem("host", InvalidValueException.quote(host), e.getMessage())));
         }
-        HostGroupChanged change = changes.submit(GroupCommand.of(name, Action.ROTATE_HOST, null, hostName,
+        HostGroupChanged change = submit(GroupCommand.of(name, Action.ROTATE_HOST, null, hostName,
                 precondition(ifMatch), actor(request))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
@@ -137,6 +140,17 @@ class GroupController {
     /** Who called: the API has one token, so the caller is told apart by the address it called from. */
     private static Actor actor(HttpServletRequest request) {
         return Actor.api(request.getRemoteAddr());
+    }
+
+    /** Every change goes through here, within the group's change rate. */
+    private Accepted submit(GroupCommand command) {
+        Instant taken = rate.acquire(command.group());
+        try {
+            return changes.submit(command);
+        } catch (RuntimeException e) {
+            rate.release(command.group(), taken);
+            throw e;
+        }
     }
 
     private static GroupName groupName(String group) {

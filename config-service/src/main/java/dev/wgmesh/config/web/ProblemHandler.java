@@ -36,6 +36,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatusCode.valueOf(rejected.status()), rejected.title(), rejected.problems());
     }
 
+    @ExceptionHandler(ChangeRate.TooManyChanges.class)
+    ResponseEntity<ProblemDetail> tooManyChanges(ChangeRate.TooManyChanges e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(detail(HttpStatus.TOO_MANY_REQUESTS, "Too many changes", List.of(e.problem())));
+    }
+
     @ExceptionHandler(PublishFailedException.class)
     ResponseEntity<ProblemDetail> publishFailed(PublishFailedException e) {
         log.warn("a change was not accepted: {}", e.getMessage());
@@ -87,11 +95,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, String title, List<Problem> problems) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(detail(status, title, problems));
+    }
+
+    private static ProblemDetail detail(HttpStatusCode status, String title, List<Problem> problems) {
         ProblemDetail detail = ProblemDetail.forStatus(status);
         detail.setTitle(title);
         detail.setDetail(problems.size() == 1 ? problems.get(0).message()
                 : problems.size() + " problems, all listed in errors; the first: " + problems.get(0));
         detail.setProperty("errors", problems);
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(detail);
+        return detail;
     }
 }

@@ -214,4 +214,47 @@ class GroupServiceTest {
         assertThat(service.execute(GroupCommand.parse("lab", """
                 {"action": "delete", "expectedRevision": 1}""".getBytes())).change().deleted()).isTrue();
     }
+
+    @Test
+    void aNewGroupBeyondMaxGroupsIsRefusedNamingTheLimitAndTheCount() {
+        Owner owner = new Owner(new Quotas(2, 20_000, 60));
+        owner.upsert(GroupName.parse("a"), body("h1"), null);
+        owner.upsert(GroupName.parse("b"), body("h1"), null);
+
+        assertThatThrownBy(() -> owner.upsert(GroupName.parse("c"), body("h1"), null))
+                .asInstanceOf(type(RequestRejected.class)).satisfies(rejected -> {
+                    assertThat(rejected.status()).isEqualTo(409);
+                    assertThat(rejected.title()).isEqualTo("Quota exceeded");
+                    Problem problem = rejected.problems().get(0);
+                    assertThat(problem.field()).isEqualTo("group");
+                    assertThat(problem.value()).isEqualTo("\"c\"");
+                    assertThat(problem.message()).contains("2 groups", "wgmesh.max-groups allows 2");
+                });
+        assertThat(owner.published).hasSize(2);
+        // an existing group may still change, and a deleted one frees its place
+        assertThat(owner.upsert(GroupName.parse("b"), body("h1", "h2"), null).change().revision()).isEqualTo(2);
+        owner.delete(GroupName.parse("a"), null);
+        assertThat(owner.upsert(GroupName.parse("c"), body("h1"), null).created()).isTrue();
+    }
+
+    @Test
+    void hostsBeyondMaxHostsTotalAreRefusedNamingTheLimitAndTheNumbers() {
+        Owner owner = new Owner(new Quotas(1000, 5, 60));
+        owner.upsert(GroupName.parse("a"), body("h1", "h2", "h3"), null);
+
+        assertThatThrownBy(() -> owner.upsert(GroupName.parse("b"), body("h1", "h2", "h3"), null))
+                .asInstanceOf(type(RequestRejected.class)).satisfies(rejected -> {
+                    assertThat(rejected.status()).isEqualTo(409);
+                    Problem problem = rejected.problems().get(0);
+                    assertThat(problem.field()).isEqualTo("hosts");
+                    assertThat(problem.message()).contains("3 hosts", "other groups' 3", "would make 6", "5",
+                            "wgmesh.max-hosts-total");
+                });
+        owner.upsert(GroupName.parse("b"), body("h1", "h2"), null);
+        // a group's own hosts count once: replacing it with as many hosts fits, growing it does not
+        owner.upsert(GroupName.parse("a"), body("h1", "h2", "h3"), null);
+        assertThatThrownBy(() -> owner.upsert(GroupName.parse("a"), body("h1", "h2", "h3", "h4"), null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(409);
+        assertThat(owner.store.currentGroups()).extracting(c -> c.spec().hosts().size()).containsExactly(3, 2);
+    }
 }

@@ -11,9 +11,20 @@ import tools.jackson.databind.JsonNode;
 /** The deciding replica without Kafka: decides, "publishes" into a list, and the store learns the change as the feed would. */
 final class Owner {
 
+    /** The defaults of wgmesh.max-groups, wgmesh.max-hosts-total and wgmesh.max-changes-per-minute. */
+    static final Quotas DEFAULT_QUOTAS = new Quotas(1000, 20_000, 60);
+
     final GroupStore store = new GroupStore();
-    final GroupService decider = new GroupService(store, Clock.systemUTC());
+    final GroupService decider;
     final List<HostGroupChanged> published = new ArrayList<>();
+
+    Owner() {
+        this(DEFAULT_QUOTAS);
+    }
+
+    Owner(Quotas quotas) {
+        decider = new GroupService(store, Clock.systemUTC(), quotas);
+    }
 
     Accepted upsert(GroupName group, JsonNode body, Precondition precondition) {
         return publish(decider.upsert(group, body, precondition));

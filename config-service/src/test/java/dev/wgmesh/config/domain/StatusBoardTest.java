@@ -2,19 +2,25 @@ package dev.wgmesh.config.domain;
 
 import static dev.wgmesh.common.events.DeploymentReported.Outcome.APPLIED;
 import static dev.wgmesh.common.events.DeploymentReported.Outcome.FAILED;
+import static dev.wgmesh.common.events.DeploymentReported.Outcome.REMOVED;
 import static dev.wgmesh.config.domain.Fixtures.body;
 import static dev.wgmesh.config.domain.Fixtures.keyed;
 import static dev.wgmesh.config.domain.Fixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.config.domain.GroupStatus.HostStatus;
 import dev.wgmesh.config.domain.GroupStatus.State;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
@@ -115,6 +121,39 @@ class StatusBoardTest {
     }
 
     /** Feeds the keyed group to the board and returns every host's desired hash. */
+    @Test
+    void aDeletedGroupLeavesNoStatusBehind() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        Map<String, String> hashes = hashes(keyed(v1, null), board);
+        board.reported(report(GROUP, "h1", 1, APPLIED, hashes.get("h1")));
+        board.reported(report(GROUP, "h2", 1, FAILED, hashes.get("h2")));
+
+        HostGroupChanged deleted = service.delete(GROUP, null).change();
+        board.keysGenerated(new HostGroupKeysGenerated(UUID.randomUUID(), GROUP, deleted.revision(), Instant.now(),
+                deleted.correlationId(), ChangeCause.DELETE, null, List.of(), null));
+        // a deployer's report of the removal comes after keygen's record
+        board.reported(report(GROUP, "h1", 2, REMOVED, null));
+
+        assertThat(board.keyed(GROUP)).isEmpty();
+        assertThat(board.latestReport(GROUP, HostName.parse("h1"))).isEmpty();
+        assertThat(board.latestReport(GROUP, HostName.parse("h2"))).isEmpty();
+        HostGroupChanged again = service.upsert(GROUP, body("h1", "h2"), null).change();
+        assertThat(board.status(again).hosts()).as("made again, nothing of the old group shows")
+                .containsExactly(new HostStatus("h1", null, null, State.PENDING, null, null, null),
+                        new HostStatus("h2", null, null, State.PENDING, null, null, null));
+    }
+
+    @Test
+    void aHostsRemovalLeavesNoReportOfIt() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        Map<String, String> hashes = hashes(keyed(v1, null), board);
+        board.reported(report(GROUP, "h2", 1, APPLIED, hashes.get("h2")));
+
+        board.reported(report(GROUP, "h2", 2, REMOVED, null));
+
+        assertThat(board.latestReport(GROUP, HostName.parse("h2"))).isEmpty();
+    }
+
     private static Map<String, String> hashes(HostGroupKeysGenerated keyed, StatusBoard board) {
         board.keysGenerated(keyed);
         return GroupRenderer.render(keyed).values().stream()

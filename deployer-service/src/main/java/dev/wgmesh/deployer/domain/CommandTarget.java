@@ -1,7 +1,6 @@
 package dev.wgmesh.deployer.domain;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,13 +11,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a command once per host with the host's files in a private temp folder (env
  * {@code WGMESH_CONFIG_DIR}), for real hosts (ssh) or test hosts. The folder is deleted afterwards.
- * Its standard output is discarded, since a script may print a config; its standard error's last
- * lines become the reason of a failure.
+ * Its standard output is discarded, since a script may print a config; of its standard error only the
+ * last 64 KB are kept (the rest is read and dropped), and their last lines become the reason of a failure.
  */
 public final class CommandTarget implements Target {
 
     static final int REASON_LINES = 10;
     static final int REASON_CHARS = 2000;
+    /** How long the error output may stay open after the command ended, held by a process it started. */
+    private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
 
     private final List<String> command;
     private final Duration timeout;
@@ -46,14 +47,11 @@ public final class CommandTarget implements Target {
 
     private void run(HostRef host, DesiredFiles files, boolean remove) throws IOException, DeployFailure {
         Path configDir = Files.createTempDirectory("wgmesh-" + host.group() + "-" + host.host() + "-", PrivateFiles.DIR_0700);
-        Path errors = Files.createTempFile("wgmesh-stderr-", ".log", PrivateFiles.FILE_0600);
         try {
             for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
                 PrivateFiles.writeNew(configDir.resolve(file.getKey()), file.getValue());
             }
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(errors.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
             Map<String, String> env = builder.environment();
             env.put("WGMESH_GROUP", host.group().value());
             env.put("WGMESH_HOST", host.host().value());
@@ -66,6 +64,7 @@ public final class CommandTarget implements Target {
                 env.remove("WGMESH_REMOVE");
             }
             Process process = builder.start();
+            OutputTail errors = new OutputTail(process.getErrorStream(), "wgmesh-stderr-" + host.group() + "-" + host.host());
             process.getOutputStream().close();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 // the command first, so a shell does not report its killed children; then what it started
@@ -74,23 +73,22 @@ public final class CommandTarget implements Target {
                 children.forEach(ProcessHandle::destroyForcibly);
                 process.waitFor(5, TimeUnit.SECONDS);
                 throw new DeployFailure(command.get(0) + " timed out after " + timeout.toMillis() + " ms"
-                        + lastLines(errors));
+                        + lastLines(errors.text(OUTPUT_GRACE)));
             }
             if (process.exitValue() != 0) {
-                throw new DeployFailure(command.get(0) + " exited with " + process.exitValue() + lastLines(errors));
+                throw new DeployFailure(command.get(0) + " exited with " + process.exitValue()
+                        + lastLines(errors.text(OUTPUT_GRACE)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeployFailure(command.get(0) + " was interrupted");
         } finally {
             PrivateFiles.deleteRecursively(configDir);
-            Files.deleteIfExists(errors);
         }
     }
 
-    private static String lastLines(Path errors) throws IOException {
-        List<String> lines = new String(Files.readAllBytes(errors), StandardCharsets.UTF_8).lines()
-                .filter(line -> !line.isBlank()).toList();
+    private static String lastLines(String errors) {
+        List<String> lines = errors.lines().filter(line -> !line.isBlank()).toList();
         if (lines.isEmpty()) {
             return "";
         }

@@ -79,8 +79,11 @@ public final class FileTarget implements Target {
             }
         }
         PrivateFiles.deleteRecursively(dir);
-        PrivateFiles.syncDirectory(dir.getParent());
-        return "removed " + names + " and the host folder";
+        // the group's last host takes the group's folder with it
+        Path groupDir = dir.getParent();
+        boolean groupGone = PrivateFiles.deleteIfEmpty(groupDir);
+        PrivateFiles.syncDirectory(groupGone ? outDir : groupDir);
+        return "removed " + names + " and the host folder" + (groupGone ? " and the group folder" : "");
     }
 
     private static List<Path> existing(Path dir) throws IOException {

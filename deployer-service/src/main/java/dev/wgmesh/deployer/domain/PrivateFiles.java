@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -30,7 +32,17 @@ final class PrivateFiles {
 
     /** Creates the folder and any missing parents with 0700, and makes the folder itself 0700. */
     static void createDirectory(Path dir) throws IOException {
-        Files.createDirectories(dir, DIR_0700);
+        // a removal at the same moment may delete an emptied parent (a group's folder) before the child is made
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Files.createDirectories(dir, DIR_0700);
+                break;
+            } catch (NoSuchFileException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
         if (!Files.getPosixFilePermissions(dir).equals(DIR_MODE)) {
             Files.setPosixFilePermissions(dir, DIR_MODE);
         }
@@ -95,6 +107,16 @@ final class PrivateFiles {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
             channel.write(buffer);
+        }
+    }
+
+    /** Deletes the folder when it is empty; true when it is gone. */
+    static boolean deleteIfEmpty(Path dir) throws IOException {
+        try {
+            Files.deleteIfExists(dir);
+            return true;
+        } catch (DirectoryNotEmptyException e) {
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.wgmesh.deployer.domain;
 
 import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +21,27 @@ import tools.jackson.core.JacksonException;
  * Per host {@code <state-dir>/<group>/<host>.applied} (JSON, written atomically), so restarts and other
  * replicas on the same disk know what was applied; and a lock per host, so that during a rebalance two
  * replicas never apply one host at the same time.
+ *
+ * <p>The locks are the byte-less files {@code <state-dir>/.locks/<n>.lock}, one of {@link #LOCK_STRIPES} by
+ * the host's key: a fixed set that holds nothing of any group. A lock file per host could never be
+ * deleted (a process waiting on the deleted file would hold a lock nobody else sees), so every host that
+ * ever came would leave one. Two hosts in one stripe only wait for each other.
  */
 public final class StateStore {
 
     private static final Logger log = LoggerFactory.getLogger(StateStore.class);
 
-    /** File locks belong to the whole JVM, so replicas that share a JVM (tests) also need a lock in it. */
-    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    static final int LOCK_STRIPES = 256;
+    static final String LOCK_DIR = ".locks";
+
+    /** File locks belong to the whole JVM, so replicas that share a JVM (tests) also need a lock in it, one per stripe. */
+    private static final ReentrantLock[] JVM_LOCKS = new ReentrantLock[LOCK_STRIPES];
+
+    static {
+        for (int stripe = 0; stripe < LOCK_STRIPES; stripe++) {
+            JVM_LOCKS[stripe] = new ReentrantLock();
+        }
+    }
 
     private final Path stateDir;
 
@@ -36,7 +50,7 @@ public final class StateStore {
     }
 
     public Optional<AppliedState> read(GroupName group, HostName host) throws IOException {
-        Path file = file(group, host, ".applied");
+        Path file = stateFile(group, host);
         if (!Files.exists(file)) {
             return Optional.empty();
         }
@@ -55,16 +69,18 @@ public final class StateStore {
      * so the fsyncs of a thousand-host rollout are halved for nothing lost. The caller holds the host's lock.
      */
     public void write(GroupName group, HostName host, AppliedState state) throws IOException {
-        Path file = file(group, host, ".applied");
+        Path file = stateFile(group, host);
         PrivateFiles.createDirectory(file.getParent());
         PrivateFiles.replaceAtomically(file, EventJson.write(state));
     }
 
     /** Holds the host's lock until closed; waits while another thread or process holds it. */
     public HostLock lock(GroupName group, HostName host) throws IOException {
-        Path file = file(group, host, ".lock").toAbsolutePath().normalize();
+        // String.hashCode is fixed by the language, so every process finds a host in the same stripe
+        int stripe = Math.floorMod(HostConfigRendered.key(group, host).hashCode(), LOCK_STRIPES);
+        Path file = stateDir.resolve(LOCK_DIR).resolve(stripe + ".lock");
         PrivateFiles.createDirectory(file.getParent());
-        ReentrantLock inJvm = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
+        ReentrantLock inJvm = JVM_LOCKS[stripe];
         inJvm.lock();
         try {
             FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
@@ -81,8 +97,8 @@ public final class StateStore {
         }
     }
 
-    private Path file(GroupName group, HostName host, String suffix) {
-        return stateDir.resolve(group.value()).resolve(host.value() + suffix);
+    private Path stateFile(GroupName group, HostName host) {
+        return stateDir.resolve(group.value()).resolve(host.value() + ".applied");
     }
 
     /** A held host lock. */

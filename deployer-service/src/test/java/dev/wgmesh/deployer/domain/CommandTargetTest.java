@@ -76,6 +76,42 @@ class CommandTargetTest {
     }
 
     @Test
+    void megabytesOfOutputAreDrainedAndOnlyTheLastLinesKept() throws Exception {
+        // 40 MB on each stream: the first line must be long gone, the last one in the reason
+        Path script = script("""
+                echo 'the first error line' >&2
+                head -c 41943040 /dev/zero | tr '\\0' 'o'
+                head -c 41943040 /dev/zero | tr '\\0' 'e' >&2
+                echo >&2
+                echo 'the last error line' >&2
+                exit 4
+                """);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofSeconds(60))
+                .apply(host, FileTargetTest.files("wg-1", "one")))
+                .isInstanceOf(DeployFailure.class)
+                .hasMessageStartingWith(script + " exited with 4: ")
+                .hasMessageEndingWith("the last error line")
+                .hasMessageNotContaining("the first error line")
+                .hasMessageNotContaining("ooo")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(CommandTarget.REASON_CHARS + 200));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aProcessLeftHoldingTheErrorOutputDoesNotHoldUpTheHost() throws Exception {
+        Path script = script("sleep 5 &\necho 'failed after starting a daemon' >&2\nexit 1\n");
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10))
+                .apply(host, FileTargetTest.files("wg-1", "one")))
+                .isInstanceOf(DeployFailure.class)
+                .hasMessageEndingWith("failed after starting a daemon");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
     void aCommandThatRunsTooLongFails() throws Exception {
         Path script = script("echo 'starting' >&2\nsleep 30\n");
         long start = System.nanoTime();

@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,29 @@ class DeployerTest {
         assertThat(out.resolve("g1/h3")).doesNotExist();
         assertThat(deployer.deploy(group.render(6).get(group.host(3))).orElseThrow().outcome()).isEqualTo(Outcome.APPLIED);
         assertThat(out.resolve("g1/h3/wg-1.conf")).exists();
+    }
+
+    @Test
+    void aRemovedGroupLeavesOnlyItsHostsRemovalRevisionsOnDisk() throws Exception {
+        for (HostConfigRendered rendered : group.render(4).values()) {
+            deployer.deploy(rendered).orElseThrow();
+        }
+
+        for (int slot = 1; slot <= 3; slot++) {
+            deployer.remove(group.group, group.host(slot), 5, UUID.randomUUID()).orElseThrow();
+        }
+
+        assertThat(out.resolve("g1")).doesNotExist();
+        // the one thing kept, so that a replayed older record of a removed host is not applied again
+        try (Stream<Path> left = Files.walk(out.resolve(".wgmesh-state/g1"))) {
+            assertThat(left.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("h1.applied", "h2.applied", "h3.applied");
+        }
+        assertThat(Files.readString(out.resolve(".wgmesh-state/g1/h1.applied")))
+                .isEqualTo("{\"revision\":5,\"os\":\"linux\",\"removed\":true}");
+        try (Stream<Path> locks = Files.list(out.resolve(".wgmesh-state"))) {
+            assertThat(locks.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("g1", StateStore.LOCK_DIR);
+        }
     }
 
     @Test

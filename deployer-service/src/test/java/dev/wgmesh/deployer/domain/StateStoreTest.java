@@ -8,6 +8,7 @@ import dev.wgmesh.common.group.HostOs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +50,45 @@ class StateStoreTest {
 
         assertThat(states.read(group, host)).contains(AppliedState.applied(4, "sha256:def", HostOs.LINUX));
         try (Stream<Path> files = Files.list(stateDir.resolve("g1"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("alpha.applied",
-                    "alpha.lock");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("alpha.applied");
         }
+    }
+
+    @Test
+    void locksLeaveNoFileNamedAfterAGroupOrHost() throws Exception {
+        StateStore states = new StateStore(stateDir);
+        for (int n = 0; n < 1000; n++) {
+            try (StateStore.HostLock lock = states.lock(GroupName.parse("group-" + n), HostName.parse("host-" + n))) {
+                assertThat(lock).isNotNull();
+            }
+        }
+
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            assertThat(files.filter(p -> !p.equals(stateDir)).map(p -> stateDir.relativize(p).toString()))
+                    .allMatch(name -> name.equals(StateStore.LOCK_DIR) || name.matches("\\.locks/\\d{1,3}\\.lock"))
+                    .hasSizeLessThanOrEqualTo(StateStore.LOCK_STRIPES + 1);
+        }
+    }
+
+    @Test
+    void aHostsLockExcludesOtherStoresOnTheSameDisk() throws Exception {
+        StateStore one = new StateStore(stateDir);
+        StateStore other = new StateStore(stateDir);
+        AtomicBoolean otherHeld = new AtomicBoolean();
+        Thread waiting;
+        try (StateStore.HostLock lock = one.lock(group, host)) {
+            waiting = new Thread(() -> {
+                try (StateStore.HostLock second = other.lock(group, host)) {
+                    otherHeld.set(true);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            waiting.start();
+            waiting.join(300);
+            assertThat(otherHeld).isFalse();
+        }
+        waiting.join(5000);
+        assertThat(otherHeld).isTrue();
     }
 }

@@ -195,7 +195,8 @@ class DeployerKafkaTest {
 
     /**
      * The attack of issue 13: the group's real peer table with one more peer, the attacker's, under the
-     * hash the hosts' records name, written to the topic ahead of the real table.
+     * hash the hosts' records name, written to the topic ahead of the real table; signed with the renderer's
+     * key, so only the recomputed hash stands in the way.
      */
     @Test
     void aPeerTableWhoseHashIsNotItsContentIsRefusedAndNeverReachesAFile(CapturedOutput output) throws Exception {
@@ -205,7 +206,8 @@ class DeployerKafkaTest {
         ArrayNode peers = (ArrayNode) forged.get("peers");
         String attacker = X25519Keys.generate(new SecureRandom()).publicKey().base64();
         peers.add(((ObjectNode) peers.get(0).deepCopy()).put("host", "intruder").put("publicKey", attacker));
-        kafka.send(new ProducerRecord<>(Topics.MESH_PEERS_RENDERED, "epsilon", EventJson.write(forged))).get();
+        kafka.send(TestTrust.signed(Signer.RENDERER, Topics.MESH_PEERS_RENDERED, "epsilon", EventJson.write(forged), 1))
+                .get();
         String refused = "is not the hash of the table's 4 peers"; // the log cuts the hashes out, as key-like text
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!output.getAll().contains(refused) && System.nanoTime() < deadline) {
@@ -217,7 +219,7 @@ class DeployerKafkaTest {
         for (HostConfigRendered record : records.values()) {
             send(record);
         }
-        kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, "epsilon", table, "/wgmesh/test")).get();
+        kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, table, TestTrust.signer(Signer.RENDERER))).get();
 
         reader.awaitReports(reports -> records.keySet().stream().allMatch(host -> reports.stream().anyMatch(r ->
                 r.group().equals(mesh.group) && r.host().equals(host) && r.outcome() == Outcome.APPLIED)));

@@ -258,7 +258,7 @@ class GroupKeyringTest {
             list.add(new Host(HostName.parse(hosts[i]), i + 1, Endpoint.parse("192.0.2." + (i % 250 + 1) + ":" + (51820 + i)), List.of(),
                     InterfaceAddress.parse("198.19." + (i % 250 + 1) + ".1/24"), "s" + (i + 1), null));
         }
-        return new HostGroupSpec(Topology.HOSTER, null, null, null, presharedKeys, list);
+        return new HostGroupSpec(Topology.HOSTER, null, null, null, presharedKeys, false, list);
     }
 
     private static boolean wgInstalled() {

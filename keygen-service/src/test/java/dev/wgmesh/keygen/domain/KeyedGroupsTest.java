@@ -42,6 +42,20 @@ class KeyedGroupsTest {
         assertThat(keyed.size()).isZero();
     }
 
+    @Test
+    void aDeletedGroupKeepsOnlyItsRevisionToScreenOutReplays() {
+        HostGroupKeysGenerated kept = keys(3);
+        keyed.remember(kept);
+
+        keyed.remember(keyring.next(kept, GroupKeyringTest.change(4, ChangeCause.DELETE, null, null)));
+
+        HostGroupKeysGenerated deleted = keyed.get(GROUP).orElseThrow();
+        assertThat(deleted.spec()).isNull();
+        assertThat(deleted.hosts()).isEmpty();
+        assertThat(deleted.presharedKeySeed()).isNull();
+        assertThat(keyed.revision(GROUP)).as("what screens out a replay of the last upsert").isEqualTo(4);
+    }
+
     private HostGroupKeysGenerated keys(long revision) {
         return keyring.next(null, GroupKeyringTest.change(revision, ChangeCause.UPSERT, null, GroupKeyringTest.spec(true, "a")));
     }

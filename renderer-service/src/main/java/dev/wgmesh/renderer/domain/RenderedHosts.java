@@ -24,7 +24,7 @@ public final class RenderedHosts {
     private final Map<GroupName, Map<HostName, Rendered>> hosts = new ConcurrentHashMap<>();
     private final Map<GroupName, Long> revisions = new ConcurrentHashMap<>();
     private final Map<GroupName, String> peerTables = new ConcurrentHashMap<>();
-    /** By record key, for every host seen since start: kept after the host leaves, see {@link #partitions}. */
+    /** By record key, for every host seen since start: kept after the host leaves, see {@link #partitions}, until its group goes. */
     private final Map<String, Integer> partitionsByKey = new ConcurrentHashMap<>();
 
     /** A record read back from the topic of rendered configs. */
@@ -33,7 +33,10 @@ public final class RenderedHosts {
         revisions.merge(group, revision, Math::max);
     }
 
-    /** A tombstone read back from the topic of rendered configs; a group without hosts is forgotten. */
+    /**
+     * A tombstone read back from the topic of rendered configs. A group without hosts (deleted) is
+     * forgotten, the partitions of its hosts too: a deleted group leaves nothing here.
+     */
     public void forget(GroupName group, HostName host) {
         Map<HostName, Rendered> groupHosts = hosts.get(group);
         if (groupHosts != null) {
@@ -41,6 +44,7 @@ public final class RenderedHosts {
             if (groupHosts.isEmpty()) {
                 hosts.remove(group);
                 revisions.remove(group);
+                partitionsByKey.keySet().removeIf(key -> key.startsWith(group.value() + "/"));
             }
         }
     }
@@ -55,7 +59,8 @@ public final class RenderedHosts {
      * partition it had, even after it left: a deployer behind on that partition must not apply or remove
      * it after a newer record on another one. A new host takes its slot's partition, counted on from a
      * partition chosen by the group's name, so a group's hosts spread over the partitions (and so over the
-     * deployer replicas) evenly instead of as their keys happen to hash.
+     * deployer replicas) evenly instead of as their keys happen to hash. A deleted group's hosts are
+     * forgotten with it: made again, they take their slots' partitions.
      *
      * @return null for a host whose partition is unknown (the producer then hashes its key)
      */

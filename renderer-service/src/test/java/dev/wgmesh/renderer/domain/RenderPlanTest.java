@@ -148,7 +148,7 @@ class RenderPlanTest {
         HostGroupKeysGenerated mesh = FixedKeyGroups.keyed("mesh-4", meshSpec, 1);
         String peersHash = GroupRenderer.meshPeers(mesh).orElseThrow().hash();
         HostGroupSpec mtu = new HostGroupSpec(meshSpec.topology(), meshSpec.tunnelNetwork(), 1420,
-                meshSpec.persistentKeepalive(), meshSpec.presharedKeys(), meshSpec.hosts());
+                meshSpec.persistentKeepalive(), meshSpec.presharedKeys(), false, meshSpec.hosts());
         RenderPlan plan = plan(FixedKeyGroups.keyed("mesh-4", mtu, 2), hashes(mesh), peersHash, 1);
         assertThat(plan.peerTable()).isNull();
         assertThat(plan.publish()).hasSize(4).allSatisfy(r -> assertThat(r.meshPeersHash()).isEqualTo(peersHash));
@@ -205,6 +205,29 @@ class RenderPlanTest {
                 memory.hashes(first.group()), 2);
         assertThat(memory.partitions(rejoined, 5)).containsEntry(NODE_03, partitions.get(NODE_03));
         assertThat(partitions.get(NODE_03)).isNotEqualTo(partitions.get(spec.hosts().get(1).name()));
+    }
+
+    @Test
+    void aDeletedGroupLeavesNothingInMemoryNotEvenItsHostsPartitions() {
+        RenderedHosts memory = new RenderedHosts();
+        RenderPlan created = plan(first, Map.of(), -1);
+        Map<HostName, Integer> slotPartitions = memory.partitions(created, 5);
+        memory.apply(created, slotPartitions);
+        // node 3's records were read back from another partition than its slot's
+        int elsewhere = (slotPartitions.get(NODE_03) + 1) % 5;
+        memory.rememberPartition(first.group(), NODE_03, elsewhere);
+        RenderPlan deleted = plan(FixedKeyGroups.deleted("hoster-6", 2), memory.hashes(first.group()), 1);
+        Map<HostName, Integer> tombstones = memory.partitions(deleted, 5);
+        assertThat(tombstones).as("tombstones go where the records are").containsEntry(NODE_03, elsewhere);
+
+        memory.apply(deleted, tombstones);
+
+        assertThat(memory.hashes(first.group())).isEmpty();
+        assertThat(memory.revision(first.group())).isEqualTo(-1);
+        assertThat(memory.hostCount()).isZero();
+        RenderPlan again = plan(FixedKeyGroups.keyed("hoster-6", spec, 3), Map.of(), -1);
+        assertThat(memory.partitions(again, 5)).as("made again, its hosts take their slots' partitions")
+                .isEqualTo(slotPartitions);
     }
 
     @Test

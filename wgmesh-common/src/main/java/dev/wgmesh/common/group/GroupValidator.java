@@ -9,14 +9,23 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The checks that need the whole group and its slots: overlapping networks, duplicate endpoints, port
- * collisions, addresses that leave their network, interface names. Run after slots are assigned.
+ * collisions, addresses that leave their network, interface names, broad routes. Run after slots are assigned.
  */
 public final class GroupValidator {
+
+    /**
+     * A host's internal networks become routes on its peers: a shorter prefix would draw much of their
+     * traffic into the tunnel ({@code ::/0} all of their IPv6), unless the group allows broad routes.
+     */
+    static final int MIN_IPV4_PREFIX = 8;
+    static final int MIN_IPV6_PREFIX = 32;
 
     private GroupValidator() {
     }
@@ -29,6 +38,9 @@ public final class GroupValidator {
         }
         checkEndpoints(spec, named, problems);
         checkOverlaps(spec, named, problems);
+        if (!spec.allowBroadRoutes()) {
+            checkRoutes(spec, named, problems);
+        }
         if (spec.topology() == Topology.HOSTER) {
             checkHoster(spec, named, problems);
         } else {
@@ -100,6 +112,38 @@ public final class GroupValidator {
             }
             if (widest == null || widest.cidr().isIpv4() != claim.cidr().isIpv4() || claim.end().compareTo(widest.end()) > 0) {
                 widest = claim;
+            }
+        }
+    }
+
+    /** Internal networks that are too broad, or that cover another host's endpoint (a name is not resolved). */
+    private static void checkRoutes(HostGroupSpec spec, Map<HostName, HostPaths> paths, List<Problem> problems) {
+        // hosts by endpoint address, IPv4 and IPv6 apart, so each network finds the endpoints it covers at once
+        Map<Boolean, NavigableMap<BigInteger, List<Host>>> endpoints = Map.of(true, new TreeMap<>(), false, new TreeMap<>());
+        for (Host host : spec.hosts()) {
+            host.endpoint().address().map(Cidr::host).ifPresent(address -> endpoints.get(address.isIpv4())
+                    .computeIfAbsent(claim(address, "").start(), a -> new ArrayList<>()).add(host));
+        }
+        for (Host host : spec.hosts()) {
+            String name = InvalidValueException.quote(host.name().value());
+            for (int i = 0; i < host.internalNetworks().size(); i++) {
+                Cidr network = host.internalNetworks().get(i);
+                String path = paths.get(host.name()).internalNetworks() + "[" + i + "]";
+                int min = network.isIpv4() ? MIN_IPV4_PREFIX : MIN_IPV6_PREFIX;
+                if (network.prefix() < min) {
+                    problems.add(new Problem(path, quoted(network.toString()), "\"" + network + "\" is shorter than /"
+                            + min + ": the peers of host " + name + " would send it all their traffic to that range;"
+                            + " list narrower networks, or set \"allowBroadRoutes\": true for the group"));
+                    continue;
+                }
+                Claim range = claim(network, path);
+                endpoints.get(network.isIpv4()).subMap(range.start(), true, range.end(), true).values().stream()
+                        .flatMap(List::stream).filter(other -> other != host).findFirst()
+                        .ifPresent(other -> problems.add(new Problem(path, quoted(network.toString()), "\"" + network
+                                + "\" covers " + other.endpoint().host() + ", the endpoint of host "
+                                + InvalidValueException.quote(other.name().value()) + ": peers would route that host's"
+                                + " tunnel into the tunnel of host " + name + "; leave its address out, or set"
+                                + " \"allowBroadRoutes\": true for the group")));
             }
         }
     }

@@ -25,8 +25,9 @@ public final class HostGroupParser {
     private static final Pattern INTERFACE_SUFFIX = Pattern.compile("[a-zA-Z0-9_=+.-]{1,12}");
     private static final Pattern NUMBER = Pattern.compile("\\d{1,9}");
 
-    private static final Set<String> GROUP_FIELDS = Set.of(
-            "topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "hosts");
+    /** A group's top-level fields: the one list of them. */
+    public static final Set<String> GROUP_FIELDS = Set.of(
+            "topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "allowBroadRoutes", "hosts");
     private static final Set<String> HOST_FIELDS = Set.of(
             "name", "endpoint", "internalNetworks", "tunnelSegment", "interfaceSuffix", "os");
 
@@ -71,21 +72,14 @@ public final class HostGroupParser {
         }
         Integer mtu = integer(body.get("mtu"), "mtu", 1280, 9000, problems);
         Integer keepalive = integer(body.get("persistentKeepalive"), "persistentKeepalive", 0, 65535, problems);
-        boolean presharedKeys = true;
-        JsonNode psk = body.get("presharedKeys");
-        if (psk != null && !psk.isNull()) {
-            if (psk.isBoolean()) {
-                presharedKeys = psk.booleanValue();
-            } else {
-                problems.add(new Problem("presharedKeys", json(psk), "must be true or false"));
-            }
-        }
+        boolean presharedKeys = bool(body.get("presharedKeys"), "presharedKeys", true, problems);
+        boolean allowBroadRoutes = bool(body.get("allowBroadRoutes"), "allowBroadRoutes", false, problems);
         Map<HostName, HostPaths> paths = new LinkedHashMap<>();
         List<Host> hosts = parseHosts(body.get("hosts"), topology, problems, paths);
         if (!problems.isEmpty() || topology == null) {
             return new Result(null, paths, problems);
         }
-        return new Result(new HostGroupSpec(topology, tunnelNetwork, mtu, keepalive, presharedKeys, hosts),
+        return new Result(new HostGroupSpec(topology, tunnelNetwork, mtu, keepalive, presharedKeys, allowBroadRoutes, hosts),
                 paths, problems);
     }
 
@@ -290,6 +284,17 @@ public final class HostGroupParser {
             }
         }
         return cidrs;
+    }
+
+    private static boolean bool(JsonNode node, String path, boolean absent, List<Problem> problems) {
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        if (!node.isBoolean()) {
+            problems.add(new Problem(path, json(node), "must be true or false"));
+            return absent;
+        }
+        return node.booleanValue();
     }
 
     private static Integer integer(JsonNode node, String path, int min, int max, List<Problem> problems) {

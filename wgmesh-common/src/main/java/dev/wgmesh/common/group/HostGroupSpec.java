@@ -1,6 +1,8 @@
 package dev.wgmesh.common.group;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.wgmesh.common.wireguard.Cidr;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -9,10 +11,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** A group's declared settings and hosts, hosts in slot order. Built by {@link HostGroupParser}. */
+/**
+ * A group's declared settings and hosts, hosts in slot order. Built by {@link HostGroupParser}.
+ *
+ * @param allowBroadRoutes true when the group may route networks that {@link GroupValidator} refuses
+ *                         otherwise: shorter than /8 or /32, or covering another host's endpoint
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, Integer persistentKeepalive,
-                            boolean presharedKeys, List<Host> hosts) {
+                            boolean presharedKeys,
+                            // absent from records written before it existed: those groups did not allow broad routes
+                            @JsonSetter(nulls = Nulls.AS_EMPTY) boolean allowBroadRoutes, List<Host> hosts) {
 
     public HostGroupSpec {
         Objects.requireNonNull(topology, "topology");
@@ -34,6 +43,6 @@ public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, 
     }
 
     public HostGroupSpec withHosts(List<Host> newHosts) {
-        return new HostGroupSpec(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, newHosts);
+        return new HostGroupSpec(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, allowBroadRoutes, newHosts);
     }
 }

@@ -2,6 +2,8 @@ package dev.wgmesh.common.wireguard;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.net.InetAddress;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Where peers dial a host: {@code address:port}, {@code [v6]:port}, or {@code dns-name:port}. */
@@ -83,6 +85,11 @@ public record Endpoint(String host, int port) {
             }
         }
         return false;
+    }
+
+    /** The address when the host is an IP literal; empty for a DNS name, which is never looked up here. */
+    public Optional<InetAddress> address() {
+        return Optional.ofNullable(IpAddresses.parseOrNull(host));
     }
 
     public Endpoint withPort(int otherPort) {

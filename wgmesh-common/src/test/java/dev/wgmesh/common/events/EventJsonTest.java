@@ -268,6 +268,14 @@ class EventJsonTest {
     }
 
     @Test
+    void aSpecWrittenBeforeAllowBroadRoutesReadsAsNotAllowing() {
+        ObjectNode tree = (ObjectNode) EventJson.tree(EventJson.write(changed()));
+        ((ObjectNode) tree.get("spec")).remove("allowBroadRoutes");
+
+        assertThat(EventJson.read(EventJson.write(tree), HostGroupChanged.class).spec().allowBroadRoutes()).isFalse();
+    }
+
+    @Test
     void eventsCheckTheirCommonFields() {
         assertThatThrownBy(() -> new HostGroupChanged(null, GROUP, 1, AT, CORRELATION, ChangeCause.DELETE, null, null, null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("eventId");

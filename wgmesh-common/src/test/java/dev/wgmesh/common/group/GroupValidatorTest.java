@@ -8,6 +8,8 @@ import dev.wgmesh.common.testing.TestGroups;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class GroupValidatorTest {
 
@@ -190,6 +192,70 @@ class GroupValidatorTest {
         assertThat(problem.value()).isEqualTo("\"10.99.0.0/29\"");
         assertThat(problem.message()).contains("slot 7");
         assertThat(validate(TestGroups.meshJson(6).replace("10.99.0.0/16", "10.99.0.0/29"))).isEmpty();
+    }
+
+    /**
+     * Host a (endpoint 192.0.2.1) routes the network; host b's endpoint is the second column. Broad
+     * routes are refused unless the group allows them; with {@code allowBroadRoutes} every row is valid.
+     */
+    @ParameterizedTest(name = "{0} with b at {1}: {2}")
+    @CsvSource(delimiter = '|', value = {
+            "0.0.0.0/0            | 203.0.113.7:51820          | shorter than /8",
+            "0.0.0.0/1            | 203.0.113.7:51820          | shorter than /8",
+            "10.0.0.0/7           | 203.0.113.7:51820          | shorter than /8",
+            "::/0                 | 203.0.113.7:51820          | shorter than /32",
+            "2000::/3             | 203.0.113.7:51820          | shorter than /32",
+            "2001:db8::/31        | 203.0.113.7:51820          | shorter than /32",
+            "203.0.113.0/24       | 203.0.113.7:51820          | covers 203.0.113.7",
+            "203.0.113.7/32       | 203.0.113.7:51820          | covers 203.0.113.7",
+            "2001:db8:5::/48      | [2001:db8:5::9]:51820      | covers 2001:db8:5::9",
+            "203.0.113.0/24       | [::ffff:203.0.113.7]:51820 | covers ::ffff:203.0.113.7",
+            "10.0.0.0/8           | 203.0.113.7:51820          | ",
+            "2001:db8::/32        | 203.0.113.7:51820          | ",
+            "203.0.113.0/25       | 203.0.113.128:51820        | ",
+            "192.0.2.0/24         | 203.0.113.7:51820          | ",
+            "203.0.113.0/24       | vpn.example.com:51820      | ",
+            "2001:db8:6::/48      | [2001:db8:5::9]:51820      | "})
+    void broadRoutesAreProblemsUnlessTheGroupAllowsThem(String network, String endpoint, String problem) {
+        String group = """
+                {"topology": "mesh", "tunnelNetwork": "10.99.0.0/24", %s"hosts": [
+                  {"name": "a", "endpoint": "192.0.2.1:51820", "internalNetworks": ["%s"]},
+                  {"name": "b", "endpoint": "%s"}]}""";
+
+        List<Problem> refused = validate(group.formatted("", network, endpoint));
+        List<Problem> allowed = validate(group.formatted("\"allowBroadRoutes\": true, ", network, endpoint));
+
+        // a /0 also overlaps the tunnel network: that problem stays when broad routes are allowed
+        List<Problem> routes = refused.stream().filter(p -> !allowed.contains(p)).toList();
+        if (problem == null) {
+            assertThat(routes).isEmpty();
+        } else {
+            assertThat(routes).singleElement().satisfies(found -> {
+                assertThat(found.field()).isEqualTo("hosts[0].internalNetworks[0]");
+                assertThat(found.value()).isEqualTo("\"" + network + "\"");
+                assertThat(found.message()).contains("\"" + network + "\"", problem, "\"allowBroadRoutes\": true");
+            });
+        }
+        assertThat(allowed).noneMatch(p -> p.message().contains("allowBroadRoutes"));
+        assertThat(allowed).allMatch(refused::contains);
+    }
+
+    @Test
+    void aBroadRouteInAHosterRecordIsAProblemAtItsAllowedSubnets() {
+        String json = TestGroups.hosterJson(3).replace("\"10.10.102.0/24\"", "\"192.168.8.0/24\"");
+
+        Problem problem = at(validate(json), "hosts[1].wg.allowed_subnets[0]");
+
+        assertThat(problem.value()).isEqualTo("\"192.168.8.0/24\"");
+        assertThat(problem.message()).contains("covers 192.168.8.", "the endpoint of host \"hoster-zima-01");
+    }
+
+    @Test
+    void aHostMayRouteANetworkThatHoldsItsOwnEndpoint() {
+        assertThat(validate("""
+                {"topology": "mesh", "tunnelNetwork": "10.99.0.0/24", "hosts": [
+                  {"name": "a", "endpoint": "203.0.113.7:51820", "internalNetworks": ["203.0.113.0/24"]},
+                  {"name": "b", "endpoint": "192.0.2.1:51820"}]}""")).isEmpty();
     }
 
     @Test

@@ -42,6 +42,7 @@ class HostGroupParserTest {
         HostGroupSpec spec = result.spec();
         assertThat(spec.topology()).isEqualTo(Topology.HOSTER);
         assertThat(spec.presharedKeys()).isTrue();
+        assertThat(spec.allowBroadRoutes()).isFalse();
         assertThat(spec.tunnelNetwork()).isNull();
         assertThat(spec.mtu()).isNull();
         Host host = spec.hosts().get(0);
@@ -101,7 +102,7 @@ class HostGroupParserTest {
     @Test
     void ownFormParses() {
         HostGroupParser.Result result = parse("""
-                {"revision": 3, "mtu": 1420, "persistentKeepalive": 25, "presharedKeys": false, "hosts": [
+                {"revision": 3, "mtu": 1420, "persistentKeepalive": 25, "presharedKeys": false, "allowBroadRoutes": true, "hosts": [
                   {"name": "a", "endpoint": "[2001:db8::1]:51820", "tunnelSegment": "198.19.1.10/24",
                    "internalNetworks": ["10.1.0.0/16", "fd00:1::/64"], "interfaceSuffix": "alpha", "os": "freebsd"},
                   {"name": "b", "endpoint": "b.example.com:51820", "tunnelSegment": "198.19.2.10/24"}]}""");
@@ -111,6 +112,7 @@ class HostGroupParserTest {
         assertThat(spec.mtu()).isEqualTo(1420);
         assertThat(spec.persistentKeepalive()).isEqualTo(25);
         assertThat(spec.presharedKeys()).isFalse();
+        assertThat(spec.allowBroadRoutes()).isTrue();
         Host a = spec.hosts().get(0);
         assertThat(a.os()).isEqualTo(HostOs.FREEBSD);
         assertThat(a.endpoint().host()).isEqualTo("2001:db8::1");
@@ -153,7 +155,7 @@ class HostGroupParserTest {
     @Test
     void everyProblemIsListedAtOnceWithItsPathAndValue() {
         HostGroupParser.Result result = parse("""
-                {"topology": "hoster", "mtu": "big", "persistentKeepalive": -1, "presharedKeys": "yes",
+                {"topology": "hoster", "mtu": "big", "persistentKeepalive": -1, "presharedKeys": "yes", "allowBroadRoutes": 1,
                  "tunnelNetwork": "10.99.0.0/16", "colour": "blue", "hosts": [
                   {"name": 5, "endpoint": "192.0.2.1:51820", "tunnelSegment": "198.19.1.10/24", "extra": 1},
                   {"name": "b", "endpoint": "192.0.2.2", "tunnelSegment": "198.19.2.10/24",
@@ -169,6 +171,8 @@ class HostGroupParserTest {
         assertThat(at(problems, "mtu").value()).isEqualTo("\"big\"");
         assertThat(at(problems, "persistentKeepalive").value()).isEqualTo("-1");
         assertThat(at(problems, "presharedKeys").value()).isEqualTo("\"yes\"");
+        assertThat(at(problems, "allowBroadRoutes").value()).isEqualTo("1");
+        assertThat(at(problems, "allowBroadRoutes").message()).contains("true or false");
         assertThat(at(problems, "tunnelNetwork").message()).contains("mesh");
         assertThat(at(problems, "colour").message()).contains("unknown field \"colour\"");
         assertThat(at(problems, "hosts[0].name").value()).isEqualTo("5");

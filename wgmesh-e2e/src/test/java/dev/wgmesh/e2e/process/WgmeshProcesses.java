@@ -72,9 +72,11 @@ public final class WgmeshProcesses implements AutoCloseable {
         Path tokenFile = workDir.resolve("api-token");
         Files.writeString(tokenFile, token + "\n");
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+        // PipelineBench changes its warm-up group several times a second: a test setting, not the product's
         pipeline.add(ServiceProcess.start("config-service", "config-service",
                 common(Signer.CONFIG, Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1",
-                        "wgmesh.api-token-file", tokenFile.toString())), logDir, serviceJvmOptions));
+                        "wgmesh.api-token-file", tokenFile.toString(), "wgmesh.max-changes-per-minute", "100000")),
+                logDir, serviceJvmOptions));
         pipeline.add(ServiceProcess.start("keygen-service", "keygen-service",
                 common(Signer.KEYGEN, Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir, serviceJvmOptions));
         pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Signer.RENDERER, Map.of()), logDir,
