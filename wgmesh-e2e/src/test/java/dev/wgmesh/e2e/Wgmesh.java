@@ -86,6 +86,11 @@ public final class Wgmesh implements AutoCloseable {
         return api;
     }
 
+    /** The deployers' X25519 public key, which keygen seals every secret to (printed by ./wgmesh up, so public). */
+    String deployerPublicKey() {
+        return deployerPublicKey;
+    }
+
     Path outDir() {
         return outDir;
     }
