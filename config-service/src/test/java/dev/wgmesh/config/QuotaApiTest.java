@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 /** The quotas as a client meets them: 409 beyond the groups or hosts in all, 429 beyond a group's changes per minute. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "wgmesh.max-groups=2", "wgmesh.max-hosts-total=7", "wgmesh.max-changes-per-minute=3"})
+        "wgmesh.max-groups=2", "wgmesh.max-hosts-total=7", "wgmesh.max-changes-per-minute=3",
+        "wgmesh.api.insecure-no-auth=true"})
 @EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class QuotaApiTest {
 
