@@ -122,6 +122,9 @@ try {
   await page.waitForSelector('#rollout-banner[data-complete="true"]', { timeout: 10_000 });
   await page.waitForSelector(`#group-facts:has-text("rev ${rotated}") #converged-badge[data-converged="true"]`, { timeout: ROLLOUT_MS });
   ok(`rotation rolled out: converged again at revision ${rotated}`);
+  const changedBy = (await page.textContent('#changed-by')).trim();
+  if (!/^by api@/.test(changedBy)) throw new Error(`the group's facts name no API caller: "${changedBy}"`);
+  ok(`the rotation's actor is shown: ${changedBy}`);
 
   await page.screenshot({ path: join(shots, 'page.png') });
   await page.locator('#mesh-card').screenshot({ path: join(shots, 'mesh.png') });

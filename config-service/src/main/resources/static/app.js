@@ -239,6 +239,7 @@ function renderPage() {
   main.querySelector('#group-facts').innerHTML = html`
     <span class="badge">${view.topology}</span>
     <span class="badge">rev ${view.revision}</span>
+    ${view.changedBy ? html`<span class="badge" id="changed-by" title="who made this revision">by ${view.changedBy}</span>` : ''}
     <span class="badge">${view.hosts.length} host${view.hosts.length === 1 ? '' : 's'}</span>
     <span id="converged-badge" data-converged="${Boolean(converged)}" class="badge ${converged ? 'ok' : counts.failed ? 'bad' : 'warn state-pending'}">
       ${converged ? '✓ converged' : counts.failed ? `${counts.failed} failed` : html`<span class="dot"></span>rolling out`}</span>`;
@@ -348,6 +349,7 @@ function renderRollout() {
   const done = chain.complete;
   box.innerHTML = html`<div class="rollout ${done ? (chain.failed ? 'failed' : 'done') : ''}" id="rollout-banner" data-complete="${done}">
     <strong>${cause}</strong> <span>revision ${chain.changed.revision}</span>
+    ${chain.changed.record.value?.actor ? html`<span>by ${chain.changed.record.value.actor}</span>` : ''}
     <span class="badge ${chain.keys ? 'ok' : ''}">keys ${chain.keys ? '✓' : '…'}</span>
     <span class="badge ${chain.rendered.size ? 'ok' : ''}">rendered ${chain.rendered.size}</span>
     <span class="badge ${done ? (chain.failed ? 'bad' : 'ok') : 'warn'}">deployed ${chain.reports.size}/${chain.rendered.size || '…'}${chain.failed ? `, ${chain.failed} failed` : ''}</span>

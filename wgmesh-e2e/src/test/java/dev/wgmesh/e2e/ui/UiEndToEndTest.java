@@ -77,6 +77,7 @@ class UiEndToEndTest {
                     .contains("OK the form kept what was typed when the first group list arrived late")
                     .contains("OK validation error next to hosts[2].endpoint")
                     .contains("OK converged in the page")
+                    .contains("OK the rotation's actor is shown: by api@")
                     .contains("OK feed shows the chain HostGroupChanged -> HostGroupKeysGenerated -> HostConfigRendered -> DeploymentReported");
             Matcher correlation = Pattern.compile("CORRELATION ([0-9a-f-]{36})").matcher(all);
             assertThat(correlation.find()).as("the followed change's correlationId in %s", all).isTrue();
