@@ -5,6 +5,7 @@ import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ public final class StateStore {
             FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                     PrivateFiles.FILE_0600);
             try {
-                return new HostLock(inJvm, channel, channel.lock());
+                return new HostLock(inJvm, channel, awaitFileLock(channel));
             } catch (IOException | RuntimeException e) {
                 channel.close();
                 throw e;
@@ -94,6 +95,26 @@ public final class StateStore {
         } catch (IOException | RuntimeException e) {
             inJvm.unlock();
             throw e;
+        }
+    }
+
+    /**
+     * Polls instead of blocking: file locks belong to processes, so the kernel takes two replicas whose
+     * threads wait for each other's stripes for a deadlock ("Resource deadlock avoided") although each
+     * thread holds one lock only.
+     */
+    private static FileLock awaitFileLock(FileChannel channel) throws IOException {
+        for (long pause = 1; ; pause = Math.min(pause * 2, 50)) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a host lock");
+            }
         }
     }
 
