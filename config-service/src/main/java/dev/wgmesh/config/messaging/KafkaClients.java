@@ -1,6 +1,5 @@
 package dev.wgmesh.config.messaging;
 
-import dev.wgmesh.kafka.AssignedConsumer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -18,15 +17,6 @@ import org.springframework.kafka.core.ProducerFactory;
 final class KafkaClients {
 
     private KafkaClients() {
-    }
-
-    /** A consumer of assigned partitions: no group, nothing committed. */
-    static Map<String, Object> assignedConsumer(KafkaProperties properties, String clientId) {
-        return AssignedConsumer.settings(properties.buildConsumerProperties(), clientId);
-    }
-
-    static Map<String, Object> admin(KafkaProperties properties) {
-        return new HashMap<>(properties.buildAdminProperties());
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.wgmesh.config.web;
 
-import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.Actor;
+import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
@@ -9,8 +9,8 @@ import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.ChangeRequests;
-import dev.wgmesh.config.domain.GroupCommand;
 import dev.wgmesh.config.domain.GroupCommand.Action;
+import dev.wgmesh.config.domain.GroupCommand;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStatus;
 import dev.wgmesh.config.domain.GroupStore;

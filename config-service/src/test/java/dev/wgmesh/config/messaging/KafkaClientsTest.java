@@ -2,6 +2,7 @@ package dev.wgmesh.config.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.kafka.AssignedConsumer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -27,8 +28,9 @@ class KafkaClientsTest {
     @Test
     void everyOwnClientGetsTheSecuritySettings() {
         var producers = (DefaultKafkaProducerFactory<String, byte[]>) KafkaClients.transactionalProducer(properties);
-        for (Map<String, Object> config : java.util.List.of(KafkaClients.assignedConsumer(properties, "test"),
-                KafkaClients.admin(properties), producers.getConfigurationProperties())) {
+        for (Map<String, Object> config : java.util.List.of(
+                AssignedConsumer.settings(properties.buildConsumerProperties(), "test"),
+                producers.getConfigurationProperties())) {
             assertThat(config).containsEntry("bootstrap.servers", java.util.List.of("kafka:9093"))
                     .containsEntry("security.protocol", "SASL_SSL")
                     .containsEntry("ssl.truststore.type", "PKCS12")

@@ -69,7 +69,7 @@ class LiveFeedApiTest {
 
     @BeforeEach
     void connect() throws Exception {
-        assertThat(feed.awaitFollowing(Duration.ofSeconds(60))).isTrue();
+        assertThat(feed.isRunning()).as("the feed follows the topics once the context has started").isTrue();
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
                 new StringSerializer(), new ByteArraySerializer());
         HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/events")).header("Accept", "text/event-stream").build();

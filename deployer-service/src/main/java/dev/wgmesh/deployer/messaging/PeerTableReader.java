@@ -4,17 +4,11 @@ import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.common.trust.SignedRecord;
 import dev.wgmesh.deployer.domain.PeerTables;
-import dev.wgmesh.kafka.AssignedConsumer;
 import dev.wgmesh.kafka.DeadLetters;
-import dev.wgmesh.kafka.PollingThread;
-import java.time.Duration;
+import dev.wgmesh.kafka.SignedTopicReader;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
@@ -29,59 +23,36 @@ import org.springframework.stereotype.Component;
 @Component
 class PeerTableReader implements SmartLifecycle {
 
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(60);
-
-    private final PeerTables tables;
-    private final ConsumerFactory<?, ?> consumerFactory;
-    private final RecordVerifier verifier;
-    private final DeadLetters deadLetters;
-    private PollingThread polling;
+    private final SignedTopicReader reader;
 
     PeerTableReader(PeerTables tables, ConsumerFactory<?, ?> consumerFactory, RecordVerifier verifier,
                     DeadLetters deadLetters) {
-        this.tables = tables;
-        this.consumerFactory = consumerFactory;
-        this.verifier = verifier;
-        this.deadLetters = deadLetters;
+        this.reader = new SignedTopicReader(consumerFactory.getConfigurationProperties(), "wgmesh-deployer-peer-tables",
+                List.of(Topics.MESH_PEERS_RENDERED), SignedTopicReader.From.BEGINNING, verifier, deadLetters,
+                signed -> read(tables, signed));
+    }
+
+    private static void read(PeerTables tables, SignedRecord signed) {
+        if (signed.tombstone()) {
+            tables.remove(GroupName.parse(String.valueOf(signed.record().key())), signed.revision());
+        } else {
+            tables.put(signed.event(MeshPeersRendered.class));
+        }
     }
 
     @Override
     public void start() {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(AssignedConsumer.settings(
-                consumerFactory.getConfigurationProperties(), "wgmesh-deployer-peer-tables"), new StringDeserializer(),
-                new ByteArrayDeserializer());
-        List<TopicPartition> partitions = AssignedConsumer.partitions(consumer, Topics.MESH_PEERS_RENDERED,
-                METADATA_TIMEOUT);
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        polling = new PollingThread(consumer, "wgmesh-peer-tables", Duration.ofMillis(500),
-                records -> records.forEach(this::read));
-        polling.start();
-    }
-
-    private void read(ConsumerRecord<String, byte[]> record) {
-        try {
-            if (record.value() == null) {
-                long revision = verifier.verify(record);
-                tables.remove(GroupName.parse(String.valueOf(record.key())), revision);
-                return;
-            }
-            tables.put(verifier.read(record, MeshPeersRendered.class));
-        } catch (RuntimeException e) {
-            deadLetters.refused(record, e);
-        }
+        reader.start();
     }
 
     @Override
     public void stop() {
-        if (polling != null) {
-            polling.stop();
-        }
+        reader.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return polling != null && polling.isRunning();
+        return reader.isRunning();
     }
 
     /** Before the listener container, so tables are on their way when host records come; stops after it. */

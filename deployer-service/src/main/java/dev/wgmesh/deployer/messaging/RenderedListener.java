@@ -102,7 +102,7 @@ class RenderedListener {
     }
 
     private Optional<DeploymentReported> removal(ConsumerRecord<String, byte[]> record) {
-        long at = verifier.verify(record);
+        long at = verifier.verify(record).revision();
         String key = record.key();
         int slash = key == null ? -1 : key.indexOf('/');
         if (slash < 0) {

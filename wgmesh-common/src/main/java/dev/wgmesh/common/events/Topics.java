@@ -51,6 +51,14 @@ public final class Topics {
         return ALL.stream().filter(spec -> spec.name().equals(topic)).findFirst().map(TopicSpec::owner);
     }
 
+    /**
+     * Whether every record of the topic must carry its owner's signature: all but the DLTs and the commands
+     * topic, which the ACLs guard instead (the automation principal writes unsigned commands).
+     */
+    public static boolean signed(String topic) {
+        return !topic.equals(HOST_GROUP_COMMANDS) && owner(topic).isPresent();
+    }
+
     public static String deadLetter(String topic) {
         return topic + "-dlt";
     }

@@ -1,7 +1,6 @@
 package dev.wgmesh.common.trust;
 
 import dev.wgmesh.common.events.CloudEvents;
-import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.events.WgmeshEvent;
 import dev.wgmesh.common.wireguard.InvalidValueException;
@@ -31,12 +30,8 @@ public final class RecordVerifier {
         return trusted.getOrDefault(signer, List.of());
     }
 
-    /**
-     * Checks the record's signature against the keys trusted for its topic's owner.
-     *
-     * @return the revision the signer signed (a tombstone's only word on it)
-     */
-    public long verify(ConsumerRecord<String, byte[]> record) {
+    /** Checks the record's signature against the keys trusted for its topic's owner. */
+    public SignedRecord verify(ConsumerRecord<String, byte[]> record) {
         Signer owner = Topics.owner(record.topic())
                 .orElseThrow(() -> new UntrustedRecordException("topic " + record.topic() + " has no signer in wgmesh"));
         String signerId = text(record.headers().lastHeader(RecordSigner.SIGNER_HEADER));
@@ -60,25 +55,12 @@ public final class RecordVerifier {
             throw new UntrustedRecordException("the signature of " + owner.role() + " key " + signerId
                     + " does not match this topic, key, value and revision");
         }
-        return revision;
+        return new SignedRecord(record, revision);
     }
 
-    /**
-     * A verified record's event: its signed revision and record key must be the event's own, so a signed
-     * value cannot be told apart from its headers.
-     */
+    /** A verified record's event (see {@link SignedRecord#event}). */
     public <T extends WgmeshEvent> T read(ConsumerRecord<String, byte[]> record, Class<T> type) {
-        long revision = verify(record);
-        T event = EventJson.read(record.value(), type);
-        if (event.revision() != revision) {
-            throw new UntrustedRecordException("the event's revision " + event.revision()
-                    + " is not the signed revision " + revision);
-        }
-        if (!event.recordKey().equals(record.key())) {
-            throw new UntrustedRecordException("the record key " + InvalidValueException.quote(String.valueOf(record.key()))
-                    + " is not the event's " + InvalidValueException.quote(event.recordKey()));
-        }
-        return event;
+        return verify(record).event(type);
     }
 
     private static long revision(ConsumerRecord<String, byte[]> record) {
