@@ -3,11 +3,8 @@ package dev.wgmesh.common.crypto;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -96,13 +93,9 @@ public final class SecretSealer {
         }
     }
 
-    /** The id a sealed secret names its recipient's key by: the first 8 bytes of its SHA-256, in hex. */
+    /** The id a sealed secret names its recipient's key by ({@link KeyIds}). */
     public static String keyId(PublicKey recipient) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(recipient.bytes()), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return KeyIds.of(recipient.bytes());
     }
 
     private static byte[] associatedData(String context, long epoch, String keyId) {

@@ -1,11 +1,9 @@
 package dev.wgmesh.common.trust;
 
+import dev.wgmesh.common.crypto.KeyIds;
 import dev.wgmesh.common.wireguard.InvalidValueException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
@@ -21,7 +19,7 @@ public final class VerifyKey {
 
     private VerifyKey(byte[] bytes) {
         this.bytes = bytes;
-        this.id = HexFormat.of().formatHex(sha256(bytes), 0, 8);
+        this.id = KeyIds.of(bytes);
     }
 
     static VerifyKey of(byte[] bytes) {
@@ -59,14 +57,6 @@ public final class VerifyKey {
         verifier.init(false, new Ed25519PublicKeyParameters(bytes, 0));
         verifier.update(message, 0, message.length);
         return verifier.verifySignature(signature);
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
