@@ -14,6 +14,7 @@ public final class Topics {
     public static final String HOST_CONFIG_RENDERED = "wgmesh.host-config-rendered";
     public static final String MESH_PEERS_RENDERED = "wgmesh.mesh-peers-rendered";
     public static final String DEPLOYMENT_REPORTED = "wgmesh.deployment-reported";
+    public static final String HOST_HEALTH_REPORTED = "wgmesh.host-health-reported";
 
     /** Records up to this size pass: a 2,000-host group's keys, or one mesh's peer table of 2,000 hosts. */
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -36,6 +37,8 @@ public final class Topics {
             // every deployer reads all of it (no consumer group), so one partition keeps a group's tables in order
             new TopicSpec(MESH_PEERS_RENDERED, 1, true, Signer.RENDERER),
             new TopicSpec(DEPLOYMENT_REPORTED, 6, false, Signer.DEPLOYER),
+            // the latest observation of each host; config-service reads all of it back for GET .../health
+            new TopicSpec(HOST_HEALTH_REPORTED, 6, true, Signer.DEPLOYER),
             new TopicSpec(deadLetter(HOST_GROUP_COMMANDS), 1, false, null),
             new TopicSpec(deadLetter(HOST_GROUP_CHANGED), 1, false, null),
             new TopicSpec(deadLetter(HOST_GROUP_KEYS_GENERATED), 1, false, null),

@@ -11,6 +11,7 @@ import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.common.testing.TestGroups;
+import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.SecretKey;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -82,7 +83,16 @@ class EventJsonTest {
                         List.of(new Problem("hosts[1].endpoint", "\"192.0.2.2\"", "\"192.0.2.2\" is not an endpoint"),
                                 new Problem("hosts", null, "must be a list of at least one host"))),
                 peerTable(),
-                meshHostRendered());
+                meshHostRendered(),
+                health());
+    }
+
+    /** A host whose tunnel to one peer is up and whose file lost a peer. */
+    static HostHealthReported health() {
+        return new HostHealthReported(UUID.randomUUID(), GROUP, 7, AT, CORRELATION, HostName.parse("hoster-zima-0101"),
+                "deployer-1", AT, HostHealthReported.Drift.DRIFTED, List.of("wg0: peer hoster-zima-0103 is missing"),
+                List.of(new HostHealthReported.Link(HostName.parse("hoster-zima-0102"), HostHealthReported.LinkState.UP,
+                        AT.minusSeconds(12), 1024, 2048, Endpoint.parse("192.0.2.2:51820"))));
     }
 
     @ParameterizedTest
@@ -214,6 +224,11 @@ class EventJsonTest {
         assertInvalid(peerTable(), MeshPeersRendered.class,
                 e -> ((ArrayNode) e.get("peers")).add(e.get("peers").get(0).deepCopy()), "listed twice");
         assertInvalid(peerTable(), MeshPeersRendered.class, e -> e.remove("peersHash"), "peersHash");
+        assertInvalid(health(), HostHealthReported.class, e -> e.putArray("differences"), "needs at least one difference");
+        assertInvalid(health(), HostHealthReported.class,
+                e -> ((ObjectNode) e.get("links").get(0)).put("state", "GREAT"), "GREAT");
+        assertInvalid(health(), HostHealthReported.class,
+                e -> ((ObjectNode) e.get("links").get(0)).put("rxBytes", -1), "must not be negative");
         JsonNode tablePeers = EventJson.tree(EventJson.write(peerTable())).get("peers");
         assertInvalid(meshHostRendered(), HostConfigRendered.class,
                 e -> ((ObjectNode) e.get("interfaces").get(0)).set("peers", tablePeers), "lists no peers itself");
