@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.util.StringUtils;
 
 /**
  * The Kafka client settings of {@code wgmesh.kafka.client-properties-file} (env
@@ -19,7 +20,8 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
  * {@code wgmesh-data/kafka/clients/<principal>.properties}. Read once at start and put into Boot's
  * {@code spring.kafka.properties}, from which every client of the service is made: Spring's producers,
  * consumers and KafkaAdmin, and the ones the services make themselves (all start from KafkaProperties).
- * The password stays out of the command line, the environment and Spring's Environment.
+ * The password stays out of the command line, the environment and Spring's Environment. Several files, comma
+ * separated, are read in order and a later one wins: compose's TLS override adds its truststore settings that way.
  */
 final class KafkaClientFile implements BeanPostProcessor {
 
@@ -27,12 +29,18 @@ final class KafkaClientFile implements BeanPostProcessor {
 
     private final Map<String, String> settings;
 
-    /** An empty file name: no file, the clients connect as Spring's properties say (PLAINTEXT by default). */
-    KafkaClientFile(String file) {
-        this.settings = file.isBlank() ? Map.of() : read(Path.of(file));
+    /** No file name: the clients connect as Spring's properties say (PLAINTEXT by default). */
+    KafkaClientFile(String files) {
+        Map<String, String> settings = new TreeMap<>();
+        for (String file : StringUtils.commaDelimitedListToStringArray(files)) {
+            if (!file.isBlank()) {
+                settings.putAll(read(Path.of(file.trim())));
+            }
+        }
+        this.settings = Map.copyOf(settings);
     }
 
-    static Map<String, String> read(Path file) {
+    private static Map<String, String> read(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);
@@ -44,10 +52,6 @@ final class KafkaClientFile implements BeanPostProcessor {
         }
         Map<String, String> settings = new TreeMap<>();
         properties.stringPropertyNames().forEach(name -> settings.put(name, properties.getProperty(name).trim()));
-        return Map.copyOf(settings);
-    }
-
-    Map<String, String> settings() {
         return settings;
     }
 

@@ -26,7 +26,9 @@ class KafkaClientFileTest {
     private final ApplicationContextRunner context = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(KafkaAutoConfiguration.class))
             .withUserConfiguration(WgmeshKafkaConfig.class)
-            .withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+            .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+            // no broker here: KafkaAdmin must not try to create the topics
+            .withPropertyValues("spring.kafka.admin.auto-create=false");
 
     @Test
     void everyClientOfTheServiceGetsTheFilesSettings(@TempDir Path dir) throws IOException {
@@ -56,6 +58,19 @@ class KafkaClientFileTest {
             // the password is in no property of Spring's Environment (which /actuator/env would show)
             assertThat(context.getEnvironment().getProperty("spring.kafka.properties.sasl.jaas.config")).isNull();
         });
+    }
+
+    @Test
+    void aLaterFileWins(@TempDir Path dir) throws IOException {
+        Path login = Files.writeString(dir.resolve("renderer.properties"),
+                "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=" + JAAS + "\n");
+        Path tls = Files.writeString(dir.resolve("tls.properties"),
+                "security.protocol=SASL_SSL\nssl.truststore.location=/run/secrets/kafka_truststore\n");
+
+        context.withPropertyValues("wgmesh.kafka.client-properties-file=" + login + ", " + tls).run(context ->
+                assertThat(context.getBean(KafkaProperties.class).buildConsumerProperties()).containsAllEntriesOf(Map.of(
+                        "security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config", JAAS,
+                        "ssl.truststore.location", "/run/secrets/kafka_truststore")));
     }
 
     @Test
