@@ -34,6 +34,8 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +155,58 @@ class LockedBrokerTest {
                                 PosixFilePermissions.fromString("rw-------"));
             }
         }
+    }
+
+    /** Debian's kcat (librdkafka 2.0) with the launcher's observer.kcat.conf: PLAIN on the tools listener. */
+    @Test
+    void kcatWithTheObserversFileListsAndReadsButCannotWrite() throws Exception {
+        if (!onPath("kcat")) {
+            String message = "kcat is not installed";
+            if ("1".equals(System.getenv("WGMESH_REQUIRE_ROOT_TESTS"))) {
+                Assertions.fail(message + " (and WGMESH_REQUIRE_ROOT_TESTS=1 requires it)");
+            }
+            Assumptions.abort(message);
+        }
+        write("automation", Topics.HOST_GROUP_COMMANDS, "{\"seen\": \"by kcat\"}");
+        Path conf = workDir.resolve("kafka/clients/observer.kcat.conf");
+        List<String> kcat = List.of("kcat", "-F", conf.toString(), "-b", broker.toolsBootstrapServers());
+        Path empty = Files.writeString(workDir.resolve("empty"), "");
+
+        Kcat list = kcat(concat(kcat, "-L"), empty);
+        assertThat(list.exit()).as(list.output()).isZero();
+        assertThat(list.output()).contains(Topics.HOST_CONFIG_RENDERED);
+
+        Kcat read = kcat(concat(kcat, "-C", "-t", Topics.HOST_GROUP_COMMANDS, "-e", "-f", "%s\n"), empty);
+        assertThat(read.exit()).as(read.output()).isZero();
+        assertThat(read.output()).contains("{\"seen\": \"by kcat\"}");
+
+        long before = endOffsets(Topics.HOST_GROUP_COMMANDS);
+        Path forged = Files.writeString(workDir.resolve("forged"), "{\"action\": \"delete\"}\n");
+        Kcat produce = kcat(concat(kcat, "-P", "-t", Topics.HOST_GROUP_COMMANDS, "-k", "seed"), forged);
+        assertThat(produce.exit()).isNotZero();
+        assertThat(produce.output()).contains("Topic authorization failed");
+        assertThat(endOffsets(Topics.HOST_GROUP_COMMANDS)).isEqualTo(before);
+    }
+
+    private record Kcat(int exit, String output) {
+    }
+
+    private static Kcat kcat(List<String> command, Path stdin) throws Exception {
+        Process process = new ProcessBuilder(command).redirectInput(stdin.toFile()).redirectErrorStream(true).start();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(command + " did not end in 30 s");
+        }
+        return new Kcat(process.exitValue(), new String(process.getInputStream().readAllBytes()));
+    }
+
+    private static List<String> concat(List<String> command, String... more) {
+        return Stream.concat(command.stream(), Stream.of(more)).toList();
+    }
+
+    private static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool)));
     }
 
     private static List<String> allTopics() {
