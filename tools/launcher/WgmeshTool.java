@@ -1,7 +1,7 @@
 import dev.wgmesh.common.crypto.X25519Keys;
-import dev.wgmesh.common.trust.SigningKey;
 import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.kafka.KafkaSetup;
+import dev.wgmesh.kafka.TrustSetup;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,12 +75,7 @@ public class WgmeshTool {
     }
 
     private static void signingKey(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            // created 0600 from the start, so the key is never readable by others, not even briefly
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, SigningKey.generate(new SecureRandom()).base64() + "\n", StandardCharsets.US_ASCII);
-        }
-        System.out.println(SigningKey.load(file, file.toString()).publicKey().base64());
+        System.out.println(TrustSetup.signingKey(file).base64());
     }
 
     private static void group(Path file, Path bodyOut) throws IOException {
