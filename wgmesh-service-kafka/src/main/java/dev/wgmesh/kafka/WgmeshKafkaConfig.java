@@ -47,13 +47,18 @@ public class WgmeshKafkaConfig {
         return new KafkaAdmin.NewTopics(newTopics(replicationFactor).toArray(NewTopic[]::new));
     }
 
-    /** Every wgmesh topic with its partitions, cleanup policy and record size. */
+    /**
+     * Every wgmesh topic with its partitions, cleanup policy and record size. With three replicas or more a
+     * write (acks=all) needs two in sync, so an acknowledged record survives the loss of any one broker.
+     */
     static List<NewTopic> newTopics(short replicationFactor) {
+        String minInSync = replicationFactor >= 3 ? "2" : "1";
         return Topics.ALL.stream()
                 .map(spec -> new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG,
                         spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES))))
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES),
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync)))
                 .toList();
     }
 
