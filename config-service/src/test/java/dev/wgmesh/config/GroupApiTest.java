@@ -225,6 +225,32 @@ class GroupApiTest {
     }
 
     @Test
+    void aPlanShowsTheChangeAndTheInterlockHoldsBackARemovalOfMostOfTheGroupUntilForced() throws Exception {
+        assertThat(http.put("/api/v1/groups/plan-lab", HOSTER_GROUP).status()).isEqualTo(201);
+        String oneLeft = """
+                {"hosts": [%s]}""".formatted(hoster("zima-0101", 1));
+
+        var plan = http.post("/api/v1/groups/plan-lab/plan", oneLeft);
+        assertThat(plan.status()).isEqualTo(200);
+        assertThat(plan.json().get("revision").intValue()).isEqualTo(2);
+        assertThat(plan.json().get("hostsRemoved")).extracting(JsonNode::stringValue)
+                .containsExactly("hoster-zima-0102", "hoster-zima-0103");
+        assertThat(plan.json().get("links").get("removed").intValue()).isEqualTo(3);
+        assertThat(plan.json().get("blastRadius").get("exceeded").booleanValue()).isTrue();
+        assertThat(http.post("/api/v1/groups/plan-lab/plan", "{\"hosts\": 7}").status()).isEqualTo(400);
+        assertThat(http.get("/api/v1/groups/plan-lab").etag()).isEqualTo("\"1\"");
+
+        var held = http.put("/api/v1/groups/plan-lab", oneLeft);
+        assertThat(held.status()).isEqualTo(409);
+        assertThat(held.body()).contains("removes 2 of the group's 3 hosts (67%)").contains("?force=true");
+        assertThat(http.put("/api/v1/groups/plan-lab?force=maybe", oneLeft).body()).contains("\"force\"")
+                .contains("must be true or false");
+        var forced = http.put("/api/v1/groups/plan-lab?force=true", oneLeft);
+        assertThat(forced.status()).isEqualTo(200);
+        assertThat(forced.etag()).isEqualTo("\"2\"");
+    }
+
+    @Test
     void commandsGoThroughTheSameRules() throws Exception {
         String requestId = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
         kafka.send(Topics.HOST_GROUP_COMMANDS, "cmd-lab", """

@@ -25,11 +25,12 @@ import tools.jackson.databind.node.ObjectNode;
  * such records too, so one replica decides every change of a group. Problems found here are reported
  * like the API's; only a record that names no group or is not JSON is unreadable. {@code actor} says who
  * asked: the API caller, as config-service signed it, or {@link Actor#AUTOMATION} for any other writer.
+ * {@code force} lets a change through that removes more of the group than {@link BlastRadius} allows.
  *
  * @param body the group's body without the command's own fields (upsert only)
  */
 public record GroupCommand(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition,
-                           UUID requestId, Instant notAfter, Actor actor, List<Problem> problems) {
+                           UUID requestId, Instant notAfter, Actor actor, List<Problem> problems, boolean force) {
 
     public enum Action {
         UPSERT("upsert"), DELETE("delete"), ROTATE_GROUP("rotate-group"), ROTATE_HOST("rotate-host");
@@ -51,9 +52,9 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
     }
 
     private static final List<String> COMMAND_FIELDS = List.of("action", "requestId", "expectedRevision", "notAfter",
-            "actor");
+            "actor", "force");
     private static final Set<String> ROTATE_HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "notAfter",
-            "actor", "host");
+            "actor", "force", "host");
 
     public GroupCommand {
         Objects.requireNonNull(actor, "actor");
@@ -63,12 +64,17 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
     /** A request made through the API: already checked where the API checks it. */
     public static GroupCommand of(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition,
                                   Actor actor) {
-        return new GroupCommand(group, action, body, host, precondition, null, null, actor, List.of());
+        return new GroupCommand(group, action, body, host, precondition, null, null, actor, List.of(), false);
+    }
+
+    /** The same request, forced past the blast-radius interlock when {@code force}. */
+    public GroupCommand forced(boolean force) {
+        return new GroupCommand(group, action, body, host, precondition, requestId, notAfter, actor, problems, force);
     }
 
     /** The same request, identified and bounded in time, as it goes on the commands topic. */
     public GroupCommand sent(UUID id, Instant deadline) {
-        return new GroupCommand(group, action, body, host, precondition, id, deadline, actor, problems);
+        return new GroupCommand(group, action, body, host, precondition, id, deadline, actor, problems, force);
     }
 
     /** The record value for wgmesh.host-group-commands, which {@link #parse} reads back. */
@@ -92,6 +98,9 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
             json.put("notAfter", notAfter.toString());
         }
         json.put("actor", actor.value());
+        if (force) {
+            json.put("force", true);
+        }
         return EventJson.mapper().writeValueAsBytes(json);
     }
 
@@ -124,12 +133,13 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
         List<Problem> problems = new ArrayList<>();
         if (tree == null || !tree.isObject()) {
             problems.add(new Problem("$", tree == null ? null : shorten(tree.toString()), "a change request must be a JSON object"));
-            return new GroupCommand(group, Action.UPSERT, tree, null, null, null, null, Actor.AUTOMATION, problems);
+            return new GroupCommand(group, Action.UPSERT, tree, null, null, null, null, Actor.AUTOMATION, problems, false);
         }
         Actor actor = signed ? signedActor(tree.get("actor")) : Actor.AUTOMATION;
         UUID requestId = requestId(tree.get("requestId"), problems);
         Precondition precondition = expectedRevision(tree.get("expectedRevision"), problems);
         Instant notAfter = notAfter(tree.get("notAfter"), problems);
+        boolean force = force(tree.get("force"), problems);
         Action action = Action.UPSERT;
         JsonNode actionNode = tree.get("action");
         if (actionNode != null && !actionNode.isNull()) {
@@ -138,7 +148,7 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
                 problems.add(new Problem("action", shorten(actionNode.toString()),
                         "must be \"upsert\", \"delete\", \"rotate-group\" or \"rotate-host\""));
                 return new GroupCommand(group, Action.UPSERT, null, null, precondition, requestId, notAfter, actor,
-                        problems);
+                        problems, force);
             }
         }
         HostName host = null;
@@ -159,7 +169,18 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
                 host = hostName(tree.get("host"), problems);
             }
         }
-        return new GroupCommand(group, action, body, host, precondition, requestId, notAfter, actor, problems);
+        return new GroupCommand(group, action, body, host, precondition, requestId, notAfter, actor, problems, force);
+    }
+
+    private static boolean force(JsonNode node, List<Problem> problems) {
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            problems.add(new Problem("force", shorten(node.toString()), "must be true or false"));
+            return false;
+        }
+        return node.booleanValue();
     }
 
     private static Actor signedActor(JsonNode node) {

@@ -1,5 +1,6 @@
 package dev.wgmesh.config.domain;
 
+import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.group.GroupName;
@@ -56,7 +57,7 @@ public final class GroupService {
                     "notAfter", quote(command.notAfter().toString()), "the request came after its deadline and was not applied")));
         }
         Accepted accepted = switch (command.action()) {
-            case UPSERT -> upsert(command.group(), command.body(), command.precondition());
+            case UPSERT -> upsert(command.group(), command.body(), command.precondition(), command.force());
             case DELETE -> delete(command.group(), command.precondition());
             case ROTATE_GROUP -> rotateGroup(command.group(), command.precondition());
             case ROTATE_HOST -> rotateHost(command.group(), command.host(), command.precondition());
@@ -64,19 +65,44 @@ public final class GroupService {
         return new Accepted(accepted.change().withActor(command.actor()), accepted.created());
     }
 
-    /** Creates or replaces a group from its JSON body. */
-    public Accepted upsert(GroupName group, JsonNode body, Precondition precondition) {
-        HostGroupParser.Result parsed = parse(group, body);
+    /**
+     * Creates or replaces a group from its JSON body. A change that removes too much of the group
+     * ({@link BlastRadius}) is refused with 409 unless {@code force}.
+     */
+    public Accepted upsert(GroupName group, JsonNode body, Precondition precondition, boolean force) {
         HostGroupChanged latest = store.latest(group).orElse(null);
-        check(precondition, group, latest);
         HostGroupSpec current = latest == null || latest.deleted() ? null : latest.spec();
+        HostGroupSpec spec = next(group, body, precondition, latest, current);
+        if (current != null && !force) {
+            BlastRadius radius = ChangePlan.blastRadius(current, spec);
+            if (radius.exceeded()) {
+                throw new RequestRejected(409, "Change removes too much", latest.revision(), radius.problems());
+            }
+        }
+        return new Accepted(change(group, latest, ChangeCause.UPSERT, null, spec), current == null);
+    }
+
+    /** What {@link #upsert} would do with the same body, published nowhere; bad input gets the same problems. */
+    public ChangePlan plan(GroupName group, JsonNode body, Precondition precondition) {
+        checkRequest(GroupCommand.of(group, GroupCommand.Action.UPSERT, body, null, precondition, Actor.AUTOMATION));
+        HostGroupChanged latest = store.latest(group).orElse(null);
+        HostGroupSpec current = latest == null || latest.deleted() ? null : latest.spec();
+        HostGroupSpec spec = next(group, body, precondition, latest, current);
+        return ChangePlan.of(group, (latest == null ? 0 : latest.revision()) + 1, current, spec);
+    }
+
+    /** The body as the group's next spec: parsed, slots kept, checked against the layout rules and the quotas. */
+    private HostGroupSpec next(GroupName group, JsonNode body, Precondition precondition, HostGroupChanged latest,
+                               HostGroupSpec current) {
+        HostGroupParser.Result parsed = parse(group, body);
+        check(precondition, group, latest);
         HostGroupSpec spec = Slots.assign(current, parsed.spec());
         List<Problem> layout = GroupValidator.validate(spec, parsed.paths());
         if (!layout.isEmpty()) {
             throw RequestRejected.badRequest(currentRevision(group), layout);
         }
         checkQuotas(group, current == null, spec);
-        return new Accepted(change(group, latest, ChangeCause.UPSERT, null, spec), current == null);
+        return spec;
     }
 
     public Accepted delete(GroupName group, Precondition precondition) {

@@ -53,6 +53,17 @@ class GroupCommandTest {
     }
 
     @Test
+    void forceLetsAnUpsertPastTheInterlockAndIsNoPartOfTheBody() {
+        GroupCommand forced = parse("lab", "{\"force\": true, \"hosts\": []}");
+        assertThat(forced.force()).isTrue();
+        assertThat(forced.body().has("force")).isFalse();
+        assertThat(GroupCommand.parse("lab", forced.toJson()).force()).isTrue();
+        assertThat(parse("lab", "{\"hosts\": []}").force()).isFalse();
+        assertThat(parse("lab", "{\"force\": \"yes\"}").problems()).extracting(Problem::field, Problem::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("force", "\"yes\""));
+    }
+
+    @Test
     void anUnknownActionIsAProblem() {
         GroupCommand command = parse("lab", "{\"action\": \"explode\"}");
         assertThat(command.problems()).extracting(Problem::field, Problem::value)
