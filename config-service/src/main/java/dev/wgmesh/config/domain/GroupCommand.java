@@ -10,10 +10,12 @@ import dev.wgmesh.common.wireguard.InvalidValueException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A change request from wgmesh.host-group-commands (key = group): a PUT body with an optional
  * {@code expectedRevision} (a revision, or {@code "*"} for any existing one) and {@code notAfter} (an
  * instant after which it must not be applied), or
- * {@code {"action": "delete" | "rotate-group" | "rotate-host", "host": ...}}. The API's calls become
+ * {@code {"action": "delete" | "rotate-group" | "rotate-host" | "rotate-preshared-keys" | "revoke", "host": ...}}. The API's calls become
  * such records too, so one replica decides every change of a group. Problems found here are reported
  * like the API's; only a record that names no group or is not JSON is unreadable. {@code actor} says who
  * asked: the API caller, as config-service signed it, or {@link Actor#AUTOMATION} for any other writer.
@@ -33,7 +35,8 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
                            UUID requestId, Instant notAfter, Actor actor, List<Problem> problems, boolean force) {
 
     public enum Action {
-        UPSERT("upsert"), DELETE("delete"), ROTATE_GROUP("rotate-group"), ROTATE_HOST("rotate-host");
+        UPSERT("upsert"), DELETE("delete"), ROTATE_GROUP("rotate-group"), ROTATE_HOST("rotate-host"),
+        ROTATE_PRESHARED_KEYS("rotate-preshared-keys"), REVOKE("revoke");
 
         private final String json;
 
@@ -53,7 +56,7 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
 
     private static final List<String> COMMAND_FIELDS = List.of("action", "requestId", "expectedRevision", "notAfter",
             "actor", "force");
-    private static final Set<String> ROTATE_HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "notAfter",
+    private static final Set<String> HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "notAfter",
             "actor", "force", "host");
 
     public GroupCommand {
@@ -146,7 +149,8 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
             action = actionNode.isString() ? Action.parse(actionNode.stringValue()) : null;
             if (action == null) {
                 problems.add(new Problem("action", shorten(actionNode.toString()),
-                        "must be \"upsert\", \"delete\", \"rotate-group\" or \"rotate-host\""));
+                        "must be one of " + Arrays.stream(Action.values()).map(a -> "\"" + a.json + "\"")
+                                .collect(Collectors.joining(", "))));
                 return new GroupCommand(group, Action.UPSERT, null, null, precondition, requestId, notAfter, actor,
                         problems, force);
             }
@@ -158,14 +162,15 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
             copy.remove(COMMAND_FIELDS);
             body = copy;
         } else {
-            Set<String> allowed = action == Action.ROTATE_HOST ? ROTATE_HOST_FIELDS : Set.copyOf(COMMAND_FIELDS);
+            boolean namesHost = action == Action.ROTATE_HOST || action == Action.REVOKE;
+            Set<String> allowed = namesHost ? HOST_FIELDS : Set.copyOf(COMMAND_FIELDS);
             for (String field : tree.propertyNames()) {
                 if (!allowed.contains(field)) {
                     problems.add(new Problem(field, null, "unknown field " + InvalidValueException.quote(field)
                             + " for action " + InvalidValueException.quote(action.json) + "; known fields are " + allowed));
                 }
             }
-            if (action == Action.ROTATE_HOST) {
+            if (namesHost) {
                 host = hostName(tree.get("host"), problems);
             }
         }

@@ -137,14 +137,25 @@ class GroupController {
     ResponseEntity<RevisionView> rotateHost(@PathVariable("group") String group, @PathVariable("host") String host,
                                             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                             HttpServletRequest request) {
-        GroupName name = groupName(group);
-        HostName hostName;
-        try {
-            hostName = HostName.parse(host);
-        } catch (InvalidValueException e) {
-            throw RequestRejected.badRequest(0, List.of(new Problem("host", InvalidValueException.quote(host), e.getMessage())));
-        }
-        HostGroupChanged change = submit(GroupCommand.of(name, Action.ROTATE_HOST, null, hostName,
+        HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.ROTATE_HOST, null, hostName(host),
+                precondition(ifMatch), actor(request))).change();
+        return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
+    }
+
+    @PostMapping("/{group}/rotate-preshared-keys")
+    ResponseEntity<RevisionView> rotatePresharedKeys(@PathVariable("group") String group,
+                                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                                     HttpServletRequest request) {
+        HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.ROTATE_PRESHARED_KEYS, null, null,
+                precondition(ifMatch), actor(request))).change();
+        return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
+    }
+
+    @PostMapping("/{group}/hosts/{host}/revoke")
+    ResponseEntity<RevisionView> revoke(@PathVariable("group") String group, @PathVariable("host") String host,
+                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                        HttpServletRequest request) {
+        HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.REVOKE, null, hostName(host),
                 precondition(ifMatch), actor(request))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
@@ -175,6 +186,14 @@ class GroupController {
             return GroupName.parse(group);
         } catch (InvalidValueException e) {
             throw RequestRejected.badRequest(0, List.of(new Problem("group", InvalidValueException.quote(group), e.getMessage())));
+        }
+    }
+
+    private static HostName hostName(String host) {
+        try {
+            return HostName.parse(host);
+        } catch (InvalidValueException e) {
+            throw RequestRejected.badRequest(0, List.of(new Problem("host", InvalidValueException.quote(host), e.getMessage())));
         }
     }
 

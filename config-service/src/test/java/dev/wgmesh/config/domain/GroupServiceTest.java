@@ -252,6 +252,47 @@ class GroupServiceTest {
     }
 
     @Test
+    void rotatingThePresharedKeysKeepsTheSpecAndNeedsAGroupThatUsesThem() {
+        service.upsert(GROUP, body("h1", "h2"), null);
+
+        HostGroupChanged rotated = service.execute(GroupCommand.parse("lab",
+                "{\"action\": \"rotate-preshared-keys\"}".getBytes())).change();
+
+        assertThat(rotated.cause()).isEqualTo(ChangeCause.ROTATE_PRESHARED_KEYS);
+        assertThat(rotated.spec()).isEqualTo(service.get(GROUP).spec());
+        JsonNode without = body("h1", "h2");
+        ((ObjectNode) without).put("presharedKeys", false);
+        service.upsert(GROUP, without, null);
+        assertThatThrownBy(() -> service.decider.rotatePresharedKeys(GROUP, null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(409);
+    }
+
+    @Test
+    void aRevokedHostLeavesTheGroupAndStaysOutUntilDeclaredAgain() {
+        service.upsert(GROUP, body("h1", "h2", "h3"), null);
+
+        HostGroupChanged revoked = service.execute(GroupCommand.parse("lab",
+                "{\"action\": \"revoke\", \"host\": \"h2\"}".getBytes())).change();
+
+        assertThat(revoked.cause()).isEqualTo(ChangeCause.REVOKE);
+        assertThat(revoked.spec().hosts()).extracting(h -> h.name().value()).containsExactly("h1", "h3");
+        assertThat(revoked.revoked()).containsExactly(HostName.parse("h2"));
+        // other changes keep it out
+        assertThat(service.rotateGroup(GROUP, null).change().revoked()).containsExactly(HostName.parse("h2"));
+        assertThat(service.upsert(GROUP, body("h1", "h3"), null).change().revoked()).containsExactly(HostName.parse("h2"));
+        // declared again, it is back
+        HostGroupChanged back = service.upsert(GROUP, body("h1", "h2", "h3"), null).change();
+        assertThat(back.revoked()).isEmpty();
+        assertThat(back.spec().host(HostName.parse("h2"))).isPresent();
+
+        assertThatThrownBy(() -> service.decider.revoke(GROUP, HostName.parse("h9"), null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(404);
+        service.upsert(GroupName.parse("one"), body("h1"), null);
+        assertThatThrownBy(() -> service.decider.revoke(GroupName.parse("one"), HostName.parse("h1"), null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(409);
+    }
+
+    @Test
     void aGetBodyCanBePutBack() {
         service.upsert(GROUP, body("h1"), null);
         var getBody = json("""

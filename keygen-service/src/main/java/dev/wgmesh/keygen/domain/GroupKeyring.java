@@ -24,9 +24,9 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a group's previous keys and a change into its new keys. A host keeps its key pair, and the
- * group its preshared-key seed, as the very same sealed strings, unless the change rotates them; so
- * an upsert changes no key and the renderer sees only real changes. Plaintext keys live only inside
- * one call.
+ * group its preshared-key seed, as the very same sealed strings, unless the change rotates them (a rotation
+ * of one host or of the group; the seed alone on a rotation of the preshared keys or a revoke); so an
+ * upsert changes no key and the renderer sees only real changes. Plaintext keys live only inside one call.
  */
 public final class GroupKeyring {
 
@@ -60,6 +60,9 @@ public final class GroupKeyring {
                     ChangeCause.DELETE, null, List.of(), null);
         }
         boolean rotateAll = change.cause() == ChangeCause.ROTATE_GROUP;
+        // a revoked host may know its pairs' preshared keys: every pair gets new ones, as on a rotation of them
+        boolean newSeed = rotateAll || change.cause() == ChangeCause.ROTATE_PRESHARED_KEYS
+                || change.cause() == ChangeCause.REVOKE;
         Map<HostName, HostKeys> kept = previous == null ? Map.of()
                 : previous.hosts().stream().collect(Collectors.toMap(HostKeys::host, Function.identity()));
         List<HostKeys> hosts = change.spec().hosts().stream()
@@ -75,7 +78,7 @@ public final class GroupKeyring {
         Instant seedCreatedAt = null;
         if (change.spec().presharedKeys()) {
             SealedSecret oldSeed = previous == null ? null : previous.presharedKeySeed();
-            if (oldSeed == null || rotateAll) {
+            if (oldSeed == null || newSeed) {
                 seed = newSeed(group, change.revision());
                 seedCreatedAt = now;
             } else {

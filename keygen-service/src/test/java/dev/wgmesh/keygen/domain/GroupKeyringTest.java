@@ -147,6 +147,23 @@ class GroupKeyringTest {
     }
 
     @Test
+    void rotatingThePresharedKeysOrRevokingAHostReplacesTheSeedAndNoKeyPair() {
+        HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, "a", "b", "c")));
+
+        HostGroupKeysGenerated psk = keyring.next(first, change(2, ChangeCause.ROTATE_PRESHARED_KEYS, null,
+                spec(true, "a", "b", "c")));
+        HostGroupChanged revoke = new HostGroupChanged(UUID.randomUUID(), GROUP, 3, NOW, UUID.randomUUID(),
+                ChangeCause.REVOKE, null, spec(true, "a", "c"), null, List.of(HostName.parse("b")));
+        HostGroupKeysGenerated revoked = keyring.next(psk, revoke);
+
+        assertThat(psk.hosts()).isEqualTo(first.hosts());
+        assertThat(psk.presharedKeySeed()).isNotEqualTo(first.presharedKeySeed());
+        assertThat(revoked.hosts()).extracting(h -> h.host().value()).containsExactly("a", "c");
+        assertThat(byName(revoked).get("a")).isEqualTo(byName(first).get("a"));
+        assertThat(revoked.presharedKeySeed()).isNotEqualTo(psk.presharedKeySeed());
+    }
+
+    @Test
     void rotateGroupChangesEveryPairAndTheSeed() {
         HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, "a", "b", "c")));
 
