@@ -2,6 +2,7 @@ package dev.wgmesh.config.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.InvalidEventException;
@@ -60,7 +61,7 @@ class GroupCommandTest {
         assertThat(GroupCommand.parse("lab", forced.toJson()).force()).isTrue();
         assertThat(parse("lab", "{\"hosts\": []}").force()).isFalse();
         assertThat(parse("lab", "{\"force\": \"yes\"}").problems()).extracting(Problem::field, Problem::value)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("force", "\"yes\""));
+                .containsExactly(tuple("force", "\"yes\""));
     }
 
     @Test
