@@ -6,7 +6,9 @@ import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
 import dev.wgmesh.common.wireguard.PublicKey;
+import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.common.wireguard.WgConfigParser.ParsedConfig;
+import dev.wgmesh.e2e.lab.ContinuousPing;
 import dev.wgmesh.e2e.lab.Lab;
 import dev.wgmesh.e2e.lab.LabTools;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +53,8 @@ class LiveMeshEndToEndTest {
             .mapToObj(i -> String.format("mesh-%02d", i)).toList();
     private static final Duration CONVERGE = Duration.ofSeconds(120);
     private static final Duration CONNECT = Duration.ofSeconds(60);
+    /** Long enough for a rotation to reach every host with pings going before and after it. */
+    private static final Duration PING_WINDOW = Duration.ofSeconds(30);
 
     @TempDir
     static Path workDir;
@@ -173,8 +178,80 @@ class LiveMeshEndToEndTest {
         }
     }
 
+    /**
+     * WireGuard uses a new preshared key only at the next handshake, and wgmesh-apply changes a running
+     * interface with wg syncconf, so every session goes on: a ping every 10 ms along every tunnel of the mesh
+     * through the whole rotation loses nothing.
+     */
     @Test
     @Order(5)
+    void rotatingThePresharedKeysLosesNoPacket() throws Exception {
+        SecretKey before = presharedKey("mesh-01", "mesh-02");
+        Map<String, ContinuousPing.Loss> losses;
+        double converged;
+        try (ContinuousPing ping = new ContinuousPing(lab, meshLinks(MESH_HOSTS), PING_WINDOW)) {
+            Thread.sleep(2_000);
+            long started = System.nanoTime();
+            Api.Response rotated = wgmesh.api().post("/api/v1/groups/" + MESH + "/rotate-preshared-keys");
+            assertThat(rotated.status()).as("rotate answer %s", rotated.text()).isEqualTo(202);
+            wgmesh.api().awaitConverged(MESH, rotated.body().path("revision").asLong(), CONVERGE);
+            converged = (System.nanoTime() - started) / 1e9;
+            losses = ping.await();
+        }
+        System.out.printf("[lab] mesh, rotate preshared keys: converged in %.1f s; %s%n", converged, losses);
+        assertThat(converged).as("the rotation ends inside the ping window").isLessThan(PING_WINDOW.toSeconds() - 5);
+        assertThat(presharedKey("mesh-01", "mesh-02")).isNotEqualTo(before);
+        assertThat(losses).allSatisfy((link, loss) -> assertThat(loss.lost()).as("packets lost along %s", link).isZero());
+    }
+
+    /**
+     * A new key pair drops that host's sessions: its links lose packets until both ends applied and shook hands
+     * again (printed per link), every other link loses none.
+     */
+    @Test
+    @Order(6)
+    void rotatingOneHostsKeyLosesPacketsOnlyOnItsLinks() throws Exception {
+        Map<String, ContinuousPing.Loss> losses;
+        try (ContinuousPing ping = new ContinuousPing(lab, meshLinks(MESH_HOSTS), PING_WINDOW)) {
+            Thread.sleep(2_000);
+            Api.Response rotated = wgmesh.api().post("/api/v1/groups/" + MESH + "/hosts/mesh-03/rotate-keys");
+            assertThat(rotated.status()).as("rotate answer %s", rotated.text()).isEqualTo(202);
+            wgmesh.api().awaitConverged(MESH, rotated.body().path("revision").asLong(), CONVERGE);
+            losses = ping.await();
+        }
+        losses.forEach((link, loss) -> System.out.printf("[lab] mesh, rotate mesh-03's key: %-20s lost %d of %d (%.0f ms)%n",
+                link, loss.lost(), loss.transmitted(), loss.lost() * 10.0));
+        assertThat(losses).allSatisfy((link, loss) -> {
+            if (!link.contains("mesh-03")) {
+                assertThat(loss.lost()).as("packets lost along %s, a link without the rotated host", link).isZero();
+            }
+        });
+    }
+
+    /** A revoked host reaches no peer any more; every other pair still reaches each other. */
+    @Test
+    @Order(7)
+    void aRevokedHostReachesNoPeerAndEveryOtherPairStillDoes() throws Exception {
+        DeployedFiles files = DeployedFiles.read(lab, MESH_HOSTS);
+        PublicKey revokedKey = files.publicKeys().get("mesh-08");
+        Map<String, String> addresses = new HashMap<>();
+        MESH_HOSTS.forEach(host -> addresses.put(host, tunnelAddress(files, host)));
+
+        long started = System.nanoTime();
+        Api.Response revoked = wgmesh.api().post("/api/v1/groups/" + MESH + "/hosts/mesh-08/revoke");
+        assertThat(revoked.status()).as("revoke answer %s", revoked.text()).isEqualTo(202);
+        List<String> remaining = MESH_HOSTS.subList(0, 7);
+        awaitConnected("mesh, revoke mesh-08", MESH, revoked.body().path("revision").asLong(), remaining, started);
+
+        for (String host : remaining) {
+            assertThat(lab.wgShow(host)).noneMatch(peer -> peer.publicKey().equals(revokedKey.base64()));
+            assertThat(lab.ping("mesh-08", addresses.get(host))).as("mesh-08 reaches %s", host).isFalse();
+        }
+        assertThat(lab.wgShow("mesh-08")).as("WireGuard peers left on the revoked host").isEmpty();
+    }
+
+    @Test
+    @Order(8)
     void twoDeployerReplicasSharedTheRollouts() {
         assertThat(replicas).containsExactlyInAnyOrder("deployer-1", "deployer-2");
     }
@@ -258,6 +335,32 @@ class LiveMeshEndToEndTest {
             }
         }
         return handshakes;
+    }
+
+    /** Every pair of hosts once, by name: the first pings the second's tunnel address. */
+    private Map<String, String[]> meshLinks(List<String> hosts) {
+        DeployedFiles files = DeployedFiles.read(lab, hosts);
+        Map<String, String[]> links = new LinkedHashMap<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            for (int j = i + 1; j < hosts.size(); j++) {
+                links.put(hosts.get(i) + " -> " + hosts.get(j),
+                        new String[] {hosts.get(i), tunnelAddress(files, hosts.get(j))});
+            }
+        }
+        return links;
+    }
+
+    /** A mesh host's address in the tunnel network: its one interface's. */
+    private static String tunnelAddress(DeployedFiles files, String host) {
+        return files.hosts().get(host).values().iterator().next().addresses().get(0).address().getHostAddress();
+    }
+
+    /** The preshared key {@code host} uses with {@code peer}, from its deployed file. */
+    private SecretKey presharedKey(String host, String peer) {
+        DeployedFiles files = DeployedFiles.read(lab, List.of(host, peer));
+        PublicKey peerKey = files.publicKeys().get(peer);
+        return files.hosts().get(host).values().iterator().next().peers().stream()
+                .filter(p -> p.publicKey().equals(peerKey)).findFirst().orElseThrow().presharedKey();
     }
 
     private static String firstAddress(Cidr cidr) {

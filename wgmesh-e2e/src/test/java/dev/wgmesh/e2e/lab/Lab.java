@@ -130,6 +130,15 @@ public final class Lab implements AutoCloseable {
         return Shell.run(full, TIMEOUT);
     }
 
+    /** Starts a command inside a host and returns at once; its output is the caller's to read. */
+    public Process spawn(String host, String... command) throws java.io.IOException {
+        check(host);
+        List<String> full = new ArrayList<>(List.of("nsenter", "--mount=" + mountNamespace(host),
+                "--net=/var/run/netns/" + netns(host)));
+        full.addAll(List.of(command));
+        return new ProcessBuilder(full).redirectErrorStream(true).start();
+    }
+
     /** Puts an address on the host's lo: how a lab host gets an internal (VM or jail) network. */
     public void addLoopbackAddress(String host, String addressWithPrefix) {
         exec(host, "ip", "address", "add", addressWithPrefix, "dev", "lo").orThrow();
