@@ -45,7 +45,7 @@ final class DriftCheck {
             declared.add(name);
             ObservedInterface seen = observed.find(name).orElse(null);
             if (seen == null || seen.state() == State.MISSING) {
-                missing.add(name + ": interface missing");
+                missing.add(name + (observed.runtime() ? ": interface missing" : ": file missing"));
                 continue;
             }
             if (seen.fileSha256() == null) {
