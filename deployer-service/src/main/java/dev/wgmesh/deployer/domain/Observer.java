@@ -80,6 +80,8 @@ public final class Observer {
         Instant since;
         Instant next;
         Cause pending;
+        /** Whether this disk has applied the host once: only then is a missing config drift to repair. */
+        boolean appliedHere;
         boolean lastFailed;
         int failures;
         Instant notBefore;
@@ -109,16 +111,22 @@ public final class Observer {
 
     /**
      * A host's latest record, read back when its partition came to this replica. A host this deployer's
-     * disk has no record of is applied again ({@code restore}).
+     * disk has no record of is applied again ({@code restore}), unless the listener gets to its record anyway.
+     *
+     * @param consumed true when the record is before the consumer group's committed offset (so the
+     *                 listener will not apply it again)
      */
-    public void load(HostConfigRendered record, int partition) {
+    public void load(HostConfigRendered record, int partition, boolean consumed) {
         Watched watched = watch(record, partition);
         if (watched == null) {
             return;
         }
         try {
-            if (deployer.applied(record.group(), record.host()).isEmpty()) {
-                synchronized (watched) {
+            boolean known = deployer.applied(record.group(), record.host()).isPresent();
+            synchronized (watched) {
+                // not known and not consumed: the listener applies it soon, and until then it is no drift to repair
+                watched.appliedHere = known;
+                if (!known && consumed) {
                     watched.pending = Cause.RESTORE;
                     watched.next = clock.instant();
                 }
@@ -227,7 +235,7 @@ public final class Observer {
                 }
                 HostHealthReported health = look(watched, now);
                 if (health != null && (health.drift() == Drift.DRIFTED || health.drift() == Drift.MISSING)
-                        && watched.record.driftPolicy() == DriftPolicy.REPAIR && !watched.lastFailed
+                        && watched.record.driftPolicy() == DriftPolicy.REPAIR && watched.appliedHere && !watched.lastFailed
                         && (watched.notBefore == null || !now.isBefore(watched.notBefore))) {
                     report(watched, health, now);
                     int failures = watched.failures;
@@ -258,6 +266,7 @@ public final class Observer {
     }
 
     private void outcome(Watched watched, DeploymentReported report, Instant now) {
+        watched.appliedHere = true;
         if (report.outcome() == Outcome.FAILED) {
             watched.lastFailed = true;
             pause(watched, now);

@@ -11,12 +11,14 @@ import dev.wgmesh.kafka.SignedTopicReader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -55,7 +57,7 @@ class OwnedHosts implements ConsumerAwareRebalanceListener {
         List<TopicPartition> rendered = partitions.stream()
                 .filter(p -> p.topic().equals(Topics.HOST_CONFIG_RENDERED)).toList();
         if (!rendered.isEmpty()) {
-            load(rendered);
+            load(rendered, consumer.committed(new HashSet<>(rendered), SignedTopicReader.TIMEOUT));
         }
     }
 
@@ -74,7 +76,8 @@ class OwnedHosts implements ConsumerAwareRebalanceListener {
                 .map(TopicPartition::partition).toList());
     }
 
-    private void load(List<TopicPartition> partitions) {
+    /** @param committed the consumer group's offset per partition (null or absent: none yet) */
+    private void load(List<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed) {
         Instant start = Instant.now();
         Map<String, ConsumerRecord<String, byte[]>> latest = new LinkedHashMap<>();
         try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(
@@ -99,7 +102,9 @@ class OwnedHosts implements ConsumerAwareRebalanceListener {
             try {
                 SignedRecord signed = verifier.verify(record);
                 if (!signed.tombstone()) {
-                    observer.load(signed.event(HostConfigRendered.class), record.partition());
+                    OffsetAndMetadata offset = committed.get(new TopicPartition(record.topic(), record.partition()));
+                    observer.load(signed.event(HostConfigRendered.class), record.partition(),
+                            offset != null && record.offset() < offset.offset());
                     hosts++;
                 }
             } catch (RuntimeException e) {

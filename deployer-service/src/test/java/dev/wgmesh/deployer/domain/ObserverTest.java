@@ -285,7 +285,7 @@ class ObserverTest {
                 published.add(event);
             }
         });
-        records.values().forEach(record -> fresh.load(record, 0));
+        records.values().forEach(record -> fresh.load(record, 0, true));
 
         fresh.observeDue(Runnable::run);
         clock.advance(INTERVAL.multipliedBy(2));
@@ -299,11 +299,23 @@ class ObserverTest {
     }
 
     @Test
+    void aRecordTheListenerStillGetsToIsNotRestoredTwice() {
+        Map<HostName, HostConfigRendered> records = group.render(1);
+        records.values().forEach(record -> observer.load(record, 0, false));
+
+        clock.advance(INTERVAL);
+        observer.observeDue(Runnable::run);
+
+        assertThat(deployments()).isEmpty();
+        assertThat(health("h1")).singleElement().satisfies(h -> assertThat(h.drift()).isEqualTo(Drift.MISSING));
+    }
+
+    @Test
     void aHostWhoseStateIsKeptIsNotRestored() {
         Map<HostName, HostConfigRendered> records = rollOut(group.render(1));
         Observer restarted = new Observer(deployer, target, clock, INTERVAL, new Random(3), published::add);
         int applies = target.applies.get();
-        records.values().forEach(record -> restarted.load(record, 0));
+        records.values().forEach(record -> restarted.load(record, 0, true));
 
         clock.advance(INTERVAL);
         restarted.observeDue(Runnable::run);
@@ -350,7 +362,7 @@ class ObserverTest {
         HostConfigRendered newer = group.render(2).get(group.host(1));
         observer.applied(newer, 0, deployer.deploy(newer).orElseThrow());
 
-        observer.load(older, 0);
+        observer.load(older, 0, true);
         intervals(1);
 
         assertThat(health("h1")).allSatisfy(h -> assertThat(h.revision()).isEqualTo(2));
