@@ -2,6 +2,7 @@ package dev.wgmesh.deployer.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Cause;
@@ -9,6 +10,7 @@ import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostHealthReported;
 import dev.wgmesh.common.events.HostHealthReported.Drift;
+import dev.wgmesh.common.events.HostReapplyRequested;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.DriftPolicy;
 import dev.wgmesh.common.testing.TestTrust;
@@ -19,8 +21,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +37,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 /**
  * A deployer with the file target and a one-second observe interval, through a real broker: files deleted
  * or edited by hand are reported and put back (cause drift-repair), a group that only reports is left as
- * it is, and a deployer started on an empty disk restores every host it owns (cause restore) with no new
+ * it is, an operator's signed request applies one host again (cause reapply), and a deployer started on an empty disk restores every host it owns (cause restore) with no new
  * change.
  */
 @EmbeddedKafka
@@ -92,6 +96,20 @@ class DriftKafkaTest {
                 reader.readFor(Duration.ofSeconds(3));
                 assertThat(reader.reports()).noneMatch(r -> r.group().value().equals("echo") && r.cause() != null);
                 assertThat(left).doesNotExist();
+
+                // an operator asks for one host again: config-service's signed request, and nothing changed
+                HostReapplyRequested again = new HostReapplyRequested(UUID.randomUUID(), repaired.group, 1,
+                        Instant.now(), UUID.randomUUID(), repaired.host(3), Actor.api("127.0.0.1"));
+                kafka.send(CloudEvents.record(Topics.HOST_REAPPLY_REQUESTED, again, TestTrust.signer(Signer.CONFIG))).get();
+                reader.awaitReports(all -> all.stream().anyMatch(r -> r.recordKey().equals("delta/h3")
+                        && r.cause() == Cause.REAPPLY && r.outcome() == Outcome.APPLIED));
+                // one signed by anyone else is not believed
+                HostReapplyRequested forged = new HostReapplyRequested(UUID.randomUUID(), repaired.group, 1,
+                        Instant.now(), UUID.randomUUID(), repaired.host(2), Actor.api("127.0.0.1"));
+                kafka.send(CloudEvents.record(Topics.HOST_REAPPLY_REQUESTED, forged, TestTrust.signer(Signer.RENDERER)))
+                        .get();
+                reader.readFor(Duration.ofSeconds(3));
+                assertThat(reader.reports()).noneMatch(r -> r.recordKey().equals("delta/h2") && r.cause() == Cause.REAPPLY);
 
                 assertThat(deployer.getBean(MeterRegistry.class).get("wgmesh.host.drift")
                         .tags("group", "echo", "host", "h1").gauge().value()).isEqualTo(1.0);
