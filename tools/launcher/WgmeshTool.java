@@ -1,6 +1,7 @@
 import dev.wgmesh.common.crypto.X25519Keys;
-import dev.wgmesh.common.trust.SigningKey;
 import dev.wgmesh.common.wireguard.SecretKey;
+import dev.wgmesh.kafka.KafkaSetup;
+import dev.wgmesh.kafka.TrustSetup;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The few things ./wgmesh needs that bash cannot do well with Java as the only dependency. Run as a
- * single-file program with wgmesh-common's runtime classpath:
+ * single-file program with wgmesh-service-kafka's runtime classpath (wgmesh-common and the Kafka client):
  *
  * <pre>
  *   deployer-key FILE             create FILE (mode 0600, base64 private key) unless it exists; print its public key
@@ -28,6 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  *                                 and write the PUT body (the file without "name") to BODY_OUT
  *   http METHOD URL BODY|- OUT    send a request (a JSON body from file BODY, or none); print the status
  *                                 code and write the response body to OUT (used when curl is missing)
+ *   kafka credentials DIR         the locked broker's passwords (made once) and every file made from them
+ *   kafka apply DIR BOOTSTRAP     as the broker's superuser: SCRAM users, topics, ACLs (see KafkaSetup)
  * </pre>
  */
 public class WgmeshTool {
@@ -42,12 +46,14 @@ public class WgmeshTool {
                 case "signing-key" -> signingKey(Path.of(args[1]));
                 case "group" -> group(Path.of(args[1]), Path.of(args[2]));
                 case "http" -> http(args[1], args[2], args[3], Path.of(args[4]));
+                case "kafka" -> KafkaSetup.main(Arrays.copyOfRange(args, 1, args.length));
                 default -> {
-                    System.err.println("usage: WgmeshTool deployer-key FILE | signing-key FILE | group FILE BODY_OUT | http METHOD URL BODY|- OUT");
+                    System.err.println("usage: WgmeshTool deployer-key FILE | signing-key FILE | group FILE BODY_OUT"
+                            + " | http METHOD URL BODY|- OUT | kafka credentials DIR | kafka apply DIR BOOTSTRAP");
                     System.exit(2);
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             // one line for the launcher's user, not a stack trace
             System.err.println(e.getMessage());
             System.exit(1);
@@ -69,12 +75,7 @@ public class WgmeshTool {
     }
 
     private static void signingKey(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            // created 0600 from the start, so the key is never readable by others, not even briefly
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, SigningKey.generate(new SecureRandom()).base64() + "\n", StandardCharsets.US_ASCII);
-        }
-        System.out.println(SigningKey.load(file, file.toString()).publicKey().base64());
+        System.out.println(TrustSetup.signingKey(file).base64());
     }
 
     private static void group(Path file, Path bodyOut) throws IOException {

@@ -345,7 +345,9 @@ function renderRollout() {
     return;
   }
   const cause = { 'rotate-host': `Rotating the WG keys of ${chain.changed.record.value?.rotatedHost || 'one host'}`,
-    'rotate-group': 'Rotating the WG keys of all hosts', upsert: 'Rolling out the change', delete: 'Removing the group' }[chain.changed.cause] || 'Rolling out';
+    'rotate-group': 'Rotating the WG keys of all hosts', 'rotate-preshared-keys': 'Rotating the preshared keys',
+    revoke: `Revoking ${chain.changed.record.value?.revoked?.at(-1) || 'a host'}`,
+    upsert: 'Rolling out the change', delete: 'Removing the group' }[chain.changed.cause] || 'Rolling out';
   const done = chain.complete;
   box.innerHTML = html`<div class="rollout ${done ? (chain.failed ? 'failed' : 'done') : ''}" id="rollout-banner" data-complete="${done}">
     <strong>${cause}</strong> <span>revision ${chain.changed.revision}</span>

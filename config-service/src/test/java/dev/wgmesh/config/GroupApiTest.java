@@ -1,31 +1,31 @@
 package dev.wgmesh.config;
 
-import java.time.Instant;
-import dev.wgmesh.common.group.GroupName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.common.events.ChangeCause;
-import dev.wgmesh.common.events.EventJson;
-import dev.wgmesh.common.events.HostReapplyRequested;
 import dev.wgmesh.common.events.CloudEvents;
-import dev.wgmesh.common.testing.TestTrust;
-import dev.wgmesh.common.trust.RecordSigner;
-import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.events.DeploymentReported;
+import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.HostReapplyRequested;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
+import dev.wgmesh.common.testing.TestTrust;
+import dev.wgmesh.common.trust.RecordSigner;
+import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.config.domain.Fixtures;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -228,6 +228,14 @@ class GroupApiTest {
         assertThat(group.status()).isEqualTo(202);
         assertThat(group.json().get("name").stringValue()).isEqualTo("rot-lab");
         assertThat(group.json().get("revision").intValue()).isEqualTo(3);
+        assertThat(http.post("/api/v1/groups/rot-lab/rotate-preshared-keys").status()).isEqualTo(202);
+        var revoke = http.post("/api/v1/groups/rot-lab/hosts/hoster-zima-0103/revoke");
+        assertThat(revoke.status()).isEqualTo(202);
+        assertThat(revoke.json().get("revision").intValue()).isEqualTo(5);
+        var afterRevoke = http.get("/api/v1/groups/rot-lab").json();
+        assertThat(afterRevoke.get("revoked")).extracting(JsonNode::stringValue).containsExactly("hoster-zima-0103");
+        assertThat(afterRevoke.get("hosts")).hasSize(2);
+        assertThat(http.post("/api/v1/groups/rot-lab/hosts/hoster-zima-0103/revoke").status()).isEqualTo(404);
 
         assertThat(http.delete("/api/v1/groups/rot-lab").status()).isEqualTo(204);
         assertThat(http.get("/api/v1/groups/rot-lab").status()).isEqualTo(404);
@@ -236,12 +244,40 @@ class GroupApiTest {
         List<HostGroupChanged> changes = kafka.records(Topics.HOST_GROUP_CHANGED, "rot-lab").stream()
                 .map(r -> EventJson.read(r.value(), HostGroupChanged.class)).toList();
         assertThat(changes).extracting(HostGroupChanged::cause).containsExactly(ChangeCause.UPSERT,
-                ChangeCause.ROTATE_HOST, ChangeCause.ROTATE_GROUP, ChangeCause.DELETE);
-        assertThat(changes.get(3).spec()).isNull();
+                ChangeCause.ROTATE_HOST, ChangeCause.ROTATE_GROUP, ChangeCause.ROTATE_PRESHARED_KEYS, ChangeCause.REVOKE,
+                ChangeCause.DELETE);
+        assertThat(changes.get(4).revoked()).extracting(HostName::value).containsExactly("hoster-zima-0103");
+        assertThat(changes.get(5).spec()).isNull();
 
         var again = http.put("/api/v1/groups/rot-lab", HOSTER_GROUP);
         assertThat(again.status()).isEqualTo(201);
-        assertThat(again.etag()).isEqualTo("\"5\"");
+        assertThat(again.etag()).isEqualTo("\"7\"");
+    }
+
+    @Test
+    void aPlanShowsTheChangeAndTheInterlockHoldsBackARemovalOfMostOfTheGroupUntilForced() throws Exception {
+        assertThat(http.put("/api/v1/groups/plan-lab", HOSTER_GROUP).status()).isEqualTo(201);
+        String oneLeft = """
+                {"hosts": [%s]}""".formatted(hoster("zima-0101", 1));
+
+        var plan = http.post("/api/v1/groups/plan-lab/plan", oneLeft);
+        assertThat(plan.status()).isEqualTo(200);
+        assertThat(plan.json().get("revision").intValue()).isEqualTo(2);
+        assertThat(plan.json().get("hostsRemoved")).extracting(JsonNode::stringValue)
+                .containsExactly("hoster-zima-0102", "hoster-zima-0103");
+        assertThat(plan.json().get("links").get("removed").intValue()).isEqualTo(3);
+        assertThat(plan.json().get("blastRadius").get("exceeded").booleanValue()).isTrue();
+        assertThat(http.post("/api/v1/groups/plan-lab/plan", "{\"hosts\": 7}").status()).isEqualTo(400);
+        assertThat(http.get("/api/v1/groups/plan-lab").etag()).isEqualTo("\"1\"");
+
+        var held = http.put("/api/v1/groups/plan-lab", oneLeft);
+        assertThat(held.status()).isEqualTo(409);
+        assertThat(held.body()).contains("removes 2 of the group's 3 hosts (67%)").contains("?force=true");
+        assertThat(http.put("/api/v1/groups/plan-lab?force=maybe", oneLeft).body()).contains("\"force\"")
+                .contains("must be true or false");
+        var forced = http.put("/api/v1/groups/plan-lab?force=true", oneLeft);
+        assertThat(forced.status()).isEqualTo(200);
+        assertThat(forced.etag()).isEqualTo("\"2\"");
     }
 
     @Test

@@ -21,7 +21,7 @@ class RestartTest {
             assertThat(http.put("/api/v1/groups/keep", GroupApiTest.HOSTER_GROUP).status()).isEqualTo(201);
             String reordered = """
                     {"hosts": [%s, %s]}""".formatted(GroupApiTest.hoster("zima-0104", 4), GroupApiTest.hoster("zima-0102", 2));
-            assertThat(http.put("/api/v1/groups/keep", reordered).status()).isEqualTo(200);
+            assertThat(http.put("/api/v1/groups/keep?force=true", reordered).status()).isEqualTo(200);
             assertThat(http.put("/api/v1/groups/gone", GroupApiTest.HOSTER_GROUP).status()).isEqualTo(201);
             assertThat(http.delete("/api/v1/groups/gone").status()).isEqualTo(204);
             slotsBefore = http.get("/api/v1/groups/keep").body();

@@ -42,6 +42,11 @@ final class TestHttp {
         return send(HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    Response post(String path, String json) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     Response delete(String path) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }

@@ -135,6 +135,42 @@ class KeygenKafkaTest {
         }
     }
 
+    /**
+     * Two replicas share the groups by partition; when one stops, the other takes its groups over and keys their
+     * next change from what the stopped one last published, not from what it knew at its own start.
+     */
+    @Test
+    void aReplicaThatTakesOverAGroupKeysItFromWhatTheOtherLastPublished() throws Exception {
+        List<GroupName> groups = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            groups.add(GroupName.parse("takeover-" + i));
+        }
+        Map<GroupName, HostGroupKeysGenerated> rotated = new java.util.HashMap<>();
+        try (ConfigurableApplicationContext second = start("b")) {
+            try (ConfigurableApplicationContext first = start("a")) {
+                for (GroupName group : groups) {
+                    send(change(group, 1, ChangeCause.UPSERT, null, spec("a", "b")));
+                    send(change(group, 2, ChangeCause.ROTATE_HOST, "a", spec("a", "b")));
+                }
+                for (GroupName group : groups) {
+                    rotated.put(group, EventJson.read(awaitKeys(group, 2).get(1).value(), HostGroupKeysGenerated.class));
+                }
+            }
+            // the second replica has every partition now; its memory of the first one's groups is loaded anew
+            for (GroupName group : groups) {
+                send(change(group, 3, ChangeCause.UPSERT, null, spec("a", "b", "c")));
+            }
+            for (GroupName group : groups) {
+                HostGroupKeysGenerated next = EventJson.read(awaitKeys(group, 3).get(2).value(), HostGroupKeysGenerated.class);
+                Map<HostName, HostKeys> before = byHost(rotated.get(group));
+                Map<HostName, HostKeys> after = byHost(next);
+                assertThat(after.get(HostName.parse("a"))).as(group + " host a").isEqualTo(before.get(HostName.parse("a")));
+                assertThat(after.get(HostName.parse("b"))).as(group + " host b").isEqualTo(before.get(HostName.parse("b")));
+                assertThat(next.presharedKeySeed()).isEqualTo(rotated.get(group).presharedKeySeed());
+            }
+        }
+    }
+
     @Test
     void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAreCountedAndLaterRecordsAreStillKeyed() throws Exception {
         GroupName group = GroupName.parse("after-poison");
@@ -177,8 +213,14 @@ class KeygenKafkaTest {
     }
 
     private ConfigurableApplicationContext start() {
+        return start("local");
+    }
+
+    /** @param instance the replica's name: its transactional ids must differ from every other replica's */
+    private ConfigurableApplicationContext start(String instance) {
         return new SpringApplicationBuilder(KeygenApplication.class).run(
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--spring.kafka.producer.transaction-id-prefix=wgmesh-keygen-" + instance + "-",
                 "--wgmesh.deployer-public-key=" + DEPLOYER.publicKey().base64());
     }
 

@@ -6,6 +6,7 @@ import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.trust.SigningKey;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,13 +17,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * The Kafka wiring every service imports: all topics declared, the dead-letter recoverer, and trust: the
- * service signs what it publishes with its own key and believes only records its producers signed. The
- * importing service declares which {@link Signer} it is.
+ * The Kafka wiring every service imports: the client settings file, all topics declared, the dead-letter
+ * recoverer, and trust: the service signs what it publishes with its own key and believes only records its
+ * producers signed. The importing service declares which {@link Signer} it is.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(TrustSettings.class)
@@ -30,15 +32,34 @@ public class WgmeshKafkaConfig {
 
     private static final Logger log = LoggerFactory.getLogger(WgmeshKafkaConfig.class);
 
-    /** Every service creates every topic, so start order does not matter. */
+    /** Static: it post-processes Boot's KafkaProperties before any client is made from them. */
+    @Bean
+    static KafkaClientFile kafkaClientFile(Environment environment) {
+        return new KafkaClientFile(environment.getProperty(KafkaClientFile.PROPERTY, ""));
+    }
+
+    /**
+     * Every service declares every topic, so start order does not matter. On a locked broker the launcher
+     * created them all before (the services may only describe them), so KafkaAdmin finds them and creates nothing.
+     */
     @Bean
     KafkaAdmin.NewTopics wgmeshTopics(@Value("${wgmesh.kafka.replication-factor:1}") short replicationFactor) {
-        return new KafkaAdmin.NewTopics(Topics.ALL.stream()
+        return new KafkaAdmin.NewTopics(newTopics(replicationFactor).toArray(NewTopic[]::new));
+    }
+
+    /**
+     * Every wgmesh topic with its partitions, cleanup policy and record size. With three replicas or more a
+     * write (acks=all) needs two in sync, so an acknowledged record survives the loss of any one broker.
+     */
+    static List<NewTopic> newTopics(short replicationFactor) {
+        String minInSync = replicationFactor >= 3 ? "2" : "1";
+        return Topics.ALL.stream()
                 .map(spec -> new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG,
                         spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES))))
-                .toArray(NewTopic[]::new));
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES),
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync)))
+                .toList();
     }
 
     /** Fails the start without a readable key: a service that cannot sign publishes nothing anyone believes. */

@@ -10,10 +10,12 @@ import dev.wgmesh.common.wireguard.InvalidValueException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,18 +23,20 @@ import tools.jackson.databind.node.ObjectNode;
  * A change request from wgmesh.host-group-commands (key = group): a PUT body with an optional
  * {@code expectedRevision} (a revision, or {@code "*"} for any existing one) and {@code notAfter} (an
  * instant after which it must not be applied), or
- * {@code {"action": "delete" | "rotate-group" | "rotate-host", "host": ...}}. The API's calls become
+ * {@code {"action": "delete" | "rotate-group" | "rotate-host" | "rotate-preshared-keys" | "revoke", "host": ...}}. The API's calls become
  * such records too, so one replica decides every change of a group. Problems found here are reported
  * like the API's; only a record that names no group or is not JSON is unreadable. {@code actor} says who
  * asked: the API caller, as config-service signed it, or {@link Actor#AUTOMATION} for any other writer.
+ * {@code force} lets a change through that removes more of the group than {@link BlastRadius} allows.
  *
  * @param body the group's body without the command's own fields (upsert only)
  */
 public record GroupCommand(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition,
-                           UUID requestId, Instant notAfter, Actor actor, List<Problem> problems) {
+                           UUID requestId, Instant notAfter, Actor actor, List<Problem> problems, boolean force) {
 
     public enum Action {
-        UPSERT("upsert"), DELETE("delete"), ROTATE_GROUP("rotate-group"), ROTATE_HOST("rotate-host");
+        UPSERT("upsert"), DELETE("delete"), ROTATE_GROUP("rotate-group"), ROTATE_HOST("rotate-host"),
+        ROTATE_PRESHARED_KEYS("rotate-preshared-keys"), REVOKE("revoke");
 
         private final String json;
 
@@ -51,9 +55,9 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
     }
 
     private static final List<String> COMMAND_FIELDS = List.of("action", "requestId", "expectedRevision", "notAfter",
-            "actor");
-    private static final Set<String> ROTATE_HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "notAfter",
-            "actor", "host");
+            "actor", "force");
+    private static final Set<String> HOST_FIELDS = Set.of("action", "requestId", "expectedRevision", "notAfter",
+            "actor", "force", "host");
 
     public GroupCommand {
         Objects.requireNonNull(actor, "actor");
@@ -63,12 +67,17 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
     /** A request made through the API: already checked where the API checks it. */
     public static GroupCommand of(GroupName group, Action action, JsonNode body, HostName host, Precondition precondition,
                                   Actor actor) {
-        return new GroupCommand(group, action, body, host, precondition, null, null, actor, List.of());
+        return new GroupCommand(group, action, body, host, precondition, null, null, actor, List.of(), false);
+    }
+
+    /** The same request, forced past the blast-radius interlock when {@code force}. */
+    public GroupCommand forced(boolean force) {
+        return new GroupCommand(group, action, body, host, precondition, requestId, notAfter, actor, problems, force);
     }
 
     /** The same request, identified and bounded in time, as it goes on the commands topic. */
     public GroupCommand sent(UUID id, Instant deadline) {
-        return new GroupCommand(group, action, body, host, precondition, id, deadline, actor, problems);
+        return new GroupCommand(group, action, body, host, precondition, id, deadline, actor, problems, force);
     }
 
     /** The record value for wgmesh.host-group-commands, which {@link #parse} reads back. */
@@ -92,6 +101,9 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
             json.put("notAfter", notAfter.toString());
         }
         json.put("actor", actor.value());
+        if (force) {
+            json.put("force", true);
+        }
         return EventJson.mapper().writeValueAsBytes(json);
     }
 
@@ -124,21 +136,23 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
         List<Problem> problems = new ArrayList<>();
         if (tree == null || !tree.isObject()) {
             problems.add(new Problem("$", tree == null ? null : shorten(tree.toString()), "a change request must be a JSON object"));
-            return new GroupCommand(group, Action.UPSERT, tree, null, null, null, null, Actor.AUTOMATION, problems);
+            return new GroupCommand(group, Action.UPSERT, tree, null, null, null, null, Actor.AUTOMATION, problems, false);
         }
         Actor actor = signed ? signedActor(tree.get("actor")) : Actor.AUTOMATION;
         UUID requestId = requestId(tree.get("requestId"), problems);
         Precondition precondition = expectedRevision(tree.get("expectedRevision"), problems);
         Instant notAfter = notAfter(tree.get("notAfter"), problems);
+        boolean force = force(tree.get("force"), problems);
         Action action = Action.UPSERT;
         JsonNode actionNode = tree.get("action");
         if (actionNode != null && !actionNode.isNull()) {
             action = actionNode.isString() ? Action.parse(actionNode.stringValue()) : null;
             if (action == null) {
                 problems.add(new Problem("action", shorten(actionNode.toString()),
-                        "must be \"upsert\", \"delete\", \"rotate-group\" or \"rotate-host\""));
+                        "must be one of " + Arrays.stream(Action.values()).map(a -> "\"" + a.json + "\"")
+                                .collect(Collectors.joining(", "))));
                 return new GroupCommand(group, Action.UPSERT, null, null, precondition, requestId, notAfter, actor,
-                        problems);
+                        problems, force);
             }
         }
         HostName host = null;
@@ -148,18 +162,30 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
             copy.remove(COMMAND_FIELDS);
             body = copy;
         } else {
-            Set<String> allowed = action == Action.ROTATE_HOST ? ROTATE_HOST_FIELDS : Set.copyOf(COMMAND_FIELDS);
+            boolean namesHost = action == Action.ROTATE_HOST || action == Action.REVOKE;
+            Set<String> allowed = namesHost ? HOST_FIELDS : Set.copyOf(COMMAND_FIELDS);
             for (String field : tree.propertyNames()) {
                 if (!allowed.contains(field)) {
                     problems.add(new Problem(field, null, "unknown field " + InvalidValueException.quote(field)
                             + " for action " + InvalidValueException.quote(action.json) + "; known fields are " + allowed));
                 }
             }
-            if (action == Action.ROTATE_HOST) {
+            if (namesHost) {
                 host = hostName(tree.get("host"), problems);
             }
         }
-        return new GroupCommand(group, action, body, host, precondition, requestId, notAfter, actor, problems);
+        return new GroupCommand(group, action, body, host, precondition, requestId, notAfter, actor, problems, force);
+    }
+
+    private static boolean force(JsonNode node, List<Problem> problems) {
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            problems.add(new Problem("force", shorten(node.toString()), "must be true or false"));
+            return false;
+        }
+        return node.booleanValue();
     }
 
     private static Actor signedActor(JsonNode node) {

@@ -1,5 +1,6 @@
 package dev.wgmesh.config.domain;
 
+import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.group.GroupName;
@@ -24,9 +25,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class GroupService {
 
-    /** Top-level fields of a group's body besides the settings: a GET body can be PUT back. */
     /** Fields of a group's GET form that a PUT of it may carry back; read-only, so ignored. */
-    static final Set<String> OWN_FIELDS = Set.of("name", "revision", "changedBy");
+    static final Set<String> OWN_FIELDS = Set.of("name", "revision", "changedBy", "revoked");
 
     private final GroupStore store;
     private final Clock clock;
@@ -56,27 +56,57 @@ public final class GroupService {
                     "notAfter", quote(command.notAfter().toString()), "the request came after its deadline and was not applied")));
         }
         Accepted accepted = switch (command.action()) {
-            case UPSERT -> upsert(command.group(), command.body(), command.precondition());
+            case UPSERT -> upsert(command.group(), command.body(), command.precondition(), command.force());
             case DELETE -> delete(command.group(), command.precondition());
             case ROTATE_GROUP -> rotateGroup(command.group(), command.precondition());
             case ROTATE_HOST -> rotateHost(command.group(), command.host(), command.precondition());
+            case ROTATE_PRESHARED_KEYS -> rotatePresharedKeys(command.group(), command.precondition());
+            case REVOKE -> revoke(command.group(), command.host(), command.precondition());
         };
         return new Accepted(accepted.change().withActor(command.actor()), accepted.created());
     }
 
-    /** Creates or replaces a group from its JSON body. */
-    public Accepted upsert(GroupName group, JsonNode body, Precondition precondition) {
-        HostGroupParser.Result parsed = parse(group, body);
+    /**
+     * Creates or replaces a group from its JSON body. A change that removes too much of the group
+     * ({@link BlastRadius}) is refused with 409 unless {@code force}.
+     */
+    public Accepted upsert(GroupName group, JsonNode body, Precondition precondition, boolean force) {
         HostGroupChanged latest = store.latest(group).orElse(null);
-        check(precondition, group, latest);
         HostGroupSpec current = latest == null || latest.deleted() ? null : latest.spec();
+        HostGroupSpec spec = next(group, body, precondition, latest, current);
+        if (current != null && !force) {
+            BlastRadius radius = ChangePlan.blastRadius(current, spec);
+            if (radius.exceeded()) {
+                throw new RequestRejected(409, "Change removes too much", latest.revision(), radius.problems());
+            }
+        }
+        // a revoked host that the body declares again is back in the group (keygen gives it a new key pair)
+        List<HostName> revoked = latest == null || latest.deleted() ? List.of()
+                : latest.revoked().stream().filter(host -> spec.host(host).isEmpty()).toList();
+        return new Accepted(change(group, latest, ChangeCause.UPSERT, null, spec, revoked), current == null);
+    }
+
+    /** What {@link #upsert} would do with the same body, published nowhere; bad input gets the same problems. */
+    public ChangePlan plan(GroupName group, JsonNode body, Precondition precondition) {
+        checkRequest(GroupCommand.of(group, GroupCommand.Action.UPSERT, body, null, precondition, Actor.AUTOMATION));
+        HostGroupChanged latest = store.latest(group).orElse(null);
+        HostGroupSpec current = latest == null || latest.deleted() ? null : latest.spec();
+        HostGroupSpec spec = next(group, body, precondition, latest, current);
+        return ChangePlan.of(group, (latest == null ? 0 : latest.revision()) + 1, current, spec);
+    }
+
+    /** The body as the group's next spec: parsed, slots kept, checked against the layout rules and the quotas. */
+    private HostGroupSpec next(GroupName group, JsonNode body, Precondition precondition, HostGroupChanged latest,
+                               HostGroupSpec current) {
+        HostGroupParser.Result parsed = parse(group, body);
+        check(precondition, group, latest);
         HostGroupSpec spec = Slots.assign(current, parsed.spec());
         List<Problem> layout = GroupValidator.validate(spec, parsed.paths());
         if (!layout.isEmpty()) {
             throw RequestRejected.badRequest(currentRevision(group), layout);
         }
         checkQuotas(group, current == null, spec);
-        return new Accepted(change(group, latest, ChangeCause.UPSERT, null, spec), current == null);
+        return spec;
     }
 
     public Accepted delete(GroupName group, Precondition precondition) {
@@ -101,6 +131,39 @@ public final class GroupService {
         }
         check(precondition, group, latest);
         return new Accepted(change(group, latest, ChangeCause.ROTATE_HOST, host, latest.spec()), false);
+    }
+
+    /** New preshared keys for every pair of the group, and no new key pair. */
+    public Accepted rotatePresharedKeys(GroupName group, Precondition precondition) {
+        HostGroupChanged latest = existing(group);
+        check(precondition, group, latest);
+        if (!latest.spec().presharedKeys()) {
+            throw new RequestRejected(409, "No preshared keys", latest.revision(), List.of(new Problem("presharedKeys",
+                    "false", "group " + quote(group.value()) + " uses no preshared keys; set \"presharedKeys\": true first")));
+        }
+        return new Accepted(change(group, latest, ChangeCause.ROTATE_PRESHARED_KEYS, null, latest.spec()), false);
+    }
+
+    /**
+     * Takes a host out of its group: it leaves the spec (so no other host lists its key and its own files are
+     * removed), every pair gets new preshared keys, and it is named as revoked until a change declares it again.
+     */
+    public Accepted revoke(GroupName group, HostName host, Precondition precondition) {
+        HostGroupChanged latest = existing(group);
+        if (latest.spec().host(host).isEmpty()) {
+            throw RequestRejected.notFound(latest.revision(), new Problem("host", quote(host.value()),
+                    "group " + quote(group.value()) + " has no host " + quote(host.value())));
+        }
+        check(precondition, group, latest);
+        if (latest.spec().hosts().size() == 1) {
+            throw new RequestRejected(409, "Last host", latest.revision(), List.of(new Problem("host", quote(host.value()),
+                    "revoking the group's only host would leave no group; delete the group instead")));
+        }
+        HostGroupSpec spec = latest.spec().withHosts(latest.spec().hosts().stream()
+                .filter(member -> !member.name().equals(host)).toList());
+        List<HostName> revoked = new ArrayList<>(latest.revoked());
+        revoked.add(host);
+        return new Accepted(change(group, latest, ChangeCause.REVOKE, null, spec, revoked), false);
     }
 
     /** The group as it is now. */
@@ -174,12 +237,18 @@ public final class GroupService {
         }
     }
 
+    /** A change that keeps the group's revoked hosts as they are. */
     private HostGroupChanged change(GroupName group, HostGroupChanged latest, ChangeCause cause, HostName rotated,
                                     HostGroupSpec spec) {
+        return change(group, latest, cause, rotated, spec, latest == null || spec == null ? List.of() : latest.revoked());
+    }
+
+    private HostGroupChanged change(GroupName group, HostGroupChanged latest, ChangeCause cause, HostName rotated,
+                                    HostGroupSpec spec, List<HostName> revoked) {
         UUID id = UUID.randomUUID();
         long revision = (latest == null ? 0 : latest.revision()) + 1;
         // this change starts a chain, so its own id is the correlation id every later event carries
-        return new HostGroupChanged(id, group, revision, clock.instant(), id, cause, rotated, spec, null);
+        return new HostGroupChanged(id, group, revision, clock.instant(), id, cause, rotated, spec, null, revoked);
     }
 
     private static String quote(String value) {

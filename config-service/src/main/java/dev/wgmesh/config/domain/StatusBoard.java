@@ -4,6 +4,7 @@ import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.HostKeys;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostName;
@@ -11,6 +12,9 @@ import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.config.domain.GroupStatus.HostStatus;
 import dev.wgmesh.config.domain.GroupStatus.State;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,12 +31,18 @@ public final class StatusBoard {
     private record Desired(String contentHash, long revision) {
     }
 
+    private final Clock clock;
     private final Map<GroupName, Long> keyedRevisions = new HashMap<>();
     /** The latest keyed group, so one host's desired interfaces can be rendered for the host detail. */
     private final Map<GroupName, HostGroupKeysGenerated> latestKeyed = new HashMap<>();
     private final Map<GroupName, Map<HostName, Desired>> desired = new HashMap<>();
     private final Map<String, DeploymentReported> latestReports = new HashMap<>();
     private final Map<String, DeploymentReported> latestApplied = new HashMap<>();
+
+    /** @param clock tells key ages */
+    public StatusBoard(Clock clock) {
+        this.clock = clock;
+    }
 
     public synchronized void keysGenerated(HostGroupKeysGenerated keyed) {
         GroupName group = keyed.group();
@@ -92,11 +102,20 @@ public final class StatusBoard {
     /** The status of the group as {@code group} declares it (not deleted). */
     public synchronized GroupStatus status(HostGroupChanged group) {
         Map<HostName, Desired> wanted = desired.getOrDefault(group.group(), Map.of());
+        Map<HostName, HostKeys> keys = new HashMap<>();
+        HostGroupKeysGenerated keyed = latestKeyed.get(group.group());
+        if (keyed != null) {
+            keyed.hosts().forEach(k -> keys.put(k.host(), k));
+        }
+        Instant now = clock.instant();
         List<HostStatus> hosts = new ArrayList<>();
         boolean allApplied = true;
         for (Host host : group.spec().hosts()) {
             String key = HostConfigRendered.key(group.group(), host.name());
-            HostStatus status = hostStatus(host.name(), wanted.get(host.name()), latestReports.get(key), latestApplied.get(key));
+            HostKeys hostKeys = keys.get(host.name());
+            Instant keyCreatedAt = hostKeys == null ? null : hostKeys.createdAt();
+            HostStatus status = hostStatus(host.name(), wanted.get(host.name()), latestReports.get(key), latestApplied.get(key),
+                    keyCreatedAt, keyCreatedAt == null ? null : Math.max(0, Duration.between(keyCreatedAt, now).toSeconds()));
             allApplied &= status.state() == State.APPLIED;
             hosts.add(status);
         }
@@ -105,7 +124,7 @@ public final class StatusBoard {
     }
 
     private static HostStatus hostStatus(HostName host, Desired wanted, DeploymentReported latest,
-                                         DeploymentReported applied) {
+                                         DeploymentReported applied, Instant keyCreatedAt, Long keyAgeSeconds) {
         State state = State.PENDING;
         if (wanted != null && latest != null) {
             boolean sameFiles = wanted.contentHash().equals(latest.contentHash());
@@ -122,6 +141,7 @@ public final class StatusBoard {
                 state,
                 state == State.FAILED ? latest.reason() : null,
                 latest == null ? null : latest.replica(),
-                wanted == null ? null : wanted.contentHash());
+                wanted == null ? null : wanted.contentHash(),
+                keyCreatedAt, keyAgeSeconds);
     }
 }

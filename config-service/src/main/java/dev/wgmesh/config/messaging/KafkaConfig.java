@@ -35,7 +35,7 @@ class KafkaConfig {
 
     @Bean
     StatusBoard statusBoard() {
-        return new StatusBoard();
+        return new StatusBoard(Clock.systemUTC());
     }
 
     @Bean

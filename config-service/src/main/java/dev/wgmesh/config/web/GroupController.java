@@ -8,6 +8,7 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.config.domain.Accepted;
+import dev.wgmesh.config.domain.ChangePlan;
 import dev.wgmesh.config.domain.ChangeRequests;
 import dev.wgmesh.config.domain.GroupCommand.Action;
 import dev.wgmesh.config.domain.GroupCommand;
@@ -42,6 +43,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -88,17 +90,32 @@ class GroupController {
                                   @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
                                   @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                   @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
+                                  @RequestParam(name = "force", required = false) String force,
                                   InputStream body, HttpServletRequest request) throws IOException {
         GroupName name = groupName(group);
         checkJson(contentType);
         Precondition precondition = precondition(ifMatch);
+        boolean forced = force(force);
         JsonNode tree = readJson(body, contentLength);
         Accepted accepted = submit(GroupCommand.of(name, Action.UPSERT, tree, null, precondition,
-                actor(request)));
+                actor(request)).forced(forced));
         HostGroupChanged change = accepted.change();
         var response = accepted.created()
                 ? ResponseEntity.created(URI.create("/api/v1/groups/" + name)) : ResponseEntity.ok();
         return response.eTag(etag(change)).body(GroupView.of(change));
+    }
+
+    /** What a PUT of the same body would do, published nowhere: the same problems for bad input. */
+    @PostMapping("/{group}/plan")
+    ChangePlan plan(@PathVariable("group") String group,
+                    @RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) String contentType,
+                    @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                    @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
+                    InputStream body) throws IOException {
+        GroupName name = groupName(group);
+        checkJson(contentType);
+        Precondition precondition = precondition(ifMatch);
+        return service.plan(name, readJson(body, contentLength), precondition);
     }
 
     @DeleteMapping("/{group}")
@@ -123,9 +140,25 @@ class GroupController {
     ResponseEntity<RevisionView> rotateHost(@PathVariable("group") String group, @PathVariable("host") String host,
                                             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                             HttpServletRequest request) {
-        GroupName name = groupName(group);
-        HostName hostName = hostName(host);
-        HostGroupChanged change = submit(GroupCommand.of(name, Action.ROTATE_HOST, null, hostName,
+        HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.ROTATE_HOST, null, hostName(host),
+                precondition(ifMatch), actor(request))).change();
+        return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
+    }
+
+    @PostMapping("/{group}/rotate-preshared-keys")
+    ResponseEntity<RevisionView> rotatePresharedKeys(@PathVariable("group") String group,
+                                                     @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                                     HttpServletRequest request) {
+        HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.ROTATE_PRESHARED_KEYS, null, null,
+                precondition(ifMatch), actor(request))).change();
+        return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
+    }
+
+    @PostMapping("/{group}/hosts/{host}/revoke")
+    ResponseEntity<RevisionView> revoke(@PathVariable("group") String group, @PathVariable("host") String host,
+                                        @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+                                        HttpServletRequest request) {
+        HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.REVOKE, null, hostName(host),
                 precondition(ifMatch), actor(request))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
@@ -175,19 +208,19 @@ class GroupController {
         }
     }
 
-    private static HostName hostName(String host) {
-        try {
-            return HostName.parse(host);
-        } catch (InvalidValueException e) {
-            throw RequestRejected.badRequest(0, List.of(new Problem("host", InvalidValueException.quote(host), e.getMessage())));
-        }
-    }
-
     private static GroupName groupName(String group) {
         try {
             return GroupName.parse(group);
         } catch (InvalidValueException e) {
             throw RequestRejected.badRequest(0, List.of(new Problem("group", InvalidValueException.quote(group), e.getMessage())));
+        }
+    }
+
+    private static HostName hostName(String host) {
+        try {
+            return HostName.parse(host);
+        } catch (InvalidValueException e) {
+            throw RequestRejected.badRequest(0, List.of(new Problem("host", InvalidValueException.quote(host), e.getMessage())));
         }
     }
 
@@ -213,6 +246,17 @@ class GroupController {
                     List.of(new Problem("Content-Type", InvalidValueException.quote(contentType),
                             "the body must be application/json")));
         }
+    }
+
+    private static boolean force(String force) {
+        if (force == null || force.equals("false")) {
+            return false;
+        }
+        if (force.equals("true")) {
+            return true;
+        }
+        throw RequestRejected.badRequest(0, List.of(new Problem("force", InvalidValueException.quote(force),
+                "must be true or false")));
     }
 
     private static Precondition precondition(String ifMatch) {

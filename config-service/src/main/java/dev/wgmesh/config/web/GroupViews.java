@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
+import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.Cidr;
 import java.util.List;
 
@@ -15,19 +16,20 @@ final class GroupViews {
 
     /**
      * The group as declared, hosts in slot order in wgmesh's own form, with its name, revision and who made
-     * that revision ({@code changedBy}: {@code api@<address>} or {@code automation}).
+     * that revision ({@code changedBy}: {@code api@<address>} or {@code automation}), and the hosts revoked
+     * from it ({@code revoked}, left out when none; like name, revision and changedBy, a PUT ignores it).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record GroupView(String name, long revision, String changedBy, String topology, String tunnelNetwork, Integer mtu,
                      Integer persistentKeepalive, boolean presharedKeys, boolean allowBroadRoutes, String driftPolicy,
-                     List<HostView> hosts) {
+                     List<HostView> hosts, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revoked) {
 
         static GroupView of(HostGroupChanged change) {
             HostGroupSpec spec = change.spec();
             return new GroupView(change.group().value(), change.revision(), actor(change), spec.topology().json(),
                     spec.tunnelNetwork() == null ? null : spec.tunnelNetwork().toString(), spec.mtu(),
                     spec.persistentKeepalive(), spec.presharedKeys(), spec.allowBroadRoutes(), spec.driftPolicy().json(),
-                    spec.hosts().stream().map(HostView::of).toList());
+                    spec.hosts().stream().map(HostView::of).toList(), change.revoked().stream().map(HostName::value).toList());
         }
     }
 

@@ -49,6 +49,9 @@ public final class Fixtures {
         return change.spec().hosts().stream().collect(Collectors.toMap(h -> h.name().value(), Host::slot));
     }
 
+    /** When {@link #keyed} makes key pairs. */
+    public static final Instant KEYS_MADE = Instant.parse("2026-01-01T03:04:05Z");
+
     /** What keygen would publish for this change: the previous keys and seed kept, new hosts keyed. */
     public static HostGroupKeysGenerated keyed(HostGroupChanged change, HostGroupKeysGenerated previous) {
         HostGroupSpec spec = change.spec();
@@ -60,7 +63,7 @@ public final class Fixtures {
             if (kept == null) {
                 var pair = X25519Keys.generate(RANDOM);
                 kept = new HostKeys(host.name(), pair.publicKey(), sealer.seal(pair.privateKey(), DEPLOYERS.publicKey(),
-                        HostKeys.privateKeyContext(change.group(), host.name()), change.revision()));
+                        HostKeys.privateKeyContext(change.group(), host.name()), change.revision()), KEYS_MADE);
             }
             keys.add(kept);
         }

@@ -2,6 +2,7 @@ package dev.wgmesh.config.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.InvalidEventException;
@@ -50,6 +51,17 @@ class GroupCommandTest {
                 org.assertj.core.groups.Tuple.tuple("expectedRevision", "-2"),
                 org.assertj.core.groups.Tuple.tuple("hosts", null),
                 org.assertj.core.groups.Tuple.tuple("host", "\"bad host\""));
+    }
+
+    @Test
+    void forceLetsAnUpsertPastTheInterlockAndIsNoPartOfTheBody() {
+        GroupCommand forced = parse("lab", "{\"force\": true, \"hosts\": []}");
+        assertThat(forced.force()).isTrue();
+        assertThat(forced.body().has("force")).isFalse();
+        assertThat(GroupCommand.parse("lab", forced.toJson()).force()).isTrue();
+        assertThat(parse("lab", "{\"hosts\": []}").force()).isFalse();
+        assertThat(parse("lab", "{\"force\": \"yes\"}").problems()).extracting(Problem::field, Problem::value)
+                .containsExactly(tuple("force", "\"yes\""));
     }
 
     @Test

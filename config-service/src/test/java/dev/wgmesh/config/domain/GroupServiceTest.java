@@ -15,6 +15,8 @@ import dev.wgmesh.common.group.Problem;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 class GroupServiceTest {
 
@@ -42,8 +44,8 @@ class GroupServiceTest {
     @Test
     void hostsKeepTheirSlotsAndNewHostsAreAppended() {
         service.upsert(GROUP, body("h1", "h2", "h3"), null);
-        // h2 leaves, the rest is reordered, h4 and h5 join
-        Accepted next = service.upsert(GROUP, body("h4", "h3", "h1", "h5"), null);
+        // h2 leaves, the rest is reordered, h4 and h5 join (a third of the hosts: forced past the interlock)
+        Accepted next = service.upsert(GROUP, body("h4", "h3", "h1", "h5"), null, true);
 
         assertThat(slots(next.change())).isEqualTo(Map.of("h1", 1, "h3", 3, "h4", 4, "h5", 5));
         assertThat(next.change().spec().hosts()).extracting(h -> h.name().value()).containsExactly("h1", "h3", "h4", "h5");
@@ -52,7 +54,7 @@ class GroupServiceTest {
     @Test
     void slotsStartAtOneAfterTheLastHostsLeft() {
         service.upsert(GROUP, body("h1", "h2", "h3"), null);
-        Accepted next = service.upsert(GROUP, body("h2", "h9"), null);
+        Accepted next = service.upsert(GROUP, body("h2", "h9"), null, true);
 
         assertThat(slots(next.change())).isEqualTo(Map.of("h2", 2, "h9", 4));
     }
@@ -117,7 +119,7 @@ class GroupServiceTest {
     void decidingChangesNothingUntilTheChangeIsPublished() {
         service.upsert(GROUP, body("h1", "h2"), null);
 
-        Accepted first = service.decider.upsert(GROUP, body("h1", "h2", "h3"), null);
+        Accepted first = service.decider.upsert(GROUP, body("h1", "h2", "h3"), null, false);
         Accepted second = service.decider.rotateGroup(GROUP, null);
 
         assertThat(first.change().revision()).isEqualTo(2);
@@ -188,8 +190,111 @@ class GroupServiceTest {
     }
 
     @Test
-    void aGetBodyCanBePutBack() {
+    void aChangeThatRemovesMoreThanAThirdOfTheHostsOrTunnelsIsHeldBackUnlessForced() {
+        service.upsert(GROUP, body("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9", "h10"), null);
+
+        // one host of ten: 10% of the hosts, 9 of 45 tunnels (20%)
+        assertThat(service.upsert(GROUP, body("h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9"), null)
+                .change().revision()).isEqualTo(2);
+        // two more of nine: 22% of the hosts but 15 of 36 tunnels (42%)
+        assertThatThrownBy(() -> service.upsert(GROUP, body("h1", "h2", "h3", "h4", "h5", "h6", "h7"), null))
+                .asInstanceOf(type(RequestRejected.class)).satisfies(rejected -> {
+                    assertThat(rejected.status()).isEqualTo(409);
+                    assertThat(rejected.problems()).extracting(Problem::message).containsExactly(
+                            "the change removes 15 of the group's 36 tunnels (42%), more than 30%; check it with"
+                                    + " POST .../plan, then send it again with ?force=true to apply it");
+                });
+        assertThat(service.get(GROUP).revision()).isEqualTo(2);
+
+        assertThat(service.upsert(GROUP, body("h1", "h2", "h3", "h4", "h5", "h6", "h7"), null, true)
+                .change().revision()).isEqualTo(3);
+    }
+
+    @Test
+    void aPlanSaysWhatAPutWouldDoAndPublishesNothing() {
+        service.upsert(GROUP, body("h1", "h2", "h3", "h4"), null);
+
+        ChangePlan plan = service.decider.plan(GROUP, body("h1", "h2", "h3", "h5"), null);
+
+        assertThat(plan.revision()).isEqualTo(2);
+        assertThat(plan.created()).isFalse();
+        assertThat(plan.hostsAdded()).containsExactly(HostName.parse("h5"));
+        assertThat(plan.hostsRemoved()).containsExactly(HostName.parse("h4"));
+        assertThat(plan.keysRotated()).containsExactly(HostName.parse("h5"));
+        assertThat(plan.links()).satisfies(links -> {
+            assertThat(links.before()).isEqualTo(6);
+            assertThat(links.after()).isEqualTo(6);
+            assertThat(links.added()).isEqualTo(3);
+            assertThat(links.removed()).isEqualTo(3);
+            assertThat(links.removedList()).containsExactly(
+                    new ChangePlan.Link(HostName.parse("h1"), HostName.parse("h4")),
+                    new ChangePlan.Link(HostName.parse("h2"), HostName.parse("h4")),
+                    new ChangePlan.Link(HostName.parse("h3"), HostName.parse("h4")));
+        });
+        assertThat(plan.blastRadius().exceeded()).isTrue();
+        assertThat(service.get(GROUP).revision()).isEqualTo(1);
+
+        // h1's endpoint moves: every other host dials it on the one interface to h1's network, nothing else changes
+        JsonNode moved = body("h1", "h2", "h3", "h4");
+        ((ObjectNode) moved.get("hosts").get(0)).put("endpoint", "192.0.2.99:51820");
+        ChangePlan move = service.decider.plan(GROUP, moved, null);
+        assertThat(move.hostsChanged()).extracting(change -> change.host().value()).containsExactly("h2", "h3", "h4");
+        assertThat(move.hostsChanged()).allSatisfy(change -> {
+            assertThat(change.interfacesChanged()).hasSize(1);
+            assertThat(change.interfacesAdded()).isEmpty();
+            assertThat(change.interfacesRemoved()).isEmpty();
+        });
+        assertThat(move.links().added() + move.links().removed()).isZero();
+        assertThat(move.blastRadius().exceeded()).isFalse();
+
+        assertThatThrownBy(() -> service.decider.plan(GROUP, json("{\"hosts\": 7}"), null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(400);
+    }
+
+    @Test
+    void rotatingThePresharedKeysKeepsTheSpecAndNeedsAGroupThatUsesThem() {
         service.upsert(GROUP, body("h1", "h2"), null);
+
+        HostGroupChanged rotated = service.execute(GroupCommand.parse("lab",
+                "{\"action\": \"rotate-preshared-keys\"}".getBytes())).change();
+
+        assertThat(rotated.cause()).isEqualTo(ChangeCause.ROTATE_PRESHARED_KEYS);
+        assertThat(rotated.spec()).isEqualTo(service.get(GROUP).spec());
+        JsonNode without = body("h1", "h2");
+        ((ObjectNode) without).put("presharedKeys", false);
+        service.upsert(GROUP, without, null);
+        assertThatThrownBy(() -> service.decider.rotatePresharedKeys(GROUP, null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(409);
+    }
+
+    @Test
+    void aRevokedHostLeavesTheGroupAndStaysOutUntilDeclaredAgain() {
+        service.upsert(GROUP, body("h1", "h2", "h3"), null);
+
+        HostGroupChanged revoked = service.execute(GroupCommand.parse("lab",
+                "{\"action\": \"revoke\", \"host\": \"h2\"}".getBytes())).change();
+
+        assertThat(revoked.cause()).isEqualTo(ChangeCause.REVOKE);
+        assertThat(revoked.spec().hosts()).extracting(h -> h.name().value()).containsExactly("h1", "h3");
+        assertThat(revoked.revoked()).containsExactly(HostName.parse("h2"));
+        // other changes keep it out
+        assertThat(service.rotateGroup(GROUP, null).change().revoked()).containsExactly(HostName.parse("h2"));
+        assertThat(service.upsert(GROUP, body("h1", "h3"), null).change().revoked()).containsExactly(HostName.parse("h2"));
+        // declared again, it is back
+        HostGroupChanged back = service.upsert(GROUP, body("h1", "h2", "h3"), null).change();
+        assertThat(back.revoked()).isEmpty();
+        assertThat(back.spec().host(HostName.parse("h2"))).isPresent();
+
+        assertThatThrownBy(() -> service.decider.revoke(GROUP, HostName.parse("h9"), null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(404);
+        service.upsert(GroupName.parse("one"), body("h1"), null);
+        assertThatThrownBy(() -> service.decider.revoke(GroupName.parse("one"), HostName.parse("h1"), null))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(409);
+    }
+
+    @Test
+    void aGetBodyCanBePutBack() {
+        service.upsert(GROUP, body("h1"), null);
         var getBody = json("""
                 {"name": "lab", "revision": 1, "topology": "hoster", "presharedKeys": true, "hosts": [
                   {"name": "h1", "endpoint": "192.0.2.1:51820", "internalNetworks": ["10.10.1.0/24"],

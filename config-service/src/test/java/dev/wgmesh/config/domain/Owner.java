@@ -27,7 +27,11 @@ final class Owner {
     }
 
     Accepted upsert(GroupName group, JsonNode body, Precondition precondition) {
-        return publish(decider.upsert(group, body, precondition));
+        return upsert(group, body, precondition, false);
+    }
+
+    Accepted upsert(GroupName group, JsonNode body, Precondition precondition, boolean force) {
+        return publish(decider.upsert(group, body, precondition, force));
     }
 
     Accepted delete(GroupName group, Precondition precondition) {

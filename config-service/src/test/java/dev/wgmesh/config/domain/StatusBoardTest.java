@@ -17,7 +17,9 @@ import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.config.domain.GroupStatus.HostStatus;
 import dev.wgmesh.config.domain.GroupStatus.State;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +32,7 @@ class StatusBoardTest {
     private static final GroupName GROUP = GroupName.parse("lab");
 
     private final Owner service = new Owner();
-    private final StatusBoard board = new StatusBoard();
+    private final StatusBoard board = new StatusBoard(Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
 
     @Test
     void hostsArePendingUntilTheyReportTheDesiredFiles() {
@@ -47,7 +49,8 @@ class StatusBoardTest {
         board.reported(report(GROUP, "h2", 1, APPLIED, hashes.get("h2")));
         GroupStatus all = board.status(v1);
         assertThat(all.converged()).isTrue();
-        assertThat(all.hosts().get(1)).isEqualTo(new HostStatus("h2", 1L, 1L, State.APPLIED, null, "replica-1", hashes.get("h2")));
+        assertThat(all.hosts().get(1)).isEqualTo(new HostStatus("h2", 1L, 1L, State.APPLIED, null, "replica-1", hashes.get("h2"),
+                Fixtures.KEYS_MADE, 86_400L));
     }
 
     @Test
@@ -139,8 +142,8 @@ class StatusBoardTest {
         assertThat(board.latestReport(GROUP, HostName.parse("h2"))).isEmpty();
         HostGroupChanged again = service.upsert(GROUP, body("h1", "h2"), null).change();
         assertThat(board.status(again).hosts()).as("made again, nothing of the old group shows")
-                .containsExactly(new HostStatus("h1", null, null, State.PENDING, null, null, null),
-                        new HostStatus("h2", null, null, State.PENDING, null, null, null));
+                .containsExactly(new HostStatus("h1", null, null, State.PENDING, null, null, null, null, null),
+                        new HostStatus("h2", null, null, State.PENDING, null, null, null, null, null));
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,9 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a group's previous keys and a change into its new keys. A host keeps its key pair, and the
- * group its preshared-key seed, as the very same sealed strings, unless the change rotates them; so
- * an upsert changes no key and the renderer sees only real changes. Plaintext keys live only inside
- * one call.
+ * group its preshared-key seed, as the very same sealed strings, unless the change rotates them (a rotation
+ * of one host or of the group; the seed alone on a rotation of the preshared keys or a revoke); so an
+ * upsert changes no key and the renderer sees only real changes. Plaintext keys live only inside one call.
  */
 public final class GroupKeyring {
 
@@ -53,11 +54,15 @@ public final class GroupKeyring {
             throw new IllegalArgumentException("keys of group " + previous.group() + " given for a change of group " + group);
         }
         UUID eventId = UUID.randomUUID();
+        Instant now = clock.instant();
         if (change.deleted()) {
             return new HostGroupKeysGenerated(eventId, group, change.revision(), clock.instant(), change.correlationId(),
                     ChangeCause.DELETE, null, List.of(), null);
         }
         boolean rotateAll = change.cause() == ChangeCause.ROTATE_GROUP;
+        // a revoked host may know its pairs' preshared keys: every pair gets new ones, as on a rotation of them
+        boolean newSeed = rotateAll || change.cause() == ChangeCause.ROTATE_PRESHARED_KEYS
+                || change.cause() == ChangeCause.REVOKE;
         Map<HostName, HostKeys> kept = previous == null ? Map.of()
                 : previous.hosts().stream().collect(Collectors.toMap(HostKeys::host, Function.identity()));
         List<HostKeys> hosts = change.spec().hosts().stream()
@@ -65,23 +70,31 @@ public final class GroupKeyring {
                 .map(host -> {
                     HostKeys old = kept.get(host);
                     boolean rotate = rotateAll || host.equals(change.rotatedHost());
-                    return old == null || rotate ? newKeys(group, host, change.revision()) : old;
+                    // a pair kept from before wgmesh kept key ages is aged from now
+                    return old == null || rotate ? newKeys(group, host, change.revision(), now) : old.agedFrom(now);
                 })
                 .toList();
         SealedSecret seed = null;
+        Instant seedCreatedAt = null;
         if (change.spec().presharedKeys()) {
             SealedSecret oldSeed = previous == null ? null : previous.presharedKeySeed();
-            seed = oldSeed == null || rotateAll ? newSeed(group, change.revision()) : oldSeed;
+            if (oldSeed == null || newSeed) {
+                seed = newSeed(group, change.revision());
+                seedCreatedAt = now;
+            } else {
+                seed = oldSeed;
+                seedCreatedAt = previous.presharedKeySeedCreatedAt() == null ? now : previous.presharedKeySeedCreatedAt();
+            }
         }
-        return new HostGroupKeysGenerated(eventId, group, change.revision(), clock.instant(), change.correlationId(),
-                change.cause(), change.spec(), hosts, seed);
+        return new HostGroupKeysGenerated(eventId, group, change.revision(), now, change.correlationId(),
+                change.cause(), change.spec(), hosts, seed, seedCreatedAt);
     }
 
     /** @param epoch the revision that makes the key pair, bound into its sealing */
-    private HostKeys newKeys(GroupName group, HostName host, long epoch) {
+    private HostKeys newKeys(GroupName group, HostName host, long epoch, Instant now) {
         X25519Keys.KeyPair pair = X25519Keys.generate(random);
         SealedSecret sealed = sealer.seal(pair.privateKey(), deployerKey, HostKeys.privateKeyContext(group, host), epoch);
-        return new HostKeys(host, pair.publicKey(), sealed);
+        return new HostKeys(host, pair.publicKey(), sealed, now);
     }
 
     private SealedSecret newSeed(GroupName group, long epoch) {

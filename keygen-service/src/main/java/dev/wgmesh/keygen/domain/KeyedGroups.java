@@ -5,9 +5,11 @@ import dev.wgmesh.common.group.GroupName;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * keygen's memory: the last keys it published per group, loaded from its compacted topic at start.
+ * keygen's memory: the last keys it published per group, loaded from its compacted topic for the groups it
+ * is assigned.
  * A deleted group keeps its (keyless) record, so its revision still screens out replays.
  */
 public final class KeyedGroups {
@@ -29,8 +31,8 @@ public final class KeyedGroups {
         groups.merge(keys.group(), keys, (old, neu) -> neu.revision() >= old.revision() ? neu : old);
     }
 
-    public void forget(GroupName group) {
-        groups.remove(group);
+    public void forget(Predicate<GroupName> which) {
+        groups.keySet().removeIf(which);
     }
 
     public int size() {

@@ -29,8 +29,6 @@ import org.springframework.stereotype.Component;
 @Component
 class HostGroupChangedListener {
 
-    static final String LISTENER_ID = "keygen-host-group-changed";
-
     private static final Logger log = LoggerFactory.getLogger(HostGroupChangedListener.class);
 
     private final GroupKeyring keyring;
@@ -48,8 +46,8 @@ class HostGroupChangedListener {
         this.signer = signer;
     }
 
-    // started by KeysLoader once keygen's memory is loaded, so a restart re-keys nothing
-    @KafkaListener(id = LISTENER_ID, topics = Topics.HOST_GROUP_CHANGED, groupId = "wgmesh-keygen", autoStartup = "false")
+    // KeysLoader loads the memory of a partition's groups when it is assigned, before its first record comes here
+    @KafkaListener(id = "keygen-host-group-changed", topics = Topics.HOST_GROUP_CHANGED, groupId = "wgmesh-keygen")
     void onHostGroupChanged(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             verifier.verify(record);

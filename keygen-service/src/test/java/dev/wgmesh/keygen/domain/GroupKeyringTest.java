@@ -115,6 +115,55 @@ class GroupKeyringTest {
     }
 
     @Test
+    void keysAreAgedFromWhenTheyWereMadeAndKeepTheirAgeUntilRotated() {
+        HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, "a", "b")));
+        Instant later = NOW.plusSeconds(3600);
+        GroupKeyring laterKeyring = new GroupKeyring(new SecureRandom(), deployer.publicKey(), Clock.fixed(later, ZoneOffset.UTC));
+
+        HostGroupKeysGenerated rotated = laterKeyring.next(first, change(2, ChangeCause.ROTATE_HOST, "b", spec(true, "a", "b")));
+
+        assertThat(first.hosts()).extracting(HostKeys::createdAt).containsOnly(NOW);
+        assertThat(first.presharedKeySeedCreatedAt()).isEqualTo(NOW);
+        assertThat(byName(rotated).get("a").createdAt()).isEqualTo(NOW);
+        assertThat(byName(rotated).get("b").createdAt()).isEqualTo(later);
+        assertThat(rotated.presharedKeySeedCreatedAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void keysOfUnknownAgeAreAgedFromTheNextChange() {
+        HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, "a")));
+        HostGroupKeysGenerated unaged = new HostGroupKeysGenerated(first.eventId(), first.group(), 1, NOW,
+                first.correlationId(), first.cause(), first.spec(),
+                first.hosts().stream().map(h -> new HostKeys(h.host(), h.publicKey(), h.privateKey())).toList(),
+                first.presharedKeySeed());
+        Instant later = NOW.plusSeconds(60);
+
+        HostGroupKeysGenerated next = new GroupKeyring(new SecureRandom(), deployer.publicKey(),
+                Clock.fixed(later, ZoneOffset.UTC)).next(unaged, change(2, ChangeCause.UPSERT, null, spec(true, "a")));
+
+        assertThat(next.hosts()).extracting(HostKeys::createdAt).containsOnly(later);
+        assertThat(next.hosts()).extracting(HostKeys::publicKey).isEqualTo(first.hosts().stream().map(HostKeys::publicKey).toList());
+        assertThat(next.presharedKeySeedCreatedAt()).isEqualTo(later);
+    }
+
+    @Test
+    void rotatingThePresharedKeysOrRevokingAHostReplacesTheSeedAndNoKeyPair() {
+        HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, "a", "b", "c")));
+
+        HostGroupKeysGenerated psk = keyring.next(first, change(2, ChangeCause.ROTATE_PRESHARED_KEYS, null,
+                spec(true, "a", "b", "c")));
+        HostGroupChanged revoke = new HostGroupChanged(UUID.randomUUID(), GROUP, 3, NOW, UUID.randomUUID(),
+                ChangeCause.REVOKE, null, spec(true, "a", "c"), null, List.of(HostName.parse("b")));
+        HostGroupKeysGenerated revoked = keyring.next(psk, revoke);
+
+        assertThat(psk.hosts()).isEqualTo(first.hosts());
+        assertThat(psk.presharedKeySeed()).isNotEqualTo(first.presharedKeySeed());
+        assertThat(revoked.hosts()).extracting(h -> h.host().value()).containsExactly("a", "c");
+        assertThat(byName(revoked).get("a")).isEqualTo(byName(first).get("a"));
+        assertThat(revoked.presharedKeySeed()).isNotEqualTo(psk.presharedKeySeed());
+    }
+
+    @Test
     void rotateGroupChangesEveryPairAndTheSeed() {
         HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, "a", "b", "c")));
 

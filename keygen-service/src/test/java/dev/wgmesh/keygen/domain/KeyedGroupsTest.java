@@ -37,7 +37,7 @@ class KeyedGroupsTest {
 
         assertThat(keyed.get(GROUP)).contains(newer);
 
-        keyed.forget(GROUP);
+        keyed.forget(GROUP::equals);
         assertThat(keyed.get(GROUP)).isEmpty();
         assertThat(keyed.size()).isZero();
     }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -47,6 +48,14 @@ public final class RenderedHosts {
                 partitionsByKey.keySet().removeIf(key -> key.startsWith(group.value() + "/"));
             }
         }
+    }
+
+    /** Drops everything known of the groups {@code which} accepts: their hosts, peer tables and partitions. */
+    public void forget(Predicate<GroupName> which) {
+        hosts.keySet().removeIf(which);
+        revisions.keySet().removeIf(which);
+        peerTables.keySet().removeIf(which);
+        partitionsByKey.keySet().removeIf(key -> which.test(GroupName.parse(key.substring(0, key.indexOf('/')))));
     }
 
     /** The partition a host's record or tombstone was read back from. */

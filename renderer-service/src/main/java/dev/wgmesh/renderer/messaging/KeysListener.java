@@ -43,8 +43,8 @@ class KeysListener {
         this.signer = signer;
     }
 
-    /** Started by {@link RenderedTopicLoader} once the memory is loaded, so no host is re-published needlessly. */
-    @KafkaListener(id = ID, groupId = "wgmesh-renderer", topics = Topics.HOST_GROUP_KEYS_GENERATED, autoStartup = "false")
+    /** {@link RenderedTopicLoader} loads the memory of a partition's groups when it is assigned, before its first record. */
+    @KafkaListener(id = ID, groupId = "wgmesh-renderer", topics = Topics.HOST_GROUP_KEYS_GENERATED)
     void onKeys(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             // keygen writes a keyless record for a delete, never a tombstone: one that verifies changes nothing

@@ -8,62 +8,66 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.SignedRecord;
 import dev.wgmesh.kafka.DeadLetters;
+import dev.wgmesh.kafka.GroupsFollowPartitions;
 import dev.wgmesh.kafka.SignedTopicReader;
 import dev.wgmesh.renderer.domain.RenderedHosts;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads wgmesh.host-config-rendered and wgmesh.mesh-peers-rendered from the beginning to their end into
- * the memory, then starts the listener. The topics are compacted, so this is the last published state of
- * every host and every peer table, as far as the renderer signed it; a host or table left out is simply
- * published again with the next change of its group.
+ * The renderer's memory of the groups whose keys it is assigned: whenever partitions of the keys topic are
+ * assigned (at start, and when a replica takes over from another), wgmesh.host-config-rendered and
+ * wgmesh.mesh-peers-rendered are read from the beginning to their end for those groups. The topics are
+ * compacted, so this is the last published state of every host and every peer table, as far as the renderer
+ * signed it; a host or table left out is simply published again with the next change of its group.
  */
 @Component
-class RenderedTopicLoader implements ApplicationRunner {
+class RenderedTopicLoader extends GroupsFollowPartitions {
 
     private static final Logger log = LoggerFactory.getLogger(RenderedTopicLoader.class);
 
     private final RenderedHosts memory;
     private final ConsumerFactory<?, ?> consumerFactory;
-    private final KafkaListenerEndpointRegistry registry;
     private final RecordVerifier verifier;
     private final DeadLetters deadLetters;
 
-    RenderedTopicLoader(RenderedHosts memory, ConsumerFactory<?, ?> consumerFactory, KafkaListenerEndpointRegistry registry,
-                        RecordVerifier verifier, DeadLetters deadLetters) {
+    RenderedTopicLoader(RenderedHosts memory, ConsumerFactory<?, ?> consumerFactory, RecordVerifier verifier,
+                        DeadLetters deadLetters) {
+        super(Topics.HOST_GROUP_KEYS_GENERATED);
         this.memory = memory;
         this.consumerFactory = consumerFactory;
-        this.registry = registry;
         this.verifier = verifier;
         this.deadLetters = deadLetters;
     }
 
     @Override
-    public void run(ApplicationArguments args) {
-        load();
-        registry.getListenerContainer(KeysListener.ID).start();
-    }
-
-    void load() {
+    protected void load(Predicate<GroupName> owned) {
+        memory.forget(owned);
         new SignedTopicReader(consumerFactory.getConfigurationProperties(), "wgmesh-renderer-loader",
                 List.of(Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED), SignedTopicReader.From.BEGINNING,
-                verifier, deadLetters, this::read).readToEnd();
-        log.info("loaded {} and {}: {} hosts rendered", Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED,
-                memory.hostCount());
+                verifier, deadLetters, signed -> read(signed, owned)).readToEnd();
+        log.info("loaded {} and {} for the assigned groups: {} hosts rendered", Topics.HOST_CONFIG_RENDERED,
+                Topics.MESH_PEERS_RENDERED, memory.hostCount());
     }
 
-    private void read(SignedRecord signed) {
+    @Override
+    protected void forget(Predicate<GroupName> lost) {
+        memory.forget(lost);
+        log.info("forgot the groups of lost partitions: {} hosts rendered", memory.hostCount());
+    }
+
+    private void read(SignedRecord signed, Predicate<GroupName> owned) {
         ConsumerRecord<String, byte[]> record = signed.record();
         if (record.topic().equals(Topics.MESH_PEERS_RENDERED)) {
             GroupName group = GroupName.parse(record.key());
+            if (!owned.test(group)) {
+                return;
+            }
             if (signed.tombstone()) {
                 memory.forgetPeerTable(group);
             } else {
@@ -74,6 +78,9 @@ class RenderedTopicLoader implements ApplicationRunner {
         String key = String.valueOf(record.key());
         int slash = key.indexOf('/');
         GroupName group = GroupName.parse(key.substring(0, Math.max(slash, 0)));
+        if (!owned.test(group)) {
+            return;
+        }
         HostName host = HostName.parse(key.substring(slash + 1));
         if (signed.tombstone()) {
             memory.rememberPartition(group, host, record.partition());

@@ -140,7 +140,7 @@ class RendererFlowTest {
 
         // a restarted renderer reads the same memory back from its compacted topic
         RenderedHosts reloaded = new RenderedHosts();
-        new RenderedTopicLoader(reloaded, consumerFactory, registry, verifier, deadLetters).load();
+        new RenderedTopicLoader(reloaded, consumerFactory, verifier, deadLetters).load(group -> true);
         assertThat(reloaded.hashes(first.group())).hasSize(5).isEqualTo(memory.hashes(first.group()));
         assertThat(reloaded.revision(first.group())).isEqualTo(4);
         // and where each host's records went: hoster-node-03, back in slot 7, goes where its tombstone went
@@ -177,7 +177,7 @@ class RendererFlowTest {
 
         // a restarted renderer knows the table it published, so an unchanged table is not sent again
         RenderedHosts reloaded = new RenderedHosts();
-        new RenderedTopicLoader(reloaded, consumerFactory, registry, verifier, deadLetters).load();
+        new RenderedTopicLoader(reloaded, consumerFactory, verifier, deadLetters).load(group -> true);
         assertThat(reloaded.peersHash(mesh.group())).isEqualTo(peers.peersHash());
 
         send(FixedKeyGroups.deleted("flow-mesh", 2));

@@ -3,10 +3,16 @@ package dev.wgmesh.common.events;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.wgmesh.common.wireguard.InvalidValueException;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /** Why a group's revision changed. */
 public enum ChangeCause {
-    UPSERT("upsert"), DELETE("delete"), ROTATE_HOST("rotate-host"), ROTATE_GROUP("rotate-group");
+    UPSERT("upsert"), DELETE("delete"), ROTATE_HOST("rotate-host"), ROTATE_GROUP("rotate-group"),
+    /** New preshared keys for every pair, no new key pair: running sessions keep going. */
+    ROTATE_PRESHARED_KEYS("rotate-preshared-keys"),
+    /** A host taken out of its group: no other host lists its key, and every pair gets new preshared keys. */
+    REVOKE("revoke");
 
     private final String json;
 
@@ -21,8 +27,8 @@ public enum ChangeCause {
                 return cause;
             }
         }
-        throw new InvalidValueException(InvalidValueException.quote(text)
-                + " is not a cause: upsert, delete, rotate-host or rotate-group");
+        throw new InvalidValueException(InvalidValueException.quote(text) + " is not a cause: "
+                + Arrays.stream(values()).map(ChangeCause::json).collect(Collectors.joining(", ")));
     }
 
     @JsonValue

@@ -5,17 +5,20 @@ import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
  * config-service accepted a change: the whole desired group at its new revision, and who asked for it
  * ({@code actor}; absent in records written before wgmesh kept it). A deleted group keeps its record (with
- * no spec) so its revision sequence goes on if the name is used again.
+ * no spec) so its revision sequence goes on if the name is used again. {@code revoked} names the hosts taken
+ * out of the group by a revoke, which stay out until a change declares them again.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostGroupChanged(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
-                               ChangeCause cause, HostName rotatedHost, HostGroupSpec spec, Actor actor)
+                               ChangeCause cause, HostName rotatedHost, HostGroupSpec spec, Actor actor,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<HostName> revoked)
         implements WgmeshEvent {
 
     public static final String TYPE = "dev.wgmesh.host-group-changed.v1";
@@ -32,11 +35,25 @@ public record HostGroupChanged(UUID eventId, GroupName group, long revision, Ins
         if (rotatedHost != null && spec.host(rotatedHost).isEmpty()) {
             throw new IllegalArgumentException("rotated host " + rotatedHost + " is not in the group");
         }
+        revoked = revoked == null ? List.of() : List.copyOf(revoked);
+        if (spec != null && revoked.stream().anyMatch(host -> spec.host(host).isPresent())) {
+            throw new IllegalArgumentException("a revoked host is not in the group");
+        }
+        if (cause == ChangeCause.REVOKE && revoked.isEmpty()) {
+            throw new IllegalArgumentException("a revoke names the revoked host in revoked");
+        }
+    }
+
+    /** A change that revokes no host. */
+    public HostGroupChanged(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
+                            ChangeCause cause, HostName rotatedHost, HostGroupSpec spec, Actor actor) {
+        this(eventId, group, revision, occurredAt, correlationId, cause, rotatedHost, spec, actor, List.of());
     }
 
     /** The same change, asked for by {@code by}. */
     public HostGroupChanged withActor(Actor by) {
-        return new HostGroupChanged(eventId, group, revision, occurredAt, correlationId, cause, rotatedHost, spec, by);
+        return new HostGroupChanged(eventId, group, revision, occurredAt, correlationId, cause, rotatedHost, spec, by,
+                revoked);
     }
 
     public boolean deleted() {

@@ -12,12 +12,14 @@ import java.util.UUID;
 
 /**
  * keygen-service keyed a group: its spec, every host's public key and sealed private key, and the
- * sealed seed the pairs' preshared keys derive from (absent when the group wants none).
+ * sealed seed the pairs' preshared keys derive from (absent when the group wants none), with the time keygen
+ * made the seed ({@code presharedKeySeedCreatedAt}; absent in records written before wgmesh kept key ages).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostGroupKeysGenerated(UUID eventId, GroupName group, long revision, Instant occurredAt,
                                      UUID correlationId, ChangeCause cause, HostGroupSpec spec, List<HostKeys> hosts,
-                                     SealedSecret presharedKeySeed) implements WgmeshEvent {
+                                     SealedSecret presharedKeySeed, Instant presharedKeySeedCreatedAt)
+        implements WgmeshEvent {
 
     public static final String TYPE = "dev.wgmesh.host-group-keys-generated.v1";
 
@@ -38,6 +40,15 @@ public record HostGroupKeysGenerated(UUID eventId, GroupName group, long revisio
                 throw new IllegalArgumentException("a preshared-key seed is given when the group wants preshared keys, and only then");
             }
         }
+        if (presharedKeySeed == null && presharedKeySeedCreatedAt != null) {
+            throw new IllegalArgumentException("presharedKeySeedCreatedAt is given with a preshared-key seed only");
+        }
+    }
+
+    /** Keys whose seed is of unknown age. */
+    public HostGroupKeysGenerated(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
+                                  ChangeCause cause, HostGroupSpec spec, List<HostKeys> hosts, SealedSecret presharedKeySeed) {
+        this(eventId, group, revision, occurredAt, correlationId, cause, spec, hosts, presharedKeySeed, null);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.wgmesh.common.group.Topology;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
 import dev.wgmesh.common.wireguard.InterfaceName;
+import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.WgConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -111,19 +112,17 @@ public final class GroupRenderer {
     private static final class Inputs {
         final HostGroupKeysGenerated keyed;
         final Map<HostName, HostKeys> keys = new HashMap<>();
-        final Map<HostName, WgConfig.Peer> meshPeers = new HashMap<>();
+        final Map<HostName, WgConfig.Peer> meshPeers;
         final Map<WgConfig.Peer, byte[]> peerDigests = new IdentityHashMap<>();
 
         Inputs(HostGroupKeysGenerated keyed) {
             this.keyed = keyed;
             keyed.hosts().forEach(k -> keys.put(k.host(), k));
-            HostGroupSpec spec = keyed.spec();
-            if (spec.topology() == Topology.MESH) {
-                for (Host host : spec.hosts()) {
-                    meshPeers.put(host.name(), peer(spec, keys, host, Layout.meshAddress(spec.tunnelNetwork(), host),
-                            Layout.meshPort(host)));
-                }
-            }
+            meshPeers = meshPeers(keyed.spec(), host -> keys.get(host).publicKey());
+        }
+
+        PublicKey publicKey(HostName host) {
+            return keys.get(host).publicKey();
         }
 
         byte[] digest(WgConfig.Peer peer) {
@@ -131,11 +130,41 @@ public final class GroupRenderer {
         }
     }
 
+    /**
+     * Every host's interfaces, their peers' public keys from {@code publicKeys}: what a group's hosts run, for
+     * comparing two versions of a group before any key is made (a plan).
+     */
+    public static Map<HostName, List<WgConfig>> interfaces(HostGroupSpec spec, Function<HostName, PublicKey> publicKeys) {
+        Map<HostName, WgConfig.Peer> meshPeers = meshPeers(spec, publicKeys);
+        Map<HostName, List<WgConfig>> interfaces = new LinkedHashMap<>();
+        for (Host host : spec.hosts()) {
+            interfaces.put(host.name(), interfaces(spec, meshPeers, publicKeys, host));
+        }
+        return interfaces;
+    }
+
+    /** A mesh's peer entry of every host, built once per group; empty for {@code hoster}. */
+    private static Map<HostName, WgConfig.Peer> meshPeers(HostGroupSpec spec, Function<HostName, PublicKey> publicKeys) {
+        Map<HostName, WgConfig.Peer> meshPeers = new HashMap<>();
+        if (spec.topology() == Topology.MESH) {
+            for (Host host : spec.hosts()) {
+                meshPeers.put(host.name(), peer(spec, publicKeys, host, Layout.meshAddress(spec.tunnelNetwork(), host),
+                        Layout.meshPort(host)));
+            }
+        }
+        return meshPeers;
+    }
+
+    private static List<WgConfig> interfaces(HostGroupSpec spec, Map<HostName, WgConfig.Peer> meshPeers,
+                                             Function<HostName, PublicKey> publicKeys, Host host) {
+        return spec.topology() == Topology.MESH
+                ? List.of(meshInterface(spec, meshPeers, host))
+                : hosterInterfaces(spec, publicKeys, host);
+    }
+
     private static HostFiles files(Inputs inputs, Host host) {
         HostGroupSpec spec = inputs.keyed.spec();
-        List<WgConfig> interfaces = spec.topology() == Topology.MESH
-                ? List.of(meshInterface(spec, inputs.meshPeers, host))
-                : hosterInterfaces(spec, inputs.keys, host);
+        List<WgConfig> interfaces = interfaces(spec, inputs.meshPeers, inputs::publicKey, host);
         HostKeys own = inputs.keys.get(host.name());
         return new HostFiles(host.name(), host.os(), interfaces, own.privateKey(),
                 spec.presharedKeys() ? inputs.keyed.presharedKeySeed() : null,
@@ -154,7 +183,7 @@ public final class GroupRenderer {
     }
 
     /** Host k: its own network with every later host as a peer, and one interface per earlier owner. */
-    private static List<WgConfig> hosterInterfaces(HostGroupSpec spec, Map<HostName, HostKeys> keys, Host host) {
+    private static List<WgConfig> hosterInterfaces(HostGroupSpec spec, Function<HostName, PublicKey> keys, Host host) {
         List<WgConfig> interfaces = new ArrayList<>();
         for (Host owner : spec.hosts()) {
             if (owner.slot() < host.slot()) {
@@ -179,12 +208,12 @@ public final class GroupRenderer {
     }
 
     /** A peer's AllowedIPs: its tunnel address and its internal networks, so those are reachable too. */
-    private static WgConfig.Peer peer(HostGroupSpec spec, Map<HostName, HostKeys> keys, Host peer,
+    private static WgConfig.Peer peer(HostGroupSpec spec, Function<HostName, PublicKey> keys, Host peer,
                                       InterfaceAddress tunnelAddress, int port) {
         List<Cidr> allowed = new ArrayList<>(1 + peer.internalNetworks().size());
         allowed.add(tunnelAddress.asHostRoute());
         allowed.addAll(peer.internalNetworks());
-        return new WgConfig.Peer(peer.name(), keys.get(peer.name()).publicKey(), spec.presharedKeys(), allowed,
+        return new WgConfig.Peer(peer.name(), keys.apply(peer.name()), spec.presharedKeys(), allowed,
                 peer.endpoint().withPort(port), spec.persistentKeepalive());
     }
 

@@ -13,11 +13,16 @@ import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.common.wireguard.WgConfig;
 import dev.wgmesh.common.wireguard.WgConfigWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +36,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * host/wgmesh-apply on real (namespace) hosts, without the wgmesh services: a mesh of three comes up,
  * a changed peer is updated live without tearing the other tunnels down, and an empty desired
- * folder takes the host's interface away; a file with a key wgmesh never writes changes nothing.
+ * folder takes the host's interface away; a file with a key wgmesh never writes changes nothing;
+ * status shows the live tunnels and no secret; an interface of another group or one made by hand is
+ * never taken over; where systemd runs, the tunnels are enabled for the next boot.
  */
 class LabTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final List<String> HOSTS = List.of("alpha", "beta", "gamma");
+    private static final String OWNERS = "/var/lib/wgmesh/.owners";
 
     @TempDir
     Path tmp;
@@ -140,6 +148,7 @@ class LabTest {
             assertThat(lab.exec("beta", "cat", "/etc/wireguard/wg0.conf").orThrow().stdout())
                     .isEqualTo(Files.readString(tmp.resolve("rev2/beta/wg0.conf")));
             assertThat(lab.exec("beta", "test", "-e", "/etc/wireguard/wg1.conf").exitCode()).isNotZero();
+            assertThat(lab.exec("beta", "test", "-e", OWNERS + "/wg1").exitCode()).as("wg1's owner record").isNotZero();
             assertThat(lab.links("beta")).contains("wg0").doesNotContain("wg1");
             assertThat(lab.ping("beta", "10.201.1.1")).as("the rolled back route works").isTrue();
             assertThat(handshakes(lab)).as("the rollback kept the sessions").isEqualTo(before);
@@ -152,6 +161,7 @@ class LabTest {
             assertThat(removed.stdout()).contains("[#] wg-quick down /etc/wireguard/wg0.conf");
             assertThat(lab.links("gamma")).doesNotContain("wg0");
             assertThat(lab.exec("gamma", "test", "-e", "/etc/wireguard/wg0.conf").exitCode()).isNotZero();
+            assertThat(lab.exec("gamma", "ls", "-A", OWNERS).orThrow().stdout()).as("gamma's owner records").isEmpty();
             assertThat(lab.ping("alpha", "10.99.0.2")).as("alpha still reaches beta").isTrue();
         }
     }
@@ -163,17 +173,24 @@ class LabTest {
             for (int i = 1; i <= HOSTS.size(); i++) {
                 lab.addLoopbackAddress(host(i), "10.200." + i + ".1/24");
                 // as deployer-service's command target runs it: in the root namespace, with its env
-                Deployed result = deploy(script, host(i), writeDesired(lab, "rev1", i), false);
+                Lab.Result result = deploy(script, host(i), writeDesired(lab, "rev1", i), false);
                 assertThat(result.exitCode()).as("%s: %s", host(i), result.stderr()).isZero();
             }
             assertThat(lab.ping("alpha", "10.99.0.3")).isTrue();
             assertThat(lab.ping("gamma", "10.200.2.1")).isTrue();
 
-            Deployed unknown = deploy(script, "delta", tmp.resolve("rev1/alpha"), false);
+            // as the deployer observes a host: "status" first, no config folder
+            Lab.Result status = run(Map.of("WGMESH_GROUP", "lab", "WGMESH_HOST", "gamma", "WGMESH_OS", "linux"),
+                    script.toString(), "status");
+            assertThat(status.exitCode()).as(status.stderr()).isZero();
+            assertThat(status.stdout()).startsWith("wgmesh-status\t1\ninterface\twg0\tup\t51820\t"
+                    + keys.get("gamma").publicKey().base64() + "\t").endsWith("\nend\n");
+
+            Lab.Result unknown = deploy(script, "delta", tmp.resolve("rev1/alpha"), false);
             assertThat(unknown.exitCode()).isEqualTo(1);
             assertThat(unknown.stderr()).contains("has no host named 'delta'");
 
-            Deployed removed = deploy(script, "beta", Files.createDirectories(tmp.resolve("none")), true);
+            Lab.Result removed = deploy(script, "beta", Files.createDirectories(tmp.resolve("none")), true);
             assertThat(removed.exitCode()).as(removed.stderr()).isZero();
             assertThat(lab.links("beta")).doesNotContain("wg0");
             assertThat(lab.links("alpha")).contains("wg0");
@@ -183,31 +200,200 @@ class LabTest {
     @Test
     void sshTargetSendsTheFilesAndAppliesThemOnTheHost() throws IOException, InterruptedException {
         try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
-            // an ssh that runs the remote command inside the lab host the destination names
+            // an ssh that runs the remote command inside the lab host the destination names, keeping what it was sent
             Path bin = Files.createDirectories(tmp.resolve("bin"));
+            Path sent = tmp.resolve("sent.tar");
             Files.writeString(bin.resolve("ssh"), """
                     #!/usr/bin/env bash
                     while [ $# -gt 0 ]; do case "$1" in -o|-i|-p) shift 2 ;; -*) shift ;; *) break ;; esac; done
                     host=${1#*@}; host=${host%%%%.*}; shift
-                    exec nsenter --mount=/run/%1$s/"$host" --net=/var/run/netns/%1$s-"$host" bash -c "$*"
-                    """.formatted(lab.prefix()));
+                    tee %2$s | nsenter --mount=/run/%1$s/"$host" --net=/var/run/netns/%1$s-"$host" bash -c "$*"
+                    """.formatted(lab.prefix(), sent));
             Files.setPosixFilePermissions(bin.resolve("ssh"), PosixFilePermissions.fromString("rwx------"));
-            Path sshScript = Lab.applyScript().resolveSibling("wgmesh-ssh");
+            String sshScript = Lab.applyScript().resolveSibling("wgmesh-ssh").toString();
+            Map<String, String> env = new LinkedHashMap<>(Map.of("PATH", bin + ":" + System.getenv("PATH"),
+                    "WGMESH_GROUP", "lab", "WGMESH_OS", "linux"));
             for (int i = 1; i <= HOSTS.size(); i++) {
                 lab.addLoopbackAddress(host(i), "10.200." + i + ".1/24");
-                ProcessBuilder builder = new ProcessBuilder(sshScript.toString(), "root@%h.lab.example")
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-                builder.environment().putAll(Map.of("PATH", bin + ":" + System.getenv("PATH"),
-                        "WGMESH_GROUP", "lab", "WGMESH_HOST", host(i), "WGMESH_OS", "linux",
-                        "WGMESH_CONFIG_DIR", writeDesired(lab, "ssh", i).toString()));
-                Process process = builder.start();
-                String stderr = new String(process.getErrorStream().readAllBytes());
-                assertThat(process.waitFor()).as("wgmesh-ssh for %s: %s", host(i), stderr).isZero();
+                env.put("WGMESH_HOST", host(i));
+                env.put("WGMESH_CONFIG_DIR", writeDesired(lab, "ssh", i).toString());
+                Lab.Result applied = run(env, sshScript, "root@%h.lab.example");
+                assertThat(applied.exitCode()).as("wgmesh-ssh for %s: %s", host(i), applied.stderr()).isZero();
             }
             assertThat(lab.ping("alpha", "10.99.0.3")).isTrue();
             assertThat(lab.ping("beta", "10.200.1.1")).isTrue();
             assertThat(lab.exec("gamma", "ls", "/etc/wireguard").orThrow().stdout()).contains("wg0.conf");
             assertThat(lab.exec("gamma", "cat", "/var/lib/wgmesh/lab/interfaces").orThrow().stdout()).contains("wg0");
+
+            // status as the deployer runs it: "status" inserted first, no config folder; only wgmesh-apply is sent
+            env.remove("WGMESH_CONFIG_DIR");
+            Lab.Result status = run(env, sshScript, "status", "root@%h.lab.example");
+            assertThat(status.exitCode()).as(status.stderr()).isZero();
+            assertThat(status.stdout()).startsWith("wgmesh-status\t1\ninterface\twg0\tup\t51820\t"
+                    + keys.get("gamma").publicKey().base64() + "\t").endsWith("\nend\n");
+            assertThat(run(Map.of(), "tar", "-tf", sent.toString()).stdout()).isEqualTo("wgmesh-apply\n");
+        }
+    }
+
+    /**
+     * After pings, status lists alpha's wg0 up with both peers, their handshakes and traffic, and
+     * names every key it must not show only by hash or not at all; after `ip link del` the interface
+     * is missing and the installed file still there.
+     */
+    @Test
+    void statusShowsTheLiveTunnelsAndNoSecret() throws IOException {
+        try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
+            for (int i = 1; i <= HOSTS.size(); i++) {
+                assertThat(lab.apply(host(i), writeDesired(lab, "rev1", i)).exitCode()).isZero();
+            }
+            assertThat(lab.ping("alpha", "10.99.0.2")).isTrue();
+            assertThat(lab.ping("alpha", "10.99.0.3")).isTrue();
+
+            Lab.Result status = lab.exec("alpha", Lab.applyScript().toString(), "status").orThrow();
+
+            X25519Keys.KeyPair own = keys.get("alpha");
+            String file = "file\twg0\t" + sha256(Files.readString(tmp.resolve("rev1/alpha/wg0.conf")));
+            List<String> lines = status.stdout().lines().toList();
+            assertThat(lines).hasSize(7);
+            assertThat(lines.subList(0, 4)).containsExactly("wgmesh-status\t1",
+                    "interface\twg0\tup\t51820\t" + own.publicKey().base64() + "\t1420", file,
+                    "address\twg0\t10.99.0.1/24");
+            List<String> expected = new ArrayList<>();
+            for (int j = 2; j <= HOSTS.size(); j++) {
+                X25519Keys.KeyPair peer = keys.get(host(j));
+                String psk = PresharedKeys.derive(pskSeed, own.publicKey(), peer.publicKey()).base64();
+                expected.add(String.join("\t", "peer", "wg0", peer.publicKey().base64(), sha256(psk),
+                        lab.underlayAddress(host(j)) + ":51820", "10.200." + j + ".0/24,10.99.0." + j + "/32"));
+            }
+            expected.sort(null);
+            for (int p = 0; p < 2; p++) {
+                String[] fields = lines.get(4 + p).split("\t");
+                assertThat(String.join("\t", List.of(fields).subList(0, 6))).isEqualTo(expected.get(p));
+                assertThat(fields).hasSize(10);
+                assertThat(Long.parseLong(fields[6])).as("latest handshake").isGreaterThan(0);
+                assertThat(Long.parseLong(fields[7])).as("rx bytes").isGreaterThan(0);
+                assertThat(Long.parseLong(fields[8])).as("tx bytes").isGreaterThan(0);
+                assertThat(fields[9]).as("persistent keepalive").isEqualTo("off");
+            }
+            assertThat(lines.get(6)).isEqualTo("end");
+            List<String> secrets = new ArrayList<>();
+            keys.values().forEach(pair -> secrets.add(pair.privateKey().base64()));
+            for (X25519Keys.KeyPair other : keys.values()) {
+                if (other != own) {
+                    secrets.add(PresharedKeys.derive(pskSeed, own.publicKey(), other.publicKey()).base64());
+                }
+            }
+            assertThat(secrets).hasSize(5).allSatisfy(secret -> assertThat(status.stdout()).doesNotContain(secret));
+
+            lab.exec("alpha", "ip", "link", "del", "wg0").orThrow();
+            assertThat(lab.exec("alpha", Lab.applyScript().toString(), "status").orThrow().stdout())
+                    .isEqualTo("wgmesh-status\t1\ninterface\twg0\tmissing\t-\t-\t-\n" + file + "\nend\n");
+        }
+    }
+
+    /**
+     * Two groups (state folders) on one host: group b's wg0 is refused while group a owns it, and
+     * taken once a gave it up; an interface or file made by hand is never taken over. A refused run
+     * changes nothing, not even a folder.
+     */
+    @Test
+    void anInterfaceOfAnotherGroupOrOneMadeByHandIsNeverTakenOver() throws IOException {
+        try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
+            String apply = Lab.applyScript().toString();
+            Path desired = writeDesired(lab, "rev1", 1);
+            assertThat(lab.exec("alpha", apply, "--state-dir", "/var/lib/wgmesh/a", desired.toString()).exitCode()).isZero();
+            HostState before = HostState.of(lab, "alpha");
+
+            Lab.Result clash = lab.exec("alpha", apply, "--state-dir", "/var/lib/wgmesh/b", desired.toString());
+
+            assertThat(clash.exitCode()).isEqualTo(1);
+            assertThat(clash.stderr().strip()).isEqualTo("wgmesh-apply: interface wg0 belongs to another wgmesh group "
+                    + "on this host (state folder /var/lib/wgmesh/a, owner record " + OWNERS + "/wg0); nothing was changed");
+            assertThat(clash.stdout()).doesNotContain("[#]");
+            assertThat(HostState.of(lab, "alpha")).isEqualTo(before);
+
+            Path empty = Files.createDirectories(tmp.resolve("empty"));
+            assertThat(lab.exec("alpha", apply, "--state-dir", "/var/lib/wgmesh/a", empty.toString()).exitCode()).isZero();
+            assertThat(lab.exec("alpha", apply, "--state-dir", "/var/lib/wgmesh/b", desired.toString()).exitCode()).isZero();
+            assertThat(lab.exec("alpha", "cat", OWNERS + "/wg0").orThrow().stdout()).isEqualTo("/var/lib/wgmesh/b\n");
+
+            // an admin's own file on beta, an interface of something else on gamma
+            lab.exec("beta", "cp", writeDesired(lab, "admin", 2).resolve("wg0.conf").toString(), "/etc/wireguard/").orThrow();
+            lab.exec("gamma", "ip", "tuntap", "add", "dev", "wg0", "mode", "tun").orThrow();
+            Map<String, String> reasons = Map.of(
+                    "beta", "/etc/wireguard/wg0.conf exists but wgmesh did not create it",
+                    "gamma", "interface wg0 exists but wgmesh did not create it");
+            for (int i = 2; i <= HOSTS.size(); i++) {
+                HostState untouched = HostState.of(lab, host(i));
+
+                Lab.Result refused = lab.apply(host(i), writeDesired(lab, "rev1", i));
+
+                assertThat(refused.exitCode()).isEqualTo(1);
+                assertThat(refused.stderr().strip()).isEqualTo("wgmesh-apply: " + reasons.get(host(i)) + " (no owner record in "
+                        + OWNERS + "); refusing to take it over; nothing was changed");
+                assertThat(refused.stdout()).doesNotContain("[#]");
+                assertThat(HostState.of(lab, host(i))).as(host(i)).isEqualTo(untouched);
+            }
+        }
+    }
+
+    /**
+     * With systemd running (the host's /run/systemd/system, a stand-in systemctl) every interface brought
+     * up is enabled for the next boot, one taken down disabled; a failed enable undoes the run. Without
+     * systemd nothing is enabled.
+     */
+    @Test
+    void whereSystemdRunsTunnelsAreEnabledForTheNextBoot() throws IOException {
+        try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
+            Path enabled = tmp.resolve("enabled-units");
+            Path bin = Files.createDirectories(tmp.resolve("systemd-bin"));
+            Files.writeString(bin.resolve("systemctl"), """
+                    #!/usr/bin/env bash
+                    units=%s
+                    [ "$2" = --quiet ] && set -- "$1" "$3"
+                    touch "$units"
+                    case "$1" in
+                        is-enabled) grep -qxF "$2" "$units" ;;
+                        enable) [ "$2" != wg-quick@wg1 ] || { echo "Unit file wg-quick@wg1.service does not exist." >&2; exit 1; }
+                                echo "$2" >>"$units" ;;
+                        disable) grep -vxF "$2" "$units" >"$units.new" || true; mv "$units.new" "$units" ;;
+                        *) exit 1 ;;
+                    esac
+                    """.formatted(enabled));
+            Files.setPosixFilePermissions(bin.resolve("systemctl"), PosixFilePermissions.fromString("rwx------"));
+            String path = "PATH=" + bin + ":" + System.getenv("PATH");
+            String apply = Lab.applyScript().toString();
+            lab.exec("alpha", "mkdir", "-p", "/run/systemd/system").orThrow();
+            Path desired = writeDesired(lab, "rev1", 1);
+
+            Lab.Result up = lab.exec("alpha", "env", path, apply, desired.toString());
+            assertThat(up.exitCode()).as(up.stderr()).isZero();
+            assertThat(up.stdout()).endsWith("[#] systemctl enable wg-quick@wg0\n");
+            assertThat(Files.readString(enabled)).isEqualTo("wg-quick@wg0\n");
+            assertThat(lab.exec("alpha", "env", path, apply, desired.toString()).stdout()).doesNotContain("[#]");
+
+            Path withWg1 = Files.createDirectories(tmp.resolve("with-wg1"));
+            writePrivate(withWg1.resolve("wg0.conf"), Files.readString(desired.resolve("wg0.conf")));
+            writePrivate(withWg1.resolve("wg1.conf"), "[Interface]\nAddress = 10.98.0.1/24\nListenPort = 51821\nPrivateKey = "
+                    + keys.get("alpha").privateKey().base64() + "\n");
+            Lab.Result failed = lab.exec("alpha", "env", path, apply, withWg1.toString());
+            assertThat(failed.exitCode()).isEqualTo(1);
+            assertThat(failed.stdout()).contains("[#] wg-quick up /etc/wireguard/wg1.conf", "[#] systemctl enable wg-quick@wg1");
+            assertThat(failed.stderr().lines().reduce((first, last) -> last).orElseThrow()).isEqualTo("wgmesh-apply: "
+                    + "'systemctl enable wg-quick@wg1' failed (exit 1): Unit file wg-quick@wg1.service does not exist.; "
+                    + "previous state restored");
+            assertThat(lab.links("alpha")).contains("wg0").doesNotContain("wg1");
+            assertThat(Files.readString(enabled)).isEqualTo("wg-quick@wg0\n");
+
+            Lab.Result down = lab.exec("alpha", "env", path, apply, Files.createDirectories(tmp.resolve("empty")).toString());
+            assertThat(down.exitCode()).as(down.stderr()).isZero();
+            assertThat(down.stdout()).endsWith("[#] systemctl disable wg-quick@wg0\n");
+            assertThat(Files.readString(enabled)).isEmpty();
+
+            Lab.Result noSystemd = lab.exec("beta", "env", path, apply, writeDesired(lab, "rev1", 2).toString());
+            assertThat(noSystemd.exitCode()).as(noSystemd.stderr()).isZero();
+            assertThat(noSystemd.stdout()).doesNotContain("systemctl");
+            assertThat(Files.readString(enabled)).isEmpty();
         }
     }
 
@@ -319,7 +505,9 @@ class LabTest {
         static HostState of(Lab lab, String host) {
             return new HostState(
                     lab.exec(host, "sh", "-c", "for f in /etc/wireguard/*; do echo \"$f\"; cat \"$f\"; done").stdout(),
-                    lab.exec(host, "sh", "-c", "ls -A /var/lib/wgmesh; cat /var/lib/wgmesh/interfaces").stdout(),
+                    // every state folder (one per group), their interface lists and the owner records
+                    lab.exec(host, "sh", "-c", "cd /var/lib/wgmesh && find . | sort && find . -name interfaces -o -path './.owners/*'"
+                            + " | sort | xargs -r cat").stdout(),
                     lab.links(host), settings(lab.exec(host, "wg", "show", "all", "dump").orThrow().stdout()),
                     // global scope: a new link-local address is "tentative" for a moment, on its own
                     lab.exec(host, "sh", "-c", "ip -o address show scope global && ip route && ip -6 route").orThrow().stdout());
@@ -342,22 +530,26 @@ class LabTest {
         }
     }
 
-    private record Deployed(int exitCode, String stderr) {
+    private static Lab.Result deploy(Path script, String host, Path configDir, boolean remove) {
+        Map<String, String> env = new LinkedHashMap<>(Map.of("WGMESH_GROUP", "lab", "WGMESH_HOST", host,
+                "WGMESH_OS", "linux", "WGMESH_REVISION", "1", "WGMESH_CONFIG_DIR", configDir.toString()));
+        if (remove) {
+            env.put("WGMESH_REMOVE", "1");
+        }
+        return run(env, script.toString());
     }
 
-    private static Deployed deploy(Path script, String host, Path configDir, boolean remove)
-            throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(script.toString())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.PIPE);
-        builder.environment().putAll(Map.of("WGMESH_GROUP", "lab", "WGMESH_HOST", host, "WGMESH_OS", "linux",
-                "WGMESH_REVISION", "1", "WGMESH_CONFIG_DIR", configDir.toString()));
-        if (remove) {
-            builder.environment().put("WGMESH_REMOVE", "1");
+    /** Runs a command in the root namespace with extra environment variables. */
+    private static Lab.Result run(Map<String, String> env, String... command) {
+        return Shell.run(List.of(command), env, Duration.ofSeconds(60));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        Process process = builder.start();
-        String stderr = new String(process.getErrorStream().readAllBytes());
-        return new Deployed(process.waitFor(), stderr);
     }
 
     private static String host(int i) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a command to its end; output goes through files, so daemons it starts cannot hold a pipe open. */
@@ -16,16 +17,22 @@ final class Shell {
     }
 
     static Lab.Result run(List<String> command, Duration timeout) {
+        return run(command, Map.of(), timeout);
+    }
+
+    /** With these environment variables added to (or replacing) this JVM's. */
+    static Lab.Result run(List<String> command, Map<String, String> env, Duration timeout) {
         Path out = null;
         Path err = null;
         try {
             out = Files.createTempFile("wgmesh-lab-", ".out");
             err = Files.createTempFile("wgmesh-lab-", ".err");
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
+                    .redirectError(err.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();

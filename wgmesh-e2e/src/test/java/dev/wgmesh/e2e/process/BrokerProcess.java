@@ -1,6 +1,8 @@
 package dev.wgmesh.e2e.process;
 
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.kafka.KafkaAccess;
+import dev.wgmesh.kafka.KafkaCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +24,8 @@ import org.apache.kafka.common.Uuid;
 /**
  * A real Kafka broker (KRaft, one node that is broker and controller) as its own process, from the
  * kafka_2.13 classes on this module's test classpath: it can be stopped, killed and started again on
- * the same ports and data folder, which a broker inside the test JVM cannot do.
+ * the same ports and data folder, which a broker inside the test JVM cannot do. Open (PLAINTEXT) as the
+ * pipeline tests use it, or locked as ./wgmesh up runs it (SASL and ACLs, {@link #startLocked}).
  */
 public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
 
@@ -31,15 +35,20 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
     private final Path log;
     private final int port;
     private final int controllerPort;
+    private final int toolsPort;
     private final List<String> jvmOptions;
+    /** The locked broker's credentials (KafkaCredentials), or null: PLAINTEXT, no ACLs. */
+    private final KafkaCredentials credentials;
     private Process process;
 
-    private BrokerProcess(Path dataDir, Path log, List<String> jvmOptions) throws IOException {
+    private BrokerProcess(Path dataDir, Path log, List<String> jvmOptions, boolean locked) throws IOException {
         this.dataDir = dataDir;
         this.log = log;
         this.jvmOptions = jvmOptions;
         this.port = freePort();
         this.controllerPort = freePort();
+        this.toolsPort = freePort();
+        this.credentials = locked ? KafkaCredentials.write(dataDir) : null;
         this.config = dataDir.resolve("server.properties");
         this.logbackConfig = dataDir.resolve("logback.xml");
         Files.createDirectories(dataDir.resolve("data"));
@@ -64,13 +73,33 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
     }
 
     static BrokerProcess start(Path dataDir, Path log, List<String> jvmOptions) throws IOException {
-        BrokerProcess broker = new BrokerProcess(dataDir, log, jvmOptions);
+        BrokerProcess broker = new BrokerProcess(dataDir, log, jvmOptions, false);
+        broker.start();
+        return broker;
+    }
+
+    /**
+     * As ./wgmesh up starts it: SCRAM on {@link #bootstrapServers}, PLAIN on {@link #toolsBootstrapServers}, the
+     * standard authorizer, credentials in {@code dataDir} (KafkaCredentials). No user, topic or ACL yet: KafkaSetup
+     * makes them.
+     */
+    static BrokerProcess startLocked(Path dataDir, Path log) throws IOException {
+        BrokerProcess broker = new BrokerProcess(dataDir, log, Processes.jvmOptions(), true);
         broker.start();
         return broker;
     }
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The locked broker's PLAIN listener (kcat, and the setup before any SCRAM user exists). */
+    String toolsBootstrapServers() {
+        return "127.0.0.1:" + toolsPort;
+    }
+
+    KafkaCredentials credentials() {
+        return credentials;
     }
 
     /** Starts the broker on its ports and data folder and waits until it answers. */
@@ -139,9 +168,15 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
                 checkAlive(deadline, timeout);
                 Thread.sleep(200);
             }
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+            Map<String, Object> config = new HashMap<>(Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+            if (credentials == null) {
+                config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+            } else {
+                config.putAll(credentials.plainJavaClient(KafkaAccess.ADMIN));
+                config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, toolsBootstrapServers());
+            }
+            try (Admin admin = Admin.create(config)) {
                 while (true) {
                     checkAlive(deadline, timeout);
                     try {
@@ -179,15 +214,20 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
     }
 
     private String serverProperties() {
-        return """
+        String listeners = credentials == null ? """
+                listeners=PLAINTEXT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d
+                advertised.listeners=PLAINTEXT://127.0.0.1:%1$d
+                inter.broker.listener.name=PLAINTEXT
+                listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+                """.formatted(port, controllerPort) : """
+                listeners=SERVICES://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d,TOOLS://127.0.0.1:%3$d
+                advertised.listeners=SERVICES://127.0.0.1:%1$d,TOOLS://127.0.0.1:%3$d
+                """.formatted(port, controllerPort, toolsPort) + KafkaCredentials.brokerSettings(dataDir);
+        return listeners + """
                 process.roles=broker,controller
                 node.id=1
                 controller.quorum.voters=1@127.0.0.1:%2$d
-                listeners=PLAINTEXT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d
-                advertised.listeners=PLAINTEXT://127.0.0.1:%1$d
                 controller.listener.names=CONTROLLER
-                inter.broker.listener.name=PLAINTEXT
-                listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
                 log.dirs=%3$s
                 auto.create.topics.enable=false
                 num.partitions=1

@@ -1,0 +1,134 @@
+package dev.wgmesh.kafka;
+
+import dev.wgmesh.common.events.Topics;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+
+/**
+ * Locks a broker for wgmesh, as its superuser: the SCRAM users, every topic, and the ACLs of {@link KafkaAccess}
+ * (ACLs of wgmesh's principals that the table no longer grants are deleted). Safe to run on every start.
+ * <pre>
+ *   credentials DIR                    make the passwords once and write the files (see KafkaCredentials)
+ *   apply DIR BOOTSTRAP [REPLICAS]     as admin over PLAIN on BOOTSTRAP: users, topics (REPLICAS, default 1), ACLs
+ *   table                              print the ACL table as Markdown (README, "Kafka principals")
+ * </pre>
+ * The launcher runs it through tools/launcher/WgmeshTool.java; compose's kafka-setup from a service image.
+ */
+public final class KafkaSetup {
+
+    private static final int SCRAM_ITERATIONS = 8192;
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private KafkaSetup() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length > 0 ? args[0] : "";
+        switch (command) {
+            case "credentials" -> KafkaCredentials.write(Path.of(args[1]));
+            case "apply" -> apply(KafkaCredentials.read(Path.of(args[1])), args[2],
+                    args.length > 3 ? Short.parseShort(args[3]) : 1);
+            case "table" -> System.out.print(table());
+            default -> {
+                System.err.println("usage: KafkaSetup credentials DIR | apply DIR BOOTSTRAP [REPLICAS] | table");
+                System.exit(2);
+            }
+        }
+    }
+
+    /** Connects as admin with PLAIN (SCRAM users may not exist yet) and makes the broker match the table. */
+    public static void apply(KafkaCredentials credentials, String bootstrapServers, short replicationFactor)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, Object> config = new HashMap<>(credentials.plainJavaClient(KafkaAccess.ADMIN));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
+            scramUsers(admin, credentials);
+            topics(admin, replicationFactor);
+            acls(admin);
+        }
+    }
+
+    private static void scramUsers(Admin admin, KafkaCredentials credentials)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<UserScramCredentialAlteration> users = credentials.passwords().entrySet().stream()
+                .<UserScramCredentialAlteration>map(user -> new UserScramCredentialUpsertion(user.getKey(),
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), user.getValue()))
+                .toList();
+        admin.alterUserScramCredentials(users).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Creates the topics that are missing; the services then only describe them (they have no CREATE). */
+    private static void topics(Admin admin, short replicationFactor)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<NewTopic> missing = WgmeshKafkaConfig.newTopics(replicationFactor).stream()
+                .filter(topic -> !existing.contains(topic.name())).toList();
+        if (!missing.isEmpty()) {
+            admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void acls(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
+        Set<AclBinding> wanted = KafkaAccess.ALL.stream().flatMap(access -> access.bindings().stream())
+                .collect(Collectors.toSet());
+        Set<String> ours = KafkaAccess.ALL.stream().map(access -> "User:" + access.principal()).collect(Collectors.toSet());
+        Collection<AclBinding> present = admin.describeAcls(AclBindingFilter.ANY).values()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        List<AclBindingFilter> stale = present.stream()
+                .filter(acl -> ours.contains(acl.entry().principal()) && !wanted.contains(acl))
+                .map(AclBinding::toFilter).toList();
+        if (!stale.isEmpty()) {
+            admin.deleteAcls(stale).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        Set<AclBinding> missing = new HashSet<>(wanted);
+        missing.removeAll(present);
+        if (!missing.isEmpty()) {
+            admin.createAcls(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The table as the README shows it. */
+    static String table() {
+        StringBuilder text = new StringBuilder("""
+                | principal | reads | writes | consumer groups | transactional ids |
+                |---|---|---|---|---|
+                | `admin` | everything (superuser) | everything | any | any |
+                """);
+        for (KafkaAccess access : KafkaAccess.ALL) {
+            List<String> groups = new ArrayList<>(access.groups().stream().sorted().map(g -> "`" + g + "`").toList());
+            text.append("| `").append(access.principal()).append("` | ")
+                    .append(list(access.readTopics())).append(" | ")
+                    .append(list(access.writeTopics())).append(" | ")
+                    .append(groups.isEmpty() ? "none" : String.join(", ", groups)).append(" | ")
+                    .append(access.transactionalIdPrefix() == null ? "none" : "`" + access.transactionalIdPrefix() + "*`")
+                    .append(" |\n");
+        }
+        return text.toString();
+    }
+
+    private static String list(Set<String> topics) {
+        if (topics.containsAll(Topics.ALL.stream().map(Topics.TopicSpec::name).toList())) {
+            return "every topic";
+        }
+        return topics.isEmpty() ? "none" : topics.stream().sorted().map(t -> "`" + t + "`").collect(Collectors.joining(", "));
+    }
+}
