@@ -10,6 +10,7 @@ import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.HostReapplyRequested;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
@@ -194,6 +195,25 @@ class GroupApiTest {
             assertThat(response.contentType()).startsWith("application/problem+json");
             assertThat(response.json().get("errors")).isNotEmpty();
         }
+    }
+
+    @Test
+    void reapplyAsksTheDeployersSignedAndChangesNoRevision() throws Exception {
+        assertThat(http.put("/api/v1/groups/again-lab", HOSTER_GROUP).status()).isEqualTo(201);
+
+        assertThat(http.post("/api/v1/groups/again-lab/hosts/hoster-zima-0102/reapply").status()).isEqualTo(202);
+        assertThat(http.post("/api/v1/groups/again-lab/hosts/nobody/reapply").status()).isEqualTo(404);
+        assertThat(http.post("/api/v1/groups/nobody/hosts/hoster-zima-0102/reapply").status()).isEqualTo(404);
+
+        List<ConsumerRecord<String, byte[]>> requests = kafka.records(Topics.HOST_REAPPLY_REQUESTED,
+                "again-lab/hoster-zima-0102");
+        assertThat(requests).singleElement().satisfies(record -> {
+            HostReapplyRequested request = EventJson.read(record.value(), HostReapplyRequested.class);
+            assertThat(request.revision()).isEqualTo(1);
+            assertThat(request.actor().value()).startsWith("api@");
+            assertThat(CloudEvents.header(record.headers(), "wgmesh_signer")).isNotNull();
+        });
+        assertThat(http.get("/api/v1/groups/again-lab").etag()).isEqualTo("\"1\"");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.MeshPeersRendered;
+import dev.wgmesh.common.group.DriftPolicy;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
@@ -43,15 +44,20 @@ public final class TestGroup {
     private TestGroups.Keyed keyed;
 
     public TestGroup(String group, int hosts) {
-        this(group, hosts, Topology.HOSTER);
+        this(group, hosts, Topology.HOSTER, DriftPolicy.REPAIR);
+    }
+
+    /** A hoster group with this drift policy. */
+    public TestGroup(String group, int hosts, DriftPolicy driftPolicy) {
+        this(group, hosts, Topology.HOSTER, driftPolicy);
     }
 
     /** A mesh of hosts h1..hN, tunnel network 10.99.0.0/24. */
     public static TestGroup mesh(String group, int hosts) {
-        return new TestGroup(group, hosts, Topology.MESH);
+        return new TestGroup(group, hosts, Topology.MESH, DriftPolicy.REPAIR);
     }
 
-    private TestGroup(String group, int hosts, Topology topology) {
+    private TestGroup(String group, int hosts, Topology topology, DriftPolicy driftPolicy) {
         this.group = GroupName.parse(group);
         List<Host> list = new ArrayList<>();
         for (int slot = 1; slot <= hosts; slot++) {
@@ -60,7 +66,7 @@ public final class TestGroup {
                     null, HostOs.LINUX));
         }
         spec = new HostGroupSpec(topology, topology == Topology.MESH ? Cidr.parse("10.99.0.0/24") : null, 1420, 25,
-                true, false, list);
+                true, false, driftPolicy, list);
         keyed = TestGroups.keyed(group, 1, spec);
     }
 

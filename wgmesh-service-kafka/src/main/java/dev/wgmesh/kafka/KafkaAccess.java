@@ -39,7 +39,8 @@ public record KafkaAccess(String principal, Set<String> consumes, Set<String> re
             new KafkaAccess("config",
                     Set.of(Topics.HOST_GROUP_COMMANDS, Topics.DEPLOYMENT_REPORTED, Topics.MESH_PEERS_RENDERED),
                     EVERY_TOPIC,
-                    Set.of(Topics.HOST_GROUP_COMMANDS, Topics.HOST_GROUP_CHANGED, Topics.HOST_GROUP_REJECTED),
+                    Set.of(Topics.HOST_GROUP_COMMANDS, Topics.HOST_GROUP_CHANGED, Topics.HOST_GROUP_REJECTED,
+                            Topics.HOST_REAPPLY_REQUESTED),
                     Set.of("wgmesh-config", "wgmesh-config-reports"), "wgmesh-config-"),
             // reads its own keys back at start
             new KafkaAccess("keygen", Set.of(Topics.HOST_GROUP_CHANGED), Set.of(Topics.HOST_GROUP_KEYS_GENERATED),
@@ -49,8 +50,9 @@ public record KafkaAccess(String principal, Set<String> consumes, Set<String> re
                     Set.of(Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED),
                     Set.of(Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED), Set.of("wgmesh-renderer"),
                     "wgmesh-renderer-"),
-            // every deployer reads all peer tables, in no group
-            new KafkaAccess("deployer", Set.of(Topics.HOST_CONFIG_RENDERED), Set.of(Topics.MESH_PEERS_RENDERED),
+            // every deployer reads all peer tables and reapply requests, in no group
+            new KafkaAccess("deployer", Set.of(Topics.HOST_CONFIG_RENDERED),
+                    Set.of(Topics.MESH_PEERS_RENDERED, Topics.HOST_REAPPLY_REQUESTED),
                     Set.of(Topics.DEPLOYMENT_REPORTED, Topics.HOST_HEALTH_REPORTED), Set.of("wgmesh-deployer"), null),
             // people and dashboards: kcat, the README's examples
             new KafkaAccess("observer", Set.of(), EVERY_TOPIC, Set.of(), Set.of(), null),

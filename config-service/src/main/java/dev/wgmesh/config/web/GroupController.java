@@ -18,6 +18,7 @@ import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.Precondition;
 import dev.wgmesh.config.domain.RequestRejected;
 import dev.wgmesh.config.domain.StatusBoard;
+import dev.wgmesh.config.messaging.ReapplyRequests;
 import dev.wgmesh.config.web.GroupViews.GroupSummary;
 import dev.wgmesh.config.web.GroupViews.GroupView;
 import dev.wgmesh.config.web.GroupViews.RevisionView;
@@ -59,10 +60,12 @@ class GroupController {
     private final GroupStore store;
     private final StatusBoard board;
     private final ChangeRate rate;
+    private final ReapplyRequests reapplies;
     private final long maxBodyBytes;
 
     GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board, ChangeRate rate,
-                    @Value("${wgmesh.config.max-body-bytes:8388608}") long maxBodyBytes) {
+                    ReapplyRequests reapplies, @Value("${wgmesh.config.max-body-bytes:8388608}") long maxBodyBytes) {
+        this.reapplies = reapplies;
         this.service = service;
         this.changes = changes;
         this.store = store;
@@ -158,6 +161,30 @@ class GroupController {
         HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.REVOKE, null, hostName(host),
                 precondition(ifMatch), actor(request))).change();
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
+    }
+
+    /**
+     * 202: the deployer that owns the host applies its current configs again now (a FAILED host need not
+     * wait for its next retry). Not a change: the revision stays; counted in the group's change rate.
+     */
+    @PostMapping("/{group}/hosts/{host}/reapply")
+    ResponseEntity<Void> reapply(@PathVariable("group") String group, @PathVariable("host") String host,
+                                 HttpServletRequest request) {
+        GroupName name = groupName(group);
+        HostName hostName = hostName(host);
+        HostGroupChanged current = service.get(name);
+        if (current.spec().host(hostName).isEmpty()) {
+            throw RequestRejected.notFound(current.revision(), new Problem("host", InvalidValueException.quote(host),
+                    "group " + InvalidValueException.quote(group) + " has no host " + InvalidValueException.quote(host)));
+        }
+        Instant taken = rate.acquire(name);
+        try {
+            reapplies.request(current, hostName, actor(request));
+        } catch (RuntimeException e) {
+            rate.release(name, taken);
+            throw e;
+        }
+        return ResponseEntity.accepted().build();
     }
 
     @GetMapping("/{group}/status")

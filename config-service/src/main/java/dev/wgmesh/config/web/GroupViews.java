@@ -21,15 +21,15 @@ final class GroupViews {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record GroupView(String name, long revision, String changedBy, String topology, String tunnelNetwork, Integer mtu,
-                     Integer persistentKeepalive, boolean presharedKeys, boolean allowBroadRoutes, List<HostView> hosts,
-                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revoked) {
+                     Integer persistentKeepalive, boolean presharedKeys, boolean allowBroadRoutes, String driftPolicy,
+                     List<HostView> hosts, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revoked) {
 
         static GroupView of(HostGroupChanged change) {
             HostGroupSpec spec = change.spec();
             return new GroupView(change.group().value(), change.revision(), actor(change), spec.topology().json(),
                     spec.tunnelNetwork() == null ? null : spec.tunnelNetwork().toString(), spec.mtu(),
-                    spec.persistentKeepalive(), spec.presharedKeys(), spec.allowBroadRoutes(), spec.hosts().stream().map(HostView::of).toList(),
-                    change.revoked().stream().map(HostName::value).toList());
+                    spec.persistentKeepalive(), spec.presharedKeys(), spec.allowBroadRoutes(), spec.driftPolicy().json(),
+                    spec.hosts().stream().map(HostView::of).toList(), change.revoked().stream().map(HostName::value).toList());
         }
     }
 

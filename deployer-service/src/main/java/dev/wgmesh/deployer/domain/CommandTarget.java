@@ -4,20 +4,29 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Runs a command once per host with the host's files in a private temp folder (env
  * {@code WGMESH_CONFIG_DIR}), for real hosts (ssh) or test hosts. The folder is deleted afterwards.
- * Its standard output is discarded, since a script may print a config; of its standard error only the
+ * Its standard output is discarded, since a script may print a config (but read, up to a limit, when the
+ * command runs with {@code status} to tell what the host has); of its standard error only the
  * last 64 KB are kept (the rest is read and dropped), and their last lines become the reason of a failure.
  */
 public final class CommandTarget implements Target {
 
     static final int REASON_LINES = 10;
     static final int REASON_CHARS = 2000;
+    /** A host of a 2,000-host mesh prints about half a megabyte. */
+    static final int MAX_STATUS_BYTES = 1024 * 1024;
     /** How long the error output may stay open after the command ended, held by a process it started. */
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
 
@@ -45,26 +54,63 @@ public final class CommandTarget implements Target {
         return "ran " + command.get(0) + " with WGMESH_REMOVE=1";
     }
 
+    /**
+     * Runs the command with {@code status} as its first argument and reads what it prints (at most
+     * {@link #MAX_STATUS_BYTES}); a failure, a timeout or output that does not parse says why.
+     */
+    @Override
+    public HostObservation observe(HostRef host) throws IOException, DeployFailure {
+        List<String> status = new ArrayList<>(command);
+        status.add(1, "status");
+        byte[] output = execute(host, status, env -> { }, true);
+        if (output.length > MAX_STATUS_BYTES) {
+            throw new DeployFailure(command.get(0) + " status printed more than " + MAX_STATUS_BYTES + " bytes");
+        }
+        try {
+            return StatusParser.parse(new String(output, StandardCharsets.UTF_8));
+        } catch (StatusParser.StatusFormatException e) {
+            throw new DeployFailure(command.get(0) + " status: " + e.getMessage());
+        }
+    }
+
     private void run(HostRef host, DesiredFiles files, boolean remove) throws IOException, DeployFailure {
         Path configDir = Files.createTempDirectory("wgmesh-" + host.group() + "-" + host.host() + "-", PrivateFiles.DIR_0700);
         try {
             for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
                 PrivateFiles.writeNew(configDir.resolve(file.getKey()), file.getValue());
             }
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            execute(host, command, env -> {
+                env.put("WGMESH_REVISION", Long.toString(host.revision()));
+                env.put("WGMESH_CONFIG_DIR", configDir.toString());
+                if (remove) {
+                    env.put("WGMESH_REMOVE", "1");
+                }
+            }, false);
+        } finally {
+            PrivateFiles.deleteRecursively(configDir);
+        }
+    }
+
+    /** Runs one command line for the host; returns its standard output when asked to keep it (else nothing). */
+    private byte[] execute(HostRef host, List<String> commandLine, Consumer<Map<String, String>> moreEnv,
+                           boolean keepOutput) throws IOException, DeployFailure {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(commandLine);
+            if (!keepOutput) {
+                builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            }
             Map<String, String> env = builder.environment();
+            env.keySet().removeAll(List.of("WGMESH_REVISION", "WGMESH_CONFIG_DIR", "WGMESH_REMOVE"));
             env.put("WGMESH_GROUP", host.group().value());
             env.put("WGMESH_HOST", host.host().value());
             env.put("WGMESH_OS", host.os() == null ? "" : host.os().json());
-            env.put("WGMESH_REVISION", Long.toString(host.revision()));
-            env.put("WGMESH_CONFIG_DIR", configDir.toString());
-            if (remove) {
-                env.put("WGMESH_REMOVE", "1");
-            } else {
-                env.remove("WGMESH_REMOVE");
-            }
+            moreEnv.accept(env);
             Process process = builder.start();
             OutputTail errors = new OutputTail(process.getErrorStream(), "wgmesh-stderr-" + host.group() + "-" + host.host());
+            CompletableFuture<byte[]> output = keepOutput
+                    ? OutputHead.read(process.getInputStream(), MAX_STATUS_BYTES + 1,
+                    "wgmesh-stdout-" + host.group() + "-" + host.host())
+                    : CompletableFuture.completedFuture(new byte[0]);
             process.getOutputStream().close();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 // the command first, so a shell does not report its killed children; then what it started
@@ -79,11 +125,14 @@ public final class CommandTarget implements Target {
                 throw new DeployFailure(command.get(0) + " exited with " + process.exitValue()
                         + lastLines(errors.text(OUTPUT_GRACE)));
             }
+            try {
+                return output.get(OUTPUT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new DeployFailure(command.get(0) + "'s output did not end with it");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeployFailure(command.get(0) + " was interrupted");
-        } finally {
-            PrivateFiles.deleteRecursively(configDir);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -48,6 +49,43 @@ public final class Deployer {
      * @throws PeerTableMissingException when the record's peer table does not arrive in time
      */
     public Optional<DeploymentReported> deploy(HostConfigRendered rendered) {
+        return deploy(rendered, null);
+    }
+
+    /**
+     * Applies the host's record again, through the target even when its content is applied already: the
+     * host drifted, its last apply failed, an operator asked, or this deployer lost its state.
+     *
+     * @return the report with its cause, or empty when a later revision was applied or replaced the record
+     */
+    public Optional<DeploymentReported> redeploy(HostConfigRendered rendered, DeploymentReported.Cause cause) {
+        return deploy(rendered, Objects.requireNonNull(cause, "cause"));
+    }
+
+    /** What this deployer's disk says it applied to the host; empty when it has no record of it. */
+    public Optional<AppliedState> applied(GroupName group, HostName host) throws IOException {
+        return states.read(group, host);
+    }
+
+    /**
+     * What the host should run, from its record (and its group's peer table): opens its secrets once to
+     * know their hashes and forgets them.
+     *
+     * @return empty when a later revision replaced the record's peer table (its newer record follows)
+     */
+    public Optional<ExpectedHost> expected(HostConfigRendered rendered) throws DeployFailure {
+        MeshPeersRendered peerTable = null;
+        if (rendered.meshPeersHash() != null) {
+            Optional<MeshPeersRendered> found = peerTables.await(rendered);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            peerTable = found.get();
+        }
+        return Optional.of(ExpectedHost.of(SecretFiller.interfaces(rendered, peerTable), filler.fill(rendered, peerTable)));
+    }
+
+    private Optional<DeploymentReported> deploy(HostConfigRendered rendered, DeploymentReported.Cause cause) {
         long start = System.nanoTime();
         GroupName group = rendered.group();
         HostName host = rendered.host();
@@ -68,23 +106,24 @@ public final class Deployer {
                         applied.get().revision());
                 return Optional.empty();
             }
-            if (applied.isPresent() && !applied.get().removed()
+            if (cause == null && applied.isPresent() && !applied.get().removed()
                     && rendered.contentHash().equals(applied.get().contentHash())) {
                 if (rendered.revision() > applied.get().revision()) {
                     states.write(group, host, AppliedState.applied(rendered.revision(), rendered.contentHash(), rendered.os()));
                 }
                 log.info("{} revision {} unchanged (content {} already applied)", ref, rendered.revision(),
                         rendered.contentHash());
-                return Optional.of(report(rendered, Outcome.APPLIED, null, start));
+                return Optional.of(report(rendered, Outcome.APPLIED, null, start, null));
             }
             String changes = target.apply(ref, filler.fill(rendered, peerTable));
             states.write(group, host, AppliedState.applied(rendered.revision(), rendered.contentHash(), rendered.os()));
-            log.info("{} revision {} applied: {}", ref, rendered.revision(), changes);
-            return Optional.of(report(rendered, Outcome.APPLIED, null, start));
+            log.info("{} revision {} applied{}: {}", ref, rendered.revision(), cause == null ? "" : " (" + cause.json() + ")",
+                    changes);
+            return Optional.of(report(rendered, Outcome.APPLIED, null, start, cause));
         } catch (DeployFailure e) {
-            return Optional.of(failed(ref, rendered, e.getMessage(), start));
+            return Optional.of(failed(ref, rendered, e.getMessage(), start, cause));
         } catch (IOException e) {
-            return Optional.of(failed(ref, rendered, "I/O error: " + e, start));
+            return Optional.of(failed(ref, rendered, "I/O error: " + e, start, cause));
         }
     }
 
@@ -116,16 +155,18 @@ public final class Deployer {
     }
 
     /** The reason may quote a tool's stderr, which may quote a value: key-like text is cut out of it. */
-    private DeploymentReported failed(HostRef ref, HostConfigRendered rendered, String reason, long start) {
+    private DeploymentReported failed(HostRef ref, HostConfigRendered rendered, String reason, long start,
+                                      DeploymentReported.Cause cause) {
         String safe = SafeText.redact(reason);
         log.warn("{} revision {} failed: {}", ref, rendered.revision(), safe);
-        return report(rendered, Outcome.FAILED, safe, start);
+        return report(rendered, Outcome.FAILED, safe, start, cause);
     }
 
-    private DeploymentReported report(HostConfigRendered rendered, Outcome outcome, String reason, long start) {
+    private DeploymentReported report(HostConfigRendered rendered, Outcome outcome, String reason, long start,
+                                      DeploymentReported.Cause cause) {
         return new DeploymentReported(UUID.randomUUID(), rendered.group(), rendered.revision(), Instant.now(),
                 rendered.correlationId(), rendered.host(), outcome, reason, rendered.contentHash(), replica,
-                millisSince(start));
+                millisSince(start), cause);
     }
 
     private static long millisSince(long start) {

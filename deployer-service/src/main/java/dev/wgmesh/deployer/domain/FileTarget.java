@@ -1,6 +1,17 @@
 package dev.wgmesh.deployer.domain;
 
+import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.wireguard.InterfaceName;
+import dev.wgmesh.common.wireguard.InvalidValueException;
+import dev.wgmesh.common.wireguard.WgConfigParser;
+import dev.wgmesh.common.wireguard.WgConfigParser.ParsedConfig;
+import dev.wgmesh.deployer.domain.HostObservation.ObservedInterface;
+import dev.wgmesh.deployer.domain.HostObservation.ObservedPeer;
+import dev.wgmesh.deployer.domain.HostObservation.State;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,13 +19,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Writes {@code <out>/<group>/<host>/<interface>.conf}: 0600 files in 0700 folders, each replaced
  * atomically and only when its bytes differ; a .conf the host no longer has is deleted.
  */
 public final class FileTarget implements Target {
+
+    /** A 2,000-host mesh's file is about half a megabyte. */
+    static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+    private static final Pattern VALID_NAME = Pattern.compile("[a-zA-Z0-9_=+-][a-zA-Z0-9_=+.-]{0,14}");
 
     private final Path outDir;
 
@@ -84,6 +101,53 @@ public final class FileTarget implements Target {
         boolean groupGone = PrivateFiles.deleteIfEmpty(groupDir);
         PrivateFiles.syncDirectory(groupGone ? outDir : groupDir);
         return "removed " + names + " and the host folder" + (groupGone ? " and the group folder" : "");
+    }
+
+    /** Reads the host's files back: each {@code .conf} as wg-quick would take it. */
+    @Override
+    public HostObservation observe(HostRef host) throws IOException {
+        Path dir = hostDir(host);
+        List<ObservedInterface> interfaces = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            for (Path path : existing(dir)) {
+                String fileName = path.getFileName().toString();
+                // only what wgmesh could have written: <interface>.conf
+                if (fileName.endsWith(".conf") && VALID_NAME.matcher(interfaceName(fileName)).matches()) {
+                    read(InterfaceName.parse(interfaceName(fileName)), path).ifPresent(interfaces::add);
+                }
+            }
+        }
+        return new HostObservation(interfaces, false);
+    }
+
+    private static Optional<ObservedInterface> read(InterfaceName name, Path path) throws IOException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // deleted while we looked
+        }
+        String sha = ExpectedHost.sha256(bytes);
+        if (bytes.length > MAX_FILE_BYTES) {
+            return Optional.of(unreadable(name, sha, "larger than " + MAX_FILE_BYTES + " bytes"));
+        }
+        ParsedConfig config;
+        try {
+            config = WgConfigParser.parse(new String(bytes, StandardCharsets.UTF_8));
+        } catch (InvalidValueException e) {
+            return Optional.of(unreadable(name, sha, e.getMessage()));
+        }
+        List<ObservedPeer> peers = config.peers().stream().map(peer -> new ObservedPeer(peer.publicKey(),
+                ExpectedHost.presharedKeySha256(peer.presharedKey()), peer.endpoint(), peer.allowedIps(), 0, 0, 0,
+                peer.persistentKeepalive() == null || peer.persistentKeepalive() == 0 ? null : peer.persistentKeepalive()))
+                .toList();
+        return Optional.of(new ObservedInterface(name, State.UP, config.listenPort(),
+                config.privateKey() == null ? null : X25519Keys.publicKeyOf(config.privateKey()), config.mtu(), sha,
+                config.addresses(), peers, null));
+    }
+
+    private static ObservedInterface unreadable(InterfaceName name, String sha, String problem) {
+        return new ObservedInterface(name, State.UNREADABLE, null, null, null, sha, List.of(), List.of(), problem);
     }
 
     private static List<Path> existing(Path dir) throws IOException {

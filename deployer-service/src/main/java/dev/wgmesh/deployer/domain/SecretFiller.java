@@ -32,9 +32,7 @@ public final class SecretFiller {
 
     /** @param peerTable the table the record names, or null when its interfaces list their peers themselves */
     public DesiredFiles fill(HostConfigRendered rendered, MeshPeersRendered peerTable) throws DeployFailure {
-        List<WgConfig> interfaces = peerTable == null
-                ? rendered.interfaces()
-                : List.of(rendered.interfaces().get(0).withPeers(peerTable.peersOf(rendered.host())));
+        List<WgConfig> interfaces = interfaces(rendered, peerTable);
         if (rendered.presharedKeySeed() == null
                 && interfaces.stream().anyMatch(c -> c.peers().stream().anyMatch(WgConfig.Peer::presharedKey))) {
             throw new DeployFailure("peers use preshared keys but the record has no presharedKeySeed");
@@ -55,6 +53,13 @@ public final class SecretFiller {
             files.put(config.name(), text.getBytes(StandardCharsets.UTF_8));
         }
         return DesiredFiles.of(files);
+    }
+
+    /** The host's interfaces with their peers: a mesh host's from its group's peer table. */
+    static List<WgConfig> interfaces(HostConfigRendered rendered, MeshPeersRendered peerTable) {
+        return peerTable == null
+                ? rendered.interfaces()
+                : List.of(rendered.interfaces().get(0).withPeers(peerTable.peersOf(rendered.host())));
     }
 
     /** A secret is made at a revision, so one that claims a later revision than its record's is forged. */

@@ -10,4 +10,7 @@ public interface Target {
 
     /** Removes everything of the host; returns what changed, for the log. */
     String remove(HostRef host) throws IOException, DeployFailure;
+
+    /** What the host has now; a failure to look says why (the host is then UNKNOWN). */
+    HostObservation observe(HostRef host) throws IOException, DeployFailure;
 }

@@ -9,6 +9,7 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.trust.RecordSigner;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.deployer.domain.Deployer;
+import dev.wgmesh.deployer.domain.Observer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,8 @@ import org.springframework.stereotype.Component;
  * an invalid one goes to the DLT at once, one whose peer table has not arrived is retried with back-off
  * (see ErrorHandlerConfig), and the ones after it come again with the next poll. Other hosts' records
  * after it may then be applied twice, and a report that cannot be sent retries the batch: both are safe
- * because applying the same content again changes nothing.
+ * because applying the same content again changes nothing. Each host applied or removed is handed to the
+ * {@link Observer}, which looks at it next.
  */
 @Component
 class RenderedListener {
@@ -50,9 +52,14 @@ class RenderedListener {
     private final ExecutorService workers;
     private final RecordVerifier verifier;
     private final RecordSigner signer;
+    private final Observer observer;
+    private final DeployerMetrics metrics;
 
     RenderedListener(Deployer deployer, KafkaTemplate<String, byte[]> kafka,
-                     @Qualifier("hostWorkers") ExecutorService workers, RecordVerifier verifier, RecordSigner signer) {
+                     @Qualifier("hostWorkers") ExecutorService workers, RecordVerifier verifier, RecordSigner signer,
+                     Observer observer, DeployerMetrics metrics) {
+        this.observer = observer;
+        this.metrics = metrics;
         this.deployer = deployer;
         this.kafka = kafka;
         this.workers = workers;
@@ -98,7 +105,10 @@ class RenderedListener {
         if (record.value() == null) {
             return removal(record);
         }
-        return deployer.deploy(verifier.read(record, HostConfigRendered.class));
+        HostConfigRendered rendered = verifier.read(record, HostConfigRendered.class);
+        Optional<DeploymentReported> report = deployer.deploy(rendered);
+        report.ifPresent(applied -> observer.applied(rendered, record.partition(), applied));
+        return report;
     }
 
     private Optional<DeploymentReported> removal(ConsumerRecord<String, byte[]> record) {
@@ -115,7 +125,11 @@ class RenderedListener {
         GroupName group = GroupName.parse(key.substring(0, slash));
         HostName host = HostName.parse(key.substring(slash + 1));
         UUID correlationId = UUID.fromString(correlation);
-        return deployer.remove(group, host, at, correlationId);
+        Optional<DeploymentReported> report = deployer.remove(group, host, at, correlationId);
+        if (report.isPresent() && report.get().outcome() == DeploymentReported.Outcome.REMOVED) {
+            observer.removed(group, host, at);
+        }
+        return report;
     }
 
     /** Sends the reports in the order the hosts came and awaits them; returns the earliest failed record's host. */
@@ -125,6 +139,7 @@ class RenderedListener {
         for (Future<HostOutcome> host : applying) {
             HostOutcome outcome = await(host);
             for (DeploymentReported report : outcome.reports()) {
+                metrics.deployed(report);
                 sent.add(kafka.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, report, signer)));
             }
             if (outcome.failure() != null

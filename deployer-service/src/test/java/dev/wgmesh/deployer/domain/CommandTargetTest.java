@@ -134,6 +134,44 @@ class CommandTargetTest {
         assertThat(Files.readString(seen).trim()).isEqualTo("--ssh root@example");
     }
 
+    @Test
+    void statusRunsWithStatusFirstAndTheHostsEnvironmentAndIsParsed() throws Exception {
+        Path script = script("""
+                [ "$1" = status ] && [ "$2" = --via ] && [ "$3" = jump ] || { echo "args: $*" >&2; exit 9; }
+                [ -z "${WGMESH_CONFIG_DIR:-}" ] && [ -z "${WGMESH_REVISION:-}" ] || { echo "config dir given" >&2; exit 8; }
+                printf 'wgmesh-status\t1\n'
+                printf 'interface\t%s\tmissing\t-\t-\t-\n' "wg-$WGMESH_GROUP-$WGMESH_OS"
+                printf 'end\n'
+                """);
+
+        HostObservation observed = new CommandTarget(List.of(script.toString(), "--via", "jump"), Duration.ofSeconds(10))
+                .observe(host);
+
+        assertThat(observed.runtime()).isTrue();
+        assertThat(observed.interfaces()).singleElement().satisfies(i -> {
+            assertThat(i.name().value()).isEqualTo("wg-g1-freebsd");
+            assertThat(i.state()).isEqualTo(HostObservation.State.MISSING);
+        });
+    }
+
+    @Test
+    void statusThatFailsOrPrintsNonsenseOrTooMuchSaysWhy() throws Exception {
+        CommandTarget failing = new CommandTarget(List.of(script("echo 'no route to host' >&2\nexit 255\n").toString()),
+                Duration.ofSeconds(10));
+        assertThatThrownBy(() -> failing.observe(host)).isInstanceOf(DeployFailure.class)
+                .hasMessageContaining("exited with 255").hasMessageContaining("no route to host");
+
+        CommandTarget nonsense = new CommandTarget(List.of(script("echo '<html>hello</html>'\n").toString()),
+                Duration.ofSeconds(10));
+        assertThatThrownBy(() -> nonsense.observe(host)).isInstanceOf(DeployFailure.class)
+                .hasMessageContaining("line 1").hasMessageContaining("<html>");
+
+        CommandTarget flood = new CommandTarget(List.of(script("yes wgmesh-status | head -c 3000000\n").toString()),
+                Duration.ofSeconds(10));
+        assertThatThrownBy(() -> flood.observe(host)).isInstanceOf(DeployFailure.class)
+                .hasMessageContaining("more than " + CommandTarget.MAX_STATUS_BYTES + " bytes");
+    }
+
     private Path script(String body) throws Exception {
         Path script = dir.resolve("apply-host.sh");
         Files.writeString(script, "#!/bin/sh\nset -e\n" + body);

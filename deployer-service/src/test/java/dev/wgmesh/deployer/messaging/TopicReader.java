@@ -2,6 +2,7 @@ package dev.wgmesh.deployer.messaging;
 
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostHealthReported;
 import dev.wgmesh.common.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads the reports and the dead-letter topic from the beginning and waits for what a test expects. */
+/** Reads the reports, the health and the dead-letter topic from the beginning and waits for what a test expects. */
 final class TopicReader implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -27,7 +28,8 @@ final class TopicReader implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(Topics.DEPLOYMENT_REPORTED, Topics.deadLetter(Topics.HOST_CONFIG_RENDERED)));
+        consumer.subscribe(List.of(Topics.DEPLOYMENT_REPORTED, Topics.HOST_HEALTH_REPORTED,
+                Topics.deadLetter(Topics.HOST_CONFIG_RENDERED)));
     }
 
     List<DeploymentReported> awaitReports(Predicate<List<DeploymentReported>> done) {
@@ -39,6 +41,30 @@ final class TopicReader implements AutoCloseable {
             consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
         }
         throw new AssertionError("reports not seen in time; got " + reports());
+    }
+
+    List<HostHealthReported> awaitHealth(Predicate<List<HostHealthReported>> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (done.test(health())) {
+                return health();
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        }
+        throw new AssertionError("health not seen in time; got " + health());
+    }
+
+    List<HostHealthReported> health() {
+        return seen.stream().filter(r -> r.topic().equals(Topics.HOST_HEALTH_REPORTED))
+                .map(r -> EventJson.read(r.value(), HostHealthReported.class)).toList();
+    }
+
+    /** Reads on for a while, for tests that something does not happen. */
+    void readFor(Duration time) {
+        long deadline = System.nanoTime() + time.toNanos();
+        while (System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        }
     }
 
     ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {

@@ -2,6 +2,7 @@ package dev.wgmesh.common.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wgmesh.common.crypto.SealedSecret;
+import dev.wgmesh.common.group.DriftPolicy;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
@@ -15,14 +16,16 @@ import java.util.UUID;
  * renderer-service's desired state of one host: every interface it should have (one wg-quick file
  * each) with the secrets still sealed, and a hash of all of it. A host that left gets a tombstone.
  *
+ * <p>{@code driftPolicy} is its group's: whether a deployer applies the host again when it drifted.
+ *
  * <p>A mesh host's one interface lists no peers here: {@code meshPeersHash} names the group's
  * {@link MeshPeersRendered} whose entries, all but the host's own, are its peers.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfigRendered(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
                                  HostName host, HostOs os, List<WgConfig> interfaces, SealedSecret privateKey,
-                                 SealedSecret presharedKeySeed, String contentHash, String meshPeersHash)
-        implements WgmeshEvent {
+                                 SealedSecret presharedKeySeed, String contentHash, String meshPeersHash,
+                                 DriftPolicy driftPolicy) implements WgmeshEvent {
 
     public static final String TYPE = "dev.wgmesh.host-config-rendered.v1";
 
@@ -32,6 +35,8 @@ public record HostConfigRendered(UUID eventId, GroupName group, long revision, I
         Objects.requireNonNull(os, "os is required");
         Objects.requireNonNull(privateKey, "privateKey is required");
         Objects.requireNonNull(contentHash, "contentHash is required");
+        // absent from records written before it existed: those groups were repaired
+        driftPolicy = driftPolicy == null ? DriftPolicy.REPAIR : driftPolicy;
         interfaces = List.copyOf(Objects.requireNonNull(interfaces, "interfaces is required"));
         if (meshPeersHash != null && (interfaces.size() != 1 || !interfaces.get(0).peers().isEmpty())) {
             throw new IllegalArgumentException("a host whose peers come from the mesh's peer table has one interface"
@@ -44,6 +49,14 @@ public record HostConfigRendered(UUID eventId, GroupName group, long revision, I
         if (interfaces.stream().map(WgConfig::name).distinct().count() != interfaces.size()) {
             throw new IllegalArgumentException("interface names of host " + host + " must be unique");
         }
+    }
+
+    /** A record of a group that repairs drift. */
+    public HostConfigRendered(UUID eventId, GroupName group, long revision, Instant occurredAt, UUID correlationId,
+                              HostName host, HostOs os, List<WgConfig> interfaces, SealedSecret privateKey,
+                              SealedSecret presharedKeySeed, String contentHash, String meshPeersHash) {
+        this(eventId, group, revision, occurredAt, correlationId, host, os, interfaces, privateKey, presharedKeySeed,
+                contentHash, meshPeersHash, DriftPolicy.REPAIR);
     }
 
     /** The record key on wgmesh.host-config-rendered and wgmesh.deployment-reported. */

@@ -15,6 +15,7 @@ public final class Topics {
     public static final String MESH_PEERS_RENDERED = "wgmesh.mesh-peers-rendered";
     public static final String DEPLOYMENT_REPORTED = "wgmesh.deployment-reported";
     public static final String HOST_HEALTH_REPORTED = "wgmesh.host-health-reported";
+    public static final String HOST_REAPPLY_REQUESTED = "wgmesh.host-reapply-requested";
 
     /** Records up to this size pass: a 2,000-host group's keys, or one mesh's peer table of 2,000 hosts. */
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -39,6 +40,8 @@ public final class Topics {
             new TopicSpec(DEPLOYMENT_REPORTED, 6, false, Signer.DEPLOYER),
             // the latest observation of each host; config-service reads all of it back for GET .../health
             new TopicSpec(HOST_HEALTH_REPORTED, 6, true, Signer.DEPLOYER),
+            // every deployer reads it from its end (no consumer group); the one that owns the host applies it
+            new TopicSpec(HOST_REAPPLY_REQUESTED, 1, false, Signer.CONFIG),
             new TopicSpec(deadLetter(HOST_GROUP_COMMANDS), 1, false, null),
             new TopicSpec(deadLetter(HOST_GROUP_CHANGED), 1, false, null),
             new TopicSpec(deadLetter(HOST_GROUP_KEYS_GENERATED), 1, false, null),

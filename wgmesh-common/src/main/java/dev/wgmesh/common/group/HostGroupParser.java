@@ -27,7 +27,8 @@ public final class HostGroupParser {
 
     /** A group's top-level fields: the one list of them. */
     public static final Set<String> GROUP_FIELDS = Set.of(
-            "topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "allowBroadRoutes", "hosts");
+            "topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "allowBroadRoutes", "driftPolicy",
+            "hosts");
     private static final Set<String> HOST_FIELDS = Set.of(
             "name", "endpoint", "internalNetworks", "tunnelSegment", "interfaceSuffix", "os");
 
@@ -74,12 +75,14 @@ public final class HostGroupParser {
         Integer keepalive = integer(body.get("persistentKeepalive"), "persistentKeepalive", 0, 65535, problems);
         boolean presharedKeys = bool(body.get("presharedKeys"), "presharedKeys", true, problems);
         boolean allowBroadRoutes = bool(body.get("allowBroadRoutes"), "allowBroadRoutes", false, problems);
+        DriftPolicy driftPolicy = parseDriftPolicy(body.get("driftPolicy"), problems);
         Map<HostName, HostPaths> paths = new LinkedHashMap<>();
         List<Host> hosts = parseHosts(body.get("hosts"), topology, problems, paths);
         if (!problems.isEmpty() || topology == null) {
             return new Result(null, paths, problems);
         }
-        return new Result(new HostGroupSpec(topology, tunnelNetwork, mtu, keepalive, presharedKeys, allowBroadRoutes, hosts),
+        return new Result(new HostGroupSpec(topology, tunnelNetwork, mtu, keepalive, presharedKeys, allowBroadRoutes,
+                driftPolicy, hosts),
                 paths, problems);
     }
 
@@ -96,6 +99,18 @@ public final class HostGroupParser {
         }
         problems.add(new Problem("topology", json(node), "must be \"hoster\" or \"mesh\""));
         return null;
+    }
+
+    private static DriftPolicy parseDriftPolicy(JsonNode node, List<Problem> problems) {
+        if (node == null || node.isNull()) {
+            return DriftPolicy.REPAIR;
+        }
+        try {
+            return DriftPolicy.parse(node.isString() ? node.stringValue() : null);
+        } catch (InvalidValueException e) {
+            problems.add(new Problem("driftPolicy", json(node), "must be \"repair\" or \"report\""));
+            return DriftPolicy.REPAIR;
+        }
     }
 
     private static List<Host> parseHosts(JsonNode node, Topology topology, List<Problem> problems,

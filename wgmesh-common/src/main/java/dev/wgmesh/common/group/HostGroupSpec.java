@@ -16,15 +16,19 @@ import java.util.Set;
  *
  * @param allowBroadRoutes true when the group may route networks that {@link GroupValidator} refuses
  *                         otherwise: shorter than /8 or /32, or covering another host's endpoint
+ * @param driftPolicy      what deployers do with a host that drifted; {@code repair} when not given
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, Integer persistentKeepalive,
                             boolean presharedKeys,
                             // absent from records written before it existed: those groups did not allow broad routes
-                            @JsonSetter(nulls = Nulls.AS_EMPTY) boolean allowBroadRoutes, List<Host> hosts) {
+                            @JsonSetter(nulls = Nulls.AS_EMPTY) boolean allowBroadRoutes,
+                            // absent from records written before it existed: those groups were repaired
+                            DriftPolicy driftPolicy, List<Host> hosts) {
 
     public HostGroupSpec {
         Objects.requireNonNull(topology, "topology");
+        driftPolicy = driftPolicy == null ? DriftPolicy.REPAIR : driftPolicy;
         hosts = hosts.stream().sorted(Comparator.comparingInt(Host::slot)).toList();
         Set<Integer> slots = new HashSet<>();
         Set<HostName> names = new HashSet<>();
@@ -38,11 +42,18 @@ public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, 
         }
     }
 
+    /** A group whose drifted hosts are repaired (the default). */
+    public HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, Integer persistentKeepalive,
+                         boolean presharedKeys, boolean allowBroadRoutes, List<Host> hosts) {
+        this(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, allowBroadRoutes, DriftPolicy.REPAIR, hosts);
+    }
+
     public Optional<Host> host(HostName name) {
         return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
     }
 
     public HostGroupSpec withHosts(List<Host> newHosts) {
-        return new HostGroupSpec(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, allowBroadRoutes, newHosts);
+        return new HostGroupSpec(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, allowBroadRoutes, driftPolicy,
+                newHosts);
     }
 }

@@ -3,6 +3,7 @@ package dev.wgmesh.common.render;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.HostKeys;
+import dev.wgmesh.common.group.DriftPolicy;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
@@ -216,7 +217,11 @@ public final class GroupRenderer {
                 peer.endpoint().withPort(port), spec.persistentKeepalive());
     }
 
-    /** Over the host's OS, each interface without its peers, each peer's digest, and the sealed secrets. */
+    /**
+     * Over the host's OS, each interface without its peers, each peer's digest, the sealed secrets, and a
+     * drift policy other than the default (so a change of it reaches the deployers, and the hashes of groups
+     * that never set it stay as they were).
+     */
     private static String hash(Host host, List<WgConfig> interfaces, HostKeys own, Inputs inputs) {
         MessageDigest sha = sha256();
         sha.update(host.os().json().getBytes(StandardCharsets.UTF_8));
@@ -228,6 +233,9 @@ public final class GroupRenderer {
         sha.update(own.privateKey().toString().getBytes(StandardCharsets.UTF_8));
         if (inputs.keyed.spec().presharedKeys()) {
             sha.update(inputs.keyed.presharedKeySeed().toString().getBytes(StandardCharsets.UTF_8));
+        }
+        if (inputs.keyed.spec().driftPolicy() != DriftPolicy.REPAIR) {
+            sha.update(("driftPolicy=" + inputs.keyed.spec().driftPolicy().json()).getBytes(StandardCharsets.UTF_8));
         }
         return "sha256:" + HexFormat.of().formatHex(sha.digest());
     }

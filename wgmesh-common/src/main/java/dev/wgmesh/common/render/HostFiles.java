@@ -33,6 +33,7 @@ public record HostFiles(HostName host, HostOs os, List<WgConfig> interfaces, Sea
                 ? interfaces
                 : interfaces.stream().map(c -> c.withPeers(List.of())).toList();
         return new HostConfigRendered(eventId, keyed.group(), keyed.revision(), occurredAt, keyed.correlationId(),
-                host, os, listed, privateKey, presharedKeySeed, contentHash, meshPeersHash);
+                host, os, listed, privateKey, presharedKeySeed, contentHash, meshPeersHash,
+                keyed.spec().driftPolicy());
     }
 }

@@ -52,4 +52,19 @@ class DeploymentReportedTest {
         assertThatThrownBy(() -> EventJson.read(EventJson.write(tree), DeploymentReported.class))
                 .isInstanceOf(InvalidEventException.class).hasMessageContaining("is not a replica name");
     }
+
+    @Test
+    void theCauseIsWrittenAsItsNameAndAbsentForARenderedRecord() {
+        DeploymentReported repaired = new DeploymentReported(ID, GroupName.parse("prod"), 3, Instant.now(), ID,
+                HostName.parse("node-1"), DeploymentReported.Outcome.APPLIED, null, "sha256:00", "d-1", 12,
+                DeploymentReported.Cause.DRIFT_REPAIR);
+
+        assertThat(EventJson.tree(EventJson.write(repaired)).get("cause").stringValue()).isEqualTo("drift-repair");
+        assertThat(EventJson.read(EventJson.write(repaired), DeploymentReported.class)).isEqualTo(repaired);
+        assertThat(EventJson.tree(EventJson.write(report("d-1"))).has("cause")).isFalse();
+        ObjectNode tree = (ObjectNode) EventJson.tree(EventJson.write(repaired));
+        tree.put("cause", "because");
+        assertThatThrownBy(() -> EventJson.read(EventJson.write(tree), DeploymentReported.class))
+                .isInstanceOf(InvalidEventException.class).hasMessageContaining("\"because\" is not a deployment cause");
+    }
 }

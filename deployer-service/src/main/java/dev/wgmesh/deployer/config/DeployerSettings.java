@@ -1,0 +1,64 @@
+package dev.wgmesh.deployer.config;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every setting of a deployer (properties {@code wgmesh.*}, env {@code WGMESH_*}), checked when it starts:
+ * a value that cannot work stops the start naming the setting and quoting the value.
+ *
+ * @param deployerPrivateKeyFile         the deployers' X25519 key, as {@code wg genkey} writes it (required)
+ * @param deployerPreviousPrivateKeyFile the key before it, while the deployers' key is being replaced
+ * @param target                         {@code file} (write the configs below {@code outDir}) or {@code command}
+ * @param stateDir                       what was applied per host; {@code <outDir>/.wgmesh-state} when not given
+ * @param command                        the command target's program and plain arguments ({@code %h}: none here)
+ * @param replica                        the name on every report; {@code <hostname>-<pid>} when not given
+ * @param peerTableTimeout               how long a mesh host's record waits for the peer table it names
+ * @param parallelHosts                  hosts applied (and observed) at the same time
+ * @param listenerConcurrency            consumers of wgmesh.host-config-rendered in this process
+ * @param observeInterval                how often each owned host is looked at (jittered)
+ */
+@ConfigurationProperties("wgmesh")
+public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
+                               @DefaultValue("") String deployerPreviousPrivateKeyFile,
+                               @DefaultValue("file") String target,
+                               @DefaultValue("./wgmesh-data/out") String outDir,
+                               @DefaultValue("") String stateDir,
+                               @DefaultValue("") String command,
+                               @DefaultValue("60s") Duration commandTimeout,
+                               @DefaultValue("") String replica,
+                               @DefaultValue("10s") Duration peerTableTimeout,
+                               @DefaultValue("4") int parallelHosts,
+                               @DefaultValue("1") int listenerConcurrency,
+                               @DefaultValue("30s") Duration observeInterval) {
+
+    public DeployerSettings {
+        if (!List.of("file", "command").contains(target)) {
+            throw new IllegalArgumentException("wgmesh.target is \"" + target + "\": expected file or command");
+        }
+        if (target.equals("command") && command.isBlank()) {
+            throw new IllegalArgumentException("wgmesh.target is command but wgmesh.command is empty");
+        }
+        positive("wgmesh.command-timeout", commandTimeout);
+        positive("wgmesh.peer-table-timeout", peerTableTimeout);
+        if (observeInterval.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("wgmesh.observe-interval is " + observeInterval + ": expected 100ms or more");
+        }
+        atLeastOne("wgmesh.parallel-hosts", parallelHosts);
+        atLeastOne("wgmesh.listener-concurrency", listenerConcurrency);
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " is " + value + ": expected more than 0");
+        }
+    }
+
+    private static void atLeastOne(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " is " + value + ": expected 1 or more");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.wgmesh.deployer.domain;
+
+import dev.wgmesh.common.wireguard.Cidr;
+import dev.wgmesh.common.wireguard.Endpoint;
+import dev.wgmesh.common.wireguard.InterfaceAddress;
+import dev.wgmesh.common.wireguard.InterfaceName;
+import dev.wgmesh.common.wireguard.InvalidValueException;
+import dev.wgmesh.common.wireguard.PublicKey;
+import dev.wgmesh.deployer.domain.HostObservation.ObservedInterface;
+import dev.wgmesh.deployer.domain.HostObservation.ObservedPeer;
+import dev.wgmesh.deployer.domain.HostObservation.State;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads what {@code wgmesh-apply status} prints, tab-separated, into a {@link HostObservation}:
+ * <pre>
+ * wgmesh-status	1
+ * interface	IF	up|down|missing	PORT|-	PUBLIC-KEY|-	MTU|-
+ * file	IF	SHA256-HEX|missing
+ * address	IF	ADDRESS/PREFIX
+ * peer	IF	PUBLIC-KEY	PSK-SHA256-HEX|none	ENDPOINT|none	ALLOWED-IPS|none	HANDSHAKE	RX	TX	KEEPALIVE|off
+ * end
+ * </pre>
+ * A host may print anything, so everything is checked: an interface's lines come after its interface line,
+ * nothing appears twice, and the closing {@code end} must be there (a cut output is not taken for a short one).
+ * Errors name the line and quote it.
+ */
+final class StatusParser {
+
+    static final String HEADER = "wgmesh-status\t1";
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern COUNTER = Pattern.compile("\\d{1,19}");
+    private static final Pattern SMALL_NUMBER = Pattern.compile("\\d{1,5}");
+
+    private StatusParser() {
+    }
+
+    /** A line the parser refuses; the observation then is UNKNOWN with this as its reason. */
+    static final class StatusFormatException extends IllegalArgumentException {
+        StatusFormatException(String message) {
+            super(message);
+        }
+    }
+
+    private static final class Building {
+        final InterfaceName name;
+        final State state;
+        final Integer listenPort;
+        final PublicKey publicKey;
+        final Integer mtu;
+        String fileSha256;
+        boolean fileSeen;
+        final List<InterfaceAddress> addresses = new ArrayList<>();
+        final Map<PublicKey, ObservedPeer> peers = new LinkedHashMap<>();
+
+        Building(InterfaceName name, State state, Integer listenPort, PublicKey publicKey, Integer mtu) {
+            this.name = name;
+            this.state = state;
+            this.listenPort = listenPort;
+            this.publicKey = publicKey;
+            this.mtu = mtu;
+        }
+    }
+
+    static HostObservation parse(String text) {
+        List<String> lines = List.of(text.split("\n", -1));
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            throw new StatusFormatException("the status does not start with \"wgmesh-status<TAB>1\": line 1 is "
+                    + InvalidValueException.quote(lines.isEmpty() ? "" : lines.get(0)));
+        }
+        Map<InterfaceName, Building> interfaces = new LinkedHashMap<>();
+        boolean ended = false;
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isEmpty() && i == lines.size() - 1) {
+                break; // the text's last newline
+            }
+            if (ended) {
+                if (!line.isEmpty()) {
+                    throw error(i, line, "nothing may follow \"end\"");
+                }
+                continue;
+            }
+            String[] fields = line.split("\t", -1);
+            try {
+                switch (fields[0]) {
+                    case "end" -> {
+                        expect(fields, 1);
+                        ended = true;
+                    }
+                    case "interface" -> {
+                        expect(fields, 6);
+                        InterfaceName name = InterfaceName.parse(fields[1]);
+                        if (interfaces.containsKey(name)) {
+                            throw new InvalidValueException("interface " + name + " appears twice");
+                        }
+                        interfaces.put(name, new Building(name, state(fields[2]), orNone(fields[3], "-",
+                                StatusParser::port), orNone(fields[4], "-", PublicKey::parse),
+                                orNone(fields[5], "-", StatusParser::mtu)));
+                    }
+                    case "file" -> {
+                        expect(fields, 3);
+                        Building building = declared(interfaces, fields[1]);
+                        if (building.fileSeen) {
+                            throw new InvalidValueException("a second file line for " + building.name);
+                        }
+                        building.fileSeen = true;
+                        building.fileSha256 = orNone(fields[2], "missing", StatusParser::sha256);
+                    }
+                    case "address" -> {
+                        expect(fields, 3);
+                        declared(interfaces, fields[1]).addresses.add(InterfaceAddress.parse(fields[2]));
+                    }
+                    case "peer" -> {
+                        expect(fields, 10);
+                        Building building = declared(interfaces, fields[1]);
+                        ObservedPeer peer = new ObservedPeer(PublicKey.parse(fields[2]),
+                                orNone(fields[3], "none", StatusParser::sha256), orNone(fields[4], "none", Endpoint::parse),
+                                fields[5].equals("none") ? List.of() : cidrs(fields[5]),
+                                counter(fields[6]), counter(fields[7]), counter(fields[8]),
+                                orNone(fields[9], "off", StatusParser::keepalive));
+                        if (building.peers.putIfAbsent(peer.publicKey(), peer) != null) {
+                            throw new InvalidValueException("peer appears twice on " + building.name);
+                        }
+                    }
+                    default -> throw new InvalidValueException("unknown line");
+                }
+            } catch (InvalidValueException e) {
+                throw error(i, line, e.getMessage());
+            }
+        }
+        if (!ended) {
+            throw new StatusFormatException("the status has no \"end\" line: it was cut off");
+        }
+        List<ObservedInterface> result = new ArrayList<>();
+        for (Building b : interfaces.values()) {
+            result.add(new ObservedInterface(b.name, b.state, b.listenPort, b.publicKey, b.mtu, b.fileSha256,
+                    b.addresses, List.copyOf(b.peers.values()), null));
+        }
+        return new HostObservation(result, true);
+    }
+
+    private static void expect(String[] fields, int count) {
+        if (fields.length != count) {
+            throw new InvalidValueException("expected " + count + " tab-separated fields, found " + fields.length);
+        }
+    }
+
+    private static Building declared(Map<InterfaceName, Building> interfaces, String name) {
+        Building building = interfaces.get(InterfaceName.parse(name));
+        if (building == null) {
+            throw new InvalidValueException("interface " + InvalidValueException.quote(name)
+                    + " has no interface line before it");
+        }
+        return building;
+    }
+
+    private static State state(String text) {
+        return switch (text) {
+            case "up" -> State.UP;
+            case "down" -> State.DOWN;
+            case "missing" -> State.MISSING;
+            default -> throw new InvalidValueException(InvalidValueException.quote(text)
+                    + " is not an interface state: up, down or missing");
+        };
+    }
+
+    private static <T> T orNone(String text, String none, Function<String, T> parse) {
+        return text.equals(none) ? null : parse.apply(text);
+    }
+
+    private static int port(String text) {
+        return number(text, 1, 65535, "a port");
+    }
+
+    private static int mtu(String text) {
+        return number(text, 576, 65535, "an MTU");
+    }
+
+    private static int keepalive(String text) {
+        return number(text, 1, 65535, "a keepalive");
+    }
+
+    private static int number(String text, int min, int max, String what) {
+        if (!SMALL_NUMBER.matcher(text).matches() || Integer.parseInt(text) < min || Integer.parseInt(text) > max) {
+            throw new InvalidValueException(InvalidValueException.quote(text) + " is not " + what + " (" + min + ".."
+                    + max + ")");
+        }
+        return Integer.parseInt(text);
+    }
+
+    private static long counter(String text) {
+        if (!COUNTER.matcher(text).matches()) {
+            throw new InvalidValueException(InvalidValueException.quote(text) + " is not a count");
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new InvalidValueException(InvalidValueException.quote(text) + " is too large");
+        }
+    }
+
+    private static String sha256(String text) {
+        if (!SHA256.matcher(text).matches()) {
+            throw new InvalidValueException("not a SHA-256 in lower-case hex");
+        }
+        return text;
+    }
+
+    private static List<Cidr> cidrs(String text) {
+        List<Cidr> cidrs = new ArrayList<>();
+        Set<Cidr> seen = new HashSet<>();
+        for (String part : text.split(",", -1)) {
+            Cidr cidr = Cidr.parse(part);
+            if (seen.add(cidr)) {
+                cidrs.add(cidr);
+            }
+        }
+        return cidrs;
+    }
+
+    private static StatusFormatException error(int index, String line, String why) {
+        return new StatusFormatException("status line " + (index + 1) + ", " + InvalidValueException.quote(line) + ": "
+                + why);
+    }
+}

@@ -1,0 +1,370 @@
+package dev.wgmesh.deployer.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.events.DeploymentReported;
+import dev.wgmesh.common.events.DeploymentReported.Cause;
+import dev.wgmesh.common.events.DeploymentReported.Outcome;
+import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.HostHealthReported;
+import dev.wgmesh.common.events.HostHealthReported.Drift;
+import dev.wgmesh.common.events.HostHealthReported.LinkState;
+import dev.wgmesh.common.events.WgmeshEvent;
+import dev.wgmesh.common.group.DriftPolicy;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.deployer.TestGroup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ObserverTest {
+
+    static final Duration INTERVAL = Duration.ofSeconds(30);
+
+    @TempDir
+    Path out;
+
+    final TestClock clock = new TestClock(Instant.parse("2026-12-05T12:00:00Z"));
+    final List<WgmeshEvent> published = new CopyOnWriteArrayList<>();
+    final List<String> forgotten = new CopyOnWriteArrayList<>();
+    final TestGroup group = new TestGroup("g1", 3);
+    CountingTarget target;
+    Deployer deployer;
+    Observer observer;
+
+    /** A clock the test moves. */
+    static final class TestClock extends Clock {
+        Instant now;
+
+        TestClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** The file target, counting applies; it can be told to fail them or to write nothing. */
+    static final class CountingTarget implements Target {
+        final FileTarget files;
+        final AtomicInteger applies = new AtomicInteger();
+        volatile boolean fail;
+        volatile boolean writeNothing;
+
+        CountingTarget(Path out) {
+            files = new FileTarget(out);
+        }
+
+        @Override
+        public String apply(HostRef host, DesiredFiles desired) throws IOException, DeployFailure {
+            applies.incrementAndGet();
+            if (fail) {
+                throw new DeployFailure("disk on fire");
+            }
+            return writeNothing ? "nothing" : files.apply(host, desired);
+        }
+
+        @Override
+        public String remove(HostRef host) throws IOException {
+            return files.remove(host);
+        }
+
+        @Override
+        public HostObservation observe(HostRef host) throws IOException {
+            return files.observe(host);
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        target = new CountingTarget(out);
+        deployer = new Deployer(new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())),
+                new PeerTables(Duration.ofMillis(300)), target, new StateStore(out.resolve(".wgmesh-state")), "replica-a");
+        observer = new Observer(deployer, target, clock, INTERVAL, new Random(7), new Observer.Sink() {
+            @Override
+            public void publish(WgmeshEvent event) {
+                published.add(event);
+            }
+
+            @Override
+            public void forgotten(GroupName g, HostName h) {
+                forgotten.add(g + "/" + h);
+            }
+        });
+    }
+
+    /** Every host applied by the listener, as a rollout does. */
+    private Map<HostName, HostConfigRendered> rollOut(Map<HostName, HostConfigRendered> records) {
+        records.values().forEach(record ->
+                observer.applied(record, 0, deployer.deploy(record).orElseThrow()));
+        return records;
+    }
+
+    private void intervals(int count) {
+        for (int i = 0; i < count; i++) {
+            clock.advance(INTERVAL.plusSeconds(7)); // past the longest jittered interval
+            observer.observeDue(Runnable::run);
+        }
+    }
+
+    private List<DeploymentReported> deployments() {
+        return published.stream().filter(DeploymentReported.class::isInstance).map(DeploymentReported.class::cast).toList();
+    }
+
+    private List<HostHealthReported> health(String host) {
+        return published.stream().filter(HostHealthReported.class::isInstance).map(HostHealthReported.class::cast)
+                .filter(h -> h.host().value().equals(host)).toList();
+    }
+
+    @Test
+    void aStableGroupIsObservedAndNeverAppliedAgain() {
+        rollOut(group.render(1));
+        int applied = target.applies.get();
+        observer.observeDue(Runnable::run); // right after the applies
+
+        intervals(10);
+
+        assertThat(target.applies.get()).isEqualTo(applied);
+        assertThat(deployments()).isEmpty();
+        for (String host : List.of("h1", "h2", "h3")) {
+            List<HostHealthReported> reports = health(host);
+            assertThat(reports).allSatisfy(h -> {
+                assertThat(h.drift()).isEqualTo(Drift.IN_SYNC);
+                assertThat(h.links()).allSatisfy(link -> assertThat(link.state()).isEqualTo(LinkState.UNKNOWN));
+                assertThat(h.replica()).isEqualTo("replica-a");
+            });
+            // once when first seen, then at least every 5 minutes: 10 intervals of 37 s are 6 minutes
+            assertThat(reports).hasSize(2);
+        }
+    }
+
+    @Test
+    void aDeletedFileIsReportedMissingRepairedAndReportedInSync() throws Exception {
+        rollOut(group.render(1));
+        observer.observeDue(Runnable::run);
+        published.clear();
+        Files.delete(out.resolve("g1/h2/wg-1.conf"));
+
+        intervals(1);
+
+        List<HostHealthReported> h2 = health("h2");
+        assertThat(h2).extracting(HostHealthReported::drift).containsExactly(Drift.MISSING, Drift.IN_SYNC);
+        assertThat(h2.get(0).differences()).containsExactly("wg-1: file missing");
+        assertThat(deployments()).singleElement().satisfies(report -> {
+            assertThat(report.host().value()).isEqualTo("h2");
+            assertThat(report.outcome()).isEqualTo(Outcome.APPLIED);
+            assertThat(report.cause()).isEqualTo(Cause.DRIFT_REPAIR);
+            assertThat(report.revision()).isEqualTo(1);
+        });
+        assertThat(out.resolve("g1/h2/wg-1.conf")).exists();
+    }
+
+    @Test
+    void anEditedFileIsPutBack() throws Exception {
+        Map<HostName, HostConfigRendered> records = rollOut(group.render(1));
+        Path file = out.resolve("g1/h1/wg-1.conf");
+        String declared = Files.readString(file);
+        Files.writeString(file, declared.replace("PersistentKeepalive = 25", "PersistentKeepalive = 5"));
+
+        intervals(1);
+
+        assertThat(Files.readString(file)).isEqualTo(declared);
+        assertThat(health("h1").get(0).differences()).contains("wg-1: file differs from the declared one",
+                "wg-1: peer h2 persistent keepalive 5, declared 25");
+        assertThat(deployments()).extracting(DeploymentReported::cause).containsExactly(Cause.DRIFT_REPAIR);
+        assertThat(records).isNotEmpty();
+    }
+
+    @Test
+    void aGroupThatOnlyReportsDriftIsNotRepaired() throws Exception {
+        TestGroup reporting = new TestGroup("g1", 3, DriftPolicy.REPORT);
+        rollOut(reporting.render(1));
+        Files.delete(out.resolve("g1/h2/wg-1.conf"));
+
+        intervals(3);
+
+        assertThat(health("h2")).extracting(HostHealthReported::drift).containsExactly(Drift.MISSING);
+        assertThat(deployments()).isEmpty();
+        assertThat(out.resolve("g1/h2/wg-1.conf")).doesNotExist();
+    }
+
+    @Test
+    void aRepairThatDoesNotHelpWaitsLongerEachTime() throws Exception {
+        rollOut(group.render(1));
+        target.writeNothing = true;
+        Files.delete(out.resolve("g1/h3/wg-2.conf"));
+        int before = target.applies.get();
+
+        intervals(10); // 370 s: repairs at about 0, 10+, 30+, 70+, 150+ and 310+ s
+
+        int repairs = target.applies.get() - before;
+        assertThat(repairs).isBetween(4, 6);
+        assertThat(deployments()).allSatisfy(r -> assertThat(r.cause()).isEqualTo(Cause.DRIFT_REPAIR));
+    }
+
+    @Test
+    void aFailedHostIsRetriedWithPausesThatDouble() {
+        target.fail = true;
+        HostConfigRendered h1 = group.render(1).get(group.host(1));
+        DeploymentReported failed = deployer.deploy(h1).orElseThrow();
+        assertThat(failed.outcome()).isEqualTo(Outcome.FAILED);
+        observer.applied(h1, 0, failed);
+        List<Instant> retries = new ArrayList<>();
+        Instant start = clock.instant();
+
+        for (int second = 1; second <= 200; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            int before = target.applies.get();
+            observer.observeDue(Runnable::run);
+            if (target.applies.get() > before) {
+                retries.add(clock.instant());
+            }
+        }
+
+        // pauses of 10, 20, 40, 80 s after each failure, looked at on each observation (every 24..36 s)
+        assertThat(retries).hasSizeBetween(3, 4);
+        assertThat(Duration.between(start, retries.get(0))).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+        assertThat(Duration.between(retries.get(0), retries.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(Duration.between(retries.get(1), retries.get(2))).isGreaterThanOrEqualTo(Duration.ofSeconds(40));
+        assertThat(deployments()).allSatisfy(r -> {
+            assertThat(r.cause()).isEqualTo(Cause.RETRY);
+            assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+        });
+
+        target.fail = false;
+        clock.advance(Duration.ofMinutes(6));
+        observer.observeDue(Runnable::run);
+        assertThat(deployments()).last().satisfies(r -> {
+            assertThat(r.cause()).isEqualTo(Cause.RETRY);
+            assertThat(r.outcome()).isEqualTo(Outcome.APPLIED);
+        });
+        assertThat(out.resolve("g1/h1/wg-1.conf")).exists();
+    }
+
+    @Test
+    void aDeployerThatLostItsStateRestoresEveryHostItOwnsOnce() throws Exception {
+        Map<HostName, HostConfigRendered> records = rollOut(group.render(1));
+        // a new disk: no files and no record of applying them
+        PrivateFiles.deleteRecursively(out);
+        Files.createDirectories(out);
+        published.clear();
+        Observer fresh = new Observer(deployer, target, clock, INTERVAL, new Random(3), new Observer.Sink() {
+            @Override
+            public void publish(WgmeshEvent event) {
+                published.add(event);
+            }
+        });
+        records.values().forEach(record -> fresh.load(record, 0, true));
+
+        fresh.observeDue(Runnable::run);
+        clock.advance(INTERVAL.multipliedBy(2));
+        fresh.observeDue(Runnable::run);
+
+        assertThat(deployments()).hasSize(3).allSatisfy(r -> {
+            assertThat(r.cause()).isEqualTo(Cause.RESTORE);
+            assertThat(r.outcome()).isEqualTo(Outcome.APPLIED);
+        });
+        assertThat(out.resolve("g1/h3/wg-2.conf")).exists();
+    }
+
+    @Test
+    void aRecordTheListenerStillGetsToIsNotRestoredTwice() {
+        Map<HostName, HostConfigRendered> records = group.render(1);
+        records.values().forEach(record -> observer.load(record, 0, false));
+
+        clock.advance(INTERVAL);
+        observer.observeDue(Runnable::run);
+
+        assertThat(deployments()).isEmpty();
+        assertThat(health("h1")).singleElement().satisfies(h -> assertThat(h.drift()).isEqualTo(Drift.MISSING));
+    }
+
+    @Test
+    void aHostWhoseStateIsKeptIsNotRestored() {
+        Map<HostName, HostConfigRendered> records = rollOut(group.render(1));
+        Observer restarted = new Observer(deployer, target, clock, INTERVAL, new Random(3), published::add);
+        int applies = target.applies.get();
+        records.values().forEach(record -> restarted.load(record, 0, true));
+
+        clock.advance(INTERVAL);
+        restarted.observeDue(Runnable::run);
+
+        assertThat(target.applies.get()).isEqualTo(applies);
+        assertThat(deployments()).isEmpty();
+    }
+
+    @Test
+    void reapplyAppliesOneHostNowEvenWhenNothingChanged() {
+        rollOut(group.render(1));
+        int applies = target.applies.get();
+
+        assertThat(observer.reapply(group.group, group.host(2))).isTrue();
+        assertThat(observer.reapply(group.group, HostName.parse("nobody"))).isFalse();
+        observer.observeDue(Runnable::run);
+
+        assertThat(target.applies.get()).isEqualTo(applies + 1);
+        assertThat(deployments()).singleElement().satisfies(r -> {
+            assertThat(r.host()).isEqualTo(group.host(2));
+            assertThat(r.cause()).isEqualTo(Cause.REAPPLY);
+        });
+    }
+
+    @Test
+    void hostsThatLeftOrWentToAnotherReplicaAreForgotten() {
+        Map<HostName, HostConfigRendered> records = group.render(1);
+        observer.applied(records.get(group.host(1)), 3, deployer.deploy(records.get(group.host(1))).orElseThrow());
+        observer.applied(records.get(group.host(2)), 4, deployer.deploy(records.get(group.host(2))).orElseThrow());
+        observer.applied(records.get(group.host(3)), 4, deployer.deploy(records.get(group.host(3))).orElseThrow());
+
+        observer.removed(group.group, group.host(1), 0); // an older tombstone changes nothing
+        assertThat(observer.size()).isEqualTo(3);
+        observer.removed(group.group, group.host(1), 2);
+        observer.disown(Set.of(4));
+
+        assertThat(observer.size()).isZero();
+        assertThat(forgotten).containsExactlyInAnyOrder("g1/h1", "g1/h2", "g1/h3");
+    }
+
+    @Test
+    void anOlderRecordDoesNotReplaceANewerOne() {
+        HostConfigRendered older = group.render(1).get(group.host(1));
+        HostConfigRendered newer = group.render(2).get(group.host(1));
+        observer.applied(newer, 0, deployer.deploy(newer).orElseThrow());
+
+        observer.load(older, 0, true);
+        intervals(1);
+
+        assertThat(health("h1")).allSatisfy(h -> assertThat(h.revision()).isEqualTo(2));
+    }
+}
