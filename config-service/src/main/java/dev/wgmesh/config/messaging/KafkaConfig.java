@@ -3,6 +3,7 @@ package dev.wgmesh.config.messaging;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStore;
+import dev.wgmesh.config.domain.HealthBoard;
 import dev.wgmesh.config.domain.Quotas;
 import dev.wgmesh.config.domain.StatusBoard;
 import dev.wgmesh.kafka.ErrorHandlerConfig;
@@ -36,6 +37,11 @@ class KafkaConfig {
     @Bean
     StatusBoard statusBoard() {
         return new StatusBoard();
+    }
+
+    @Bean
+    HealthBoard healthBoard() {
+        return new HealthBoard();
     }
 
     @Bean

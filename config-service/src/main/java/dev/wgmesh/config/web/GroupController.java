@@ -12,8 +12,10 @@ import dev.wgmesh.config.domain.ChangeRequests;
 import dev.wgmesh.config.domain.GroupCommand.Action;
 import dev.wgmesh.config.domain.GroupCommand;
 import dev.wgmesh.config.domain.GroupService;
+import dev.wgmesh.config.domain.GroupHealth;
 import dev.wgmesh.config.domain.GroupStatus;
 import dev.wgmesh.config.domain.GroupStore;
+import dev.wgmesh.config.domain.HealthBoard;
 import dev.wgmesh.config.domain.Precondition;
 import dev.wgmesh.config.domain.RequestRejected;
 import dev.wgmesh.config.domain.StatusBoard;
@@ -56,15 +58,18 @@ class GroupController {
     private final ChangeRequests changes;
     private final GroupStore store;
     private final StatusBoard board;
+    private final HealthBoard health;
     private final ChangeRate rate;
     private final long maxBodyBytes;
 
-    GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board, ChangeRate rate,
+    GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board, HealthBoard health,
+                    ChangeRate rate,
                     @Value("${wgmesh.config.max-body-bytes:8388608}") long maxBodyBytes) {
         this.service = service;
         this.changes = changes;
         this.store = store;
         this.board = board;
+        this.health = health;
         this.rate = rate;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -135,6 +140,12 @@ class GroupController {
     @GetMapping("/{group}/status")
     GroupStatus status(@PathVariable("group") String group) {
         return board.status(service.get(groupName(group)));
+    }
+
+    @GetMapping("/{group}/health")
+    GroupHealth health(@PathVariable("group") String group) {
+        HostGroupChanged change = service.get(groupName(group));
+        return health.health(change, board.expected(change.group()));
     }
 
     /** Who called: the API has one token, so the caller is told apart by the address it called from. */
