@@ -26,13 +26,13 @@ class StatusListener implements SmartLifecycle {
 
     private final SignedTopicReader reader;
 
-    StatusListener(StatusBoard board, HealthBoard health, KafkaProperties kafkaProperties, RecordVerifier verifier, DeadLetters deadLetters) {
+    StatusListener(StatusBoard board, HealthBoard health, GroupMetrics metrics, KafkaProperties kafkaProperties, RecordVerifier verifier, DeadLetters deadLetters) {
         this.reader = new SignedTopicReader(kafkaProperties.buildConsumerProperties(), "wgmesh-config-status",
                 List.of(Topics.HOST_GROUP_KEYS_GENERATED, Topics.DEPLOYMENT_REPORTED, Topics.HOST_HEALTH_REPORTED),
-                SignedTopicReader.From.BEGINNING, verifier, deadLetters, signed -> read(board, health, signed));
+                SignedTopicReader.From.BEGINNING, verifier, deadLetters, signed -> read(board, health, metrics, signed));
     }
 
-    private static void read(StatusBoard board, HealthBoard health, SignedRecord signed) {
+    private static void read(StatusBoard board, HealthBoard health, GroupMetrics metrics, SignedRecord signed) {
         String topic = signed.record().topic();
         if (signed.tombstone()) {
             if (topic.equals(Topics.HOST_HEALTH_REPORTED)) {
@@ -41,7 +41,11 @@ class StatusListener implements SmartLifecycle {
             return;
         }
         switch (topic) {
-            case Topics.DEPLOYMENT_REPORTED -> board.reported(signed.event(DeploymentReported.class));
+            case Topics.DEPLOYMENT_REPORTED -> {
+                DeploymentReported report = signed.event(DeploymentReported.class);
+                board.reported(report);
+                metrics.observed(report.group());
+            }
             case Topics.HOST_HEALTH_REPORTED -> health.reported(signed.event(HostHealthReported.class));
             default -> {
                 HostGroupKeysGenerated keyed = signed.event(HostGroupKeysGenerated.class);
@@ -49,6 +53,7 @@ class StatusListener implements SmartLifecycle {
                 if (keyed.spec() == null) {
                     health.forgetGroup(keyed.group());
                 }
+                metrics.observed(keyed.group());
             }
         }
     }
