@@ -1,6 +1,7 @@
 package dev.wgmesh.config.messaging;
 
 import dev.wgmesh.common.trust.Signer;
+import dev.wgmesh.config.ConfigSettings;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.HealthBoard;
@@ -20,7 +21,7 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @Import({WgmeshKafkaConfig.class, ErrorHandlerConfig.class})
-@EnableConfigurationProperties(Quotas.class)
+@EnableConfigurationProperties(ConfigSettings.class)
 class KafkaConfig {
 
     /** config-service signs changes and answers; it believes keygen's keys and the deployers' reports. */
@@ -42,6 +43,11 @@ class KafkaConfig {
     @Bean
     HealthBoard healthBoard() {
         return new HealthBoard();
+    }
+
+    @Bean
+    Quotas quotas(ConfigSettings settings) {
+        return settings.quotas();
     }
 
     @Bean

@@ -7,6 +7,7 @@ import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.wireguard.InvalidValueException;
+import dev.wgmesh.config.ConfigSettings;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.ChangeRequests;
 import dev.wgmesh.config.domain.GroupCommand.Action;
@@ -30,7 +31,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -64,14 +64,14 @@ class GroupController {
 
     GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board, HealthBoard health,
                     ChangeRate rate,
-                    @Value("${wgmesh.config.max-body-bytes:8388608}") long maxBodyBytes) {
+                    ConfigSettings settings) {
         this.service = service;
         this.changes = changes;
         this.store = store;
         this.board = board;
         this.health = health;
         this.rate = rate;
-        this.maxBodyBytes = maxBodyBytes;
+        this.maxBodyBytes = settings.config().maxBodyBytes();
     }
 
     @GetMapping
