@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Every setting of config-service (config-service.properties says what each does), checked at start: a
- * value out of range stops the service naming the property and the value.
+ * value out of range stops the service naming the property and the value (the nested records' messages name
+ * their property themselves: the binder names them by field, {@code config.requestTimeout}).
  *
  * @param maxGroups           {@code wgmesh.max-groups}: groups in all
  * @param maxHostsTotal       {@code wgmesh.max-hosts-total}: hosts in all groups together
@@ -38,8 +39,8 @@ public record ConfigSettings(@DefaultValue("1000") @Min(value = 1, message = "mu
      * @param maxBodyBytes   {@code wgmesh.config.max-body-bytes}: a larger PUT body gets 413
      * @param requestTimeout {@code wgmesh.config.request-timeout}: how long a change may take before it answers 503
      */
-    public record Config(@DefaultValue("8388608") @Min(value = 1, message = "must be at least 1 byte") long maxBodyBytes,
-                         @DefaultValue("10s") @NotNull @DurationMin(millis = 1, message = "must be longer than 0, such as 10s")
+    public record Config(@DefaultValue("8388608") @Min(value = 1, message = "wgmesh.config.max-body-bytes must be at least 1 byte") long maxBodyBytes,
+                         @DefaultValue("10s") @NotNull @DurationMin(millis = 1, message = "wgmesh.config.request-timeout must be longer than 0, such as 10s")
                          Duration requestTimeout) {
     }
 
@@ -47,8 +48,8 @@ public record ConfigSettings(@DefaultValue("1000") @Min(value = 1, message = "mu
      * @param maxClients {@code wgmesh.events.max-clients}: live-feed clients at once
      * @param maxQueued  {@code wgmesh.events.max-queued}: records queued for one client before it is dropped
      */
-    public record Events(@DefaultValue("64") @Min(value = 1, message = "must be at least 1 client") int maxClients,
-                         @DefaultValue("2000") @Min(value = 1, message = "must be at least 1 record") int maxQueued) {
+    public record Events(@DefaultValue("64") @Min(value = 1, message = "wgmesh.events.max-clients must be at least 1 client") int maxClients,
+                         @DefaultValue("2000") @Min(value = 1, message = "wgmesh.events.max-queued must be at least 1 record") int maxQueued) {
     }
 
     public Quotas quotas() {

@@ -28,9 +28,9 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
 
@@ -46,8 +46,9 @@ class HealthApiTest {
     @LocalServerPort
     int port;
 
-    @Value("${spring.embedded.kafka.brokers}")
-    String brokers;
+    /** This context's broker: the brokers' system property names the broker of whichever context started last. */
+    @Autowired
+    EmbeddedKafkaBroker broker;
 
     @Autowired
     MeterRegistry meters;
@@ -58,7 +59,7 @@ class HealthApiTest {
     @BeforeEach
     void clients() {
         http = new TestHttp(port);
-        kafka = new TestKafka(brokers);
+        kafka = new TestKafka(broker.getBrokersAsString());
     }
 
     @Test

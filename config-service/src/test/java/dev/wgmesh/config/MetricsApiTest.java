@@ -16,9 +16,10 @@ import dev.wgmesh.config.domain.Fixtures;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /** {@code /actuator/prometheus} on the API's port: the group meters with real values, nothing else exposed. */
@@ -30,8 +31,9 @@ class MetricsApiTest {
     @LocalServerPort
     int port;
 
-    @Value("${spring.embedded.kafka.brokers}")
-    String brokers;
+    /** This context's broker: the brokers' system property names the broker of whichever context started last. */
+    @Autowired
+    EmbeddedKafkaBroker broker;
 
     TestHttp http;
     TestKafka kafka;
@@ -39,7 +41,7 @@ class MetricsApiTest {
     @BeforeEach
     void clients() {
         http = new TestHttp(port);
-        kafka = new TestKafka(brokers);
+        kafka = new TestKafka(broker.getBrokersAsString());
     }
 
     @Test
