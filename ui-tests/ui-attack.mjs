@@ -1,6 +1,6 @@
 // Hostile values in front of wgmesh's page in Debian's chromium: a FAILED reason made by a host's apply
 // tool, a forged change and report on the topics (replica, revision, rotated host, reason), and a
-// pasted group whose host name is markup. Each must show as text; the payload (it would set
+// pasted group whose host name is markup, and a forged observation (what differs, a peer's name). Each must show as text; the payload (it would set
 // window.__pwned and send the API token away) must never run, and the page must break no CSP rule.
 // Usage: WGMESH_API_TOKEN=... node ui-attack.mjs <baseUrl> <screenshotDir> <group> <forgedCorrelationId> <payload>
 // It prints FORGE when the page is ready for the forged records (the test then writes them), one "OK ..."
@@ -73,6 +73,14 @@ try {
   await shownAsText('#rollout-banner', 'the rollout banner');
   ok('the forged replica and revision show as text in the chain and the rollout banner');
   await page.screenshot({ path: join(shots, 'attack-feed.png') });
+
+  // a compromised deployer's observation: markup in what differs, and (refused as an event, shown in the feed)
+  // markup where a peer's name goes
+  const differences = `#hosts-table tr[data-host="${HOST}"] .differences`;
+  await page.locator(differences).filter({ hasText: 'onerror' }).waitFor({ timeout: 30_000 });
+  await shownAsText(differences, 'the host\'s drift');
+  await page.waitForSelector('#feed li.feed-row[data-topic="wgmesh.host-health-reported"]', { timeout: 30_000 });
+  ok('the forged observation\'s differences show as text in the host table');
 
   await page.click(`#hosts-table tr[data-host="${HOST}"] [data-open]`);
   await page.waitForSelector('#detail-reason', { timeout: 15_000 });

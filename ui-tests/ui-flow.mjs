@@ -1,7 +1,8 @@
 // Drives wgmesh's page in Debian's chromium: creates a group through the form (after a validation
 // error shown next to its field), waits until the page shows it converged, presses "Rotate WG keys for
 // this host", follows the live feed through the whole chain of that change, opens the host detail,
-// pastes Hoster records into the JSON view, and takes screenshots.
+// shows the deployers' observations (tunnel colours, drift, last seen), pastes Hoster records into the
+// JSON view, and takes screenshots. It prints HEALTH when the test should publish the observations.
 // Usage: WGMESH_API_TOKEN=... node ui-flow.mjs <baseUrl> <screenshotDir>; prints one "OK ..." line per step,
 // exit 0 when all pass. The page holds the token as after an operator typed it in.
 import { chromium } from 'playwright-core';
@@ -125,6 +126,30 @@ try {
   const changedBy = (await page.textContent('#changed-by')).trim();
   if (!/^by api@/.test(changedBy)) throw new Error(`the group's facts name no API caller: "${changedBy}"`);
   ok(`the rotation's actor is shown: ${changedBy}`);
+
+  // the deployers' observations (the test publishes them, signed, when asked): tunnels coloured by state,
+  // drift and "last seen" per host
+  console.log('HEALTH');
+  const tunnel = (a, b) => `#mesh-svg path.tunnel[data-from="hoster-node-0${a}"][data-to="hoster-node-0${b}"]`;
+  await page.waitForSelector(`${tunnel(2, 4)}[data-link="down"]`, { timeout: 30_000 });
+  const colours = {};
+  for (const [a, b, want, colour] of [[1, 2, 'up', '#16a34a'], [2, 3, 'stale', '#d97706'], [2, 4, 'down', '#dc2626'],
+    [3, 4, 'up', '#16a34a']]) {
+    const [link, stroke] = await page.locator(tunnel(a, b)).evaluate((p) => [p.dataset.link, p.getAttribute('stroke')]);
+    if (link !== want || stroke !== colour) throw new Error(`tunnel ${a}-${b} is ${link} in ${stroke}, not ${want} in ${colour}`);
+    colours[`${a}-${b}`] = `${link} ${stroke}`;
+  }
+  const drift = await page.getAttribute('#hosts-table tr[data-host="hoster-node-03"] [data-drift]', 'data-drift');
+  const differences = await page.textContent('#hosts-table tr[data-host="hoster-node-03"] .differences');
+  const seen = (await page.textContent('#hosts-table tr[data-host="hoster-node-01"] .last-seen')).trim();
+  const unseen = (await page.textContent('#hosts-table tr[data-host="hoster-node-04"] .last-seen')).trim();
+  const healthy = await page.getAttribute('#health-badge', 'data-healthy');
+  if (drift !== 'drifted' || !differences.includes('ListenPort') || !/ s ago$/.test(seen) || unseen !== 'never'
+    || healthy !== 'false') {
+    throw new Error(`health in the page: drift ${drift}, differences ${differences}, last seen ${seen}/${unseen}, healthy ${healthy}`);
+  }
+  ok(`health in the page: tunnels ${JSON.stringify(colours)}; hoster-node-03 ${drift}; last seen ${seen}; healthy ${healthy}`);
+  await page.locator('#mesh-card').screenshot({ path: join(shots, 'mesh-health.png') });
 
   await page.screenshot({ path: join(shots, 'page.png') });
   await page.locator('#mesh-card').screenshot({ path: join(shots, 'mesh.png') });

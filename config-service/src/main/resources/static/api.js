@@ -59,6 +59,7 @@ export const api = {
   groups: () => call('GET', '/api/v1/groups').then((r) => r.json),
   group: (name) => call('GET', g(name)),
   status: (name) => call('GET', `${g(name)}/status`).then((r) => r.json),
+  health: (name) => call('GET', `${g(name)}/health`).then((r) => r.json),
   host: (name, host) => call('GET', `${g(name)}/hosts/${encodeURIComponent(host)}`).then((r) => r.json),
   put: (name, body, revision) => call('PUT', g(name), {
     body, headers: revision ? { 'If-Match': `"${revision}"` } : {},

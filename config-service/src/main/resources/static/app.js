@@ -1,7 +1,7 @@
 // wgmesh's page: host groups, the mesh picture with live rollout state, the two rotate buttons, the
 // group editor, per-host detail and the live feed. Plain modules, no framework, no build step.
 import { api, ApiError } from './api.js';
-import { COMPACT_ABOVE, drawCompact, drawMesh, hostColour, hosterNetworks } from './mesh.js';
+import { COMPACT_ABOVE, drawCompact, drawMesh, hostColour, hosterNetworks, linkStates } from './mesh.js';
 import { Feed } from './feed.js';
 import { Editor } from './editor.js';
 import { html } from './html.js';
@@ -173,7 +173,9 @@ async function openGroup(name, stillCurrent) {
     return true;
   }
   if (!stillCurrent()) return false;
-  state.page = { name, view: group.json, etag: group.etag, status };
+  const health = await api.health(name).catch(() => null);
+  if (!stillCurrent()) return false;
+  state.page = { name, view: group.json, etag: group.etag, status, health };
   feed.showGroup(name);
   feed.setHosts(group.json.hosts.map((h) => h.name));
   main.innerHTML = html`
@@ -198,7 +200,7 @@ async function openGroup(name, stillCurrent) {
     </section>
     <section class="card">
       <div class="card-head"><h3>Hosts</h3><span class="spacer"></span><span class="note">Click a host for its interfaces, peers and last report.</span></div>
-      <table id="hosts-table"><thead><tr><th>Host</th><th>Endpoint</th><th>State</th><th>Desired</th><th>Applied</th><th>Replica</th><th></th></tr></thead><tbody></tbody></table>
+      <table id="hosts-table"><thead><tr><th>Host</th><th>Endpoint</th><th>State</th><th>Desired</th><th>Applied</th><th>Replica</th><th>Drift</th><th>Last seen</th><th></th></tr></thead><tbody></tbody></table>
     </section>`;
   main.querySelector('#delete-group').addEventListener('click', deleteGroup);
   main.querySelector('#rotate-group').addEventListener('click', rotateGroup);
@@ -220,6 +222,7 @@ async function refreshPage() {
       feed.setHosts(group.json.hosts.map((h) => h.name));
     }
     page.status = status;
+    page.health = await api.health(page.name).catch(() => page.health);
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) {
       toast(`Group ${page.name} was deleted.`);
@@ -231,7 +234,8 @@ async function refreshPage() {
 }
 
 function renderPage() {
-  const { view, status } = state.page;
+  const { view, status, health } = state.page;
+  const links = linkStates(health);
   const states = statesMap(status);
   const counts = { applied: 0, pending: 0, failed: 0 };
   view.hosts.forEach((h) => { counts[states.get(h.name) || 'pending']++; });
@@ -246,13 +250,17 @@ function renderPage() {
   main.querySelector('#mesh-legend').innerHTML = html`
     <span class="badge state-applied"><span class="dot"></span>${counts.applied} applied</span>
     <span class="badge state-pending"><span class="dot"></span>${counts.pending} pending</span>
-    <span class="badge state-failed"><span class="dot"></span>${counts.failed} failed</span>`;
-  renderMesh(view, states);
-  renderHostTable(view, status);
+    <span class="badge state-failed"><span class="dot"></span>${counts.failed} failed</span>
+    ${health ? html`<span class="badge ${health.healthy ? 'ok' : 'bad'}" id="health-badge" data-healthy="${health.healthy}"
+      title="every host in sync and every tunnel up">${health.healthy ? 'healthy' : 'unhealthy'}, ${health.links.up}/${health.links.total} tunnels up</span>` : ''}
+    <span class="link-legend"><span class="link up"></span>up <span class="link stale"></span>stale/never
+      <span class="link down"></span>down <span class="link unknown"></span>unknown</span>`;
+  renderMesh(view, states, links);
+  renderHostTable(view, status, health);
   renderRollout();
 }
 
-function renderMesh(view, states) {
+function renderMesh(view, states, links) {
   const wrap = main.querySelector('#mesh');
   const compact = view.hosts.length > COMPACT_ABOVE;
   main.querySelector('#mesh-tools').hidden = compact;
@@ -261,11 +269,11 @@ function renderMesh(view, states) {
     note.className = 'hint';
     note.style.padding = '12px 16px 0';
     note.textContent = `Compact view: ${view.hosts.length} hosts, more than ${COMPACT_ABOVE}, so the ${view.hosts.length * (view.hosts.length - 1) / 2} tunnels are not drawn. Each tile is a host.`;
-    wrap.replaceChildren(note, drawCompact(view, states, openHost));
+    wrap.replaceChildren(note, drawCompact(view, states, openHost, links));
     return;
   }
   const first = !wrap.querySelector('#mesh-svg');
-  const svg = drawMesh(view, states, openHost);
+  const svg = drawMesh(view, states, openHost, links);
   svg.id = 'mesh-svg';
   wrap.replaceChildren(svg);
   applyZoom();
@@ -300,12 +308,24 @@ function zoom(how) {
   applyZoom();
 }
 
-function renderHostTable(view, status) {
+/** "12 s ago" from an instant, for when a deployer last looked at a host. */
+function ago(instant) {
+  if (!instant) return 'never';
+  const seconds = Math.max(0, Math.round((Date.now() - new Date(instant).getTime()) / 1000));
+  if (seconds < 90) return `${seconds} s ago`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min ago`;
+  return `${Math.round(seconds / 3600)} h ago`;
+}
+
+function renderHostTable(view, status, health) {
   const byHost = new Map((status?.hosts || []).map((h) => [h.host, h]));
+  const healthOf = new Map((health?.hosts || []).map((h) => [h.host, h]));
   const tbody = main.querySelector('#hosts-table tbody');
   tbody.replaceChildren(...view.hosts.map((host, i) => {
     const s = byHost.get(host.name) || {};
     const st = stateOf(s);
+    const observed = healthOf.get(host.name) || { drift: 'UNKNOWN', differences: [] };
+    const drift = String(observed.drift).toLowerCase();
     const tr = document.createElement('tr');
     tr.dataset.host = host.name;
     tr.dataset.state = st;
@@ -320,6 +340,9 @@ function renderHostTable(view, status) {
       <td>${s.desiredRevision ?? '–'}</td>
       <td>${s.appliedRevision ?? '–'}</td>
       <td class="note replica">${s.replica || ''}</td>
+      <td class="drift"><span class="badge drift-${drift}" data-drift="${drift}">${drift.replace('_', ' ')}</span>
+        ${drift === 'in_sync' ? '' : html`<ul class="differences">${(observed.differences || []).map((d) => html`<li>${d}</li>`)}</ul>`}</td>
+      <td class="note last-seen" title="${observed.observedAt || ''}">${ago(observed.observedAt)}</td>
       <td class="actions"><button class="btn btn-rotate btn-small" type="button" data-rotate>Rotate WG keys for this host</button></td>`;
     // style properties, not a style attribute in the markup: the page's CSP allows only the former
     const swatch = tr.querySelector('.swatch');

@@ -12,6 +12,7 @@ const TYPES = {
   'wgmesh.host-config-rendered': { label: 'HostConfigRendered', colour: '#0891b2' },
   'wgmesh.mesh-peers-rendered': { label: 'MeshPeersRendered', colour: '#0e7490' },
   'wgmesh.deployment-reported': { label: 'DeploymentReported', colour: '#16a34a' },
+  'wgmesh.host-health-reported': { label: 'HostHealthReported', colour: '#0f766e' },
   'wgmesh.host-group-rejected': { label: 'HostGroupChangeRejected', colour: '#dc2626' },
   'wgmesh.host-group-commands': { label: 'Change request', colour: '#64748b' },
 };

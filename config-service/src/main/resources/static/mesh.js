@@ -25,6 +25,30 @@ const STATE_STYLE = {
   failed: { fill: '#fde8e8', text: '#c62828', border: '#c62828' },
 };
 
+// a tunnel's state as the deployers observed it (GET .../health): UP green, STALE and NEVER amber, DOWN red
+export const LINK_COLOUR = { up: '#16a34a', stale: '#d97706', never: '#d97706', down: '#dc2626', unknown: '#94a3b8' };
+const LINK_ORDER = ['down', 'stale', 'never', 'up', 'unknown'];
+
+/** health -> Map "from>to" -> 'up'|'stale'|'never'|'down'|'unknown', as host "from" sees its link to "to". */
+export function linkStates(health) {
+  const links = new Map();
+  for (const host of health?.hosts || []) {
+    for (const link of host.links || []) links.set(`${host.host}>${link.peer}`, String(link.state).toLowerCase());
+  }
+  return links;
+}
+
+/** A tunnel seen from both ends: the worse of the two (a dead end makes a dead tunnel); 'unknown' when neither says. */
+export function tunnelState(links, a, b) {
+  const seen = [links.get(`${a}>${b}`), links.get(`${b}>${a}`)].filter((s) => LINK_COLOUR[s]);
+  return LINK_ORDER.find((s) => seen.includes(s)) || 'unknown';
+}
+
+/** Whether any tunnel's state is known: the file target cannot see tunnels, so its groups keep their colours. */
+function anyKnown(links) {
+  return [...links.values()].some((s) => s !== 'unknown');
+}
+
 function el(name, attrs = {}, parent) {
   const node = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attrs)) {
@@ -50,7 +74,8 @@ function shorten(text, max) {
  * Draws the group into an <svg>. hosts: [{name}], states: Map name -> 'applied'|'pending'|'failed'.
  * onHost(name) is called when a host box is clicked.
  */
-export function drawMesh(group, states, onHost) {
+export function drawMesh(group, states, onHost, links = new Map()) {
+  const byState = anyKnown(links);
   const hosts = group.hosts;
   const n = hosts.length;
   const hoster = group.topology !== 'mesh';
@@ -103,20 +128,22 @@ export function drawMesh(group, states, onHost) {
       // a slight bend, as in the seed's drawing, so lines through the middle do not coincide
       const mx = (a.x + b.x) / 2 - (b.y - a.y) * 0.06;
       const my = (a.y + b.y) / 2 + (b.x - a.x) * 0.06;
+      const link = tunnelState(links, hosts[i].name, hosts[j].name);
       const path = el('path', {
         d: `M${a.x.toFixed(1)},${a.y.toFixed(1)} Q${mx.toFixed(1)},${my.toFixed(1)} ${b.x.toFixed(1)},${b.y.toFixed(1)}`,
-        stroke: hoster ? hostColour(i).stroke : '#7b8798',
+        stroke: byState ? LINK_COLOUR[link] : hoster ? hostColour(i).stroke : '#7b8798',
         'stroke-width': lineWidth,
         'stroke-opacity': n <= 10 ? 0.9 : 0.55,
         'marker-end': hoster ? `url(#arrow-${i})` : null,
         class: 'tunnel',
         'data-from': hosts[i].name,
         'data-to': hosts[j].name,
+        'data-link': link,
       }, lines);
       const title = el('title', {}, path);
-      title.textContent = hoster
+      title.textContent = `${hoster
         ? `WG ${i + 1}: ${hosts[i].name} → ${hosts[j].name}`
-        : `${hosts[i].name} ↔ ${hosts[j].name}`;
+        : `${hosts[i].name} ↔ ${hosts[j].name}`}: ${link}`;
     }
   }
 
@@ -183,8 +210,59 @@ function edgePoints(p, q, hw, hh) {
   return [{ x: p.x + dx * t, y: p.y + dy * t }, { x: q.x - dx * t, y: q.y - dy * t }];
 }
 
-/** More than COMPACT_ABOVE hosts: one tile per host, coloured by its rollout state. */
-export function drawCompact(group, states, onHost) {
+/**
+ * More than COMPACT_ABOVE hosts: one tile per host, coloured by its rollout state, and the tunnels' health
+ * as a matrix (row: the host that sees the link, column: its peer), one pixel block per link on a canvas,
+ * so 2,000 hosts stay one element.
+ */
+export function drawCompact(group, states, onHost, links = new Map()) {
+  const box = document.createElement('div');
+  box.append(drawTiles(group, states, onHost), drawMatrix(group, links));
+  return box;
+}
+
+function drawMatrix(group, links) {
+  const names = group.hosts.map((h) => h.name);
+  const n = names.length;
+  const cell = Math.max(1, Math.min(12, Math.floor(720 / n)));
+  const canvas = document.createElement('canvas');
+  canvas.id = 'link-matrix';
+  canvas.className = 'link-matrix';
+  canvas.width = n * cell;
+  canvas.height = n * cell;
+  const counts = { up: 0, stale: 0, never: 0, down: 0, unknown: 0 };
+  const paint = canvas.getContext('2d');
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const link = links.get(`${names[i]}>${names[j]}`) || 'unknown';
+      const state = LINK_COLOUR[link] ? link : 'unknown';
+      counts[state]++;
+      paint.fillStyle = LINK_COLOUR[state];
+      paint.fillRect(j * cell, i * cell, Math.max(1, cell - (cell > 3 ? 1 : 0)), Math.max(1, cell - (cell > 3 ? 1 : 0)));
+    }
+  }
+  Object.entries(counts).forEach(([state, count]) => { canvas.dataset[state] = count; });
+  canvas.title = 'Tunnel health: row = the host that sees the link, column = its peer';
+  canvas.addEventListener('mousemove', (e) => {
+    const i = Math.floor(e.offsetY / cell);
+    const j = Math.floor(e.offsetX / cell);
+    if (i >= 0 && j >= 0 && i < n && j < n && i !== j) {
+      canvas.title = `${names[i]} → ${names[j]}: ${links.get(`${names[i]}>${names[j]}`) || 'unknown'}`;
+    }
+  });
+  const wrap = document.createElement('div');
+  wrap.className = 'matrix-wrap';
+  const caption = document.createElement('p');
+  caption.className = 'hint';
+  caption.id = 'link-matrix-counts';
+  caption.textContent = `Tunnel health (row sees column): ${counts.up} up, ${counts.stale + counts.never} stale or never, `
+    + `${counts.down} down, ${counts.unknown} unknown`;
+  wrap.append(caption, canvas);
+  return wrap;
+}
+
+function drawTiles(group, states, onHost) {
   const grid = document.createElement('div');
   grid.className = 'compact-grid';
   for (const host of group.hosts) {

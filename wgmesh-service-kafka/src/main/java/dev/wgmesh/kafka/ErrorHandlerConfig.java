@@ -10,8 +10,8 @@ import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 public class ErrorHandlerConfig {
 
     /**
-     * Invalid records go to the topic's DLT at once, counted in wgmesh.dead.letters (GET
-     * /actuator/metrics/wgmesh.dead.letters); anything else (a report the broker does not take, say) is
+     * Invalid records go to the topic's DLT at once, counted in wgmesh.dead.letters
+     * ({@code wgmesh_dead_letters_total} on /actuator/prometheus); anything else (a report the broker does not take, say) is
      * retried 6 times with pauses from 0.5 s doubling up to 10 s, then sent to the DLT. The partition goes on.
      */
     @Bean

@@ -181,7 +181,7 @@ public final class SignedTopicReader {
     private void read(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
             SignedRecord signed;
-            try {
+            try (RecordLogContext context = RecordLogContext.of(record)) {
                 signed = Topics.signed(record.topic()) ? verifier.verify(record) : new SignedRecord(record, -1);
                 handler.accept(signed);
             } catch (RuntimeException e) {

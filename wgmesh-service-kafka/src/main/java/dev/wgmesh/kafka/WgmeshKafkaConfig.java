@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.RecordInterceptor;
 
 /**
  * The Kafka wiring every service imports: the client settings file, all topics declared, the dead-letter
@@ -79,6 +82,23 @@ public class WgmeshKafkaConfig {
                 .map(s -> s.role() + " " + verifier.trusted(s).stream().map(k -> k.id()).collect(Collectors.joining(",", "[", "]")))
                 .collect(Collectors.joining(", ")));
         return verifier;
+    }
+
+    /** Each listener's log lines about a record carry its group, host and correlationId (Boot sets it on the listeners). */
+    @Bean
+    RecordInterceptor<Object, Object> recordLogContext() {
+        return new RecordInterceptor<>() {
+            @Override
+            public ConsumerRecord<Object, Object> intercept(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
+                RecordLogContext.of(record);
+                return record;
+            }
+
+            @Override
+            public void afterRecord(ConsumerRecord<Object, Object> record, Consumer<Object, Object> consumer) {
+                RecordLogContext.of(record).close();
+            }
+        };
     }
 
     @Bean

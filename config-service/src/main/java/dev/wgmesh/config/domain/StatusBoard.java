@@ -10,6 +10,7 @@ import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
+import dev.wgmesh.common.wireguard.WgConfig;
 import dev.wgmesh.config.domain.GroupStatus.HostStatus;
 import dev.wgmesh.config.domain.GroupStatus.State;
 import java.time.Clock;
@@ -20,6 +21,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What every host should run (rendered from the latest keyed group, as the renderer does) and what the
@@ -27,8 +31,12 @@ import java.util.Optional;
  */
 public final class StatusBoard {
 
-    /** A host's desired files by hash, and the revision at which that hash last changed. */
-    private record Desired(String contentHash, long revision) {
+    /**
+     * A host's desired files by hash, the revision at which that hash last changed, the peers its tunnels go
+     * to, and the revision its current keys were made at (a report older than that is of another host that
+     * had the name before, or of keys that are gone).
+     */
+    private record Desired(String contentHash, long revision, Set<HostName> peers, long keyEpoch) {
     }
 
     private final Clock clock;
@@ -63,8 +71,10 @@ public final class StatusBoard {
         Map<HostName, Desired> after = new HashMap<>();
         for (HostFiles files : GroupRenderer.render(keyed).values()) {
             Desired old = before.get(files.host());
+            Set<HostName> peers = files.interfaces().stream().flatMap(i -> i.peers().stream())
+                    .map(WgConfig.Peer::host).collect(Collectors.toCollection(TreeSet::new));
             after.put(files.host(), old != null && old.contentHash().equals(files.contentHash())
-                    ? old : new Desired(files.contentHash(), keyed.revision()));
+                    ? old : new Desired(files.contentHash(), keyed.revision(), peers, files.privateKey().epoch()));
         }
         keyedRevisions.put(group, keyed.revision());
         latestKeyed.put(group, keyed);
@@ -74,6 +84,17 @@ public final class StatusBoard {
     /** The group's latest keys, with the spec they were made for (it may be older than the declared group). */
     public synchronized Optional<HostGroupKeysGenerated> keyed(GroupName group) {
         return Optional.ofNullable(latestKeyed.get(group));
+    }
+
+    /** What the health of a host is measured against: the peers it should reach, and since when its keys hold. */
+    public record Expected(Set<HostName> peers, long keyEpoch) {
+    }
+
+    /** Every keyed host's expected tunnels; empty while the group is not keyed. */
+    public synchronized Map<HostName, Expected> expected(GroupName group) {
+        Map<HostName, Expected> expected = new HashMap<>();
+        desired.getOrDefault(group, Map.of()).forEach((host, d) -> expected.put(host, new Expected(d.peers(), d.keyEpoch())));
+        return expected;
     }
 
     /** The host's latest deployment report, whatever its outcome. */

@@ -5,6 +5,7 @@ import dev.wgmesh.common.events.HostGroupChangeRejected;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordSigner;
 import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.config.ConfigSettings;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.GroupCommand;
 import dev.wgmesh.config.domain.GroupService;
@@ -22,7 +23,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -55,7 +55,7 @@ class CommandListener implements DisposableBean {
     private final Clock clock = Clock.systemUTC();
 
     CommandListener(GroupService service, ChangeFeed feed, KafkaProperties kafkaProperties,
-                    @Value("${wgmesh.config.request-timeout:10s}") Duration catchUpTimeout, RecordSigner signer,
+                    ConfigSettings settings, RecordSigner signer,
                     RecordVerifier verifier) {
         this.service = service;
         this.feed = feed;
@@ -63,7 +63,7 @@ class CommandListener implements DisposableBean {
         this.verifier = verifier;
         this.producers = KafkaClients.transactionalProducer(kafkaProperties);
         this.transactions = new KafkaTemplate<>(producers);
-        this.catchUpTimeout = catchUpTimeout;
+        this.catchUpTimeout = settings.config().requestTimeout();
     }
 
     @KafkaListener(topics = Topics.HOST_GROUP_COMMANDS)

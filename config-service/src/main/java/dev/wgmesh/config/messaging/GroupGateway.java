@@ -4,6 +4,7 @@ import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.trust.RecordSigner;
+import dev.wgmesh.config.ConfigSettings;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.ChangeRequests;
 import dev.wgmesh.config.domain.GroupCommand;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -50,11 +50,11 @@ class GroupGateway implements ChangeRequests {
     private final Clock clock = Clock.systemUTC();
 
     GroupGateway(GroupService service, ChangeFeed feed, KafkaTemplate<String, byte[]> template,
-                 @Value("${wgmesh.config.request-timeout:10s}") Duration timeout, RecordSigner signer) {
+                 ConfigSettings settings, RecordSigner signer) {
         this.service = service;
         this.feed = feed;
         this.template = template;
-        this.timeout = timeout;
+        this.timeout = settings.config().requestTimeout();
         this.signer = signer;
     }
 

@@ -1,8 +1,10 @@
 package dev.wgmesh.config.messaging;
 
 import dev.wgmesh.common.trust.Signer;
+import dev.wgmesh.config.ConfigSettings;
 import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStore;
+import dev.wgmesh.config.domain.HealthBoard;
 import dev.wgmesh.config.domain.Quotas;
 import dev.wgmesh.config.domain.StatusBoard;
 import dev.wgmesh.kafka.ErrorHandlerConfig;
@@ -19,7 +21,7 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @Import({WgmeshKafkaConfig.class, ErrorHandlerConfig.class})
-@EnableConfigurationProperties(Quotas.class)
+@EnableConfigurationProperties(ConfigSettings.class)
 class KafkaConfig {
 
     /** config-service signs changes and answers; it believes keygen's keys and the deployers' reports. */
@@ -36,6 +38,16 @@ class KafkaConfig {
     @Bean
     StatusBoard statusBoard() {
         return new StatusBoard(Clock.systemUTC());
+    }
+
+    @Bean
+    HealthBoard healthBoard() {
+        return new HealthBoard();
+    }
+
+    @Bean
+    Quotas quotas(ConfigSettings settings) {
+        return settings.quotas();
     }
 
     @Bean

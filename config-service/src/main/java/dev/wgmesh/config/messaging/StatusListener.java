@@ -2,9 +2,11 @@ package dev.wgmesh.config.messaging;
 
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.HostHealthReported;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.SignedRecord;
+import dev.wgmesh.config.domain.HealthBoard;
 import dev.wgmesh.config.domain.StatusBoard;
 import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.kafka.SignedTopicReader;
@@ -14,30 +16,45 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Feeds the status board: reads the keys and the reports from their beginning at every start, as the
- * board lives in memory only, and follows them. Only what keygen and the deployers signed counts; a
+ * Feeds the status and health boards: reads the keys, the reports and the hosts' health from their beginning
+ * at every start, as the boards live in memory only, and follows them. Only what keygen and the deployers signed counts; a
  * record that does not verify or read is refused (counted and logged): the renderer and config-service's
- * report guard send such records to the DLT once, and a DLT copy on every restart would only repeat.
+ * report guard send such records to the DLT once (a forged health record is only refused: nothing acts on it), and a DLT copy on every restart would only repeat.
  */
 @Component
 class StatusListener implements SmartLifecycle {
 
     private final SignedTopicReader reader;
 
-    StatusListener(StatusBoard board, KafkaProperties kafkaProperties, RecordVerifier verifier, DeadLetters deadLetters) {
+    StatusListener(StatusBoard board, HealthBoard health, GroupMetrics metrics, KafkaProperties kafkaProperties, RecordVerifier verifier, DeadLetters deadLetters) {
         this.reader = new SignedTopicReader(kafkaProperties.buildConsumerProperties(), "wgmesh-config-status",
-                List.of(Topics.HOST_GROUP_KEYS_GENERATED, Topics.DEPLOYMENT_REPORTED), SignedTopicReader.From.BEGINNING,
-                verifier, deadLetters, signed -> read(board, signed));
+                List.of(Topics.HOST_GROUP_KEYS_GENERATED, Topics.DEPLOYMENT_REPORTED, Topics.HOST_HEALTH_REPORTED),
+                SignedTopicReader.From.BEGINNING, verifier, deadLetters, signed -> read(board, health, metrics, signed));
     }
 
-    private static void read(StatusBoard board, SignedRecord signed) {
+    private static void read(StatusBoard board, HealthBoard health, GroupMetrics metrics, SignedRecord signed) {
+        String topic = signed.record().topic();
         if (signed.tombstone()) {
+            if (topic.equals(Topics.HOST_HEALTH_REPORTED)) {
+                health.forget(signed.record().key());
+            }
             return;
         }
-        if (signed.record().topic().equals(Topics.DEPLOYMENT_REPORTED)) {
-            board.reported(signed.event(DeploymentReported.class));
-        } else {
-            board.keysGenerated(signed.event(HostGroupKeysGenerated.class));
+        switch (topic) {
+            case Topics.DEPLOYMENT_REPORTED -> {
+                DeploymentReported report = signed.event(DeploymentReported.class);
+                board.reported(report);
+                metrics.observed(report.group());
+            }
+            case Topics.HOST_HEALTH_REPORTED -> health.reported(signed.event(HostHealthReported.class));
+            default -> {
+                HostGroupKeysGenerated keyed = signed.event(HostGroupKeysGenerated.class);
+                board.keysGenerated(keyed);
+                if (keyed.spec() == null) {
+                    health.forgetGroup(keyed.group());
+                }
+                metrics.observed(keyed.group());
+            }
         }
     }
 

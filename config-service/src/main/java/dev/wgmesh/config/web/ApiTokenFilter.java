@@ -1,6 +1,7 @@
 package dev.wgmesh.config.web;
 
 import dev.wgmesh.common.group.Problem;
+import dev.wgmesh.config.ConfigSettings;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,7 +17,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -45,8 +46,12 @@ class ApiTokenFilter extends OncePerRequestFilter {
     /** SHA-256 of the token, or null in insecure mode: comparing digests takes the same time for any input. */
     private final byte[] tokenDigest;
 
-    ApiTokenFilter(@Value("${wgmesh.api-token:}") String token, @Value("${wgmesh.api-token-file:}") String tokenFile,
-                   @Value("${wgmesh.api.insecure-no-auth:false}") boolean insecureNoAuth) {
+    @Autowired
+    ApiTokenFilter(ConfigSettings settings) {
+        this(settings.apiToken(), settings.apiTokenFile(), settings.api().insecureNoAuth());
+    }
+
+    ApiTokenFilter(String token, String tokenFile, boolean insecureNoAuth) {
         String configured = token == null || token.isBlank() ? fromFile(tokenFile) : token.strip();
         this.tokenDigest = configured == null ? null : sha256(configured);
         if (tokenDigest != null) {

@@ -7,14 +7,17 @@ import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.wireguard.InvalidValueException;
+import dev.wgmesh.config.ConfigSettings;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.ChangePlan;
 import dev.wgmesh.config.domain.ChangeRequests;
 import dev.wgmesh.config.domain.GroupCommand.Action;
 import dev.wgmesh.config.domain.GroupCommand;
 import dev.wgmesh.config.domain.GroupService;
+import dev.wgmesh.config.domain.GroupHealth;
 import dev.wgmesh.config.domain.GroupStatus;
 import dev.wgmesh.config.domain.GroupStore;
+import dev.wgmesh.config.domain.HealthBoard;
 import dev.wgmesh.config.domain.Precondition;
 import dev.wgmesh.config.domain.RequestRejected;
 import dev.wgmesh.config.domain.StatusBoard;
@@ -30,7 +33,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -59,19 +61,21 @@ class GroupController {
     private final ChangeRequests changes;
     private final GroupStore store;
     private final StatusBoard board;
+    private final HealthBoard health;
     private final ChangeRate rate;
     private final ReapplyRequests reapplies;
     private final long maxBodyBytes;
 
-    GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board, ChangeRate rate,
-                    ReapplyRequests reapplies, @Value("${wgmesh.config.max-body-bytes:8388608}") long maxBodyBytes) {
+    GroupController(GroupService service, ChangeRequests changes, GroupStore store, StatusBoard board, HealthBoard health,
+                    ChangeRate rate, ReapplyRequests reapplies, ConfigSettings settings) {
         this.reapplies = reapplies;
         this.service = service;
         this.changes = changes;
         this.store = store;
         this.board = board;
+        this.health = health;
         this.rate = rate;
-        this.maxBodyBytes = maxBodyBytes;
+        this.maxBodyBytes = settings.config().maxBodyBytes();
     }
 
     @GetMapping
@@ -190,6 +194,12 @@ class GroupController {
     @GetMapping("/{group}/status")
     GroupStatus status(@PathVariable("group") String group) {
         return board.status(service.get(groupName(group)));
+    }
+
+    @GetMapping("/{group}/health")
+    GroupHealth health(@PathVariable("group") String group) {
+        HostGroupChanged change = service.get(groupName(group));
+        return health.health(change, board.expected(change.group()));
     }
 
     /** Who called: the API has one token, so the caller is told apart by the address it called from. */

@@ -69,7 +69,9 @@ class TwoReplicasKafkaTest {
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--wgmesh.replica=" + replica,
                 "--wgmesh.out-dir=" + out,
-                "--wgmesh.deployer-private-key-file=" + key);
+                "--wgmesh.deployer-private-key-file=" + key,
+                // two replicas in one JVM: each its own free management port
+                "--server.port=0");
     }
 
     private static MessageListenerContainer container(ConfigurableApplicationContext context) {

@@ -231,6 +231,8 @@ public final class WgmeshProcesses implements AutoCloseable {
     private Map<String, String> common(Signer service, Map<String, String> settings) {
         Map<String, String> args = new LinkedHashMap<>();
         args.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
+        // any free port for each process's metrics: several deployers run on this host
+        args.put("server.port", "0");
         args.putAll(TestTrust.properties(service));
         args.putAll(settings);
         return args;

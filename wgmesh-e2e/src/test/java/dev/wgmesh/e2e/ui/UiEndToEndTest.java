@@ -3,8 +3,15 @@ package dev.wgmesh.e2e.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostHealthReported;
+import dev.wgmesh.common.events.HostHealthReported.Drift;
+import dev.wgmesh.common.events.HostHealthReported.Link;
+import dev.wgmesh.common.events.HostHealthReported.LinkState;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.testing.TestTrust;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.e2e.Api;
@@ -70,7 +77,11 @@ class UiEndToEndTest {
         assumeBrowserAvailable();
         try (KafkaBroker broker = KafkaBroker.start();
              Wgmesh wgmesh = new Wgmesh(broker.bootstrapServers(), workDir, 2)) {
-            List<String> output = runBrowser("ui-flow.mjs", wgmesh.api(), List.of(), line -> { });
+            List<String> output = runBrowser("ui-flow.mjs", wgmesh.api(), List.of(), line -> {
+                if (line.equals("HEALTH")) {
+                    observe(broker.bootstrapServers());
+                }
+            });
             String all = String.join("\n", output);
 
             assertThat(all).as("the browser run's output").contains("UI-FLOW PASSED")
@@ -78,6 +89,7 @@ class UiEndToEndTest {
                     .contains("OK validation error next to hosts[2].endpoint")
                     .contains("OK converged in the page")
                     .contains("OK the rotation's actor is shown: by api@")
+                    .contains("OK health in the page: tunnels")
                     .contains("OK feed shows the chain HostGroupChanged -> HostGroupKeysGenerated -> HostConfigRendered -> DeploymentReported");
             Matcher correlation = Pattern.compile("CORRELATION ([0-9a-f-]{36})").matcher(all);
             assertThat(correlation.find()).as("the followed change's correlationId in %s", all).isTrue();
@@ -135,6 +147,7 @@ class UiEndToEndTest {
                     .contains("OK the page carries Content-Security-Policy: default-src 'self'")
                     .contains("OK the FAILED reason from the host's tool shows as text in the host table")
                     .contains("OK the forged replica and revision show as text in the chain and the rollout banner")
+                    .contains("OK the forged observation's differences show as text in the host table")
                     .contains("OK the FAILED reason shows as text in the host detail")
                     .contains("OK the API's problems about a pasted host name show as text in the editor")
                     .contains("OK no injected element, no handler ran, no CSP violation");
@@ -145,10 +158,49 @@ class UiEndToEndTest {
     }
 
     /**
+     * What the deployers would observe of ui-demo's hoster mesh, signed as they sign: 01 sees every tunnel up,
+     * 02 sees 03 stale and 04 down, 03 drifted and never shook hands with 02, 04 was not observed. Their
+     * revision is ahead of any the deployers report, so the deployers' own observations of these hosts (the file
+     * target sees no tunnel) do not replace them while the page is looked at.
+     */
+    private static void observe(String bootstrapServers) {
+        GroupName group = GroupName.parse("ui-demo");
+        List<HostHealthReported> reports = List.of(
+                health(group, "hoster-node-01", Drift.IN_SYNC, List.of(), link("hoster-node-02", LinkState.UP),
+                        link("hoster-node-03", LinkState.UP), link("hoster-node-04", LinkState.UP)),
+                health(group, "hoster-node-02", Drift.IN_SYNC, List.of(), link("hoster-node-01", LinkState.UP),
+                        link("hoster-node-03", LinkState.STALE), link("hoster-node-04", LinkState.DOWN)),
+                health(group, "hoster-node-03", Drift.DRIFTED, List.of("wg-node-03: ListenPort is 51999, declared 51821"),
+                        link("hoster-node-01", LinkState.UP), link("hoster-node-02", LinkState.NEVER),
+                        link("hoster-node-04", LinkState.UP)));
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrapServers),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (HostHealthReported report : reports) {
+                producer.send(CloudEvents.record(Topics.HOST_HEALTH_REPORTED, report, TestTrust.signer(Signer.DEPLOYER))).get();
+            }
+        } catch (Exception e) {
+            throw new AssertionError("could not write the observations", e);
+        }
+    }
+
+    private static HostHealthReported health(GroupName group, String host, Drift drift, List<String> differences,
+                                             Link... links) {
+        return new HostHealthReported(UUID.randomUUID(), group, 1000, Instant.now(), UUID.randomUUID(),
+                HostName.parse(host), "ui-test", Instant.now(), drift, differences, List.of(links));
+    }
+
+    private static Link link(String peer, LinkState state) {
+        return new Link(HostName.parse(peer), state, state == LinkState.NEVER ? null : Instant.now().minusSeconds(30),
+                4096, 8192, null);
+    }
+
+    /**
      * As a Kafka writer holding config-service's and a deployer's signing keys would (a compromised service:
      * unsigned records never reach the feed): a change and a report of the attacked group with markup where
      * the page shows the replica, the revision, the rotated host and the reason, under one correlationId of
      * their own. The services refuse both as events (their dead letters quote them); the feed shows them.
+     * And a deployer's observation of the attacked host with markup in what differs (a valid event, shown in
+     * the host table), and one with markup as a peer's name (refused as an event, shown in the feed).
      */
     private static void forge(String bootstrapServers, String correlation, String payload) {
         ObjectNode changed = EventJson.mapper().createObjectNode().put("eventId", UUID.randomUUID().toString())
@@ -164,6 +216,17 @@ class UiEndToEndTest {
                     changed.toString().getBytes(StandardCharsets.UTF_8), 1)).get();
             producer.send(TestTrust.signed(Signer.DEPLOYER, Topics.DEPLOYMENT_REPORTED, ATTACKED + "/hoster-node-02",
                     reported.toString().getBytes(StandardCharsets.UTF_8), 1)).get();
+            producer.send(CloudEvents.record(Topics.HOST_HEALTH_REPORTED, health(GroupName.parse(ATTACKED),
+                    "hoster-node-02", Drift.DRIFTED, List.of(payload), link("hoster-node-01", LinkState.DOWN)),
+                    TestTrust.signer(Signer.DEPLOYER))).get();
+            ObjectNode observed = EventJson.mapper().createObjectNode().put("eventId", UUID.randomUUID().toString())
+                    .put("group", ATTACKED).put("revision", 1000).put("occurredAt", Instant.now().toString())
+                    .put("correlationId", correlation).put("host", "hoster-node-01").put("replica", "r")
+                    .put("observedAt", Instant.now().toString()).put("drift", "IN_SYNC");
+            observed.putArray("links").addObject().put("peer", payload).put("state", "UP").put("rxBytes", 1)
+                    .put("txBytes", 1);
+            producer.send(TestTrust.signed(Signer.DEPLOYER, Topics.HOST_HEALTH_REPORTED, ATTACKED + "/hoster-node-01",
+                    observed.toString().getBytes(StandardCharsets.UTF_8), 1000)).get();
         } catch (Exception e) {
             throw new AssertionError("could not write the forged records", e);
         }

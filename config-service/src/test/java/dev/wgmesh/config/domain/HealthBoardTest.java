@@ -1,0 +1,73 @@
+package dev.wgmesh.config.domain;
+
+import static dev.wgmesh.config.domain.Fixtures.body;
+import static dev.wgmesh.config.domain.Fixtures.keyed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.HostHealthReported;
+import dev.wgmesh.common.events.HostHealthReported.Drift;
+import dev.wgmesh.common.events.HostHealthReported.Link;
+import dev.wgmesh.common.events.HostHealthReported.LinkState;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.config.domain.GroupHealth.HostHealth;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class HealthBoardTest {
+
+    private static final GroupName GROUP = GroupName.parse("lab");
+
+    private final Owner service = new Owner();
+    private final StatusBoard status = new StatusBoard();
+    private final HealthBoard health = new HealthBoard();
+
+    @Test
+    void theFileTargetsUnknownLinksAreHealthyWhenInSync() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        status.keysGenerated(keyed(v1, null));
+        health.reported(report("h1", 1, LinkState.UNKNOWN, "h2"));
+        health.reported(report("h2", 1, LinkState.UNKNOWN, "h1"));
+
+        GroupHealth group = health.health(v1, status.expected(GROUP));
+
+        assertThat(group.healthy()).isTrue();
+        assertThat(group.links()).isEqualTo(new GroupHealth.Links(0, 2));
+    }
+
+    @Test
+    void aReportOfAHostThatLeftAndCameBackDoesNotCount() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        HostGroupKeysGenerated k1 = keyed(v1, null);
+        status.keysGenerated(k1);
+        health.reported(report("h1", 1, LinkState.UP, "h2"));
+        health.reported(report("h2", 1, LinkState.UP, "h1"));
+        assertThat(health.health(v1, status.expected(GROUP)).healthy()).isTrue();
+
+        HostGroupChanged v2 = service.upsert(GROUP, body("h1"), null).change();
+        HostGroupKeysGenerated k2 = keyed(v2, k1);
+        status.keysGenerated(k2);
+        HostGroupChanged v3 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        status.keysGenerated(keyed(v3, k2));
+
+        GroupHealth back = health.health(v3, status.expected(GROUP));
+        assertThat(back.healthy()).isFalse();
+        assertThat(back.hosts()).extracting(HostHealth::drift).containsExactly("IN_SYNC", "UNKNOWN");
+        // h1's report still names h2 as a peer, but h2's new incarnation has not been observed
+        assertThat(back.links()).isEqualTo(new GroupHealth.Links(1, 2));
+
+        health.forgetGroup(GROUP);
+        assertThat(health.health(v3, status.expected(GROUP)).hosts()).extracting(HostHealth::drift)
+                .containsOnly("UNKNOWN");
+    }
+
+    private static HostHealthReported report(String host, long revision, LinkState state, String peer) {
+        return new HostHealthReported(UUID.randomUUID(), GROUP, revision, Instant.now(), UUID.randomUUID(),
+                HostName.parse(host), "replica-1", Instant.now(), Drift.IN_SYNC, List.of(),
+                List.of(new Link(HostName.parse(peer), state, null, 0, 0, null)));
+    }
+}
