@@ -3,7 +3,7 @@ package dev.wgmesh.e2e.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.e2e.bench.BenchTable.Row;
-import dev.wgmesh.e2e.process.Processes;
+import dev.wgmesh.cli.process.Processes;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;

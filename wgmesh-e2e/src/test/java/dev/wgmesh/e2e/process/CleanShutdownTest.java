@@ -2,6 +2,8 @@ package dev.wgmesh.e2e.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.cli.process.Processes;
+import dev.wgmesh.cli.process.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,8 @@ package dev.wgmesh.e2e.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.cli.process.Processes;
+import dev.wgmesh.cli.process.ServiceProcess;
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.DeploymentReported;

@@ -1,5 +1,8 @@
 package dev.wgmesh.e2e.process;
 
+import dev.wgmesh.cli.process.BrokerProcess;
+import dev.wgmesh.cli.process.Processes;
+import dev.wgmesh.cli.process.ServiceProcess;
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.testing.TestTrust;
@@ -73,13 +76,13 @@ public final class WgmeshProcesses implements AutoCloseable {
         Files.writeString(tokenFile, token + "\n");
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
         // PipelineBench changes its warm-up group several times a second: a test setting, not the product's
-        pipeline.add(ServiceProcess.start("config-service", "config-service",
+        pipeline.add(ServiceProcess.start("config-service", execJar("config-service"),
                 common(Signer.CONFIG, Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1",
                         "wgmesh.api-token-file", tokenFile.toString(), "wgmesh.max-changes-per-minute", "100000")),
                 logDir, serviceJvmOptions));
-        pipeline.add(ServiceProcess.start("keygen-service", "keygen-service",
+        pipeline.add(ServiceProcess.start("keygen-service", execJar("keygen-service"),
                 common(Signer.KEYGEN, Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir, serviceJvmOptions));
-        pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Signer.RENDERER, Map.of()), logDir,
+        pipeline.add(ServiceProcess.start("renderer-service", execJar("renderer-service"), common(Signer.RENDERER, Map.of()), logDir,
                 serviceJvmOptions));
         pipeline.forEach(service -> service.awaitStarted(START_TIMEOUT));
         api = new Api("http://127.0.0.1:" + port, token);
@@ -96,7 +99,7 @@ public final class WgmeshProcesses implements AutoCloseable {
         args.put("wgmesh.deployer-private-key-file", deployerKeyFile.toString());
         args.put("spring.kafka.consumer.properties[session.timeout.ms]", "6000");
         args.put("spring.kafka.consumer.properties[heartbeat.interval.ms]", "1000");
-        ServiceProcess deployer = ServiceProcess.start(replica, "deployer-service", common(Signer.DEPLOYER, args), logDir,
+        ServiceProcess deployer = ServiceProcess.start(replica, execJar("deployer-service"), common(Signer.DEPLOYER, args), logDir,
                 serviceJvmOptions);
         deployers.put(replica, deployer);
         return deployer;
@@ -225,6 +228,11 @@ public final class WgmeshProcesses implements AutoCloseable {
         try (Stream<Path> files = Files.list(logDir)) {
             return files.filter(Files::isRegularFile).toList();
         }
+    }
+
+    /** The service's exec jar in this checkout, which the reactor built before these tests. */
+    static Path execJar(String module) {
+        return ServiceProcess.execJar(Path.of(System.getProperty("user.dir")).getParent(), module);
     }
 
     /** The broker, the service's signing key and every service's public key, then the service's own settings. */
