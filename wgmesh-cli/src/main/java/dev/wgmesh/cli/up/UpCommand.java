@@ -40,23 +40,24 @@ import tools.jackson.databind.node.ObjectNode;
  * until Ctrl-C or SIGTERM, which stop the services first and the broker last. Everything it makes lives in the
  * data folder ({@code -Dwgmesh.data-dir}, default {@code wgmesh-data} in the checkout, {@code -Dwgmesh.home}).
  */
-@Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs wgmesh on this machine: a real Kafka broker (KRaft, one node, locked) and config-, keygen-, "
-                + "renderer- and N deployer-services as separate processes; submits each group file (default: "
-                + "examples/hoster-6-hosts.json), waits until every host has applied its configs, prints where they "
-                + "are, and runs until Ctrl-C. A process that dies is started again (after 1 s, doubling to 30 s); "
-                + "five deaths of one within a minute end the run with its last log lines.",
+@Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
+        description = {"Runs wgmesh on this machine, supervised, until Ctrl-C.", "",
+                "A real Kafka broker (KRaft, one node, locked) and config-, keygen-, renderer- and N deployer-services "
+                + "as separate processes; submits each group file (default: " + UpCommand.DEFAULT_GROUP + "), waits "
+                + "until every host has applied its configs, and prints where they are. A process that dies is started "
+                + "again (after 1 s, doubling to 30 s), the others run on; five deaths of one within a minute end the "
+                + "run with its last log lines. Ctrl-C or SIGTERM stop the services, then the broker.",
                 "A group's name is the file's top-level \"name\" field, else the file name without .json."},
         footerHeading = "%nEnvironment:%n",
-        footer = {"  WGMESH_JAVA_OPTS        JVM options of the services (default: " + UpCommand.SERVICE_JAVA_OPTS + ")",
-                "  WGMESH_KAFKA_JAVA_OPTS  JVM options of the broker (default: " + UpCommand.BROKER_JAVA_OPTS + ")",
-                "%nFiles (in wgmesh-data/):",
-                "  logs/            one log per process (kafka.log, config-service.log, deployer-service-1.log, ...)",
-                "  deployer.key     the deployers' X25519 private key (made once, 0600); keygen seals every secret to it",
-                "  keys/            each service's Ed25519 signing key (made once, 0600)",
-                "  api-token        the API token (made once, 0600); url: the API's address",
-                "  kafka/           the broker's config and data (groups survive a restart), its passwords and one",
-                "                   client file per principal: clients/<principal>.properties and .kcat.conf"})
+        footer = {"  WGMESH_JAVA_OPTS        the services' JVM options (default " + UpCommand.SERVICE_JAVA_OPTS + ")",
+                "  WGMESH_KAFKA_JAVA_OPTS  the broker's JVM options (default " + UpCommand.BROKER_JAVA_OPTS + ")",
+                "%nFiles in wgmesh-data/:",
+                "  logs/         one log per process (kafka.log, config-service.log, deployer-service-1.log, ...)",
+                "  deployer.key  the deployers' X25519 private key (made once, 0600); keygen seals to it",
+                "  keys/         each service's Ed25519 signing key (made once, 0600)",
+                "  api-token     the API token (made once, 0600); url: the API's address",
+                "  kafka/        the broker's config and data (groups survive a restart), its passwords,",
+                "                and clients/<principal>.properties (Java) and .kcat.conf (kcat -F)"})
 public final class UpCommand implements Callable<Integer> {
 
     // small heaps, since five JVMs share a laptop (512 MB: a deployer needs more than 256 MB for a 1,000-host mesh);
