@@ -1,5 +1,6 @@
-package dev.wgmesh.cli.up;
+package dev.wgmesh.cli.process;
 
+import dev.wgmesh.common.events.EventJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,12 +8,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import tools.jackson.databind.JsonNode;
 
-/** The few calls up makes to config-service: is it up, submit a group, is the group converged. */
-final class LocalApi {
+/** The calls up and the benchmark make to the config-service they started: JSON in and out, with the API token. */
+public final class LocalApi {
 
     /** @param status 0 when nothing answered */
-    record Answer(int status, String body) {
+    public record Answer(int status, String body) {
+
+        /** The body as JSON; it must be JSON. */
+        public JsonNode json() {
+            return EventJson.tree(body.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private final String base;
@@ -20,22 +27,26 @@ final class LocalApi {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** @param token null: send none (--insecure-no-auth) */
-    LocalApi(String base, String token) {
+    public LocalApi(String base, String token) {
         this.base = base;
         this.token = token;
     }
 
-    String base() {
+    public String base() {
         return base;
     }
 
-    Answer get(String path) throws InterruptedException {
+    public Answer get(String path) {
         return send(request(path).GET());
     }
 
-    Answer put(String path, String json) throws InterruptedException {
+    public Answer put(String path, String json) {
         return send(request(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
+    }
+
+    public Answer post(String path) {
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     private HttpRequest.Builder request(String path) {
@@ -44,13 +55,16 @@ final class LocalApi {
         return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
-    private Answer send(HttpRequest.Builder request) throws InterruptedException {
+    private Answer send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (IOException e) {
             // nothing answered yet
             return new Answer(0, String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while calling " + base, e);
         }
     }
 }

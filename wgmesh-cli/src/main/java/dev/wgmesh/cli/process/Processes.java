@@ -38,6 +38,21 @@ public final class Processes {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * The services' JVM options for wgmesh up and bench: small heaps, since five JVMs share a laptop (512 MB: a
+     * deployer needs more than 256 MB for a 1,000-host mesh); the full JIT, since a large group's rendering and
+     * parsing are CPU-bound and run several times faster with it. {@code WGMESH_JAVA_OPTS} replaces them.
+     */
+    public static final String SERVICE_JAVA_OPTS = "-Xmx512m -XX:+UseSerialGC";
+    /** The broker's, for wgmesh up and bench; {@code WGMESH_KAFKA_JAVA_OPTS} replaces them. */
+    public static final String BROKER_JAVA_OPTS = "-Xmx512m -Xms128m";
+
+    /** The options in the environment's {@code variable}, else {@code defaults}, as words. */
+    public static List<String> jvmOptions(String variable, String defaults) {
+        String options = System.getenv().getOrDefault(variable, defaults).trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
     /** Small heaps and a quick start: up to nine JVMs share two cores in CI. */
     public static List<String> jvmOptions() {
         return List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");

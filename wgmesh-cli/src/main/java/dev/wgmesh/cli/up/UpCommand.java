@@ -1,7 +1,9 @@
 package dev.wgmesh.cli.up;
 
+import dev.wgmesh.cli.Log;
 import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.cli.process.ChildProcess;
+import dev.wgmesh.cli.process.LocalApi;
 import dev.wgmesh.cli.process.Processes;
 import dev.wgmesh.cli.process.ServiceProcess;
 import dev.wgmesh.common.events.EventJson;
@@ -12,7 +14,6 @@ import dev.wgmesh.kafka.TrustSetup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,8 +50,8 @@ import tools.jackson.databind.node.ObjectNode;
                 + "run with its last log lines. Ctrl-C or SIGTERM stop the services, then the broker.",
                 "A group's name is the file's top-level \"name\" field, else the file name without .json."},
         footerHeading = "%nEnvironment:%n",
-        footer = {"  WGMESH_JAVA_OPTS        the services' JVM options (default " + UpCommand.SERVICE_JAVA_OPTS + ")",
-                "  WGMESH_KAFKA_JAVA_OPTS  the broker's JVM options (default " + UpCommand.BROKER_JAVA_OPTS + ")",
+        footer = {"  WGMESH_JAVA_OPTS        the services' JVM options (default " + Processes.SERVICE_JAVA_OPTS + ")",
+                "  WGMESH_KAFKA_JAVA_OPTS  the broker's JVM options (default " + Processes.BROKER_JAVA_OPTS + ")",
                 "%nFiles in wgmesh-data/:",
                 "  logs/         one log per process (kafka.log, config-service.log, deployer-service-1.log, ...)",
                 "  deployer.key  the deployers' X25519 private key (made once, 0600); keygen seals to it",
@@ -60,10 +61,6 @@ import tools.jackson.databind.node.ObjectNode;
                 "                and clients/<principal>.properties (Java) and .kcat.conf (kcat -F)"})
 public final class UpCommand implements Callable<Integer> {
 
-    // small heaps, since five JVMs share a laptop (512 MB: a deployer needs more than 256 MB for a 1,000-host mesh);
-    // the full JIT, since a large group's rendering and parsing are CPU-bound and run several times faster with it
-    static final String SERVICE_JAVA_OPTS = "-Xmx512m -XX:+UseSerialGC";
-    static final String BROKER_JAVA_OPTS = "-Xmx512m -Xms128m";
     static final String DEFAULT_GROUP = "examples/hoster-6-hosts.json";
     private static final List<String> PIPELINE = List.of("config-service", "keygen-service", "renderer-service");
     private static final Duration API_TIMEOUT = Duration.ofSeconds(120);
@@ -288,7 +285,7 @@ public final class UpCommand implements Callable<Integer> {
                     + " (PLAIN, for kcat), controller 127.0.0.1:" + (kafkaPort + 1) + ", log " + logs.resolve("kafka.log"));
         }
         broker = BrokerProcess.create(kafkaDir, logs.resolve("kafka.log"),
-                jvmOptions("WGMESH_KAFKA_JAVA_OPTS", BROKER_JAVA_OPTS), !insecureKafka, kafkaPort, kafkaPort + 1,
+                jvmOptions("WGMESH_KAFKA_JAVA_OPTS", Processes.BROKER_JAVA_OPTS), !insecureKafka, kafkaPort, kafkaPort + 1,
                 kafkaPort + 10);
         try {
             broker.start();
@@ -340,7 +337,7 @@ public final class UpCommand implements Callable<Integer> {
         args.putAll(settings);
         String module = name.startsWith("deployer-service") ? "deployer-service" : name;
         ServiceProcess service = ServiceProcess.start(name, jars.get(module), args, logs,
-                jvmOptions("WGMESH_JAVA_OPTS", SERVICE_JAVA_OPTS));
+                jvmOptions("WGMESH_JAVA_OPTS", Processes.SERVICE_JAVA_OPTS));
         services.add(service);
         supervisor.watch(service);
         started(service);
@@ -352,8 +349,7 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private List<String> jvmOptions(String variable, String defaults) {
-        String options = System.getenv().getOrDefault(variable, defaults).trim();
-        List<String> all = new ArrayList<>(options.isEmpty() ? List.of() : List.of(options.split("\\s+")));
+        List<String> all = new ArrayList<>(Processes.jvmOptions(variable, defaults));
         // marks the processes as this run's (ps shows the data folder)
         all.add("-Dwgmesh.launcher=" + data);
         return all;
@@ -432,8 +428,7 @@ public final class UpCommand implements Callable<Integer> {
         Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
         while (true) {
             LocalApi.Answer status = api.get(path);
-            if (status.status() == 200 && EventJson.tree(status.body().getBytes(StandardCharsets.UTF_8))
-                    .path("converged").asBoolean(false)) {
+            if (status.status() == 200 && status.json().path("converged").asBoolean(false)) {
                 break;
             }
             if (!Instant.now().isBefore(deadline)) {

@@ -1,25 +1,25 @@
-package dev.wgmesh.cli.up;
+package dev.wgmesh.cli;
 
 import java.io.PrintStream;
 
 /** What up and bench tell their user: {@code [wgmesh] ...} lines, bold (errors red) on a terminal. */
-final class Log {
+public final class Log {
 
     private static final boolean TERMINAL = System.console() != null;
 
     private Log() {
     }
 
-    static void info(String message) {
+    public static void info(String message) {
         print(System.out, "1", message);
     }
 
     /** Stands out: a warning the user must not miss, in red on a terminal. */
-    static void warn(String message) {
+    public static void warn(String message) {
         print(System.err, "1;31", message);
     }
 
-    static void error(String message) {
+    public static void error(String message) {
         print(System.err, "1;31", "error: " + message);
     }
 
