@@ -1,5 +1,6 @@
 package dev.wgmesh.cli.bench;
 
+import dev.wgmesh.cli.Checkout;
 import dev.wgmesh.cli.Log;
 import dev.wgmesh.cli.process.Processes;
 import java.io.File;
@@ -47,9 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default wgmesh-data/bench)")
     Path report;
 
-    private final Path home = Path.of(System.getProperty("wgmesh.home", ".")).toAbsolutePath().normalize();
-    private final Path data = Path.of(System.getProperty("wgmesh.data-dir", home.resolve("wgmesh-data").toString()))
-            .toAbsolutePath().normalize();
+    private final Path home = Checkout.home();
+    private final Path data = Checkout.dataDir();
 
     @Override
     public Integer call() throws Exception {

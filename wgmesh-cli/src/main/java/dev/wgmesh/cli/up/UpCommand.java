@@ -1,5 +1,6 @@
 package dev.wgmesh.cli.up;
 
+import dev.wgmesh.cli.Checkout;
 import dev.wgmesh.cli.Log;
 import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.cli.process.ChildProcess;
@@ -26,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,6 +96,7 @@ public final class UpCommand implements Callable<Integer> {
             description = "seconds to wait for a group to converge (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    // ./wgmesh reads it (the script builds); accepted here so that the same command line works with java -jar
     @Option(names = "--no-build", description = "run the jars as they are, even when older than the sources "
             + "(./wgmesh builds them otherwise)")
     boolean noBuild;
@@ -108,9 +112,8 @@ public final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private final Path home = Path.of(System.getProperty("wgmesh.home", ".")).toAbsolutePath().normalize();
-    private final Path data = Path.of(System.getProperty("wgmesh.data-dir", home.resolve("wgmesh-data").toString()))
-            .toAbsolutePath().normalize();
+    private final Path home = Checkout.home();
+    private final Path data = Checkout.dataDir();
     private final Path logs = data.resolve("logs");
     private final Path kafkaDir = data.resolve("kafka");
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -198,6 +201,9 @@ public final class UpCommand implements Callable<Integer> {
         String token = apiToken();
         rememberOutDir();
         startKafka();
+        if (stopRequested.getCount() == 0) {
+            throw new Stopped();
+        }
         startServices(jars, deployerPublicKey, trusted);
         supervisor.startWatching();
         api = new LocalApi("http://127.0.0.1:" + port, token);
@@ -296,7 +302,11 @@ public final class UpCommand implements Callable<Integer> {
         Log.info("Kafka is up (pid " + broker.pid() + ")");
         if (!insecureKafka) {
             // as the superuser: the SCRAM users, every topic, and the ACLs (the services may not create topics)
-            KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
+            try {
+                KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new Failure("could not create the Kafka users, topics and ACLs: " + e.getMessage());
+            }
             Log.info("Kafka is locked: one user per service, ACLs from KafkaAccess; client files in "
                     + kafkaDir.resolve("clients") + "/");
         }
