@@ -65,7 +65,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class UpCommand implements Callable<Integer> {
 
     static final String DEFAULT_GROUP = "examples/hoster-6-hosts.json";
-    private static final List<String> PIPELINE = List.of("config-service", "keygen-service", "renderer-service");
+    private static final List<String> SERVICES = List.of("config-service", "keygen-service", "renderer-service",
+            "deployer-service");
     private static final Duration API_TIMEOUT = Duration.ofSeconds(120);
 
     @Parameters(paramLabel = "GROUP.json", description = "group files to submit (default: " + DEFAULT_GROUP + ")")
@@ -193,8 +194,12 @@ public final class UpCommand implements Callable<Integer> {
 
     private void run() throws Exception {
         Map<String, Path> jars = new LinkedHashMap<>();
-        for (String module : Stream.concat(PIPELINE.stream(), Stream.of("deployer-service")).toList()) {
-            jars.put(module, ServiceProcess.execJar(home, module));
+        for (String module : SERVICES) {
+            try {
+                jars.put(module, ServiceProcess.execJar(home, module));
+            } catch (IllegalStateException e) {
+                throw new Failure(e.getMessage());
+            }
         }
         PublicKey deployerPublicKey = deployerKey();
         Map<Signer, String> trusted = signingKeys();
