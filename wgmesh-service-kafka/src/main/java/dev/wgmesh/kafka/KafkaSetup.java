@@ -31,7 +31,7 @@ import org.apache.kafka.common.acl.AclBindingFilter;
  *   apply DIR BOOTSTRAP [REPLICAS]     as admin over PLAIN on BOOTSTRAP: users, topics (REPLICAS, default 1), ACLs
  *   table                              print the ACL table as Markdown (README, "Kafka principals")
  * </pre>
- * The launcher runs it through tools/launcher/WgmeshTool.java; compose's kafka-setup from a service image.
+ * wgmesh up calls {@link #apply} itself (UpCommand in wgmesh-cli); compose's kafka-setup runs it from a service image.
  */
 public final class KafkaSetup {
 

@@ -2,23 +2,25 @@ package dev.wgmesh.e2e.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wgmesh.e2e.bench.BenchTable.Row;
-import dev.wgmesh.e2e.process.Processes;
+import dev.wgmesh.cli.bench.BenchTable;
+import dev.wgmesh.cli.bench.BenchTable.Row;
+import dev.wgmesh.cli.bench.PipelineBench;
+import dev.wgmesh.cli.process.Processes;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** ./wgmesh bench at tiny sizes: every row is there and has its figures. Timings are printed, never asserted. */
+/** wgmesh bench at tiny sizes: every row is there and has its figures. Timings are printed, never asserted. */
 class PipelineBenchSmokeTest {
 
     @Test
     void theQuickBenchmarkFillsEveryRow() throws Exception {
         Path logDir = Path.of("target", "process-logs", "PipelineBenchSmokeTest-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
-        BenchTable table = new PipelineBench(PipelineBench.Sizes.QUICK, 1, Processes.jvmOptions(), Processes.jvmOptions(),
-                logDir).run();
+        BenchTable table = new PipelineBench(Path.of(System.getProperty("user.dir")).getParent(),
+                PipelineBench.Sizes.QUICK, 1, Processes.jvmOptions(), Processes.jvmOptions(), logDir).run();
         System.out.print(table.text());
 
         List<String> figures = table.rows().stream().map(Row::figure).toList();

@@ -2,6 +2,10 @@ package dev.wgmesh.e2e.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.cli.process.Processes;
+import dev.wgmesh.cli.process.ServiceProcess;
+import dev.wgmesh.cli.process.WgmeshProcesses;
+import dev.wgmesh.e2e.Api;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +29,16 @@ class CleanShutdownTest {
         Path workDir = Files.createTempDirectory("wgmesh-shutdown-");
         Path logDir = Path.of("target", "process-logs", "CleanShutdownTest-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath();
-        try (WgmeshProcesses wgmesh = new WgmeshProcesses(workDir, logDir)) {
+        try (WgmeshProcesses wgmesh = new WgmeshProcesses(Path.of(System.getProperty("user.dir")).getParent(), workDir,
+                logDir)) {
             wgmesh.startPipeline();
+            Api api = new Api(wgmesh.apiBase(), wgmesh.apiToken());
             wgmesh.startDeployer("deployer-1", workDir.resolve("out"), Map.of()).awaitStarted(WgmeshProcesses.START_TIMEOUT);
             // a rollout first, so that every consumer, producer and transaction has been at work when the stop comes
             String group = Files.readString(Path.of(System.getProperty("user.dir")).resolveSibling("examples")
                     .resolve("hoster-6-hosts.json"));
-            assertThat(wgmesh.api().put("shutdown", group).status()).isEqualTo(201);
-            wgmesh.api().awaitConverged("shutdown", 1, Duration.ofMinutes(2));
+            assertThat(api.put("shutdown", group).status()).isEqualTo(201);
+            api.awaitConverged("shutdown", 1, Duration.ofMinutes(2));
 
             List<ServiceProcess> services = wgmesh.services();
             Map<ServiceProcess, Integer> logLengths = new ConcurrentHashMap<>();

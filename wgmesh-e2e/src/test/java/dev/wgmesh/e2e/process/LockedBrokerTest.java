@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.kafka.KafkaAccess;
 import dev.wgmesh.kafka.KafkaSetup;

@@ -2,6 +2,9 @@ package dev.wgmesh.e2e.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.cli.process.Processes;
+import dev.wgmesh.cli.process.WgmeshProcesses;
+import dev.wgmesh.cli.process.ServiceProcess;
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.DeploymentReported;
@@ -61,6 +64,7 @@ class ProcessFaultsTest {
     private Path fileOut;
     private Path commandOut;
     private WgmeshProcesses wgmesh;
+    private Api api;
     private int deployerNumber;
 
     @BeforeAll
@@ -71,9 +75,11 @@ class ProcessFaultsTest {
         commandOut = workDir.resolve("command-out");
         Path logDir = Path.of("target", "process-logs",
                 getClass().getSimpleName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        wgmesh = new WgmeshProcesses(workDir, logDir.toAbsolutePath());
+        wgmesh = new WgmeshProcesses(Path.of(System.getProperty("user.dir")).getParent(), workDir,
+                logDir.toAbsolutePath());
         System.out.println("[process] logs in " + logDir.toAbsolutePath());
         wgmesh.startPipeline();
+        api = new Api(wgmesh.apiBase(), wgmesh.apiToken());
     }
 
     @AfterAll
@@ -93,7 +99,6 @@ class ProcessFaultsTest {
     void aKilledDeployerHandsItsHostsToTheOthers() throws Exception {
         List<String> replicas = startFileDeployers(3);
         wgmesh.awaitDeployerGroup(3, GROUP_TIMEOUT);
-        Api api = wgmesh.api();
         FileReader reader = new FileReader(fileOut.resolve("fleet"));
 
         long first = accepted(api.put("fleet", mesh(1400).toString()));
@@ -131,7 +136,6 @@ class ProcessFaultsTest {
         wgmesh.stopDeployers();
         startFileDeployers(1);
         wgmesh.awaitDeployerGroup(1, GROUP_TIMEOUT);
-        Api api = wgmesh.api();
         FileReader reader = new FileReader(fileOut.resolve("fleet"));
 
         long first = accepted(api.put("fleet", mesh(1403).toString()));
@@ -169,8 +173,8 @@ class ProcessFaultsTest {
             wgmesh.awaitDeployerGroup(replicas, GROUP_TIMEOUT);
             String group = "bench-" + replicas;
             long started = System.nanoTime();
-            long revision = accepted(wgmesh.api().put(group, mesh(1420).toString()));
-            wgmesh.api().awaitConverged(group, revision, CONVERGE_TIMEOUT);
+            long revision = accepted(api.put(group, mesh(1420).toString()));
+            api.awaitConverged(group, revision, CONVERGE_TIMEOUT);
             double took = seconds(started);
             // the deployers' share: from the first report to the last (the rest is keygen, renderer and delivery)
             List<Instant> reported = TopicRecords.reports(wgmesh.broker().bootstrapServers(), group).stream()
@@ -192,7 +196,6 @@ class ProcessFaultsTest {
             }
             wgmesh.awaitDeployerGroup(4, GROUP_TIMEOUT);
         }
-        Api api = wgmesh.api();
         String group = "faults";
         long created = accepted(api.put(group, mesh(1430).toString()));
         api.awaitConverged(group, created, CONVERGE_TIMEOUT);
@@ -273,7 +276,7 @@ class ProcessFaultsTest {
         }
         List<Path> logs = wgmesh.logFiles();
         logs.forEach(scan::scanFile);
-        List<String> answers = wgmesh.api().answers();
+        List<String> answers = api.answers();
         for (int i = 0; i < answers.size(); i++) {
             scan.scan("API answer " + i, answers.get(i));
         }
@@ -310,7 +313,7 @@ class ProcessFaultsTest {
 
     private void awaitApplied(String group, long revision, int hosts) {
         long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
-        while (wgmesh.api().appliedAtLeast(group, revision) < hosts) {
+        while (api.appliedAtLeast(group, revision) < hosts) {
             assertThat(System.nanoTime()).as("%d hosts of %s at revision %d", hosts, group, revision).isLessThan(deadline);
             ServiceProcess.sleep(20);
         }
@@ -319,7 +322,7 @@ class ProcessFaultsTest {
     /** Until {@code replica} is the latest to have reported some host of the group. */
     private void awaitReportedBy(String group, String replica) {
         long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
-        while (!reportedBy(wgmesh.api().status(group), replica)) {
+        while (!reportedBy(api.status(group), replica)) {
             assertThat(System.nanoTime()).as("a report of %s by %s", group, replica).isLessThan(deadline);
             ServiceProcess.sleep(20);
         }

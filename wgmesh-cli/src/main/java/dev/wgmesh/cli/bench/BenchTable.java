@@ -1,4 +1,4 @@
-package dev.wgmesh.e2e.bench;
+package dev.wgmesh.cli.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Locale;
 
 /** The benchmark's result: the machine it ran on, then one row per figure; as plain text and as markdown. */
-final class BenchTable {
+public final class BenchTable {
 
     /**
      * @param floor the same work in one process without Kafka, or empty
      * @param ratio the pipeline's time over the floor's, or empty
      * @param busy  the processes that used the most CPU during the figure, with their CPU seconds
      */
-    record Row(String figure, String value, String floor, String ratio, String busy) {
+    public record Row(String figure, String value, String floor, String ratio, String busy) {
     }
 
     static final List<String> HEADER = List.of("figure", "wgmesh", "floor", "pipeline / floor", "CPU s during it");
@@ -32,15 +32,15 @@ final class BenchTable {
                 + (row.busy().isEmpty() ? "" : "; CPU s: " + row.busy()));
     }
 
-    List<String> machine() {
+    public List<String> machine() {
         return List.copyOf(machine);
     }
 
-    List<Row> rows() {
+    public List<Row> rows() {
         return List.copyOf(rows);
     }
 
-    String text() {
+    public String text() {
         int[] widths = HEADER.stream().mapToInt(String::length).toArray();
         for (Row row : rows) {
             List<String> cells = cells(row);
@@ -56,7 +56,7 @@ final class BenchTable {
         return text.toString();
     }
 
-    String markdown() {
+    public String markdown() {
         StringBuilder text = new StringBuilder("# wgmesh end-to-end benchmark\n\n");
         machine.forEach(line -> text.append("- ").append(line).append('\n'));
         text.append("\n| ").append(String.join(" | ", HEADER)).append(" |\n|");

@@ -1,18 +1,17 @@
-package dev.wgmesh.e2e.bench;
+package dev.wgmesh.cli.bench;
 
+import dev.wgmesh.cli.bench.BenchTable.Row;
+import dev.wgmesh.cli.process.LocalApi;
+import dev.wgmesh.cli.process.Processes;
+import dev.wgmesh.cli.process.ServiceProcess;
+import dev.wgmesh.cli.process.WgmeshProcesses;
 import dev.wgmesh.common.events.EventJson;
-import dev.wgmesh.e2e.Api;
-import dev.wgmesh.e2e.bench.BenchTable.Row;
-import dev.wgmesh.e2e.process.Processes;
-import dev.wgmesh.e2e.process.ServiceProcess;
-import dev.wgmesh.e2e.process.WgmeshProcesses;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,26 +30,22 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code ./wgmesh bench}: wgmesh's end-to-end figures on this machine. The broker and the services run
+ * {@code wgmesh bench}: wgmesh's end-to-end figures on this machine. The broker and the services run
  * as separate JVMs (as ./wgmesh up runs them, file target), and each figure is taken from the outside:
  * from the API call to the group's status saying converged. Beside each, the floor: the same change done
  * in this JVM by the services' own code without Kafka ({@link Floor}). Prints a table and writes it as
- * markdown to {@code --report DIR} (default target/bench), with the processes' logs beside it.
- *
- * <p>Options: {@code --quick} (tiny sizes, for the smoke test), {@code --deployers N} (file-target replicas,
- * default 2), {@code --report DIR}. The JVM options of the services and of the broker come from the system
- * properties {@code wgmesh.bench.service-jvm-options} and {@code wgmesh.bench.broker-jvm-options}.
+ * markdown ({@link BenchCommand}).
  */
 public final class PipelineBench {
 
     /** How big each part of the run is. */
-    record Sizes(int warmUpChanges, List<Integer> meshHosts, int changedGroups, int changedGroupHosts,
+    public record Sizes(int warmUpChanges, List<Integer> meshHosts, int changedGroups, int changedGroupHosts,
                  int changeRounds, int rolloutHosts, int rolloutWarmUps, List<Integer> scaledReplicas,
                  List<Rollout> parallelRollouts) {
 
-        static final Sizes FULL = new Sizes(200, List.of(10, 100, 1000), 100, 10, 3, 200, 30, List.of(4, 2, 1),
+        public static final Sizes FULL = new Sizes(200, List.of(10, 100, 1000), 100, 10, 3, 200, 30, List.of(4, 2, 1),
                 List.of(new Rollout(1, 4), new Rollout(4, 4)));
-        static final Sizes QUICK = new Sizes(2, List.of(10), 2, 3, 1, 4, 1, List.of(1), List.of());
+        public static final Sizes QUICK = new Sizes(2, List.of(10), 2, 3, 1, 4, 1, List.of(1), List.of());
 
         int largestMesh() {
             return meshHosts.get(meshHosts.size() - 1);
@@ -69,6 +64,7 @@ public final class PipelineBench {
     private static final int SMALL_GROUP_RUNS = 5;
     private static final int ROLLOUT_RUNS = 5;
 
+    private final Path home;
     private final Sizes sizes;
     private final int deployers;
     private final List<String> serviceJvmOptions;
@@ -76,12 +72,15 @@ public final class PipelineBench {
     private final Path logDir;
     private final BenchTable table = new BenchTable();
     private WgmeshProcesses wgmesh;
-    private Api api;
+    private LocalApi api;
     private Floor floor;
     private int deployerNumber;
     private Path workDir;
 
-    PipelineBench(Sizes sizes, int deployers, List<String> serviceJvmOptions, List<String> brokerJvmOptions, Path logDir) {
+    /** @param home the checkout whose services' exec jars run */
+    public PipelineBench(Path home, Sizes sizes, int deployers, List<String> serviceJvmOptions,
+                         List<String> brokerJvmOptions, Path logDir) {
+        this.home = home;
         this.sizes = sizes;
         this.deployers = deployers;
         // a service out of memory ends the run with its log instead of hanging half-alive
@@ -90,40 +89,15 @@ public final class PipelineBench {
         this.logDir = logDir;
     }
 
-    public static void main(String[] args) throws Exception {
-        Sizes sizes = Sizes.FULL;
-        int deployers = 2;
-        Path reportDir = Path.of("target", "bench");
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--quick" -> sizes = Sizes.QUICK;
-                case "--deployers" -> deployers = Integer.parseInt(args[++i]);
-                case "--report" -> reportDir = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (options: --quick, --deployers N, --report DIR)");
-            }
-        }
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path logDir = reportDir.resolve(stamp + "-logs").toAbsolutePath();
-        BenchTable table = new PipelineBench(sizes, deployers, jvmOptions("wgmesh.bench.service-jvm-options"),
-                jvmOptions("wgmesh.bench.broker-jvm-options"), logDir).run();
-        Path report = reportDir.resolve(stamp + ".md").toAbsolutePath();
-        Files.writeString(report, table.markdown());
-        System.out.println();
-        System.out.print(table.text());
-        System.out.println("\nwritten to " + report + "; the processes' logs are in " + logDir);
-        // the HTTP client's and Kafka's threads would keep the JVM up
-        System.exit(0);
-    }
-
-    BenchTable run() throws Exception {
+    public BenchTable run() throws Exception {
         workDir = Files.createTempDirectory("wgmesh-bench-");
         Processes.deleteAtExit(workDir);
         describeMachine();
-        try (WgmeshProcesses processes = new WgmeshProcesses(workDir, logDir, serviceJvmOptions, brokerJvmOptions)) {
+        try (WgmeshProcesses processes = new WgmeshProcesses(home, workDir, logDir, serviceJvmOptions,
+                brokerJvmOptions)) {
             wgmesh = processes;
             wgmesh.startPipeline();
-            api = wgmesh.api();
+            api = new LocalApi(wgmesh.apiBase(), wgmesh.apiToken());
             for (int i = 1; i <= deployers; i++) {
                 wgmesh.startDeployer("deployer-" + ++deployerNumber, workDir.resolve("out"), Map.of());
             }
@@ -182,7 +156,7 @@ public final class PipelineBench {
                 inProcess.add(floor.rotate("warm-up", host));
             } else {
                 ObjectNode body = mesh(hosts, MTU - change / 2);
-                awaitConverged("warm-up", accepted(api.put("warm-up", body.toString())));
+                awaitConverged("warm-up", accepted(put("warm-up", body.toString())));
                 pipeline.add(seconds(start));
                 inProcess.add(floor.put("warm-up", body));
             }
@@ -203,8 +177,7 @@ public final class PipelineBench {
     private void putRows() throws Exception {
         table.machine("PUT rows of up to 100 hosts: the median of " + SMALL_GROUP_RUNS + " new groups of the same "
                 + "hosts (g, g-2, ...) in both pipeline and floor, with the CPU of that run");
-        JsonNode hoster = EventJson.tree(Files.readAllBytes(Path.of(System.getProperty("user.dir"))
-                .resolveSibling("examples").resolve("hoster-6-hosts.json")));
+        JsonNode hoster = EventJson.tree(Files.readAllBytes(home.resolve("examples").resolve("hoster-6-hosts.json")));
         putRow("PUT to converged, hoster 6 hosts (seed)", "hoster-6", hoster);
         for (int hosts : sizes.meshHosts()) {
             putRow("PUT to converged, mesh " + hosts + " hosts", "mesh-" + hosts, mesh(hosts, MTU));
@@ -221,7 +194,7 @@ public final class PipelineBench {
         List<Double> inProcess = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             String name = run == 1 ? group : group + "-" + run;
-            pipeline.add(timed(() -> awaitConverged(name, accepted(api.put(name, body.toString())))));
+            pipeline.add(timed(() -> awaitConverged(name, accepted(put(name, body.toString())))));
             inProcess.add(floor.put(name, body));
         }
         Timed took = medianRun(pipeline);
@@ -261,11 +234,11 @@ public final class PipelineBench {
 
     /** POST .../rotate-keys; returns the revision it made. */
     private long rotate(String group, String host) {
-        Api.Response rotated = api.post("/api/v1/groups/" + group + "/hosts/" + host + "/rotate-keys");
+        LocalApi.Answer rotated = api.post("/api/v1/groups/" + group + "/hosts/" + host + "/rotate-keys");
         if (rotated.status() != 202) {
-            throw new IllegalStateException("rotate-keys answered " + rotated.status() + ": " + rotated.text());
+            throw new IllegalStateException("rotate-keys answered " + rotated.status() + ": " + rotated.body());
         }
-        return rotated.body().path("revision").asLong();
+        return rotated.json().path("revision").asLong();
     }
 
     /** VmHWM: the most each process held in RAM since it started, so after the largest group and its rotation. */
@@ -328,17 +301,17 @@ public final class PipelineBench {
     private Map<String, Long> putAll(ExecutorService pool, List<String> names, ObjectNode body, AtomicInteger refused)
             throws Exception {
         String json = body.toString();
-        Map<String, Future<Api.Response>> answers = new LinkedHashMap<>();
+        Map<String, Future<LocalApi.Answer>> answers = new LinkedHashMap<>();
         names.forEach(name -> answers.put(name, pool.submit(() -> {
-            Api.Response answer = api.put(name, json);
+            LocalApi.Answer answer = put(name, json);
             for (int retry = 0; answer.status() == 503 && retry < 5; retry++) {
                 refused.incrementAndGet();
-                answer = api.put(name, json);
+                answer = put(name, json);
             }
             return answer;
         })));
         Map<String, Long> revisions = new LinkedHashMap<>();
-        for (Map.Entry<String, Future<Api.Response>> answer : answers.entrySet()) {
+        for (Map.Entry<String, Future<LocalApi.Answer>> answer : answers.entrySet()) {
             revisions.put(answer.getKey(), accepted(answer.getValue().get()));
         }
         return revisions;
@@ -349,9 +322,30 @@ public final class PipelineBench {
         revisions.forEach(this::awaitConverged);
     }
 
-    /** Gives up at once when a process died (a deployer out of memory, say) instead of waiting out the timeout. */
+    /**
+     * Until the group's status says converged at the revision or later, polled every 100 ms; gives up at once when a
+     * process died (a deployer out of memory, say) instead of waiting out the timeout.
+     */
     private void awaitConverged(String group, long revision) {
-        api.awaitConverged(group, revision, CONVERGE_TIMEOUT, wgmesh::checkAlive);
+        Instant deadline = Instant.now().plus(CONVERGE_TIMEOUT);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            wgmesh.checkAlive();
+            LocalApi.Answer status = api.get("/api/v1/groups/" + group + "/status");
+            last = status.body();
+            JsonNode json = status.status() == 200 ? status.json() : null;
+            if (json != null && json.path("converged").asBoolean(false) && json.path("revision").asLong() >= revision) {
+                return;
+            }
+            ServiceProcess.sleep(100);
+        }
+        throw new IllegalStateException("group " + group + " did not converge at revision " + revision + " within "
+                + CONVERGE_TIMEOUT + "; last status: " + last);
+    }
+
+    /** PUT of a group: creates or replaces it. */
+    private LocalApi.Answer put(String group, String json) {
+        return api.put("/api/v1/groups/" + group, json);
     }
 
     /**
@@ -418,7 +412,7 @@ public final class PipelineBench {
 
     private void untimedRollouts(String group, int rollouts) {
         for (int rollout = 0; rollout < rollouts; rollout++) {
-            awaitConverged(group, accepted(api.put(group, mesh(sizes.rolloutHosts(), MTU - rollout).toString())));
+            awaitConverged(group, accepted(put(group, mesh(sizes.rolloutHosts(), MTU - rollout).toString())));
         }
     }
 
@@ -427,7 +421,7 @@ public final class PipelineBench {
         List<Timed> runs = new ArrayList<>();
         for (int run = 0; run < ROLLOUT_RUNS; run++) {
             String body = mesh(sizes.rolloutHosts(), MTU - run).toString();
-            runs.add(timed(() -> awaitConverged(group, accepted(api.put(group, body)))));
+            runs.add(timed(() -> awaitConverged(group, accepted(put(group, body)))));
         }
         return runs;
     }
@@ -475,7 +469,7 @@ public final class PipelineBench {
 
     private static String jvmArguments() {
         List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-Dwgmesh.bench.")).toList();
+                .filter(a -> !a.startsWith("-Dwgmesh.")).toList();
         return arguments.isEmpty() ? "the JVM's default options" : String.join(" ", arguments);
     }
 
@@ -484,16 +478,11 @@ public final class PipelineBench {
                 + " (1, 5, 15 min)";
     }
 
-    private static long accepted(Api.Response response) {
+    private static long accepted(LocalApi.Answer response) {
         if (response.status() != 200 && response.status() != 201) {
-            throw new IllegalStateException("the API answered " + response.status() + ": " + response.text());
+            throw new IllegalStateException("the API answered " + response.status() + ": " + response.body());
         }
-        return response.body().path("revision").asLong();
-    }
-
-    private static List<String> jvmOptions(String property) {
-        String options = System.getProperty(property, "").trim();
-        return options.isEmpty() ? Processes.jvmOptions() : List.of(options.split("\\s+"));
+        return response.json().path("revision").asLong();
     }
 
     // --- groups -------------------------------------------------------------------------------------

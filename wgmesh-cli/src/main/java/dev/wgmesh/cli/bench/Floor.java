@@ -1,4 +1,4 @@
-package dev.wgmesh.e2e.bench;
+package dev.wgmesh.cli.bench;
 
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.ChangeCause;

@@ -1,4 +1,4 @@
-package dev.wgmesh.e2e.process;
+package dev.wgmesh.cli.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,49 +12,50 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One wgmesh service as its own JVM, from the module's exec jar (as ./wgmesh up runs it), logging to a file. */
-public final class ServiceProcess implements MeasuredProcess {
+/** One wgmesh service as its own JVM, from the module's exec jar (as {@code wgmesh up} runs it), logging to a file. */
+public final class ServiceProcess implements ChildProcess {
 
     private final String name;
-    private final String module;
-    private final Process process;
+    private final List<String> command;
     private final Path log;
+    private volatile Process process;
 
-    private ServiceProcess(String name, String module, Process process, Path log) {
+    private ServiceProcess(String name, List<String> command, Path log) {
         this.name = name;
-        this.module = module;
-        this.process = process;
+        this.command = command;
         this.log = log;
     }
 
     /**
-     * @param name   the replica's name, also its log file's
-     * @param module config-service, keygen-service, renderer-service or deployer-service
-     * @param args   settings as {@code key=value}; passed as {@code --key=value}, which win over the property files
+     * Starts a service with the JVM options of the tests ({@link Processes#jvmOptions}).
+     *
+     * @param name the replica's name, also its log file's
+     * @param jar  the service's exec jar ({@link #execJar})
+     * @param args settings as {@code key=value}; passed as {@code --key=value}, which win over the property files
      */
-    static ServiceProcess start(String name, String module, Map<String, String> args, Path logDir) {
-        return start(name, module, args, logDir, Processes.jvmOptions());
+    public static ServiceProcess start(String name, Path jar, Map<String, String> args, Path logDir) {
+        return start(name, jar, args, logDir, Processes.jvmOptions());
     }
 
-    static ServiceProcess start(String name, String module, Map<String, String> args, Path logDir,
-                                List<String> jvmOptions) {
+    public static ServiceProcess start(String name, Path jar, Map<String, String> args, Path logDir,
+                                       List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Processes.java());
         command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(execJar(module).toString());
+        command.add(jar.toString());
         args.forEach((key, value) -> command.add("--" + key + "=" + value));
-        Path log = logDir.resolve(name + ".log");
-        try {
-            return new ServiceProcess(name, module, Processes.start(command, Map.of(), log), log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ServiceProcess service = new ServiceProcess(name, List.copyOf(command), logDir.resolve(name + ".log"));
+        service.start();
+        return service;
     }
 
-    /** {@code <module>/target/<module>-<version>-exec.jar}, built by the reactor's package phase before these tests. */
-    static Path execJar(String module) {
-        Path target = Path.of(System.getProperty("user.dir")).resolveSibling(module).resolve("target");
+    /**
+     * {@code <home>/<module>/target/<module>-<version>-exec.jar}, built by the reactor's package phase (or by
+     * ./wgmesh) before it is run.
+     */
+    public static Path execJar(Path home, String module) {
+        Path target = home.resolve(module).resolve("target");
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, module + "-*-exec.jar")) {
             for (Path jar : jars) {
                 return jar;
@@ -66,6 +67,19 @@ public final class ServiceProcess implements MeasuredProcess {
                 + ": build the services first (./mvnw -o -q package -DskipTests -pl " + module + ")");
     }
 
+    @Override
+    public void start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " already runs");
+        }
+        try {
+            process = Processes.start(command, Map.of(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public String name() {
         return name;
     }
@@ -75,16 +89,23 @@ public final class ServiceProcess implements MeasuredProcess {
         return process.pid();
     }
 
-    Path log() {
+    @Override
+    public Path log() {
         return log;
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
     }
 
+    @Override
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** Waits for Spring Boot's "Started ...Application" line; fails with the log's tail if the process ends. */
-    ServiceProcess awaitStarted(Duration timeout) {
+    public ServiceProcess awaitStarted(Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (logText().contains("Started ")) {
@@ -99,16 +120,17 @@ public final class ServiceProcess implements MeasuredProcess {
     }
 
     /** SIGKILL: no shutdown hook, no offset commit, no consumer-group leave. */
-    void kill() {
+    public void kill() {
         Processes.kill(process);
     }
 
     /** SIGTERM and a clean shutdown; returns the exit code (143 is the JVM's usual answer to SIGTERM). */
-    int terminate() {
+    @Override
+    public int terminate() {
         return Processes.terminate(process, 60);
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
@@ -117,11 +139,10 @@ public final class ServiceProcess implements MeasuredProcess {
     }
 
     public String tail(int lines) {
-        List<String> all = logText().lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        return Processes.tail(log, lines);
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -132,6 +153,6 @@ public final class ServiceProcess implements MeasuredProcess {
 
     @Override
     public String toString() {
-        return name + " (" + module + ", pid " + process.pid() + ")";
+        return name + " (pid " + process.pid() + ")";
     }
 }

@@ -1,4 +1,4 @@
-package dev.wgmesh.e2e.process;
+package dev.wgmesh.cli.process;
 
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.kafka.KafkaAccess;
@@ -23,11 +23,11 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A real Kafka broker (KRaft, one node that is broker and controller) as its own process, from the
- * kafka_2.13 classes on this module's test classpath: it can be stopped, killed and started again on
- * the same ports and data folder, which a broker inside the test JVM cannot do. Open (PLAINTEXT) as the
- * pipeline tests use it, or locked as ./wgmesh up runs it (SASL and ACLs, {@link #startLocked}).
+ * kafka_2.13 classes on this JVM's classpath (the wgmesh jar, or a test classpath): it can be stopped, killed
+ * and started again on the same ports and data folder. Open (PLAINTEXT), or locked as {@code wgmesh up} runs it
+ * (SASL and ACLs, see KafkaCredentials). Its storage is formatted once; a later start keeps the topics.
  */
-public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
+public final class BrokerProcess implements AutoCloseable, ChildProcess {
 
     private final Path dataDir;
     private final Path config;
@@ -41,19 +41,21 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
     private final KafkaCredentials credentials;
     private Process process;
 
-    private BrokerProcess(Path dataDir, Path log, List<String> jvmOptions, boolean locked) throws IOException {
+    private BrokerProcess(Path dataDir, Path log, List<String> jvmOptions, boolean locked, int port, int controllerPort,
+                          int toolsPort) throws IOException {
         this.dataDir = dataDir;
         this.log = log;
         this.jvmOptions = jvmOptions;
-        this.port = freePort();
-        this.controllerPort = freePort();
-        this.toolsPort = freePort();
+        this.port = port;
+        this.controllerPort = controllerPort;
+        this.toolsPort = toolsPort;
+        Files.createDirectories(dataDir);
         this.credentials = locked ? KafkaCredentials.write(dataDir) : null;
         this.config = dataDir.resolve("server.properties");
         this.logbackConfig = dataDir.resolve("logback.xml");
         Files.createDirectories(dataDir.resolve("data"));
         Files.writeString(config, serverProperties());
-        // the broker logs through the test classpath's logback; its own file, not the tests' logback-test.xml
+        // the broker logs through the classpath's logback; its own file, not the tests' or the command's
         Files.writeString(logbackConfig, """
                 <configuration>
                     <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -64,29 +66,45 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
                     <root level="WARN"><appender-ref ref="OUT"/></root>
                 </configuration>
                 """);
-        format();
-    }
-
-    /** Formats fresh KRaft storage in {@code dataDir} and starts the broker; its output goes to {@code log}. */
-    static BrokerProcess start(Path dataDir, Path log) throws IOException {
-        return start(dataDir, log, Processes.jvmOptions());
-    }
-
-    static BrokerProcess start(Path dataDir, Path log, List<String> jvmOptions) throws IOException {
-        BrokerProcess broker = new BrokerProcess(dataDir, log, jvmOptions, false);
-        broker.start();
-        return broker;
+        if (!Files.exists(dataDir.resolve("data").resolve("meta.properties"))) {
+            format();
+        }
     }
 
     /**
-     * As ./wgmesh up starts it: SCRAM on {@link #bootstrapServers}, PLAIN on {@link #toolsBootstrapServers}, the
-     * standard authorizer, credentials in {@code dataDir} (KafkaCredentials). No user, topic or ACL yet: KafkaSetup
-     * makes them.
+     * A broker on the given ports (its controller, and when locked the PLAIN listener for tools), with its
+     * config written and its storage formatted if new, not started yet.
+     *
+     * @param locked SCRAM on {@link #bootstrapServers}, PLAIN on {@link #toolsBootstrapServers}, the standard
+     *               authorizer, credentials in {@code dataDir} (KafkaCredentials); no user, topic or ACL yet:
+     *               KafkaSetup makes them. Otherwise PLAINTEXT and no ACLs.
      */
-    static BrokerProcess startLocked(Path dataDir, Path log) throws IOException {
-        BrokerProcess broker = new BrokerProcess(dataDir, log, Processes.jvmOptions(), true);
+    public static BrokerProcess create(Path dataDir, Path log, List<String> jvmOptions, boolean locked, int port,
+                                       int controllerPort, int toolsPort) throws IOException {
+        return new BrokerProcess(dataDir, log, jvmOptions, locked, port, controllerPort, toolsPort);
+    }
+
+    /** An open broker on free ports, started; its output goes to {@code log}. */
+    public static BrokerProcess start(Path dataDir, Path log) throws IOException {
+        return start(dataDir, log, Processes.jvmOptions());
+    }
+
+    public static BrokerProcess start(Path dataDir, Path log, List<String> jvmOptions) throws IOException {
+        BrokerProcess broker = create(dataDir, log, jvmOptions, false, freePort(), freePort(), freePort());
         broker.start();
         return broker;
+    }
+
+    /** A locked broker on free ports, started (see {@link #create}). */
+    public static BrokerProcess startLocked(Path dataDir, Path log) throws IOException {
+        BrokerProcess broker = create(dataDir, log, Processes.jvmOptions(), true, freePort(), freePort(), freePort());
+        broker.start();
+        return broker;
+    }
+
+    @Override
+    public String name() {
+        return "kafka";
     }
 
     public String bootstrapServers() {
@@ -94,16 +112,17 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
     }
 
     /** The locked broker's PLAIN listener (kcat, and the setup before any SCRAM user exists). */
-    String toolsBootstrapServers() {
+    public String toolsBootstrapServers() {
         return "127.0.0.1:" + toolsPort;
     }
 
-    KafkaCredentials credentials() {
+    public KafkaCredentials credentials() {
         return credentials;
     }
 
     /** Starts the broker on its ports and data folder and waits until it answers. */
-    void start() {
+    @Override
+    public void start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("the broker already runs");
         }
@@ -115,8 +134,19 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
         awaitReady(Duration.ofSeconds(90));
     }
 
+    @Override
     public boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    @Override
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    @Override
+    public Path log() {
+        return log;
     }
 
     @Override
@@ -125,12 +155,17 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
     }
 
     /** SIGTERM: a controlled shutdown, as an operator's restart would do. */
-    void stop() {
-        Processes.terminate(process, 60);
+    public void stop() {
+        terminate();
+    }
+
+    @Override
+    public int terminate() {
+        return Processes.terminate(process, 60);
     }
 
     /** SIGKILL: the broker's machine dies. */
-    void kill() {
+    public void kill() {
         Processes.kill(process);
     }
 
@@ -242,7 +277,7 @@ public final class BrokerProcess implements AutoCloseable, MeasuredProcess {
                 """.formatted(port, controllerPort, dataDir.resolve("data"), Topics.MAX_MESSAGE_BYTES);
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

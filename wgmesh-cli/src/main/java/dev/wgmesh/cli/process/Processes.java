@@ -1,7 +1,8 @@
-package dev.wgmesh.e2e.process;
+package dev.wgmesh.cli.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Starts child JVMs and remembers them, so that every one is ended however the test ends: by its
- * owner's close, or by a shutdown hook when the test JVM itself stops (Ctrl-C, a crash of the run),
- * which also deletes the folders registered with {@link #deleteAtExit}.
+ * Starts child JVMs and remembers them, so that every one is ended however its owner (a test, the benchmark,
+ * {@code wgmesh up}) ends: by its owner's stop, or by a shutdown hook when this JVM itself stops (a crash of the
+ * run), which also deletes the folders registered with {@link #deleteAtExit}.
  */
 public final class Processes {
 
@@ -23,6 +24,7 @@ public final class Processes {
     private static final int CLOCK_TICKS = 100;
     private static final List<Process> RUNNING = new CopyOnWriteArrayList<>();
     private static final List<Path> FOLDERS = new CopyOnWriteArrayList<>();
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(Processes::killAll, "wgmesh-process-cleanup"));
@@ -31,9 +33,24 @@ public final class Processes {
     private Processes() {
     }
 
-    /** The JVM running these tests, so the children run the same Java. */
+    /** The Java running this JVM, so the children run the same. */
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * The services' JVM options for wgmesh up and bench: small heaps, since five JVMs share a laptop (512 MB: a
+     * deployer needs more than 256 MB for a 1,000-host mesh); the full JIT, since a large group's rendering and
+     * parsing are CPU-bound and run several times faster with it. {@code WGMESH_JAVA_OPTS} replaces them.
+     */
+    public static final String SERVICE_JAVA_OPTS = "-Xmx512m -XX:+UseSerialGC";
+    /** The broker's, for wgmesh up and bench; {@code WGMESH_KAFKA_JAVA_OPTS} replaces them. */
+    public static final String BROKER_JAVA_OPTS = "-Xmx512m -Xms128m";
+
+    /** The options in the environment's {@code variable}, else {@code defaults}, as words. */
+    public static List<String> jvmOptions(String variable, String defaults) {
+        String options = System.getenv().getOrDefault(variable, defaults).trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     /** Small heaps and a quick start: up to nine JVMs share two cores in CI. */
@@ -41,10 +58,20 @@ public final class Processes {
         return List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
     }
 
-    /** Starts a command with stdout and stderr appended to {@code log}. */
+    /**
+     * Starts a command with stdout and stderr appended to {@code log}, in a session of its own (setsid, where there
+     * is one): a Ctrl-C in the terminal then reaches only this JVM, which stops its children in order, instead of
+     * every child at once.
+     */
     static Process start(List<String> command, Map<String, String> env, Path log) throws IOException {
         Files.createDirectories(log.getParent());
-        ProcessBuilder builder = new ProcessBuilder(command)
+        List<String> inSession = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // setsid execs the command in place (a child is no process group leader), so the pid is the JVM's
+            inSession.add(SETSID.toString());
+        }
+        inSession.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(inSession)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
@@ -126,6 +153,17 @@ public final class Processes {
             } catch (IOException e) {
                 // already gone, or being deleted by the test
             }
+        }
+    }
+
+    /** The last {@code lines} lines of a log file (none when it does not exist yet). */
+    public static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.exists(log)
+                    ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList() : List.of();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.wgmesh.e2e.bench;
+package dev.wgmesh.cli.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;

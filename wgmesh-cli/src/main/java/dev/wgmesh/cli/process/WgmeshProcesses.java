@@ -1,10 +1,9 @@
-package dev.wgmesh.e2e.process;
+package dev.wgmesh.cli.process;
 
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.Topics;
-import dev.wgmesh.common.testing.TestTrust;
 import dev.wgmesh.common.trust.Signer;
-import dev.wgmesh.e2e.Api;
+import dev.wgmesh.kafka.TrustSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,10 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.GroupState;
 
 /**
- * wgmesh as ./wgmesh up runs it: a broker process and each service as its own JVM. Deployer replicas
- * come and go one by one. Logs go to {@code logDir} (under target/), everything else (broker data,
- * deployed files, the deployers' key) to {@code workDir}, a temp folder the test deletes.
+ * wgmesh as {@code wgmesh up} runs it, for the end-to-end tests and the benchmark: a broker process (open, on free
+ * ports) and each service as its own JVM, each with a signing key of its own. Deployer replicas come and go one by
+ * one. Logs go to {@code logDir}, everything else (broker data, deployed files, keys, the API token) to
+ * {@code workDir}, a temp folder its owner deletes.
  */
 public final class WgmeshProcesses implements AutoCloseable {
 
@@ -35,8 +37,11 @@ public final class WgmeshProcesses implements AutoCloseable {
     static final int RENDERED_PARTITIONS = Topics.ALL.stream()
             .filter(topic -> topic.name().equals(Topics.HOST_CONFIG_RENDERED)).findFirst().orElseThrow().partitions();
 
+    private final Path home;
     private final Path workDir;
     private final Path logDir;
+    private final Map<Signer, Path> signingKeys = new EnumMap<>(Signer.class);
+    private final Map<String, String> trusted = new LinkedHashMap<>();
     private final Path deployerKeyFile;
     private final String deployerPublicKey;
     private final List<String> serviceJvmOptions;
@@ -44,15 +49,18 @@ public final class WgmeshProcesses implements AutoCloseable {
     private final List<ServiceProcess> pipeline = new ArrayList<>();
     private final Map<String, ServiceProcess> deployers = new LinkedHashMap<>();
     private Path applyScript;
-    private Api api;
+    private String apiBase;
+    private String apiToken;
 
-    WgmeshProcesses(Path workDir, Path logDir) throws IOException {
-        this(workDir, logDir, Processes.jvmOptions(), Processes.jvmOptions());
+    /** @param home the checkout whose services' exec jars run */
+    public WgmeshProcesses(Path home, Path workDir, Path logDir) throws IOException {
+        this(home, workDir, logDir, Processes.jvmOptions(), Processes.jvmOptions());
     }
 
-    /** With the services' and the broker's own JVM options (the benchmark runs them as ./wgmesh up does). */
-    public WgmeshProcesses(Path workDir, Path logDir, List<String> serviceJvmOptions, List<String> brokerJvmOptions)
-            throws IOException {
+    /** With the services' and the broker's own JVM options (the benchmark runs them as wgmesh up does). */
+    public WgmeshProcesses(Path home, Path workDir, Path logDir, List<String> serviceJvmOptions,
+                           List<String> brokerJvmOptions) throws IOException {
+        this.home = home;
         this.workDir = workDir;
         this.logDir = logDir;
         this.serviceJvmOptions = serviceJvmOptions;
@@ -61,6 +69,11 @@ public final class WgmeshProcesses implements AutoCloseable {
         Files.writeString(deployerKeyFile, key.privateKey().base64() + "\n");
         Files.setPosixFilePermissions(deployerKeyFile, PosixFilePermissions.fromString("rw-------"));
         this.deployerPublicKey = key.publicKey().base64();
+        Path keys = Files.createDirectories(workDir.resolve("keys"));
+        for (Signer signer : Signer.values()) {
+            signingKeys.put(signer, keys.resolve(signer.role() + ".key"));
+            trusted.put(signer.trustProperty(), TrustSetup.signingKey(signingKeys.get(signer)).base64());
+        }
         this.broker = BrokerProcess.start(workDir.resolve("kafka"), logDir.resolve("kafka.log"), brokerJvmOptions);
     }
 
@@ -68,21 +81,24 @@ public final class WgmeshProcesses implements AutoCloseable {
     public void startPipeline() throws IOException {
         int port = BrokerProcess.freePort();
         // the token in a file, as ./wgmesh up hands it on: never on a command line
-        String token = Api.newToken();
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String token = HexFormat.of().formatHex(random);
         Path tokenFile = workDir.resolve("api-token");
         Files.writeString(tokenFile, token + "\n");
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
         // PipelineBench changes its warm-up group several times a second: a test setting, not the product's
-        pipeline.add(ServiceProcess.start("config-service", "config-service",
+        pipeline.add(ServiceProcess.start("config-service", ServiceProcess.execJar(home, "config-service"),
                 common(Signer.CONFIG, Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1",
                         "wgmesh.api-token-file", tokenFile.toString(), "wgmesh.max-changes-per-minute", "100000")),
                 logDir, serviceJvmOptions));
-        pipeline.add(ServiceProcess.start("keygen-service", "keygen-service",
+        pipeline.add(ServiceProcess.start("keygen-service", ServiceProcess.execJar(home, "keygen-service"),
                 common(Signer.KEYGEN, Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir, serviceJvmOptions));
-        pipeline.add(ServiceProcess.start("renderer-service", "renderer-service", common(Signer.RENDERER, Map.of()), logDir,
-                serviceJvmOptions));
+        pipeline.add(ServiceProcess.start("renderer-service", ServiceProcess.execJar(home, "renderer-service"),
+                common(Signer.RENDERER, Map.of()), logDir, serviceJvmOptions));
         pipeline.forEach(service -> service.awaitStarted(START_TIMEOUT));
-        api = new Api("http://127.0.0.1:" + port, token);
+        apiBase = "http://127.0.0.1:" + port;
+        apiToken = token;
     }
 
     /**
@@ -96,8 +112,8 @@ public final class WgmeshProcesses implements AutoCloseable {
         args.put("wgmesh.deployer-private-key-file", deployerKeyFile.toString());
         args.put("spring.kafka.consumer.properties[session.timeout.ms]", "6000");
         args.put("spring.kafka.consumer.properties[heartbeat.interval.ms]", "1000");
-        ServiceProcess deployer = ServiceProcess.start(replica, "deployer-service", common(Signer.DEPLOYER, args), logDir,
-                serviceJvmOptions);
+        ServiceProcess deployer = ServiceProcess.start(replica, ServiceProcess.execJar(home, "deployer-service"),
+                common(Signer.DEPLOYER, args), logDir, serviceJvmOptions);
         deployers.put(replica, deployer);
         return deployer;
     }
@@ -183,7 +199,7 @@ public final class WgmeshProcesses implements AutoCloseable {
         }
     }
 
-    ServiceProcess deployer(String replica) {
+    public ServiceProcess deployer(String replica) {
         return deployers.get(replica);
     }
 
@@ -208,8 +224,14 @@ public final class WgmeshProcesses implements AutoCloseable {
         return broker;
     }
 
-    public Api api() {
-        return api;
+    /** config-service's address, such as {@code http://127.0.0.1:8080}, once {@link #startPipeline} ran. */
+    public String apiBase() {
+        return apiBase;
+    }
+
+    /** The API token config-service wants for changes. */
+    public String apiToken() {
+        return apiToken;
     }
 
     public Path logDir() {
@@ -221,7 +243,7 @@ public final class WgmeshProcesses implements AutoCloseable {
     }
 
     /** Every log file the processes wrote. */
-    List<Path> logFiles() throws IOException {
+    public List<Path> logFiles() throws IOException {
         try (Stream<Path> files = Files.list(logDir)) {
             return files.filter(Files::isRegularFile).toList();
         }
@@ -233,7 +255,8 @@ public final class WgmeshProcesses implements AutoCloseable {
         args.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
         // any free port for each process's metrics: several deployers run on this host
         args.put("server.port", "0");
-        args.putAll(TestTrust.properties(service));
+        args.put("wgmesh.trust.signing-key-file", signingKeys.get(service).toString());
+        args.putAll(trusted);
         args.putAll(settings);
         return args;
     }

@@ -1,4 +1,4 @@
-package dev.wgmesh.e2e.process;
+package dev.wgmesh.cli.process;
 
 /** A process of the harness whose memory and CPU time the benchmark reads from /proc. */
 public interface MeasuredProcess {

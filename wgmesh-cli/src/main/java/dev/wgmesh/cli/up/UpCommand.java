@@ -1,0 +1,512 @@
+package dev.wgmesh.cli.up;
+
+import dev.wgmesh.cli.Checkout;
+import dev.wgmesh.cli.Log;
+import dev.wgmesh.cli.process.BrokerProcess;
+import dev.wgmesh.cli.process.ChildProcess;
+import dev.wgmesh.cli.process.LocalApi;
+import dev.wgmesh.cli.process.Processes;
+import dev.wgmesh.cli.process.ServiceProcess;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.trust.Signer;
+import dev.wgmesh.common.wireguard.PublicKey;
+import dev.wgmesh.kafka.KafkaSetup;
+import dev.wgmesh.kafka.TrustSetup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code wgmesh up}: a real Kafka broker and the four services on this machine, each its own process, supervised
+ * (one that dies is started again, see {@link Supervisor}); the group files submitted and waited for; then runs
+ * until Ctrl-C or SIGTERM, which stop the services first and the broker last. Everything it makes lives in the
+ * data folder ({@code -Dwgmesh.data-dir}, default {@code wgmesh-data} in the checkout, {@code -Dwgmesh.home}).
+ */
+@Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
+        description = {"Runs wgmesh on this machine, supervised, until Ctrl-C.", "",
+                "A real Kafka broker (KRaft, one node, locked) and config-, keygen-, renderer- and N deployer-services "
+                + "as separate processes; submits each group file (default: " + UpCommand.DEFAULT_GROUP + "), waits "
+                + "until every host has applied its configs, and prints where they are. A process that dies is started "
+                + "again (after 1 s, doubling to 30 s), the others run on; five deaths of one within a minute end the "
+                + "run with its last log lines. Ctrl-C or SIGTERM stop the services, then the broker.",
+                "A group's name is the file's top-level \"name\" field, else the file name without .json."},
+        footerHeading = "%nEnvironment:%n",
+        footer = {"  WGMESH_JAVA_OPTS        the services' JVM options (default " + Processes.SERVICE_JAVA_OPTS + ")",
+                "  WGMESH_KAFKA_JAVA_OPTS  the broker's JVM options (default " + Processes.BROKER_JAVA_OPTS + ")",
+                "%nFiles in wgmesh-data/:",
+                "  logs/         one log per process (kafka.log, config-service.log, deployer-service-1.log, ...)",
+                "  deployer.key  the deployers' X25519 private key (made once, 0600); keygen seals to it",
+                "  keys/         each service's Ed25519 signing key (made once, 0600)",
+                "  api-token     the API token (made once, 0600); url: the API's address",
+                "  kafka/        the broker's config and data (groups survive a restart), its passwords,",
+                "                and clients/<principal>.properties (Java) and .kcat.conf (kcat -F)"})
+public final class UpCommand implements Callable<Integer> {
+
+    static final String DEFAULT_GROUP = "examples/hoster-6-hosts.json";
+    private static final List<String> SERVICES = List.of("config-service", "keygen-service", "renderer-service",
+            "deployer-service");
+    private static final Duration API_TIMEOUT = Duration.ofSeconds(120);
+
+    @Parameters(paramLabel = "GROUP.json", description = "group files to submit (default: " + DEFAULT_GROUP + ")")
+    List<Path> groupFiles = new ArrayList<>();
+
+    @Option(names = "--deployers", paramLabel = "N", defaultValue = "1",
+            description = "deployer replicas sharing the hosts (default ${DEFAULT-VALUE})")
+    int deployers;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where deployers write <group>/<host>/<interface>.conf "
+            + "(default wgmesh-data/out); keep it from run to run: deployers write only what changed since they last ran")
+    Path out;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "8080",
+            description = "config-service's REST API and web UI on 127.0.0.1:P (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--kafka-port", paramLabel = "K", defaultValue = "9092", description = "the broker on 127.0.0.1:K "
+            + "(SCRAM, for the services), its controller on K+1, and on K+10 for kcat and other tools (PLAIN) "
+            + "(default ${DEFAULT-VALUE})")
+    int kafkaPort;
+
+    @Option(names = "--insecure-kafka", description = "the broker as before wgmesh locked it: PLAINTEXT on K, no users, "
+            + "no ACLs, so anyone who reaches the port can write every topic (warned on every start)")
+    boolean insecureKafka;
+
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "180",
+            description = "seconds to wait for a group to converge (default ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    // ./wgmesh reads it (the script builds); accepted here so that the same command line works with java -jar
+    @Option(names = "--no-build", description = "run the jars as they are, even when older than the sources "
+            + "(./wgmesh builds them otherwise)")
+    boolean noBuild;
+
+    @Option(names = "--insecure-no-auth", description = "run the API with no token: anyone who reaches the port changes "
+            + "groups (a throwaway local run only; without it config-service refuses to start tokenless)")
+    boolean insecureNoAuth;
+
+    /** A run that cannot go on: said as one error line, and the run stops. */
+    static final class Failure extends RuntimeException {
+        Failure(String message) {
+            super(message);
+        }
+    }
+
+    private final Path home = Checkout.home();
+    private final Path data = Checkout.dataDir();
+    private final Path logs = data.resolve("logs");
+    private final Path kafkaDir = data.resolve("kafka");
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final Supervisor supervisor = new Supervisor(Clock.systemUTC(), Log::info);
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private final List<String> submitted = new ArrayList<>();
+    private BrokerProcess broker;
+    private LocalApi api;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            checkOptions();
+            // what is given is checked first, so that a second up (or anything else on these ports) fails clearly
+            // instead of half-starting
+            requireFreePorts();
+            Files.createDirectories(logs);
+            onSignal("INT", "interrupted");
+            onSignal("TERM", "terminated");
+            run();
+            return 0;
+        } catch (Stopped e) {
+            return 0;
+        } catch (Failure e) {
+            Log.error(e.getMessage());
+            return 1;
+        } finally {
+            stopEverything();
+        }
+    }
+
+    private void checkOptions() {
+        if (deployers < 1) {
+            throw new Failure("--deployers must be a number >= 1, not " + deployers);
+        }
+        if (port < 1 || port > 65535 || kafkaPort < 1 || kafkaPort + 10 > 65535) {
+            throw new Failure("--port and --kafka-port must be ports (--kafka-port up to 65525), not " + port + " and "
+                    + kafkaPort);
+        }
+        if (timeoutSeconds < 1) {
+            throw new Failure("--timeout must be a number of seconds >= 1, not " + timeoutSeconds);
+        }
+        if (groupFiles.isEmpty()) {
+            groupFiles.add(home.resolve(DEFAULT_GROUP));
+        }
+        groupFiles.replaceAll(file -> file.toAbsolutePath().normalize());
+        for (Path file : groupFiles) {
+            if (!Files.isRegularFile(file)) {
+                throw new Failure("group file '" + file + "' not found");
+            }
+        }
+        out = (out == null ? data.resolve("out") : out).toAbsolutePath().normalize();
+    }
+
+    private void requireFreePorts() {
+        for (int used : List.of(kafkaPort, kafkaPort + 1, kafkaPort + 10, port)) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", used), 500);
+                throw new Failure("port " + used + " on 127.0.0.1 is in use (another wgmesh up?); stop it or choose "
+                        + "other ports (--port, --kafka-port)");
+            } catch (IOException e) {
+                // free
+            }
+        }
+    }
+
+    /** Ctrl-C or SIGTERM: the run stops in order; this JVM ends only after its children (no shutdown hook race). */
+    private void onSignal(String name, String said) {
+        Signal.handle(new Signal(name), signal -> {
+            if (stopRequested.getCount() > 0) {
+                System.out.println();
+                Log.info(said);
+                stopRequested.countDown();
+            }
+        });
+    }
+
+    private void run() throws Exception {
+        Map<String, Path> jars = new LinkedHashMap<>();
+        for (String module : SERVICES) {
+            try {
+                jars.put(module, ServiceProcess.execJar(home, module));
+            } catch (IllegalStateException e) {
+                throw new Failure(e.getMessage());
+            }
+        }
+        PublicKey deployerPublicKey = deployerKey();
+        Map<Signer, String> trusted = signingKeys();
+        String token = apiToken();
+        rememberOutDir();
+        startKafka();
+        if (stopRequested.getCount() == 0) {
+            throw new Stopped();
+        }
+        startServices(jars, deployerPublicKey, trusted);
+        supervisor.startWatching();
+        api = new LocalApi("http://127.0.0.1:" + port, token);
+        Files.writeString(data.resolve("url"), api.base() + "\n");
+        waitForApi();
+        for (Path file : groupFiles) {
+            submit(file);
+        }
+        for (String group : submitted) {
+            waitConverged(group);
+        }
+        printSummary(token);
+        while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
+            checkSupervisor();
+        }
+    }
+
+    // --- keys and token ---------------------------------------------------------------------------------
+
+    private PublicKey deployerKey() throws IOException {
+        Path file = data.resolve("deployer.key");
+        if (!Files.exists(file)) {
+            Log.info("generating the deployers' key pair into " + file + " (once)");
+        }
+        PublicKey publicKey = LocalFiles.deployerKey(file);
+        Log.info("deployers' public key: " + publicKey.base64());
+        return publicKey;
+    }
+
+    /**
+     * Each service signs what it publishes with its own Ed25519 key (made once, 0600, in keys/) and believes only
+     * records signed by the keys of the services it reads; those public keys go to every service.
+     */
+    private Map<Signer, String> signingKeys() throws IOException {
+        Path keys = data.resolve("keys");
+        Files.createDirectories(keys);
+        Map<Signer, String> trusted = new EnumMap<>(Signer.class);
+        for (Signer signer : Signer.values()) {
+            Path file = keys.resolve(signer.role() + ".key");
+            if (!Files.exists(file)) {
+                Log.info("generating the " + signer.role() + "-service's signing key into " + file + " (once)");
+            }
+            trusted.put(signer, TrustSetup.signingKey(file).base64());
+        }
+        return trusted;
+    }
+
+    /** Changes and the live feed need it (config-service reads the file); made once, 0600. Null: none. */
+    private String apiToken() throws IOException {
+        if (insecureNoAuth) {
+            Log.warn("WARNING: --insecure-no-auth: the API has no token; anyone who reaches 127.0.0.1:" + port
+                    + " can change groups");
+            return null;
+        }
+        Path file = data.resolve("api-token");
+        if (!Files.exists(file)) {
+            Log.info("generating the API token into " + file + " (once)");
+        }
+        return LocalFiles.apiToken(file);
+    }
+
+    /**
+     * The deployers' consumer group remembers what it applied, and the renderer publishes only changed hosts, so
+     * files already applied elsewhere are not written again into a new --out folder.
+     */
+    private void rememberOutDir() throws IOException {
+        Path last = data.resolve("out-dir");
+        if (Files.exists(last) && !Files.readString(last).trim().equals(out.toString())) {
+            Log.info("note: the last run wrote to " + Files.readString(last).trim() + "; hosts that do not change now "
+                    + "are not written again into " + out);
+        }
+        Files.createDirectories(out);
+        Files.writeString(last, out + "\n");
+    }
+
+    // --- processes --------------------------------------------------------------------------------------
+
+    private void startKafka() throws Exception {
+        if (insecureKafka) {
+            warnInsecureKafka();
+            Log.info("starting Kafka on 127.0.0.1:" + kafkaPort + ", PLAINTEXT (controller 127.0.0.1:" + (kafkaPort + 1)
+                    + "), log " + logs.resolve("kafka.log"));
+        } else {
+            Log.info("starting Kafka on 127.0.0.1:" + kafkaPort + " (SCRAM-SHA-512), 127.0.0.1:" + (kafkaPort + 10)
+                    + " (PLAIN, for kcat), controller 127.0.0.1:" + (kafkaPort + 1) + ", log " + logs.resolve("kafka.log"));
+        }
+        broker = BrokerProcess.create(kafkaDir, logs.resolve("kafka.log"),
+                jvmOptions("WGMESH_KAFKA_JAVA_OPTS", Processes.BROKER_JAVA_OPTS), !insecureKafka, kafkaPort, kafkaPort + 1,
+                kafkaPort + 10);
+        try {
+            broker.start();
+        } catch (IllegalStateException e) {
+            throw new Failure(e.getMessage() + "\n" + Processes.tail(broker.log(), 20));
+        }
+        supervisor.watch(broker);
+        Log.info("Kafka is up (pid " + broker.pid() + ")");
+        if (!insecureKafka) {
+            // as the superuser: the SCRAM users, every topic, and the ACLs (the services may not create topics)
+            try {
+                KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new Failure("could not create the Kafka users, topics and ACLs: " + e.getMessage());
+            }
+            Log.info("Kafka is locked: one user per service, ACLs from KafkaAccess; client files in "
+                    + kafkaDir.resolve("clients") + "/");
+        }
+    }
+
+    private void startServices(Map<String, Path> jars, PublicKey deployerPublicKey, Map<Signer, String> trusted) {
+        Map<String, String> config = new LinkedHashMap<>(Map.of("server.port", Integer.toString(port),
+                "server.address", "127.0.0.1"));
+        if (insecureNoAuth) {
+            config.put("wgmesh.api.insecure-no-auth", "true");
+        } else {
+            config.put("wgmesh.api-token-file", data.resolve("api-token").toString());
+        }
+        start("config-service", jars, Signer.CONFIG, trusted, config);
+        // keygen gets only the public half; every secret it makes is sealed to it
+        // the others serve only their metrics and health, each on a port of its own from P+10 on
+        start("keygen-service", jars, Signer.KEYGEN, trusted, Map.of(
+                "wgmesh.deployer-public-key", deployerPublicKey.base64(), "server.port", Integer.toString(port + 10),
+                "server.address", "127.0.0.1"));
+        start("renderer-service", jars, Signer.RENDERER, trusted, Map.of("server.port", Integer.toString(port + 11),
+                "server.address", "127.0.0.1"));
+        for (int i = 1; i <= deployers; i++) {
+            start("deployer-service-" + i, jars, Signer.DEPLOYER, trusted, Map.of("wgmesh.replica", "deployer-" + i,
+                    "wgmesh.out-dir", out.toString(),
+                    "wgmesh.deployer-private-key-file", data.resolve("deployer.key").toString(),
+                    "server.port", Integer.toString(port + 11 + i), "server.address", "127.0.0.1"));
+        }
+    }
+
+    /** Settings go as --arguments, which win over the jar's application.properties. */
+    private void start(String name, Map<String, Path> jars, Signer signer, Map<Signer, String> trusted,
+                       Map<String, String> settings) {
+        Map<String, String> args = new LinkedHashMap<>();
+        args.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort);
+        args.put("wgmesh.trust.signing-key-file", data.resolve("keys").resolve(signer.role() + ".key").toString());
+        trusted.forEach((trustedSigner, key) -> args.put(trustedSigner.trustProperty(), key));
+        if (!insecureKafka) {
+            // its own Kafka login, from a file: never a password on a command line
+            args.put("wgmesh.kafka.client-properties-file",
+                    kafkaDir.resolve("clients").resolve(signer.role() + ".properties").toString());
+        }
+        args.putAll(settings);
+        String module = name.startsWith("deployer-service") ? "deployer-service" : name;
+        ServiceProcess service = ServiceProcess.start(name, jars.get(module), args, logs,
+                jvmOptions("WGMESH_JAVA_OPTS", Processes.SERVICE_JAVA_OPTS));
+        services.add(service);
+        supervisor.watch(service);
+        Log.info("started " + service.name() + " (pid " + service.pid() + "), log " + service.log());
+        Log.info("metrics: " + service.name() + " http://127.0.0.1:" + args.get("server.port") + "/actuator/prometheus");
+    }
+
+    private List<String> jvmOptions(String variable, String defaults) {
+        List<String> all = new ArrayList<>(Processes.jvmOptions(variable, defaults));
+        // marks the processes as this run's (ps shows the data folder)
+        all.add("-Dwgmesh.launcher=" + data);
+        return all;
+    }
+
+    /** Fails with the supervisor's reason when a process is in a restart loop. */
+    private void checkSupervisor() {
+        if (supervisor.failure() != null) {
+            throw new Failure(supervisor.failure());
+        }
+    }
+
+    /** Services first, so they leave the broker cleanly, then the broker; only what this run started. */
+    private void stopEverything() throws InterruptedException {
+        supervisor.stop();
+        List<ChildProcess> running = new ArrayList<>(services.stream().filter(ServiceProcess::isAlive).toList());
+        if (!running.isEmpty()) {
+            Log.info("stopping the services");
+            running.parallelStream().forEach(ChildProcess::terminate);
+        }
+        if (broker != null && broker.isAlive()) {
+            Log.info("stopping Kafka");
+            broker.terminate();
+        }
+        if (!services.isEmpty() || broker != null) {
+            Log.info("stopped");
+        }
+    }
+
+    // --- the API ----------------------------------------------------------------------------------------
+
+    private void waitForApi() throws InterruptedException {
+        Log.info("waiting for config-service on " + api.base());
+        Instant deadline = Instant.now().plus(API_TIMEOUT);
+        while (api.get("/api/v1/groups").status() != 200) {
+            pause(deadline, "config-service did not answer within " + API_TIMEOUT.toSeconds() + " s; see "
+                    + logs.resolve("config-service.log"), Duration.ofSeconds(1));
+        }
+        Log.info("config-service is up");
+    }
+
+    private void submit(Path file) throws IOException, InterruptedException {
+        JsonNode body;
+        try {
+            body = EventJson.tree(Files.readAllBytes(file));
+        } catch (RuntimeException e) {
+            throw new Failure(file + " is not JSON: " + e.getMessage());
+        }
+        if (!body.isObject()) {
+            throw new Failure(file + " is not a JSON object");
+        }
+        String name = file.getFileName().toString().replaceFirst("\\.json$", "");
+        if (body.path("name").isString()) {
+            name = body.path("name").asString();
+            ((ObjectNode) body).remove("name");
+        }
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new Failure("group name '" + name + "' (from " + file + ") must match [a-z0-9][a-z0-9-]{0,62}");
+        }
+        String path = "/api/v1/groups/" + name;
+        Log.info("submitting " + file + " as group '" + name + "': PUT " + api.base() + path);
+        LocalApi.Answer answer = api.put(path, EventJson.mapper().writeValueAsString(body));
+        if (answer.status() != 200 && answer.status() != 201) {
+            System.err.println(answer.body());
+            throw new Failure("config-service refused group '" + name + "' from " + file + " (HTTP " + answer.status()
+                    + "); the problems are listed above");
+        }
+        Log.info("accepted: " + answer.body());
+        submitted.add(name);
+    }
+
+    private void waitConverged(String group) throws InterruptedException {
+        String path = "/api/v1/groups/" + group + "/status";
+        Log.info("waiting until every host of '" + group + "' has applied (GET " + api.base() + path + ", up to "
+                + timeoutSeconds + " s)");
+        Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
+        while (true) {
+            LocalApi.Answer status = api.get(path);
+            if (status.status() == 200 && status.json().path("converged").asBoolean(false)) {
+                break;
+            }
+            if (!Instant.now().isBefore(deadline)) {
+                System.err.println("last status (HTTP " + status.status() + "):\n" + status.body());
+            }
+            pause(deadline, "group '" + group + "' did not converge within " + timeoutSeconds + " s; see the logs in "
+                    + logs + " (deployer-service-*.log first)", Duration.ofSeconds(2));
+        }
+        Log.info("group '" + group + "' converged");
+    }
+
+    /** Waits a little, unless the run must end: stopped, a restart loop, or past the deadline ({@code late}). */
+    private void pause(Instant deadline, String late, Duration pause) throws InterruptedException {
+        checkSupervisor();
+        if (!Instant.now().isBefore(deadline)) {
+            throw new Failure(late);
+        }
+        if (stopRequested.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new Stopped();
+        }
+    }
+
+    /** Ctrl-C or SIGTERM while starting: not an error. */
+    static final class Stopped extends RuntimeException {
+    }
+
+    private void printSummary(String token) throws IOException {
+        System.out.println();
+        Log.info("wgmesh is running");
+        for (String group : submitted) {
+            Log.info("  configs of '" + group + "': " + out.resolve(group) + "/<host>/<interface>.conf");
+            Path dir = out.resolve(group);
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.filter(file -> file.toString().endsWith(".conf")).map(Path::toString).sorted()
+                            .forEach(file -> System.out.println("            " + file));
+                }
+            }
+        }
+        Log.info("  web UI:   " + api.base() + "/");
+        Log.info("  REST API: " + api.base() + "/api/v1/groups");
+        if (token == null) {
+            Log.info("  API token: none (--insecure-no-auth): anyone who reaches the port can change groups");
+        } else {
+            Log.info("  API token (changes and the live feed): " + token);
+            Log.info("            curl -H \"Authorization: Bearer $(cat " + data.resolve("api-token") + ")\" ...");
+        }
+        if (insecureKafka) {
+            Log.info("  Kafka:    127.0.0.1:" + kafkaPort + "   (e.g. kcat -b 127.0.0.1:" + kafkaPort
+                    + " -C -t wgmesh.deployment-reported)");
+            warnInsecureKafka();
+        } else {
+            Log.info("  Kafka:    127.0.0.1:" + kafkaPort + " (services, SCRAM) and 127.0.0.1:" + (kafkaPort + 10)
+                    + " (kcat, PLAIN); read with");
+            Log.info("            kcat -F " + kafkaDir.resolve("clients/observer.kcat.conf") + " -b 127.0.0.1:"
+                    + (kafkaPort + 10) + " -C -t wgmesh.deployment-reported");
+        }
+        Log.info("  logs:     " + logs);
+        Log.info("a process that dies is started again; press Ctrl-C to stop everything");
+    }
+
+    private void warnInsecureKafka() {
+        Log.warn("WARNING: --insecure-kafka: the broker on 127.0.0.1:" + kafkaPort + " has no authentication and no ACLs.");
+        Log.warn("WARNING: anyone who reaches it can write every topic and so run configs as root on every host.");
+    }
+}
