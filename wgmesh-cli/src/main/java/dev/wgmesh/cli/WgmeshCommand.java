@@ -1,0 +1,29 @@
+package dev.wgmesh.cli;
+
+import dev.wgmesh.cli.ops.ApplyCommand;
+import dev.wgmesh.cli.ops.DeleteCommand;
+import dev.wgmesh.cli.ops.EventsCommand;
+import dev.wgmesh.cli.ops.GetCommand;
+import dev.wgmesh.cli.ops.HealthCommand;
+import dev.wgmesh.cli.ops.PlanCommand;
+import dev.wgmesh.cli.ops.ReapplyCommand;
+import dev.wgmesh.cli.ops.RotateCommand;
+import dev.wgmesh.cli.ops.StatusCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code wgmesh} command (SPEC "The wgmesh command"): its subcommands do the work. */
+@Command(name = "wgmesh", mixinStandardHelpOptions = true,
+        description = "Runs wgmesh and operates it.",
+        subcommands = {GetCommand.class, ApplyCommand.class, PlanCommand.class, DeleteCommand.class, RotateCommand.class,
+                ReapplyCommand.class, StatusCommand.class, HealthCommand.class, EventsCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done; the group converged (status) or is healthy (health)",
+                "1:refused or failed: the server's problems, a FAILED host, an unhealthy group, wgmesh not reachable",
+                "2:wrong usage, or status --wait timed out"})
+public class WgmeshCommand {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new WgmeshCommand()).execute(args));
+    }
+}
