@@ -9,6 +9,7 @@ import dev.wgmesh.cli.ops.PlanCommand;
 import dev.wgmesh.cli.ops.ReapplyCommand;
 import dev.wgmesh.cli.ops.RotateCommand;
 import dev.wgmesh.cli.ops.StatusCommand;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,5 +26,10 @@ public class WgmeshCommand {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new WgmeshCommand()).execute(args));
+    }
+
+    /** Runs one command line with its output to these writers, as main does to stdout and stderr (for tests). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        return new CommandLine(new WgmeshCommand()).setOut(out).setErr(err).execute(args);
     }
 }
