@@ -51,11 +51,14 @@ public class EventsCommand extends ApiCommand {
         reader.setDaemon(true);
         reader.start();
         StringBuilder data = new StringBuilder();
+        // quiet means no record: the feed's heartbeat comments do not count
+        long quietAt = System.nanoTime() + QUIET.toNanos();
         try {
             while (true) {
-                Optional<String> line = follow ? lines.take() : lines.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS);
+                Optional<String> line = follow ? lines.take()
+                        : lines.poll(Math.max(0, quietAt - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null) {
-                    return Failure.OK; // quiet
+                    return Failure.OK;
                 }
                 if (line.isEmpty()) {
                     if (follow) {
@@ -70,6 +73,7 @@ public class EventsCommand extends ApiCommand {
                     out().println(format(output, EventJson.tree(data.toString().getBytes(StandardCharsets.UTF_8))));
                     out().flush();
                     data.setLength(0);
+                    quietAt = System.nanoTime() + QUIET.toNanos();
                 }
             }
         } catch (InterruptedException e) {
