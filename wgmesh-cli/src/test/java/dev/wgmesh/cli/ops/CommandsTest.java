@@ -97,7 +97,7 @@ class CommandsTest {
         Cli cli = run("status", "seed", "--wait", "--timeout", "30s");
         assertThat(cli.exitCode()).isZero();
         assertThat(cli.err().lines()).containsExactly("seed rev 4: 0/2 applied, 0 failed", "seed rev 4: 1/2 applied, 0 failed");
-        assertThat(cli.out()).startsWith("seed rev 4: 2/2 applied, 0 failed, converged").contains("HOST", "h1    APPLIED");
+        assertThat(cli.out()).startsWith("seed rev 4: 2/2 applied, 0 failed, converged" + System.lineSeparator() + System.lineSeparator() + "HOST").contains("HOST", "h1    APPLIED");
     }
 
     @Test
