@@ -12,12 +12,14 @@ import dev.wgmesh.cli.ops.StatusCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code wgmesh} command (SPEC "The wgmesh command"): its subcommands do the work. */
-@Command(name = "wgmesh", mixinStandardHelpOptions = true,
+@Command(name = "wgmesh", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         description = "Runs wgmesh and operates it.",
         subcommands = {GetCommand.class, ApplyCommand.class, PlanCommand.class, DeleteCommand.class, RotateCommand.class,
-                ReapplyCommand.class, StatusCommand.class, HealthCommand.class, EventsCommand.class},
+                ReapplyCommand.class, StatusCommand.class, HealthCommand.class, EventsCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; the group converged (status) or is healthy (health)",
                 "1:refused or failed: the server's problems, a FAILED host, an unhealthy group, wgmesh not reachable",

@@ -181,6 +181,16 @@ class CommandsTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String[] args : List.of(new String[] {"help", "status"}, new String[] {"status", "--help"},
+                new String[] {"get", "group", "-h"})) {
+            Cli help = Cli.run(args);
+            assertThat(help.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(help.out()).startsWith("Usage: wgmesh ").contains("--url=URL");
+        }
+    }
+
+    @Test
     void wrongUsageExitsTwo() {
         assertThat(Cli.run("get", "groups", "-o", "xml").exitCode()).isEqualTo(2);
         assertThat(Cli.run("status").exitCode()).isEqualTo(2);
