@@ -80,7 +80,8 @@ final class Api {
 
     /** Opens a server-sent event stream; the caller reads its lines and closes it. */
     BufferedReader stream(String path) {
-        HttpRequest request = request(path).timeout(Duration.ofDays(365)).header("Accept", "text/event-stream").GET().build();
+        // the timeout covers the answer's head only, which the feed sends at once; the stream itself lasts
+        HttpRequest request = request(path).header("Accept", "text/event-stream").GET().build();
         HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
             try (InputStream body = response.body()) {

@@ -39,6 +39,11 @@ abstract class ApiCommand implements Callable<Integer> {
             err().println(failure.getMessage());
             err().flush();
             return failure.exitCode();
+        } catch (RuntimeException e) {
+            // a bug or an answer no wgmesh gives: one line for the operator, not a stack trace
+            err().println("failed: " + e);
+            err().flush();
+            return Failure.FAILED;
         }
     }
 
