@@ -38,6 +38,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
@@ -182,6 +183,55 @@ class GroupApiTest {
 
         assertThat(kafka.records(Topics.HOST_GROUP_CHANGED, "bad-lab")).isEmpty();
         assertThat(http.get("/api/v1/groups/bad-lab").status()).isEqualTo(404);
+    }
+
+    @Test
+    void yamlBodiesAreTheSameGroupWithTheSameChecks() throws Exception {
+        String yaml = new YAMLMapper().writeValueAsString(EventJson.mapper().readTree(HOSTER_GROUP));
+        var created = http.put("/api/v1/groups/yaml-lab", yaml, "Content-Type", "application/yaml");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        var fromJson = http.put("/api/v1/groups/json-lab", HOSTER_GROUP);
+        assertThat(created.json().get("hosts")).isEqualTo(fromJson.json().get("hosts"));
+        assertThat(created.body()).doesNotContain("123456", "auth_");
+        // every YAML media type in use, and the form GET gives back, as YAML, with If-Match
+        String again = new YAMLMapper().writeValueAsString(http.get("/api/v1/groups/yaml-lab").json());
+        for (String type : List.of("text/yaml", "application/x-yaml", "application/yaml; charset=utf-8")) {
+            assertThat(http.put("/api/v1/groups/yaml-lab", again, "Content-Type", type).status()).as(type).isEqualTo(200);
+        }
+        assertThat(http.put("/api/v1/groups/yaml-lab", again, "Content-Type", "application/yaml", "If-Match", "\"1\"")
+                .status()).isEqualTo(412);
+
+        // the same problems, with the same JSON paths, as the JSON body gets
+        var bad = http.put("/api/v1/groups/bad-yaml", """
+                mtu: big
+                hosts:
+                  - name: h1
+                    endpoint: "192.0.2.1:99999"
+                    tunnelSegment: 198.19.1.1/24
+                """, "Content-Type", "application/yaml");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.contentType()).startsWith("application/problem+json");
+        List<String> fields = StreamSupport.stream(bad.json().get("errors").spliterator(), false)
+                .map(e -> e.get("field").stringValue()).toList();
+        assertThat(fields).contains("mtu", "hosts[0].endpoint");
+
+        var broken = http.put("/api/v1/groups/bad-yaml", "hosts: [\n  - name: h1\n", "Content-Type", "application/yaml");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.json().get("errors").get(0).get("message").stringValue()).startsWith("not YAML (line");
+
+        // an alias bomb (a billion laughs) expands to nothing: refused at once, the service unharmed
+        StringBuilder bomb = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (char c = 'b'; c <= 'i'; c++) {
+            String previous = "*" + (char) (c - 1);
+            bomb.append(c).append(": &").append(c).append(" [").append(String.join(",", java.util.Collections.nCopies(9, previous))).append("]\n");
+        }
+        bomb.append("hosts: *i\n");
+        long start = System.nanoTime();
+        var laughs = http.put("/api/v1/groups/bad-yaml", bomb.toString(), "Content-Type", "application/yaml");
+        assertThat(laughs.status()).isEqualTo(400);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(http.get("/api/v1/groups").status()).isEqualTo(200);
+        assertThat(kafka.records(Topics.HOST_GROUP_CHANGED, "bad-yaml")).isEmpty();
     }
 
     @Test

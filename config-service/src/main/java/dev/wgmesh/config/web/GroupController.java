@@ -49,12 +49,16 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** The host-group REST API (SPEC "REST API"); every change goes through {@link ChangeRequests}. */
 @RestController
 @RequestMapping(path = "/api/v1/groups", produces = MediaType.APPLICATION_JSON_VALUE)
 class GroupController {
 
+    private static final MediaType TEXT_YAML = MediaType.parseMediaType("text/yaml");
+    private static final MediaType APPLICATION_X_YAML = MediaType.parseMediaType("application/x-yaml");
+    private static final YAMLMapper YAML = new YAMLMapper();
     private static final Pattern ETAG = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
 
     private final GroupService service;
@@ -97,10 +101,10 @@ class GroupController {
                                   @RequestParam(name = "force", required = false) String force,
                                   InputStream body, HttpServletRequest request) throws IOException {
         GroupName name = groupName(group);
-        checkJson(contentType);
+        boolean yaml = yaml(contentType);
         Precondition precondition = precondition(ifMatch);
         boolean forced = force(force);
-        JsonNode tree = readJson(body, contentLength);
+        JsonNode tree = readBody(body, contentLength, yaml);
         Accepted accepted = submit(GroupCommand.of(name, Action.UPSERT, tree, null, precondition,
                 actor(request)).forced(forced));
         HostGroupChanged change = accepted.change();
@@ -117,9 +121,9 @@ class GroupController {
                     @RequestHeader(name = HttpHeaders.CONTENT_LENGTH, required = false) Long contentLength,
                     InputStream body) throws IOException {
         GroupName name = groupName(group);
-        checkJson(contentType);
+        boolean yaml = yaml(contentType);
         Precondition precondition = precondition(ifMatch);
-        return service.plan(name, readJson(body, contentLength), precondition);
+        return service.plan(name, readBody(body, contentLength, yaml), precondition);
     }
 
     @DeleteMapping("/{group}")
@@ -238,24 +242,33 @@ class GroupController {
         return "\"" + change.revision() + "\"";
     }
 
-    /** No Content-Type is taken as JSON, so a plain {@code curl -T} works. */
-    private static void checkJson(String contentType) {
+    /**
+     * JSON or YAML (the same tree, so the same checks and problems); no Content-Type is taken as JSON, so a
+     * plain {@code curl -T} works.
+     *
+     * @return true for YAML
+     */
+    private static boolean yaml(String contentType) {
         if (contentType == null || contentType.isBlank()) {
-            return;
+            return false;
         }
-        boolean json;
         try {
             MediaType type = MediaType.parseMediaType(contentType);
-            json = type.isCompatibleWith(MediaType.APPLICATION_JSON)
-                    || ("application".equals(type.getType()) && type.getSubtype().endsWith("+json"));
+            if (type.isCompatibleWith(MediaType.APPLICATION_JSON)
+                    || ("application".equals(type.getType()) && type.getSubtype().endsWith("+json"))) {
+                return false;
+            }
+            if (type.isCompatibleWith(MediaType.APPLICATION_YAML) || type.isCompatibleWith(TEXT_YAML)
+                    || type.isCompatibleWith(APPLICATION_X_YAML)
+                    || ("application".equals(type.getType()) && type.getSubtype().endsWith("+yaml"))) {
+                return true;
+            }
         } catch (InvalidMediaTypeException e) {
-            json = false;
+            // refused below, as any other type
         }
-        if (!json) {
-            throw new RequestRejected(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value(), "Unsupported media type", 0,
-                    List.of(new Problem("Content-Type", InvalidValueException.quote(contentType),
-                            "the body must be application/json")));
-        }
+        throw new RequestRejected(HttpStatus.UNSUPPORTED_MEDIA_TYPE.value(), "Unsupported media type", 0,
+                List.of(new Problem("Content-Type", InvalidValueException.quote(contentType),
+                        "the body must be application/json or application/yaml")));
     }
 
     private static boolean force(String force) {
@@ -284,8 +297,8 @@ class GroupController {
         return new Precondition(HttpHeaders.IF_MATCH, InvalidValueException.quote(ifMatch), Long.parseLong(matcher.group(1)));
     }
 
-    /** Reads the body ourselves, so a too large body is a 413 and broken JSON a 400 naming "$". */
-    private JsonNode readJson(InputStream body, Long contentLength) throws IOException {
+    /** Reads the body ourselves, so a too large body is a 413 and broken JSON or YAML a 400 naming "$". */
+    private JsonNode readBody(InputStream body, Long contentLength, boolean yaml) throws IOException {
         if (contentLength != null && contentLength > maxBodyBytes) {
             throw tooLarge(contentLength);
         }
@@ -298,11 +311,12 @@ class GroupController {
                     "the body is empty; send the group's settings and hosts as a JSON object")));
         }
         try {
-            return EventJson.mapper().readTree(bytes);
+            return yaml ? YAML.readTree(bytes) : EventJson.mapper().readTree(bytes);
         } catch (JacksonException e) {
             var at = e.getLocation();
             String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            throw RequestRejected.badRequest(0, List.of(new Problem("$", null, "not JSON" + where + ": " + e.getOriginalMessage())));
+            throw RequestRejected.badRequest(0, List.of(new Problem("$", null,
+                    (yaml ? "not YAML" : "not JSON") + where + ": " + e.getOriginalMessage())));
         }
     }
 

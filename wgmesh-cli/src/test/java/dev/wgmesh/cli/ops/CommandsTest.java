@@ -1,0 +1,202 @@
+package dev.wgmesh.cli.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands' exit codes, If-Match choices and error lines against a stand-in server that answers what the
+ * test tells it (the real API is in wgmesh-e2e's CliEndToEndTest).
+ */
+class CommandsTest {
+
+    private record Reply(int status, String body) {
+    }
+
+    /** A request as the server saw it: method, path, If-Match, Content-Type. */
+    private record Seen(String method, String path, String ifMatch, String contentType) {
+    }
+
+    private HttpServer server;
+    private String url;
+    private final Map<String, Deque<Reply>> replies = new ConcurrentHashMap<>();
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders().getFirst("If-Match"), exchange.getRequestHeaders().getFirst("Content-Type")));
+            Deque<Reply> queue = replies.get(key);
+            Reply reply = queue == null ? new Reply(404, problem("path", "No static resource " + key))
+                    : queue.size() > 1 ? queue.poll() : queue.peek();
+            byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", reply.status() >= 400 ? "application/problem+json" : "application/json");
+            exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        url = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void answer(String request, Reply... sequence) {
+        replies.put(request, new ArrayDeque<>(List.of(sequence)));
+    }
+
+    private static String problem(String field, String message) {
+        return "{\"title\":\"Not Found\",\"status\":404,\"errors\":[{\"field\":\"" + field + "\",\"message\":\"" + message + "\"}]}";
+    }
+
+    private Cli run(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(new String[] {"--url", url, "--token", "t"}, 0, all, args.length, 4);
+        return Cli.run(all);
+    }
+
+    private static String status(String... states) {
+        StringBuilder hosts = new StringBuilder();
+        for (int i = 0; i < states.length; i++) {
+            hosts.append(i == 0 ? "" : ",").append("{\"host\":\"h").append(i).append("\",\"state\":\"").append(states[i]).append("\"}");
+        }
+        boolean converged = List.of(states).stream().allMatch("APPLIED"::equals);
+        return "{\"name\":\"seed\",\"revision\":4,\"converged\":" + converged + ",\"hosts\":[" + hosts + "]}";
+    }
+
+    @Test
+    void statusWaitsWithAProgressLineAndExitsZeroWhenConverged() {
+        answer("GET /api/v1/groups/seed/status", new Reply(200, status("PENDING", "PENDING")),
+                new Reply(200, status("APPLIED", "PENDING")), new Reply(200, status("APPLIED", "APPLIED")));
+        Cli cli = run("status", "seed", "--wait", "--timeout", "30s");
+        assertThat(cli.exitCode()).isZero();
+        assertThat(cli.err().lines()).containsExactly("seed rev 4: 0/2 applied, 0 failed", "seed rev 4: 1/2 applied, 0 failed");
+        assertThat(cli.out()).startsWith("seed rev 4: 2/2 applied, 0 failed, converged" + System.lineSeparator() + System.lineSeparator() + "HOST").contains("HOST", "h1    APPLIED");
+    }
+
+    @Test
+    void statusExitsOneOnAFailedHostAndTwoOnTimeout() {
+        answer("GET /api/v1/groups/seed/status", new Reply(200, status("APPLIED", "FAILED")));
+        assertThat(run("status", "seed", "--wait").exitCode()).isEqualTo(1);
+        assertThat(run("status", "seed").exitCode()).isEqualTo(1);
+
+        answer("GET /api/v1/groups/seed/status", new Reply(200, status("APPLIED", "PENDING")));
+        assertThat(run("status", "seed").exitCode()).isZero();
+        Cli timedOut = run("status", "seed", "--wait", "--timeout", "1500ms", "-o", "json");
+        assertThat(timedOut.exitCode()).isEqualTo(2);
+        assertThat(timedOut.err()).contains("seed did not converge within 1.5s");
+        assertThat(timedOut.out()).contains("\"converged\" : false");
+    }
+
+    @Test
+    void applySendsIfMatchWithTheFilesRevisionOrTheCurrentOneAndNoneToCreate() throws IOException {
+        Path saved = Files.writeString(dir.resolve("seed.yaml"), "name: seed\nrevision: 3\nhosts: []\n");
+        Path plain = Files.writeString(dir.resolve("seed.json"), "{\"hosts\": []}");
+        answer("PUT /api/v1/groups/seed", new Reply(200, "{\"name\":\"seed\",\"revision\":8}"));
+        answer("GET /api/v1/groups/seed", new Reply(200, "{\"name\":\"seed\",\"revision\":7}"));
+        answer("PUT /api/v1/groups/other", new Reply(201, "{\"name\":\"other\",\"revision\":1}"));
+        answer("GET /api/v1/groups/other", new Reply(404, problem("group", "no group \\\"other\\\"")));
+
+        Cli fromFile = run("apply", "-f", saved.toString());
+        assertThat(fromFile.exitCode()).isZero();
+        assertThat(fromFile.out()).contains("group seed replaced at revision 8");
+        Cli current = run("apply", "-f", plain.toString());
+        Cli created = run("apply", "-f", saved.toString(), "--group", "other");
+        assertThat(created.out()).contains("group other created at revision 1");
+        assertThat(seen).containsExactly(
+                new Seen("PUT", "/api/v1/groups/seed", "\"3\"", "application/yaml"),
+                new Seen("GET", "/api/v1/groups/seed", null, null),
+                new Seen("PUT", "/api/v1/groups/seed", "\"7\"", "application/json"),
+                new Seen("GET", "/api/v1/groups/other", null, null),
+                new Seen("PUT", "/api/v1/groups/other", null, "application/yaml"));
+        assertThat(current.exitCode()).isZero();
+    }
+
+    @Test
+    void aStaleFileIsRefusedWithWhatToDo() throws IOException {
+        Path saved = Files.writeString(dir.resolve("seed.yaml"), "name: seed\nrevision: 3\nhosts: []\n");
+        answer("PUT /api/v1/groups/seed", new Reply(412, """
+                {"title":"Precondition failed","status":412,"errors":[{"field":"If-Match","value":"\\"3\\"",
+                 "message":"group \\"seed\\" is at revision 5; read it again and retry"}]}"""));
+        Cli cli = run("apply", "-f", saved.toString());
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.err().lines()).containsExactly("refused: 412 Precondition failed",
+                "  If-Match: group \"seed\" is at revision 5; read it again and retry (given: \"3\")",
+                "  seed changed after revision 3, the one " + saved + " was read at: get it again (wgmesh get group seed -o yaml),"
+                        + " or remove \"revision\" from the file to replace what is there");
+    }
+
+    @Test
+    void callsTheServerDoesNotKnowYetSaySo() throws IOException {
+        Path file = Files.writeString(dir.resolve("seed.json"), "{\"hosts\": []}");
+        Cli plan = run("plan", "-f", file.toString());
+        assertThat(plan.exitCode()).isEqualTo(1);
+        assertThat(plan.err().strip()).isEqualTo("this server has no plan endpoint (404 for POST /api/v1/groups/seed/plan):"
+                + " it is older than this wgmesh command");
+        assertThat(run("health", "seed").err()).contains("this server has no health endpoint (404 for GET /api/v1/groups/seed/health)");
+        assertThat(run("reapply", "seed", "h1").err())
+                .contains("this server has no reapply endpoint (404 for POST /api/v1/groups/seed/hosts/h1/reapply)");
+        // a 404 about the group is the group's: told as the server's problem
+        answer("GET /api/v1/groups/seed/health", new Reply(404, problem("group", "no group \\\"seed\\\"")));
+        assertThat(run("health", "seed").err().lines()).containsExactly("refused: 404 Not Found", "  group: no group \"seed\"");
+    }
+
+    @Test
+    void nothingListeningNamesTheAddressAndNoStackTrace() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Cli cli = Cli.run("get", "groups", "--url", "http://127.0.0.1:" + port);
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.err().strip()).isEqualTo("cannot connect to http://127.0.0.1:" + port
+                + ": wgmesh may not be running (start it with ./wgmesh up), or it listens elsewhere (--url, WGMESH_URL)");
+        assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String[] args : List.of(new String[] {"help", "status"}, new String[] {"status", "--help"},
+                new String[] {"get", "group", "-h"})) {
+            Cli help = Cli.run(args);
+            assertThat(help.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(help.out()).startsWith("Usage: wgmesh ").contains("--url=URL");
+        }
+    }
+
+    @Test
+    void wrongUsageExitsTwo() {
+        assertThat(Cli.run("get", "groups", "-o", "xml").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("status").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("frobnicate").exitCode()).isEqualTo(2);
+        Cli badUrl = Cli.run("get", "groups", "--url", "localhost:8080");
+        assertThat(badUrl.exitCode()).isEqualTo(2);
+        assertThat(badUrl.err()).contains("\"localhost:8080\" is not an http(s) URL");
+    }
+}
