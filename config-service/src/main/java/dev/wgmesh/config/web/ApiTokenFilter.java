@@ -103,12 +103,17 @@ class ApiTokenFilter extends OncePerRequestFilter {
 
     /** Decided on the path as Tomcat decoded and normalized it, so no spelling of the feed's path gets past. */
     private static boolean protectedCall(HttpServletRequest request) {
-        if (!READS.contains(request.getMethod().toUpperCase(Locale.ROOT))) {
+        return needsToken(request.getMethod(), request.getServletPath()
+                + (request.getPathInfo() == null ? "" : request.getPathInfo()));
+    }
+
+    /** The rule, also for the API's document ({@link ApiDocs}): every change, and the live feed. */
+    static boolean needsToken(String method, String path) {
+        if (!READS.contains(method.toUpperCase(Locale.ROOT))) {
             return true;
         }
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        path = path.replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
-        return path.equals(EVENTS) || path.startsWith(EVENTS + "/") || path.startsWith(EVENTS + ";");
+        String normalized = path.replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
+        return normalized.equals(EVENTS) || normalized.startsWith(EVENTS + "/") || normalized.startsWith(EVENTS + ";");
     }
 
     private static void refuse(HttpServletResponse response, String challenge, String message) throws IOException {

@@ -1,6 +1,7 @@
 package dev.wgmesh.config.web;
 
 import dev.wgmesh.common.group.Problem;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Errors that never reached a controller (a filter failed, the container refused the request) as
  * problem documents too, in place of Boot's default error page.
  */
+@Hidden // no part of the API's document: the container's error page
 @RestController
 class ErrorEndpoint implements ErrorController {
 

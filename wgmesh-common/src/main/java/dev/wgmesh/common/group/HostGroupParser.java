@@ -29,6 +29,8 @@ public final class HostGroupParser {
     public static final Set<String> GROUP_FIELDS = Set.of(
             "topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "allowBroadRoutes", "driftPolicy",
             "hosts");
+    /** Where a group file names its JSON Schema (docs/schemas/group.json), for editors; ignored. */
+    public static final String SCHEMA_FIELD = "$schema";
     private static final Set<String> HOST_FIELDS = Set.of(
             "name", "endpoint", "internalNetworks", "tunnelSegment", "interfaceSuffix", "os");
 
@@ -53,7 +55,7 @@ public final class HostGroupParser {
             return new Result(null, Map.of(), problems);
         }
         for (String field : body.propertyNames()) {
-            if (!GROUP_FIELDS.contains(field) && !otherFields.contains(field)) {
+            if (!GROUP_FIELDS.contains(field) && !otherFields.contains(field) && !field.equals(SCHEMA_FIELD)) {
                 problems.add(new Problem(field, null, "unknown field " + InvalidValueException.quote(field)
                         + "; known fields are " + GROUP_FIELDS));
             }
