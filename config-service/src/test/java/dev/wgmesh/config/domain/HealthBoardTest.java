@@ -13,6 +13,7 @@ import dev.wgmesh.common.events.HostHealthReported.LinkState;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.config.domain.GroupHealth.HostHealth;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -23,7 +24,7 @@ class HealthBoardTest {
     private static final GroupName GROUP = GroupName.parse("lab");
 
     private final Owner service = new Owner();
-    private final StatusBoard status = new StatusBoard();
+    private final StatusBoard status = new StatusBoard(Clock.systemUTC());
     private final HealthBoard health = new HealthBoard();
 
     @Test

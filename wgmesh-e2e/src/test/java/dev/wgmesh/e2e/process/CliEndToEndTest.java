@@ -3,6 +3,8 @@ package dev.wgmesh.e2e.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.cli.WgmeshCommand;
+import dev.wgmesh.cli.process.Processes;
+import dev.wgmesh.cli.process.WgmeshProcesses;
 import dev.wgmesh.common.events.EventJson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -86,7 +88,7 @@ class CliEndToEndTest {
         Processes.deleteAtExit(workDir);
         Path logDir = Path.of("target", "process-logs",
                 getClass().getSimpleName() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        wgmesh = new WgmeshProcesses(workDir, logDir.toAbsolutePath());
+        wgmesh = new WgmeshProcesses(Path.of(System.getProperty("user.dir")).getParent(), workDir, logDir.toAbsolutePath());
         wgmesh.startPipeline();
         wgmesh.startDeployer("deployer-1", workDir.resolve("out"), java.util.Map.of()).awaitStarted(WgmeshProcesses.START_TIMEOUT);
     }
@@ -106,9 +108,9 @@ class CliEndToEndTest {
 
     private Run run(boolean withToken, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", wgmesh.api().base()));
+        all.addAll(List.of("--url", wgmesh.apiBase()));
         if (withToken) {
-            all.addAll(List.of("--token", wgmesh.api().token()));
+            all.addAll(List.of("--token", wgmesh.apiToken()));
         }
         return new Run(all.toArray(String[]::new));
     }
