@@ -65,9 +65,9 @@ class CloudEventsTest {
     void everyEventTypeIsVersionedAndDistinct() {
         Set<String> types = new HashSet<>(Arrays.asList(HostGroupChanged.TYPE, HostGroupKeysGenerated.TYPE,
                 HostConfigRendered.TYPE, MeshPeersRendered.TYPE, DeploymentReported.TYPE, HostGroupChangeRejected.TYPE,
-                HostHealthReported.TYPE));
+                HostHealthReported.TYPE, HostReapplyRequested.TYPE));
 
-        assertThat(types).hasSize(7).allSatisfy(t -> assertThat(t).matches("dev\\.wgmesh\\.[a-z-]+\\.v1"));
+        assertThat(types).hasSize(8).allSatisfy(t -> assertThat(t).matches("dev\\.wgmesh\\.[a-z-]+\\.v1"));
         assertThat(EventJsonTest.events()).allSatisfy(e -> assertThat(types).contains(e.eventType()));
     }
 

@@ -84,7 +84,9 @@ class EventJsonTest {
                                 new Problem("hosts", null, "must be a list of at least one host"))),
                 peerTable(),
                 meshHostRendered(),
-                health());
+                health(),
+                new HostReapplyRequested(UUID.randomUUID(), GROUP, 7, AT, CORRELATION, HostName.parse("hoster-zima-0102"),
+                        Actor.AUTOMATION));
     }
 
     /** A host whose tunnel to one peer is up and whose file lost a peer. */
