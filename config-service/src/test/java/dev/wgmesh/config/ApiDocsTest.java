@@ -171,6 +171,22 @@ class ApiDocsTest {
                 send("POST", group + "/hosts/nobody/rotate-keys", null, auth), 404));
         calls.add(call("POST " + GROUPS + "/{group}/hosts/{host}/rotate-keys",
                 send("POST", group + "/hosts/a%20b/rotate-keys", null, auth), 400));
+        String keys = GROUPS + "/docs-keys";
+        calls.add(call("PUT " + GROUPS + "/{group}", put(keys, GroupApiTest.HOSTER_GROUP, auth), 201));
+        calls.add(call("POST " + GROUPS + "/{group}/rotate-preshared-keys",
+                send("POST", keys + "/rotate-preshared-keys", null, auth), 202));
+        calls.add(call("POST " + GROUPS + "/{group}/rotate-preshared-keys",
+                send("POST", GROUPS + "/nobody/rotate-preshared-keys", null, auth), 404));
+        calls.add(call("POST " + GROUPS + "/{group}/hosts/{host}/revoke",
+                send("POST", keys + "/hosts/hoster-zima-0103/revoke", null, auth), 202));
+        calls.add(call("POST " + GROUPS + "/{group}/hosts/{host}/revoke",
+                send("POST", keys + "/hosts/nobody/revoke", null, auth), 404));
+        calls.add(call("POST " + GROUPS + "/{group}/hosts/{host}/reapply",
+                send("POST", keys + "/hosts/hoster-zima-0101/reapply", null, auth), 202));
+        calls.add(call("POST " + GROUPS + "/{group}/hosts/{host}/reapply",
+                send("POST", keys + "/hosts/nobody/reapply", null, auth), 404));
+        calls.add(call("GET " + GROUPS + "/{group}/health", send("GET", keys + "/health", null, null), 200));
+        calls.add(call("GET " + GROUPS + "/{group}/health", send("GET", GROUPS + "/nobody/health", null, null), 404));
         calls.add(call("GET /api/v1/events", events(auth), 200));
         calls.add(call("GET /api/v1/events", events(null), 401));
         calls.add(call("DELETE " + GROUPS + "/{group}", send("DELETE", group, null, auth, "If-Match", "\"1\""), 412));

@@ -221,6 +221,8 @@ class KeygenKafkaTest {
         return new SpringApplicationBuilder(KeygenApplication.class).run(
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--spring.kafka.producer.transaction-id-prefix=wgmesh-keygen-" + instance + "-",
+                // two replicas in one JVM: each its own metrics port
+                "--server.port=0",
                 "--wgmesh.deployer-public-key=" + DEPLOYER.publicKey().base64());
     }
 

@@ -52,10 +52,10 @@ class ApiDocs {
                     "201", "the group was created; Location and ETag name it",
                     "409", "a quota (groups, hosts in all) or the blast-radius interlock (add ?force=true) refused it",
                     "412", STALE, "413", "the body is larger than wgmesh.config.max-body-bytes",
-                    "415", "the body is not JSON", "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
+                    "415", "the body is neither JSON nor YAML", "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
             "POST /api/v1/groups/{group}/plan", new Answers(true, Map.of(
                     "409", "a quota (groups, hosts in all) would refuse the PUT", "412", STALE,
-                    "413", "the body is larger than wgmesh.config.max-body-bytes", "415", "the body is not JSON")),
+                    "413", "the body is larger than wgmesh.config.max-body-bytes", "415", "the body is neither JSON nor YAML")),
             "DELETE /api/v1/groups/{group}", new Answers(false, Map.of(
                     "204", "the group is deleted; the deployers remove its files",
                     "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
@@ -65,6 +65,17 @@ class ApiDocs {
             "POST /api/v1/groups/{group}/hosts/{host}/rotate-keys", new Answers(false, Map.of(
                     "202", "the host gets new keys at the revision the body names",
                     "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
+            "POST /api/v1/groups/{group}/rotate-preshared-keys", new Answers(false, Map.of(
+                    "202", "every pair of the group gets a new preshared key at the revision the body names",
+                    "409", "the group uses no preshared keys",
+                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
+            "POST /api/v1/groups/{group}/hosts/{host}/revoke", new Answers(false, Map.of(
+                    "202", "the host leaves the group at the revision the body names and stays out until declared again",
+                    "409", "the host is the group's only one; delete the group instead",
+                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
+            "POST /api/v1/groups/{group}/hosts/{host}/reapply", new Answers(false, Map.of(
+                    "202", "the deployer that owns the host applies it again; no revision changes",
+                    "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
             "GET /api/v1/events", new Answers(true, Map.of(
                     "503", "too many live feed clients")));
 
@@ -155,8 +166,9 @@ class ApiDocs {
         }
         if (BODY.contains(key)) {
             operation.requestBody(new RequestBody().required(true).description("the group file: settings and hosts")
-                    .content(new Content().addMediaType("application/json",
-                            new MediaType().schema(new Schema<>().$ref(GROUP_SCHEMA)))));
+                    .content(new Content()
+                            .addMediaType("application/json", new MediaType().schema(new Schema<>().$ref(GROUP_SCHEMA)))
+                            .addMediaType("application/yaml", new MediaType().schema(new Schema<>().$ref(GROUP_SCHEMA)))));
         }
     }
 

@@ -49,7 +49,7 @@ class HealthBoardTest {
         health.reported(report("h2", 1, LinkState.UP, "h1"));
         assertThat(health.health(v1, status.expected(GROUP)).healthy()).isTrue();
 
-        HostGroupChanged v2 = service.upsert(GROUP, body("h1"), null).change();
+        HostGroupChanged v2 = service.upsert(GROUP, body("h1"), null, true).change();
         HostGroupKeysGenerated k2 = keyed(v2, k1);
         status.keysGenerated(k2);
         HostGroupChanged v3 = service.upsert(GROUP, body("h1", "h2"), null).change();
