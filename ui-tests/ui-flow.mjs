@@ -144,7 +144,8 @@ try {
   const seen = (await page.textContent('#hosts-table tr[data-host="hoster-node-01"] .last-seen')).trim();
   const unseen = (await page.textContent('#hosts-table tr[data-host="hoster-node-04"] .last-seen')).trim();
   const healthy = await page.getAttribute('#health-badge', 'data-healthy');
-  if (drift !== 'drifted' || !differences.includes('ListenPort') || !/ s ago$/.test(seen) || unseen !== 'never'
+  // hoster-node-04 gets no published observation: "never", or the real deployer's own once it looked
+  if (drift !== 'drifted' || !differences.includes('ListenPort') || !/ s ago$/.test(seen) || !/^(never|\d+ s ago)$/.test(unseen)
     || healthy !== 'false') {
     throw new Error(`health in the page: drift ${drift}, differences ${differences}, last seen ${seen}/${unseen}, healthy ${healthy}`);
   }
