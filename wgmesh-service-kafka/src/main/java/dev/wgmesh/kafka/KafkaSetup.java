@@ -104,6 +104,23 @@ public final class KafkaSetup {
         if (!missing.isEmpty()) {
             admin.createAcls(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
+        awaitBrokerSees(admin, wanted);
+    }
+
+    /**
+     * createAcls returns once the controller has the bindings; the broker's authorizer applies them a moment later,
+     * and a client that connects in between is refused. describeAcls is answered by the broker, so wait for it.
+     */
+    private static void awaitBrokerSees(Admin admin, Set<AclBinding> wanted)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (!admin.describeAcls(AclBindingFilter.ANY).values().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .containsAll(wanted)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the broker did not apply wgmesh's ACLs within " + TIMEOUT_SECONDS + " s");
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** The table as the README shows it. */
