@@ -64,9 +64,11 @@ public final class Observer {
     }
 
     /** What was published last, to tell a change: not the handshake times or byte counters. */
-    private record Seen(Drift drift, List<String> differences, List<HostName> peers, List<LinkState> states) {
+    /** What a report says; the revision is in it because a report of an older revision no longer counts. */
+    private record Seen(long revision, Drift drift, List<String> differences, List<HostName> peers,
+                        List<LinkState> states) {
         static Seen of(HostHealthReported health) {
-            return new Seen(health.drift(), health.differences(), health.links().stream().map(Link::peer).toList(),
+            return new Seen(health.revision(), health.drift(), health.differences(), health.links().stream().map(Link::peer).toList(),
                     health.links().stream().map(Link::state).toList());
         }
     }

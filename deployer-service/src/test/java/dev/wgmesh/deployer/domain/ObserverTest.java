@@ -367,4 +367,16 @@ class ObserverTest {
 
         assertThat(health("h1")).allSatisfy(h -> assertThat(h.revision()).isEqualTo(2));
     }
+
+    @Test
+    void aNewRevisionIsReportedAtOnceThoughTheHostLooksTheSame() {
+        rollOut(group.render(1));
+        observer.observeDue(Runnable::run);
+        rollOut(group.render(2));
+        clock.advance(Duration.ofSeconds(1));
+        observer.observeDue(Runnable::run);
+
+        // the config service counts only reports of the host's current keys: an unchanged look must still be sent
+        assertThat(health("h1")).extracting(HostHealthReported::revision).containsExactly(1L, 2L);
+    }
 }
