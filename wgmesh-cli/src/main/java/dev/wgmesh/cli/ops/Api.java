@@ -1,10 +1,8 @@
 package dev.wgmesh.cli.ops;
 
 import dev.wgmesh.common.events.EventJson;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +10,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 
@@ -79,7 +76,7 @@ final class Api {
     }
 
     /** Opens a server-sent event stream; the caller reads its lines and closes it. */
-    BufferedReader stream(String path) {
+    InputStream stream(String path) {
         // the timeout covers the answer's head only, which the feed sends at once; the stream itself lasts
         HttpRequest request = request(path).header("Accept", "text/event-stream").GET().build();
         HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -90,7 +87,7 @@ final class Api {
                 throw unreachable(e);
             }
         }
-        return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        return response.body();
     }
 
     URI url() {

@@ -3,6 +3,8 @@ package dev.wgmesh.cli.ops;
 import dev.wgmesh.common.events.EventJson;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,7 +44,7 @@ public class EventsCommand extends ApiCommand {
         StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
         Optional.ofNullable(group).ifPresent(value -> query.add("group=" + URLEncoder.encode(value, StandardCharsets.UTF_8)));
         Optional.ofNullable(host).ifPresent(value -> query.add("host=" + URLEncoder.encode(value, StandardCharsets.UTF_8)));
-        BufferedReader stream = api.stream("/api/v1/events" + query);
+        InputStream stream = api.stream("/api/v1/events" + query);
         err().println(follow ? "following the live feed of " + api.url() + " (Ctrl-C stops)"
                 : "the live feed of " + api.url() + " until it is quiet for " + QUIET.toSeconds() + " s (--follow keeps it)");
         err().flush();
@@ -80,6 +82,7 @@ public class EventsCommand extends ApiCommand {
             Thread.currentThread().interrupt();
             return Failure.FAILED;
         } finally {
+            // the stream, not a reader over it: a reader's close waits for the lock its blocked readLine holds
             try {
                 stream.close();
             } catch (IOException e) {
@@ -89,7 +92,8 @@ public class EventsCommand extends ApiCommand {
     }
 
     /** Each line read, then an empty Optional at the end of the stream. */
-    private static void read(BufferedReader stream, BlockingQueue<Optional<String>> lines) {
+    private static void read(InputStream body, BlockingQueue<Optional<String>> lines) {
+        BufferedReader stream = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
         try {
             for (String line = stream.readLine(); line != null; line = stream.readLine()) {
                 lines.add(Optional.of(line));
