@@ -52,6 +52,8 @@ class HealthLabTest {
     private static final List<String> HOSTS = IntStream.rangeClosed(1, 4).mapToObj(i -> "health-0" + i).toList();
     private static final Duration INTERVAL = Duration.ofSeconds(2);
     private static final Duration WAIT = Duration.ofSeconds(120);
+    /** A link is DOWN once its handshake is older than 180 s; then one observe interval to see it. */
+    private static final Duration DOWN_WAIT = Duration.ofSeconds(300);
 
     @TempDir
     static Path workDir;
@@ -160,14 +162,20 @@ class HealthLabTest {
     void aHostWhoseNetworkIsCutIsDownOnTheOthersUntilItReturns() throws Exception {
         String device = underlayDevice("health-04");
         lab.exec("health-04", "ip", "link", "set", "dev", device, "down").orThrow();
+        Instant cut = Instant.now();
         try {
-            awaitHealth(latest -> HOSTS.stream().filter(h -> !h.equals("health-04")).allMatch(h ->
+            awaitHealth(DOWN_WAIT, latest -> HOSTS.stream().filter(h -> !h.equals("health-04")).allMatch(h ->
                     latest.get(h).links().stream().anyMatch(l -> l.peer().value().equals("health-04")
                             && l.state() == LinkState.DOWN)));
+            System.out.printf("network of health-04 cut: DOWN on every other host after %d s%n",
+                    Duration.between(cut, Instant.now()).toSeconds());
         } finally {
             lab.exec("health-04", "ip", "link", "set", "dev", device, "up").orThrow();
         }
+        Instant back = Instant.now();
         awaitHealth(HealthLabTest::allUp);
+        System.out.printf("network of health-04 back: every link UP after %d s%n",
+                Duration.between(back, Instant.now()).toSeconds());
     }
 
     @Test
@@ -212,7 +220,12 @@ class HealthLabTest {
     /** Waits until the latest health of every host (by observation time) passes. */
     private Map<String, HostHealthReported> awaitHealth(Predicate<Map<String, HostHealthReported>> done)
             throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
+        return awaitHealth(WAIT, done);
+    }
+
+    private Map<String, HostHealthReported> awaitHealth(Duration wait, Predicate<Map<String, HostHealthReported>> done)
+            throws Exception {
+        Instant deadline = Instant.now().plus(wait);
         Map<String, HostHealthReported> latest = Map.of();
         while (Instant.now().isBefore(deadline)) {
             Map<String, HostHealthReported> byHost = new LinkedHashMap<>();
@@ -224,7 +237,7 @@ class HealthLabTest {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("health not as expected in " + WAIT + ": " + latest);
+        throw new AssertionError("health not as expected in " + wait + ": " + latest);
     }
 
     private void awaitReport(Predicate<DeploymentReported> wanted) throws Exception {

@@ -55,8 +55,11 @@ class LiveMeshEndToEndTest {
     private static final Duration CONNECT = Duration.ofSeconds(60);
     /** Long enough for a rotation to reach every host with pings going before and after it. */
     private static final Duration PING_WINDOW = Duration.ofSeconds(30);
-    /** Packets a link may lose to a live update that keeps its session (AllowedIPs re-set by wg syncconf). */
-    private static final long STRAY_PACKETS = 3;
+    /**
+     * Packets a link may lose to a live update that keeps its session (AllowedIPs re-set by wg syncconf): up to 4
+     * were measured on a loaded 2-core CI machine; a dropped session costs 69 to 243.
+     */
+    private static final long STRAY_PACKETS = 10;
 
     @TempDir
     static Path workDir;
