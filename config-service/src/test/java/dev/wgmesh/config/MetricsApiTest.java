@@ -63,8 +63,9 @@ class MetricsApiTest {
                     1, DeploymentReported.Outcome.APPLIED, host.contentHash()), TestTrust.signer(Signer.DEPLOYER)));
         }
 
-        String converged = awaitScrape("wgmesh_group_converged{group=\"metrics-lab\"} 1.0");
-        assertThat(converged).contains("wgmesh_rollout_seconds_count 1");
+        // the gauge is computed at the scrape, the rollout timed just after the report: wait for the later one
+        String converged = awaitScrape("wgmesh_rollout_seconds_count 1");
+        assertThat(converged).contains("wgmesh_group_converged{group=\"metrics-lab\"} 1.0");
         double seconds = Double.parseDouble(converged.lines().filter(l -> l.startsWith("wgmesh_rollout_seconds_sum "))
                 .findFirst().orElseThrow().split(" ")[1]);
         assertThat(seconds).isBetween(0.3, 60.0);
