@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxChangesPerMinute {@code wgmesh.max-changes-per-minute}: changes to one group in any minute
  * @param apiToken            {@code wgmesh.api-token}: the bearer token for changes and the live feed
  * @param apiTokenFile        {@code wgmesh.api-token-file}: or a file that holds it
+ * @param rotationCheckInterval {@code wgmesh.rotation-check-interval}: how often the key rotation schedules are looked at
  */
 @ConfigurationProperties("wgmesh")
 @Validated
@@ -27,6 +28,8 @@ public record ConfigSettings(@DefaultValue("1000") @Min(value = 1, message = "mu
                              @DefaultValue("20000") @Min(value = 1, message = "must be at least 1 host") int maxHostsTotal,
                              @DefaultValue("60") @Min(value = 1, message = "must be at least 1 change") int maxChangesPerMinute,
                              String apiToken, String apiTokenFile,
+                             @DefaultValue("30s") @NotNull @DurationMin(millis = 100, message = "must be 100ms or more, such as 30s")
+                             Duration rotationCheckInterval,
                              @DefaultValue @Valid Api api,
                              @DefaultValue @Valid Config config,
                              @DefaultValue @Valid Events events) {

@@ -63,7 +63,9 @@ public final class GroupService {
             case ROTATE_PRESHARED_KEYS -> rotatePresharedKeys(command.group(), command.precondition());
             case REVOKE -> revoke(command.group(), command.host(), command.precondition());
         };
-        return new Accepted(accepted.change().withActor(command.actor()), accepted.created());
+        HostGroupChanged change = accepted.change().withActor(command.actor());
+        // only config-service signs a command of its schedule: no other writer can name that actor
+        return new Accepted(command.actor().equals(Actor.SCHEDULE) ? change.scheduled() : change, accepted.created());
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.wgmesh.config.domain;
 
+import dev.wgmesh.common.events.Actor;
+import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.config.domain.GroupCommand.Action;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.KeyRotation;
 import java.time.Instant;
@@ -29,6 +32,24 @@ public final class RotationSchedule {
         Map<HostName, Instant> next = new HashMap<>();
         hostsDue(policy, keys).forEach(due -> next.put(due.host(), due.at()));
         return next;
+    }
+
+    /**
+     * The rotation to ask for now, as the schedule's command: only for a group that declares a schedule, has
+     * converged and was keyed at its current revision. So one rotation is rolled out before the next (a group
+     * loses at most one host's tunnels at once), and the command expects the current revision, so two replicas
+     * that both see a key due make one rotation, the other is refused as stale.
+     */
+    public static Optional<GroupCommand> command(HostGroupChanged group, boolean converged, HostGroupKeysGenerated keys,
+                                                 Instant now) {
+        KeyRotation policy = group.deleted() ? null : group.spec().keyRotation();
+        if (policy == null || !converged || keys == null || keys.revision() != group.revision()) {
+            return Optional.empty();
+        }
+        Precondition current = new Precondition("expectedRevision", Long.toString(group.revision()), group.revision());
+        return due(policy, keys, now).map(due -> GroupCommand.of(group.group(),
+                due.host() == null ? Action.ROTATE_PRESHARED_KEYS : Action.ROTATE_HOST, null, due.host(), current,
+                Actor.SCHEDULE));
     }
 
     /** The rotation to do at {@code now}: the one due longest, or empty when none is due yet. */

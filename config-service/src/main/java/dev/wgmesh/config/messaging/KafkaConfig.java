@@ -35,9 +35,15 @@ class KafkaConfig {
         return new GroupStore();
     }
 
+    /** The one clock of key ages, schedules and request deadlines; tests give their own. */
     @Bean
-    StatusBoard statusBoard() {
-        return new StatusBoard(Clock.systemUTC());
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    StatusBoard statusBoard(Clock clock) {
+        return new StatusBoard(clock);
     }
 
     @Bean
@@ -51,7 +57,7 @@ class KafkaConfig {
     }
 
     @Bean
-    GroupService groupService(GroupStore store, Quotas quotas) {
-        return new GroupService(store, Clock.systemUTC(), quotas);
+    GroupService groupService(GroupStore store, Quotas quotas, Clock clock) {
+        return new GroupService(store, clock, quotas);
     }
 }

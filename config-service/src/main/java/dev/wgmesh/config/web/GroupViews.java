@@ -5,7 +5,9 @@ import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.KeyRotation;
 import dev.wgmesh.common.wireguard.Cidr;
+import java.time.Duration;
 import java.util.List;
 
 /** The API's JSON forms; a group's form is also a valid PUT body. */
@@ -22,14 +24,32 @@ final class GroupViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record GroupView(String name, long revision, String changedBy, String topology, String tunnelNetwork, Integer mtu,
                      Integer persistentKeepalive, boolean presharedKeys, boolean allowBroadRoutes, String driftPolicy,
-                     List<HostView> hosts, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revoked) {
+                     KeyRotationView keyRotation, List<HostView> hosts, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revoked) {
 
         static GroupView of(HostGroupChanged change) {
             HostGroupSpec spec = change.spec();
             return new GroupView(change.group().value(), change.revision(), actor(change), spec.topology().json(),
                     spec.tunnelNetwork() == null ? null : spec.tunnelNetwork().toString(), spec.mtu(),
                     spec.persistentKeepalive(), spec.presharedKeys(), spec.allowBroadRoutes(), spec.driftPolicy().json(),
-                    spec.hosts().stream().map(HostView::of).toList(), change.revoked().stream().map(HostName::value).toList());
+                    KeyRotationView.of(spec.keyRotation()), spec.hosts().stream().map(HostView::of).toList(), change.revoked().stream().map(HostName::value).toList());
+        }
+    }
+
+    /** The schedule in days where it is whole days ({@code P180D}, as people write it), else as Java prints it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record KeyRotationView(String hostKeyMaxAge, String presharedKeyMaxAge) {
+
+        static KeyRotationView of(KeyRotation rotation) {
+            return rotation == null ? null
+                    : new KeyRotationView(text(rotation.hostKeyMaxAge()), text(rotation.presharedKeyMaxAge()));
+        }
+
+        private static String text(Duration age) {
+            if (age == null) {
+                return null;
+            }
+            return age.toSecondsPart() == 0 && age.toMinutesPart() == 0 && age.toHoursPart() == 0 && age.toNanosPart() == 0
+                    ? "P" + age.toDays() + "D" : age.toString();
         }
     }
 

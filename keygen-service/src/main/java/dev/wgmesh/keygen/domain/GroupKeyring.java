@@ -62,7 +62,8 @@ public final class GroupKeyring {
         boolean rotateAll = change.cause() == ChangeCause.ROTATE_GROUP;
         // a revoked host may know its pairs' preshared keys: every pair gets new ones, as on a rotation of them
         boolean newSeed = rotateAll || change.cause() == ChangeCause.ROTATE_PRESHARED_KEYS
-                || change.cause() == ChangeCause.REVOKE;
+                || change.cause() == ChangeCause.REVOKE
+                || change.cause() == ChangeCause.SCHEDULED_ROTATION && change.rotatedHost() == null;
         Map<HostName, HostKeys> kept = previous == null ? Map.of()
                 : previous.hosts().stream().collect(Collectors.toMap(HostKeys::host, Function.identity()));
         List<HostKeys> hosts = change.spec().hosts().stream()

@@ -164,6 +164,20 @@ class GroupKeyringTest {
     }
 
     @Test
+    void aScheduledRotationReplacesTheNamedHostsPairOrElseTheSeed() {
+        HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, "a", "b")));
+
+        HostGroupKeysGenerated host = keyring.next(first, change(2, ChangeCause.SCHEDULED_ROTATION, "b", spec(true, "a", "b")));
+        HostGroupKeysGenerated seed = keyring.next(host, change(3, ChangeCause.SCHEDULED_ROTATION, null, spec(true, "a", "b")));
+
+        assertThat(byName(host).get("a")).isEqualTo(byName(first).get("a"));
+        assertThat(byName(host).get("b").publicKey()).isNotEqualTo(byName(first).get("b").publicKey());
+        assertThat(host.presharedKeySeed()).isEqualTo(first.presharedKeySeed());
+        assertThat(seed.hosts()).isEqualTo(host.hosts());
+        assertThat(seed.presharedKeySeed()).isNotEqualTo(host.presharedKeySeed());
+    }
+
+    @Test
     void rotateGroupChangesEveryPairAndTheSeed() {
         HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, "a", "b", "c")));
 

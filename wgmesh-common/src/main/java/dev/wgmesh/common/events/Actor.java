@@ -15,6 +15,8 @@ public record Actor(String value) {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}");
 
     public static final Actor AUTOMATION = new Actor("automation");
+    /** config-service's key rotation schedule; only a command config-service signed can name it. */
+    public static final Actor SCHEDULE = new Actor("schedule");
 
     public Actor {
         if (value == null || !VALID.matcher(value).matches()) {

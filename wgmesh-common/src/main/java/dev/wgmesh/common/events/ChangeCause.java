@@ -12,7 +12,12 @@ public enum ChangeCause {
     /** New preshared keys for every pair, no new key pair: running sessions keep going. */
     ROTATE_PRESHARED_KEYS("rotate-preshared-keys"),
     /** A host taken out of its group: no other host lists its key, and every pair gets new preshared keys. */
-    REVOKE("revoke");
+    REVOKE("revoke"),
+    /**
+     * A rotation the group's {@code keyRotation} schedule made: one host's key pair when the change names a
+     * rotated host, else the preshared keys.
+     */
+    SCHEDULED_ROTATION("scheduled-rotation");
 
     private final String json;
 

@@ -29,8 +29,10 @@ public record HostGroupChanged(UUID eventId, GroupName group, long revision, Ins
         if ((cause == ChangeCause.DELETE) != (spec == null)) {
             throw new IllegalArgumentException("a delete carries no spec, every other change carries one");
         }
-        if ((cause == ChangeCause.ROTATE_HOST) != (rotatedHost != null)) {
-            throw new IllegalArgumentException("rotatedHost is given with cause rotate-host, and only then");
+        if (cause == ChangeCause.ROTATE_HOST ? rotatedHost == null
+                : rotatedHost != null && cause != ChangeCause.SCHEDULED_ROTATION) {
+            throw new IllegalArgumentException("rotatedHost is given with cause rotate-host (and there required) or "
+                    + "scheduled-rotation, and only then");
         }
         if (rotatedHost != null && spec.host(rotatedHost).isEmpty()) {
             throw new IllegalArgumentException("rotated host " + rotatedHost + " is not in the group");
@@ -54,6 +56,16 @@ public record HostGroupChanged(UUID eventId, GroupName group, long revision, Ins
     public HostGroupChanged withActor(Actor by) {
         return new HostGroupChanged(eventId, group, revision, occurredAt, correlationId, cause, rotatedHost, spec, by,
                 revoked);
+    }
+
+    /** The same rotation, made by the group's key rotation schedule. */
+    public HostGroupChanged scheduled() {
+        if (cause != ChangeCause.ROTATE_HOST && cause != ChangeCause.ROTATE_PRESHARED_KEYS) {
+            throw new IllegalStateException("only a rotation of one host's keys or of the preshared keys is scheduled, not "
+                    + cause.json());
+        }
+        return new HostGroupChanged(eventId, group, revision, occurredAt, correlationId, ChangeCause.SCHEDULED_ROTATION,
+                rotatedHost, spec, actor, revoked);
     }
 
     public boolean deleted() {

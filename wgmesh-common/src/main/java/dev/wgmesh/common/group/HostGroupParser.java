@@ -28,6 +28,7 @@ public final class HostGroupParser {
     /** A group's top-level fields: the one list of them. */
     public static final Set<String> GROUP_FIELDS = Set.of(
             "topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "allowBroadRoutes", "driftPolicy",
+            "keyRotation",
             "hosts");
     /** Where a group file names its JSON Schema (docs/schemas/group.json), for editors; ignored. */
     public static final String SCHEMA_FIELD = "$schema";
@@ -78,13 +79,14 @@ public final class HostGroupParser {
         boolean presharedKeys = bool(body.get("presharedKeys"), "presharedKeys", true, problems);
         boolean allowBroadRoutes = bool(body.get("allowBroadRoutes"), "allowBroadRoutes", false, problems);
         DriftPolicy driftPolicy = parseDriftPolicy(body.get("driftPolicy"), problems);
+        KeyRotation keyRotation = KeyRotation.parse(body.get("keyRotation"), problems);
         Map<HostName, HostPaths> paths = new LinkedHashMap<>();
         List<Host> hosts = parseHosts(body.get("hosts"), topology, problems, paths);
         if (!problems.isEmpty() || topology == null) {
             return new Result(null, paths, problems);
         }
         return new Result(new HostGroupSpec(topology, tunnelNetwork, mtu, keepalive, presharedKeys, allowBroadRoutes,
-                driftPolicy, hosts),
+                driftPolicy, keyRotation, hosts),
                 paths, problems);
     }
 

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param allowBroadRoutes true when the group may route networks that {@link GroupValidator} refuses
  *                         otherwise: shorter than /8 or /32, or covering another host's endpoint
  * @param driftPolicy      what deployers do with a host that drifted; {@code repair} when not given
+ * @param keyRotation      when wgmesh rotates keys by itself; null: never
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, Integer persistentKeepalive,
@@ -24,7 +25,7 @@ public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, 
                             // absent from records written before it existed: those groups did not allow broad routes
                             @JsonSetter(nulls = Nulls.AS_EMPTY) boolean allowBroadRoutes,
                             // absent from records written before it existed: those groups were repaired
-                            DriftPolicy driftPolicy, List<Host> hosts) {
+                            DriftPolicy driftPolicy, KeyRotation keyRotation, List<Host> hosts) {
 
     public HostGroupSpec {
         Objects.requireNonNull(topology, "topology");
@@ -42,10 +43,11 @@ public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, 
         }
     }
 
-    /** A group whose drifted hosts are repaired (the default). */
+    /** A group whose drifted hosts are repaired and whose keys are rotated only when asked (the defaults). */
     public HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, Integer persistentKeepalive,
                          boolean presharedKeys, boolean allowBroadRoutes, List<Host> hosts) {
-        this(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, allowBroadRoutes, DriftPolicy.REPAIR, hosts);
+        this(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, allowBroadRoutes, DriftPolicy.REPAIR, null,
+                hosts);
     }
 
     public Optional<Host> host(HostName name) {
@@ -54,6 +56,6 @@ public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, 
 
     public HostGroupSpec withHosts(List<Host> newHosts) {
         return new HostGroupSpec(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, allowBroadRoutes, driftPolicy,
-                newHosts);
+                keyRotation, newHosts);
     }
 }

@@ -7,6 +7,7 @@ import dev.wgmesh.common.testing.TestGroups;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,18 @@ class HostGroupParserTest {
         assertThat(host.interfaceSuffix()).isEqualTo("zima-0101");
         assertThat(host.os()).isEqualTo(HostOs.LINUX);
         assertThat(result.paths().get(host.name()).tunnelSegment()).isEqualTo("hosts[0].wg.net_segment");
+    }
+
+    @Test
+    void aKeyRotationScheduleIsKeptInTheSpecAndSurvivesTheRecord() {
+        HostGroupSpec spec = parse("{\"keyRotation\": {\"hostKeyMaxAge\": \"P180D\", \"presharedKeyMaxAge\": \"PT12H\"},"
+                + " \"hosts\": [" + SEED_RECORD + "]}").spec();
+
+        assertThat(spec.keyRotation()).isEqualTo(new KeyRotation(Duration.ofDays(180), Duration.ofHours(12)));
+        HostGroupSpec read = EventJson.mapper().readValue(EventJson.mapper().writeValueAsString(spec), HostGroupSpec.class);
+        assertThat(read).isEqualTo(spec);
+        // a record from before the setting existed has none: never rotated by schedule
+        assertThat(parse("{\"hosts\": [" + SEED_RECORD + "]}").spec().keyRotation()).isNull();
     }
 
     @Test
