@@ -67,4 +67,6 @@ export const api = {
   remove: (name) => call('DELETE', g(name)),
   rotateGroup: (name) => call('POST', `${g(name)}/rotate-keys`).then((r) => r.json),
   rotateHost: (name, host) => call('POST', `${g(name)}/hosts/${encodeURIComponent(host)}/rotate-keys`).then((r) => r.json),
+  rotatePresharedKeys: (name) => call('POST', `${g(name)}/rotate-preshared-keys`).then((r) => r.json),
+  revoke: (name, host) => call('POST', `${g(name)}/hosts/${encodeURIComponent(host)}/revoke`).then((r) => r.json),
 };

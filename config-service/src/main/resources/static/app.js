@@ -185,6 +185,8 @@ async function openGroup(name, stillCurrent) {
       <span class="actions">
         <a class="btn" href="#/groups/${encodeURIComponent(name)}/edit">Edit</a>
         <button class="btn btn-danger" type="button" id="delete-group">Delete</button>
+        ${group.json.presharedKeys ? html`<button class="btn btn-rotate" type="button" id="rotate-preshared-keys"
+          title="every pair gets a new preshared key and keeps its session: no packet lost">Rotate preshared keys</button>` : ''}
         <button class="btn btn-rotate" type="button" id="rotate-group">Rotate WG keys for all hosts</button>
       </span>
     </div>
@@ -200,10 +202,11 @@ async function openGroup(name, stillCurrent) {
     </section>
     <section class="card">
       <div class="card-head"><h3>Hosts</h3><span class="spacer"></span><span class="note">Click a host for its interfaces, peers and last report.</span></div>
-      <table id="hosts-table"><thead><tr><th>Host</th><th>Endpoint</th><th>State</th><th>Desired</th><th>Applied</th><th>Replica</th><th>Drift</th><th>Last seen</th><th></th></tr></thead><tbody></tbody></table>
+      <table id="hosts-table"><thead><tr><th>Host</th><th>Endpoint</th><th>State</th><th>Desired</th><th>Applied</th><th>Replica</th><th>Key age</th><th>Drift</th><th>Last seen</th><th></th></tr></thead><tbody></tbody></table>
     </section>`;
   main.querySelector('#delete-group').addEventListener('click', deleteGroup);
   main.querySelector('#rotate-group').addEventListener('click', rotateGroup);
+  main.querySelector('#rotate-preshared-keys')?.addEventListener('click', rotatePresharedKeys);
   main.querySelectorAll('[data-zoom]').forEach((b) => b.addEventListener('click', () => zoom(b.dataset.zoom)));
   renderPage();
   return true;
@@ -317,6 +320,21 @@ function ago(instant) {
   return `${Math.round(seconds / 3600)} h ago`;
 }
 
+/** A key's age as people read it: "182 d", "5 h", "12 min", "40 s"; "–" when not known. */
+function age(seconds) {
+  if (typeof seconds !== 'number') return '–';
+  if (seconds >= 2 * 86400) return `${Math.floor(seconds / 86400)} d`;
+  if (seconds >= 2 * 3600) return `${Math.floor(seconds / 3600)} h`;
+  if (seconds >= 120) return `${Math.floor(seconds / 60)} min`;
+  return `${seconds} s`;
+}
+
+/** When a scheduled rotation comes: "in 3 d", "in 40 min", or "now (due)" once its time passed. */
+function when(instant) {
+  const seconds = Math.round((new Date(instant).getTime() - Date.now()) / 1000);
+  return seconds <= 0 ? 'now (due)' : `in ${age(seconds)}`;
+}
+
 function renderHostTable(view, status, health) {
   const byHost = new Map((status?.hosts || []).map((h) => [h.host, h]));
   const healthOf = new Map((health?.hosts || []).map((h) => [h.host, h]));
@@ -340,6 +358,8 @@ function renderHostTable(view, status, health) {
       <td>${s.desiredRevision ?? '–'}</td>
       <td>${s.appliedRevision ?? '–'}</td>
       <td class="note replica">${s.replica || ''}</td>
+      <td class="key-age" title="${s.nextKeyRotationAt ? `rotated by schedule at ${new Date(s.nextKeyRotationAt).toLocaleString()}` : 'no rotation scheduled'}">${age(s.keyAgeSeconds)}
+        ${s.nextKeyRotationAt ? html`<div class="note next-rotation">next ${when(s.nextKeyRotationAt)}</div>` : ''}</td>
       <td class="drift"><span class="badge drift-${drift}" data-drift="${drift}">${drift.replace('_', ' ')}</span>
         ${drift === 'in_sync' ? '' : html`<ul class="differences">${(observed.differences || []).map((d) => html`<li>${d}</li>`)}</ul>`}</td>
       <td class="note last-seen" title="${observed.observedAt || ''}">${ago(observed.observedAt)}</td>
@@ -370,6 +390,8 @@ function renderRollout() {
   const cause = { 'rotate-host': `Rotating the WG keys of ${chain.changed.record.value?.rotatedHost || 'one host'}`,
     'rotate-group': 'Rotating the WG keys of all hosts', 'rotate-preshared-keys': 'Rotating the preshared keys',
     revoke: `Revoking ${chain.changed.record.value?.revoked?.at(-1) || 'a host'}`,
+    'scheduled-rotation': chain.changed.record.value?.rotatedHost
+      ? `Scheduled rotation of the WG keys of ${chain.changed.record.value.rotatedHost}` : 'Scheduled rotation of the preshared keys',
     upsert: 'Rolling out the change', delete: 'Removing the group' }[chain.changed.cause] || 'Rolling out';
   const done = chain.complete;
   box.innerHTML = html`<div class="rollout ${done ? (chain.failed ? 'failed' : 'done') : ''}" id="rollout-banner" data-complete="${done}">
@@ -403,6 +425,30 @@ async function rotateGroup() {
     feed.followRevision(name, result.revision);
   } catch (e) {
     toast(`Not rotated: ${e.message}`, true);
+  }
+}
+
+async function rotatePresharedKeys() {
+  const name = state.page.name;
+  if (!confirm(`Rotate the preshared keys of ${name}?\n\nEvery pair of hosts gets a new preshared key; no host gets a new key pair, and running tunnels keep their sessions.`)) return;
+  try {
+    const result = await api.rotatePresharedKeys(name);
+    toast(`Rotating the preshared keys: revision ${result.revision}`);
+    feed.followRevision(name, result.revision);
+  } catch (e) {
+    toast(`Not rotated: ${e.message}`, true);
+  }
+}
+
+async function revokeHost(host) {
+  const name = state.page.name;
+  if (!confirm(`Revoke ${host} in ${name}?\n\nNo other host will list its public key, every pair gets new preshared keys, and its own configs are removed where it can still be reached. It stays out until the group declares it again, then with a new key pair.`)) return;
+  try {
+    const result = await api.revoke(name, host);
+    toast(`Revoking ${host}: revision ${result.revision}`);
+    feed.followRevision(name, result.revision);
+  } catch (e) {
+    toast(`Not revoked: ${e.message}`, true);
   }
 }
 
@@ -444,6 +490,7 @@ async function openHost(host) {
       <span class="badge state-${st}" id="detail-state"><span class="dot"></span>${st}</span>
       <span class="actions">
         <button class="btn btn-rotate btn-small" type="button" data-rotate>Rotate WG keys for this host</button>
+        <button class="btn btn-danger btn-small" type="button" data-revoke>Revoke</button>
         <button class="btn btn-small" type="button" data-close>Close</button>
       </span>
     </div>
@@ -455,6 +502,8 @@ async function openHost(host) {
       ${d.host.interfaceSuffix ? html`<dt>Interface suffix</dt><dd class="mono">${d.host.interfaceSuffix}</dd>` : ''}
       <dt>Internal networks</dt><dd class="mono">${(d.host.internalNetworks || []).join(', ') || '–'}</dd>
       <dt>Public key</dt><dd class="mono" id="detail-public-key">${d.publicKey || 'not keyed yet'}</dd>
+      <dt>Key age</dt><dd id="detail-key-age">${age(d.status?.keyAgeSeconds)}${d.status?.nextKeyRotationAt
+        ? html` <span class="note">(rotated by schedule ${when(d.status.nextKeyRotationAt)})</span>` : ''}</dd>
       <dt>Desired revision</dt><dd>${d.status?.desiredRevision ?? '–'} <span class="note">(files last changed; keyed at ${d.keyedRevision ?? '–'})</span></dd>
       <dt>Applied revision</dt><dd>${d.status?.appliedRevision ?? '–'}</dd>
       <dt>Last report</dt><dd>${r ? html`<span class="badge ${r.outcome === 'APPLIED' ? 'ok' : r.outcome === 'FAILED' ? 'bad' : 'info'}">${r.outcome}</span>
@@ -475,6 +524,7 @@ async function openHost(host) {
         </tbody></table></div></div>`)}
     <p class="note">Private keys and preshared keys never leave keygen and the deployers in plaintext; they are not shown here.</p>`;
   body.querySelector('[data-rotate]').addEventListener('click', () => { closeDrawer(); rotateHost(host); });
+  body.querySelector('[data-revoke]').addEventListener('click', () => { closeDrawer(); revokeHost(host); });
 }
 
 function closeDrawer() {

@@ -1,6 +1,7 @@
 package dev.wgmesh.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.DeploymentReported;
@@ -14,6 +15,7 @@ import dev.wgmesh.common.testing.TestTrust;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.config.domain.Fixtures;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -56,6 +58,11 @@ class MetricsApiTest {
         kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keyed, TestTrust.signer(Signer.KEYGEN)));
         String pending = awaitScrape("wgmesh_group_converged{group=\"metrics-lab\"} 0.0");
         assertThat(pending).contains("wgmesh_rollout_seconds_count 0");
+        // each host's key age, from when keygen made the pair (Fixtures.KEYS_MADE)
+        double age = Double.parseDouble(awaitScrape("wgmesh_key_age_seconds{group=\"metrics-lab\",host=\"b\"}").lines()
+                .filter(l -> l.startsWith("wgmesh_key_age_seconds{group=\"metrics-lab\",host=\"b\"}"))
+                .findFirst().orElseThrow().split(" ")[1]);
+        assertThat(age).isCloseTo(Duration.between(Fixtures.KEYS_MADE, Instant.now()).toSeconds(), within(5.0));
 
         Thread.sleep(300);
         for (HostFiles host : GroupRenderer.render(keyed).values()) {

@@ -3,8 +3,14 @@ package dev.wgmesh.config.domain;
 import java.time.Instant;
 import java.util.List;
 
-/** How far the group's latest revision has reached the hosts. */
-public record GroupStatus(String name, long revision, boolean converged, List<HostStatus> hosts) {
+/**
+ * How far the group's latest revision has reached the hosts, and the ages of its keys.
+ *
+ * @param presharedKeysCreatedAt     when keygen made the group's preshared-key seed (null: none, or of unknown age)
+ * @param nextPresharedKeyRotationAt when the schedule rotates the preshared keys (null: no such schedule)
+ */
+public record GroupStatus(String name, long revision, boolean converged, Instant presharedKeysCreatedAt,
+                          Instant nextPresharedKeyRotationAt, List<HostStatus> hosts) {
 
     public enum State { PENDING, APPLIED, FAILED }
 
@@ -14,8 +20,11 @@ public record GroupStatus(String name, long revision, boolean converged, List<Ho
      * @param contentHash     the hash of the host's desired files
      * @param keyCreatedAt    when keygen made the host's key pair (null: not keyed yet, or of unknown age)
      * @param keyAgeSeconds   the key pair's age when the status was asked for
+     * @param nextKeyRotationAt when the group's schedule rotates the key pair (null: no such schedule); a time
+     *                        past means it is due and waits for the group to converge or its turn
      */
     public record HostStatus(String host, Long desiredRevision, Long appliedRevision, State state, String reason,
-                             String replica, String contentHash, Instant keyCreatedAt, Long keyAgeSeconds) {
+                             String replica, String contentHash, Instant keyCreatedAt, Long keyAgeSeconds,
+                             Instant nextKeyRotationAt) {
     }
 }

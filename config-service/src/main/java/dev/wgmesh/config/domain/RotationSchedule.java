@@ -34,6 +34,12 @@ public final class RotationSchedule {
         return next;
     }
 
+    /** When the schedule rotates the preshared keys, or null when it does not. */
+    public static Instant nextPresharedKeyRotation(KeyRotation policy, HostGroupKeysGenerated keys) {
+        return policy == null || policy.presharedKeyMaxAge() == null || keys.presharedKeySeedCreatedAt() == null ? null
+                : keys.presharedKeySeedCreatedAt().plus(policy.presharedKeyMaxAge());
+    }
+
     /**
      * The rotation to ask for now, as the schedule's command: only for a group that declares a schedule, has
      * converged and was keyed at its current revision. So one rotation is rolled out before the next (a group
@@ -54,9 +60,8 @@ public final class RotationSchedule {
 
     /** The rotation to do at {@code now}: the one due longest, or empty when none is due yet. */
     public static Optional<Due> due(KeyRotation policy, HostGroupKeysGenerated keys, Instant now) {
-        Stream<Due> seed = policy == null || policy.presharedKeyMaxAge() == null
-                || keys.presharedKeySeedCreatedAt() == null ? Stream.empty()
-                : Stream.of(new Due(null, keys.presharedKeySeedCreatedAt().plus(policy.presharedKeyMaxAge())));
+        Instant seedDue = nextPresharedKeyRotation(policy, keys);
+        Stream<Due> seed = seedDue == null ? Stream.empty() : Stream.of(new Due(null, seedDue));
         return Stream.concat(hostsDue(policy, keys), seed)
                 .filter(due -> !due.at().isAfter(now))
                 .min(Comparator.comparing(Due::at));

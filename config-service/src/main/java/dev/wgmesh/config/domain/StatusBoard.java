@@ -8,6 +8,7 @@ import dev.wgmesh.common.events.HostKeys;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.KeyRotation;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.common.wireguard.WgConfig;
@@ -129,6 +130,8 @@ public final class StatusBoard {
             keyed.hosts().forEach(k -> keys.put(k.host(), k));
         }
         Instant now = clock.instant();
+        KeyRotation schedule = group.spec().keyRotation();
+        Map<HostName, Instant> nextRotations = keyed == null ? Map.of() : RotationSchedule.nextRotations(schedule, keyed);
         List<HostStatus> hosts = new ArrayList<>();
         boolean allApplied = true;
         for (Host host : group.spec().hosts()) {
@@ -136,16 +139,20 @@ public final class StatusBoard {
             HostKeys hostKeys = keys.get(host.name());
             Instant keyCreatedAt = hostKeys == null ? null : hostKeys.createdAt();
             HostStatus status = hostStatus(host.name(), wanted.get(host.name()), latestReports.get(key), latestApplied.get(key),
-                    keyCreatedAt, keyCreatedAt == null ? null : Math.max(0, Duration.between(keyCreatedAt, now).toSeconds()));
+                    keyCreatedAt, keyCreatedAt == null ? null : Math.max(0, Duration.between(keyCreatedAt, now).toSeconds()),
+                    nextRotations.get(host.name()));
             allApplied &= status.state() == State.APPLIED;
             hosts.add(status);
         }
         boolean keyedLatest = Long.valueOf(group.revision()).equals(keyedRevisions.get(group.group()));
-        return new GroupStatus(group.group().value(), group.revision(), keyedLatest && allApplied, hosts);
+        Instant seedMadeAt = keyed == null ? null : keyed.presharedKeySeedCreatedAt();
+        return new GroupStatus(group.group().value(), group.revision(), keyedLatest && allApplied, seedMadeAt,
+                keyed == null ? null : RotationSchedule.nextPresharedKeyRotation(schedule, keyed), hosts);
     }
 
     private static HostStatus hostStatus(HostName host, Desired wanted, DeploymentReported latest,
-                                         DeploymentReported applied, Instant keyCreatedAt, Long keyAgeSeconds) {
+                                         DeploymentReported applied, Instant keyCreatedAt, Long keyAgeSeconds,
+                                         Instant nextKeyRotationAt) {
         State state = State.PENDING;
         if (wanted != null && latest != null) {
             boolean sameFiles = wanted.contentHash().equals(latest.contentHash());
@@ -163,6 +170,6 @@ public final class StatusBoard {
                 state == State.FAILED ? latest.reason() : null,
                 latest == null ? null : latest.replica(),
                 wanted == null ? null : wanted.contentHash(),
-                keyCreatedAt, keyAgeSeconds);
+                keyCreatedAt, keyAgeSeconds, nextKeyRotationAt);
     }
 }

@@ -54,6 +54,7 @@ class StatusListener implements SmartLifecycle {
                     health.forgetGroup(keyed.group());
                 }
                 metrics.observed(keyed.group());
+                metrics.keyed(keyed);
             }
         }
     }

@@ -70,7 +70,8 @@ public final class Fixtures {
         var seed = previous != null ? previous.presharedKeySeed() : sealer.seal(X25519Keys.generate(RANDOM).privateKey(), DEPLOYERS.publicKey(),
                 HostKeys.presharedKeySeedContext(change.group()), change.revision());
         return new HostGroupKeysGenerated(UUID.randomUUID(), change.group(), change.revision(), Instant.now(),
-                change.correlationId(), change.cause(), spec, keys, seed);
+                change.correlationId(), change.cause(), spec, keys, seed,
+                previous != null ? previous.presharedKeySeedCreatedAt() : KEYS_MADE);
     }
 
     public static DeploymentReported report(GroupName group, String host, long revision, DeploymentReported.Outcome outcome,

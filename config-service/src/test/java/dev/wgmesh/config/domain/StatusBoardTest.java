@@ -18,6 +18,7 @@ import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.config.domain.GroupStatus.HostStatus;
 import dev.wgmesh.config.domain.GroupStatus.State;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -35,6 +36,27 @@ class StatusBoardTest {
     private final StatusBoard board = new StatusBoard(Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
 
     @Test
+    void theStatusTellsWhenTheScheduleRotatesEachKeyPairAndThePresharedKeys() {
+        ObjectNode body = (ObjectNode) body("h1", "h2");
+        body.set("keyRotation", Fixtures.json("{\"hostKeyMaxAge\": \"P180D\", \"presharedKeyMaxAge\": \"P30D\"}"));
+        HostGroupChanged v1 = service.upsert(GROUP, body, null).change();
+        HostGroupKeysGenerated keyed = keyed(v1, null);
+        board.keysGenerated(keyed);
+
+        GroupStatus status = board.status(v1);
+        assertThat(status.hosts()).extracting(HostStatus::nextKeyRotationAt)
+                .containsOnly(Fixtures.KEYS_MADE.plus(Duration.ofDays(180)));
+        assertThat(status.presharedKeysCreatedAt()).isEqualTo(keyed.presharedKeySeedCreatedAt());
+        assertThat(status.nextPresharedKeyRotationAt()).isEqualTo(keyed.presharedKeySeedCreatedAt().plus(Duration.ofDays(30)));
+
+        // without a schedule nothing is ever next
+        HostGroupChanged v2 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        board.keysGenerated(keyed(v2, keyed));
+        assertThat(board.status(v2).hosts()).extracting(HostStatus::nextKeyRotationAt).containsOnlyNulls();
+        assertThat(board.status(v2).nextPresharedKeyRotationAt()).isNull();
+    }
+
+    @Test
     void hostsArePendingUntilTheyReportTheDesiredFiles() {
         HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
         assertThat(board.status(v1).hosts()).extracting(HostStatus::state).containsOnly(State.PENDING);
@@ -50,7 +72,7 @@ class StatusBoardTest {
         GroupStatus all = board.status(v1);
         assertThat(all.converged()).isTrue();
         assertThat(all.hosts().get(1)).isEqualTo(new HostStatus("h2", 1L, 1L, State.APPLIED, null, "replica-1", hashes.get("h2"),
-                Fixtures.KEYS_MADE, 86_400L));
+                Fixtures.KEYS_MADE, 86_400L, null));
     }
 
     @Test
@@ -142,8 +164,8 @@ class StatusBoardTest {
         assertThat(board.latestReport(GROUP, HostName.parse("h2"))).isEmpty();
         HostGroupChanged again = service.upsert(GROUP, body("h1", "h2"), null).change();
         assertThat(board.status(again).hosts()).as("made again, nothing of the old group shows")
-                .containsExactly(new HostStatus("h1", null, null, State.PENDING, null, null, null, null, null),
-                        new HostStatus("h2", null, null, State.PENDING, null, null, null, null, null));
+                .containsExactly(new HostStatus("h1", null, null, State.PENDING, null, null, null, null, null, null),
+                        new HostStatus("h2", null, null, State.PENDING, null, null, null, null, null, null));
     }
 
     @Test

@@ -80,12 +80,28 @@ public class StatusCommand extends ApiCommand {
     }
 
     private static String table(JsonNode status) {
-        Table table = new Table("HOST", "STATE", "DESIRED", "APPLIED", "REPLICA", "REASON");
+        Table table = new Table("HOST", "STATE", "DESIRED", "APPLIED", "REPLICA", "KEY AGE", "NEXT ROTATION", "REASON");
         for (JsonNode host : status.path("hosts")) {
             table.row(text(host, "host"), text(host, "state"), text(host, "desiredRevision"), text(host, "appliedRevision"),
-                    text(host, "replica"), text(host, "reason"));
+                    text(host, "replica"), age(host.path("keyAgeSeconds")), text(host, "nextKeyRotationAt"),
+                    text(host, "reason"));
         }
         return table.toString();
+    }
+
+    /** {@code 182d 4h}, {@code 3h 12m}, {@code 45s}: the two largest units, as people read key ages. */
+    static String age(JsonNode seconds) {
+        if (!seconds.isNumber()) {
+            return null;
+        }
+        Duration age = Duration.ofSeconds(seconds.asLong());
+        if (age.toDays() > 0) {
+            return age.toDays() + "d " + age.toHoursPart() + "h";
+        }
+        if (age.toHours() > 0) {
+            return age.toHours() + "h " + age.toMinutesPart() + "m";
+        }
+        return age.toMinutes() > 0 ? age.toMinutes() + "m " + age.toSecondsPart() + "s" : age.toSeconds() + "s";
     }
 
     private static void sleep() {

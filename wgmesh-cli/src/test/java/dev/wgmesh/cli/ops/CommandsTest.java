@@ -84,7 +84,9 @@ class CommandsTest {
     private static String status(String... states) {
         StringBuilder hosts = new StringBuilder();
         for (int i = 0; i < states.length; i++) {
-            hosts.append(i == 0 ? "" : ",").append("{\"host\":\"h").append(i).append("\",\"state\":\"").append(states[i]).append("\"}");
+            hosts.append(i == 0 ? "" : ",").append("{\"host\":\"h").append(i).append("\",\"state\":\"").append(states[i])
+                    .append("\",\"keyAgeSeconds\":").append(15_724_800 + i * 3_600)
+                    .append(",\"nextKeyRotationAt\":\"2027-01-0").append(i + 1).append("T00:00:00Z\"}");
         }
         boolean converged = List.of(states).stream().allMatch("APPLIED"::equals);
         return "{\"name\":\"seed\",\"revision\":4,\"converged\":" + converged + ",\"hosts\":[" + hosts + "]}";
@@ -98,6 +100,8 @@ class CommandsTest {
         assertThat(cli.exitCode()).isZero();
         assertThat(cli.err().lines()).containsExactly("seed rev 4: 0/2 applied, 0 failed", "seed rev 4: 1/2 applied, 0 failed");
         assertThat(cli.out()).startsWith("seed rev 4: 2/2 applied, 0 failed, converged" + System.lineSeparator() + System.lineSeparator() + "HOST").contains("HOST", "h1    APPLIED");
+        // key ages as people read them, and when the schedule rotates each key
+        assertThat(cli.out()).contains("KEY AGE", "182d 0h", "182d 1h", "NEXT ROTATION", "2027-01-02T00:00:00Z");
     }
 
     @Test
