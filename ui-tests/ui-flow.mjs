@@ -170,6 +170,25 @@ try {
   await page.click('#drawer-body [data-close]');
   ok(`host detail of hoster-node-02: ${interfaces} interfaces, peers with public keys, no secrets`);
 
+  // key ages, and the key lifecycle's actions: the preshared keys alone, and revoke with its confirmation
+  const keyAge = (await page.textContent('#hosts-table tr[data-host="hoster-node-02"] .key-age')).trim();
+  if (!/^\d+ (s|min)$/.test(keyAge)) throw new Error(`no key age for the rotated hoster-node-02: "${keyAge}"`);
+  page.once('dialog', (dialog) => { confirmation = dialog.message(); dialog.accept(); });
+  await page.click('#rotate-preshared-keys');
+  await page.waitForSelector(`#chain[data-complete="true"][data-cause="rotate-preshared-keys"][data-revision="${rotated + 1}"]`,
+    { timeout: ROLLOUT_MS });
+  if (!confirmation.includes('preshared keys')) throw new Error(`no confirmation was asked: ${confirmation}`);
+  ok(`key age of hoster-node-02 shown (${keyAge}); preshared keys rotated from the page at revision ${rotated + 1}`);
+  await page.click('#mesh-svg g.host[data-host="hoster-node-04"]');
+  await page.waitForSelector('#drawer-body [data-revoke]');
+  const detailAge = (await page.textContent('#detail-key-age')).trim();
+  page.once('dialog', (dialog) => { confirmation = dialog.message(); dialog.accept(); });
+  await page.click('#drawer-body [data-revoke]');
+  await page.waitForSelector(`#group-facts:has-text("rev ${rotated + 2}")`, { timeout: ROLLOUT_MS });
+  await page.waitForSelector('#hosts-table tr[data-host="hoster-node-04"]', { state: 'detached', timeout: 30_000 });
+  if (!confirmation.includes('Revoke hoster-node-04')) throw new Error(`no confirmation was asked: ${confirmation}`);
+  ok(`hoster-node-04 (key age ${detailAge}) revoked from its detail after a confirmation: it left the group at revision ${rotated + 2}`);
+
   // Hoster Command Center records pasted into the JSON view, as they are
   await page.click('#new-group');
   await page.fill('#group-name', PASTED);

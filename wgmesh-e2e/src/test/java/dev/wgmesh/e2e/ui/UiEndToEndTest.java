@@ -90,14 +90,17 @@ class UiEndToEndTest {
                     .contains("OK converged in the page")
                     .contains("OK the rotation's actor is shown: by api@")
                     .contains("OK health in the page: tunnels")
+                    .contains("preshared keys rotated from the page at revision 3")
+                    .contains("hoster-node-04 (key age")
                     .contains("OK feed shows the chain HostGroupChanged -> HostGroupKeysGenerated -> HostConfigRendered -> DeploymentReported");
             Matcher correlation = Pattern.compile("CORRELATION ([0-9a-f-]{36})").matcher(all);
             assertThat(correlation.find()).as("the followed change's correlationId in %s", all).isTrue();
 
-            // the rotation the page pressed really happened: revision 2, rotating that host, converged
+            // what the page pressed really happened: a host's keys (2), the preshared keys (3), a revoke (4), converged
             JsonNode group = wgmesh.api().get("/api/v1/groups/ui-demo").body();
-            assertThat(group.path("revision").asLong()).isEqualTo(2);
-            wgmesh.api().awaitConverged("ui-demo", 2, Duration.ofSeconds(60));
+            assertThat(group.path("revision").asLong()).isEqualTo(4);
+            assertThat(group.path("revoked").toString()).isEqualTo("[\"hoster-node-04\"]");
+            wgmesh.api().awaitConverged("ui-demo", 4, Duration.ofSeconds(60));
             assertThat(wgmesh.api().get("/api/v1/groups/ui-demo-paste").status()).isEqualTo(200);
 
             assertThat(SCREENSHOTS.resolve("mesh.png")).isNotEmptyFile();
