@@ -8,6 +8,7 @@ import dev.wgmesh.cli.ops.GetCommand;
 import dev.wgmesh.cli.ops.HealthCommand;
 import dev.wgmesh.cli.ops.PlanCommand;
 import dev.wgmesh.cli.ops.ReapplyCommand;
+import dev.wgmesh.cli.ops.RevokeCommand;
 import dev.wgmesh.cli.ops.RotateCommand;
 import dev.wgmesh.cli.ops.StatusCommand;
 import dev.wgmesh.cli.up.UpCommand;
@@ -20,7 +21,7 @@ import picocli.CommandLine.ScopeType;
 /** The {@code wgmesh} command (SPEC "The wgmesh command"): its subcommands do the work. */
 @Command(name = "wgmesh", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         description = "Runs wgmesh and operates it.",
-        subcommands = {UpCommand.class, BenchCommand.class, GetCommand.class, ApplyCommand.class, PlanCommand.class, DeleteCommand.class, RotateCommand.class,
+        subcommands = {UpCommand.class, BenchCommand.class, GetCommand.class, ApplyCommand.class, PlanCommand.class, DeleteCommand.class, RotateCommand.class, RevokeCommand.class,
                 ReapplyCommand.class, StatusCommand.class, HealthCommand.class, EventsCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; the group converged (status) or is healthy (health)",

@@ -172,6 +172,29 @@ class CommandsTest {
     }
 
     @Test
+    void rotateAndRevokeCallTheirEndpointsAndSayWhatHappens() {
+        answer("POST /api/v1/groups/seed/rotate-keys", new Reply(202, "{\"name\":\"seed\",\"revision\":5}"));
+        answer("POST /api/v1/groups/seed/hosts/h1/rotate-keys", new Reply(202, "{\"name\":\"seed\",\"revision\":6}"));
+        answer("POST /api/v1/groups/seed/rotate-preshared-keys", new Reply(202, "{\"name\":\"seed\",\"revision\":7}"));
+        answer("POST /api/v1/groups/seed/hosts/h2/revoke", new Reply(202, "{\"name\":\"seed\",\"revision\":8}"));
+
+        assertThat(run("rotate", "seed").out()).startsWith("keys of every host of seed rotate at revision 5;");
+        assertThat(run("rotate", "seed", "--host", "h1").out()).startsWith("keys of h1 in seed rotate at revision 6;");
+        assertThat(run("rotate", "seed", "--preshared-keys").out()).startsWith("preshared keys of seed rotate at revision 7;");
+        Cli revoked = run("revoke", "seed", "h2");
+        assertThat(revoked.exitCode()).isZero();
+        assertThat(revoked.out()).startsWith("h2 revoked from seed at revision 8; follow it with: wgmesh status seed --wait");
+        assertThat(seen).extracting(Seen::path).containsExactly("/api/v1/groups/seed/rotate-keys",
+                "/api/v1/groups/seed/hosts/h1/rotate-keys", "/api/v1/groups/seed/rotate-preshared-keys",
+                "/api/v1/groups/seed/hosts/h2/revoke");
+
+        // one host's keys or the preshared keys, not both
+        assertThat(run("rotate", "seed", "--host", "h1", "--preshared-keys").exitCode()).isEqualTo(2);
+        assertThat(run("revoke", "seed", "h3").err())
+                .contains("this server has no revoke endpoint (404 for POST /api/v1/groups/seed/hosts/h3/revoke)");
+    }
+
+    @Test
     void nothingListeningNamesTheAddressAndNoStackTrace() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -268,6 +268,26 @@ class CliEndToEndTest {
 
     @Test
     @Order(7)
+    void presharedKeysRotateAndARevokedHostLeaves() throws Exception {
+        long revision = EventJson.mapper().readTree(wgmesh("get", "group", GROUP, "-o", "json").out()).get("revision").asLong();
+        Run psk = wgmesh("rotate", GROUP, "--preshared-keys");
+        assertThat(psk.exitCode()).as(psk.err()).isZero();
+        assertThat(psk.out().strip()).isEqualTo("preshared keys of cli rotate at revision " + (revision + 1) + ";"
+                + " follow it with: wgmesh status cli --wait");
+        assertThat(wgmesh("status", GROUP, "--wait").exitCode()).isZero();
+
+        Run revoke = wgmesh("revoke", GROUP, "hoster-node-06");
+        assertThat(revoke.exitCode()).as(revoke.err()).isZero();
+        assertThat(revoke.out().strip()).isEqualTo("hoster-node-06 revoked from cli at revision " + (revision + 2) + ";"
+                + " follow it with: wgmesh status cli --wait");
+        assertThat(wgmesh("status", GROUP, "--wait").out()).startsWith("cli rev " + (revision + 2) + ": 5/5 applied, 0 failed, converged");
+        JsonNode group = EventJson.mapper().readTree(wgmesh("get", "group", GROUP, "-o", "json").out());
+        assertThat(group.get("revoked").toString()).isEqualTo("[\"hoster-node-06\"]");
+        assertThat(group.get("hosts").toString()).doesNotContain("hoster-node-06");
+    }
+
+    @Test
+    @Order(8)
     void deleteRemovesTheGroup() throws Exception {
         Run delete = wgmesh("delete", GROUP);
         assertThat(delete.exitCode()).as(delete.err()).isZero();
