@@ -240,6 +240,8 @@ public final class Observer {
                         && watched.record.driftPolicy() == DriftPolicy.REPAIR && watched.appliedHere && !watched.lastFailed
                         && (watched.notBefore == null || !now.isBefore(watched.notBefore))) {
                     report(watched, health, now);
+                    log.info("{}: {}, applying it again: {}", watched.record.recordKey(), health.drift(),
+                            String.join("; ", health.differences()));
                     int failures = watched.failures;
                     applyAgain(watched, Cause.DRIFT_REPAIR, now);
                     health = look(watched, clock.instant());
