@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** A 1,000-host mesh through the whole pipeline: records of hundreds of kilobytes, a million peer entries. */
+/** A 1,000-host mesh through the whole pipeline and a revoke in it: records of hundreds of kilobytes, a million peer entries. */
 class LargeMeshEndToEndTest {
 
     private static final int HOSTS = 1000;
@@ -37,6 +37,18 @@ class LargeMeshEndToEndTest {
             }
             DeployedFiles one = DeployedFiles.read(groupDir);
             assertThat(one.hosts().get("node-0500").get("wg0").peers()).hasSize(HOSTS - 1);
+
+            // a revoke: every other host's peer list and every pair's preshared key change
+            started = System.nanoTime();
+            Api.Response revoked = wgmesh.api().post("/api/v1/groups/large/hosts/node-0999/revoke");
+            assertThat(revoked.status()).as("revoke answer %s", revoked.body()).isEqualTo(202);
+            wgmesh.api().awaitConverged("large", revoked.body().path("revision").asLong(), Duration.ofMinutes(10));
+            System.out.printf("[e2e] %d-host mesh: revoke one host to converged in %.1f s%n", HOSTS,
+                    (System.nanoTime() - started) / 1e9);
+            try (Stream<Path> hosts = Files.list(groupDir)) {
+                assertThat(hosts.count()).isEqualTo(HOSTS - 1);
+            }
+            assertThat(DeployedFiles.read(groupDir).hosts().get("node-0500").get("wg0").peers()).hasSize(HOSTS - 2);
         }
     }
 
