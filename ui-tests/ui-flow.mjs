@@ -204,6 +204,35 @@ try {
   await page.waitForSelector('#hosts-table tr[data-host="hoster-zima-0102"]');
   ok(`Hoster records pasted into the JSON view made group ${PASTED}`);
 
+  // an edit shows its plan first; one that removes half the group is held back until "Apply anyway"
+  await page.click(`a[href="#/groups/${PASTED}/edit"]`);
+  await page.click('[data-tab="json"]');
+  const kept = JSON.parse(await page.inputValue('#group-json'));
+  if (kept.driftPolicy !== 'repair') throw new Error(`the editor dropped a setting it does not show: ${JSON.stringify(kept)}`);
+  await page.click('[data-tab="form"]');
+  await page.click('#host-rows tr:nth-child(2) button[aria-label="Remove host"]');
+  await page.click('#save-group');
+  await page.waitForSelector('#plan:not([hidden]) #apply-plan');
+  const planText = (await page.textContent('#plan-lines')).replace(/\s+/g, ' ').trim();
+  const warning = (await page.textContent('#plan-warning')).replace(/\s+/g, ' ').trim();
+  if (!planText.includes('removes 1 host(s): hoster-zima-0102') || !planText.includes('tunnels: 1 → 0')) {
+    throw new Error(`the plan does not say what the edit removes: ${planText}`);
+  }
+  if (!warning.includes('removes 1 of 2 hosts') || (await page.textContent('#apply-plan')).trim() !== 'Apply anyway') {
+    throw new Error(`the plan does not warn about removing half the group: ${warning}`);
+  }
+  const unchanged = await page.evaluate((g) => fetch(`/api/v1/groups/${g}`).then((r) => r.json()), PASTED);
+  if (unchanged.revision !== 1 || unchanged.hosts.length !== 2) throw new Error(`the plan changed the group: ${JSON.stringify(unchanged)}`);
+  ok(`the edit's plan, before anything changed: ${planText}; ${warning}`);
+  await page.click('#apply-plan');
+  await page.waitForURL(`**/#/groups/${PASTED}`, { timeout: 15_000 });
+  await page.waitForSelector('#hosts-table tr[data-host="hoster-zima-0102"]', { state: 'detached', timeout: 30_000 });
+  const applied = await page.evaluate((g) => fetch(`/api/v1/groups/${g}`).then((r) => r.json()), PASTED);
+  if (applied.revision !== 2 || applied.hosts.length !== 1 || applied.driftPolicy !== 'repair') {
+    throw new Error(`the forced edit did not apply as planned: ${JSON.stringify(applied)}`);
+  }
+  ok(`the edit applied from its plan at revision ${applied.revision}, forced past the 30% limit`);
+
   if (browserErrors.length) throw new Error(`errors in the browser console: ${browserErrors.join('; ')}`);
   console.log('UI-FLOW PASSED');
 } catch (e) {

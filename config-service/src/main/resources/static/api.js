@@ -61,9 +61,12 @@ export const api = {
   status: (name) => call('GET', `${g(name)}/status`).then((r) => r.json),
   health: (name) => call('GET', `${g(name)}/health`).then((r) => r.json),
   host: (name, host) => call('GET', `${g(name)}/hosts/${encodeURIComponent(host)}`).then((r) => r.json),
-  put: (name, body, revision) => call('PUT', g(name), {
+  put: (name, body, revision, force) => call('PUT', force ? `${g(name)}?force=true` : g(name), {
     body, headers: revision ? { 'If-Match': `"${revision}"` } : {},
   }),
+  plan: (name, body, revision) => call('POST', `${g(name)}/plan`, {
+    body, headers: revision ? { 'If-Match': `"${revision}"` } : {},
+  }).then((r) => r.json),
   remove: (name) => call('DELETE', g(name)),
   rotateGroup: (name) => call('POST', `${g(name)}/rotate-keys`).then((r) => r.json),
   rotateHost: (name, host) => call('POST', `${g(name)}/hosts/${encodeURIComponent(host)}/rotate-keys`).then((r) => r.json),

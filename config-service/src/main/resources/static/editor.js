@@ -12,6 +12,11 @@ const HOST_FIELDS = [
   { key: 'interfaceSuffix', label: 'Interface suffix', placeholder: 'node-01', hoster: true },
 ];
 
+// What the form edits, and what the group view carries beside the spec; every other field of a group
+// (driftPolicy, keyRotation, ...) is kept as it is, so saving the form never drops a setting it does not show.
+const FORM_FIELDS = new Set(['name', 'revision', 'changedBy', 'revoked', 'topology', 'tunnelNetwork', 'mtu',
+  'persistentKeepalive', 'presharedKeys', 'allowBroadRoutes', 'hosts']);
+
 /** A Hoster Command Center host record in wgmesh's own form; other fields (api_address, auth_*) are dropped. */
 export function fromHoster(record) {
   if (!record || typeof record !== 'object') return record;
@@ -74,6 +79,8 @@ export class Editor {
 
   render(view) {
     const creating = !this.existing;
+    this.kept = Object.fromEntries(Object.entries(view).filter(([key, value]) => !FORM_FIELDS.has(key) && value != null));
+    this.planned = null;
     this.root.innerHTML = html`
       <div class="page-head">
         <h1>${creating ? 'New host group' : `Edit ${view.name}`}</h1>
@@ -120,6 +127,7 @@ export class Editor {
           <textarea id="group-json" class="json-editor" spellcheck="false" aria-label="Group as JSON"></textarea>
           <div class="field-error" data-path-error="$"></div>
         </div>
+        <div id="plan" class="plan" hidden></div>
         <div class="editor-actions">
           <button class="btn" type="button" data-cancel>Cancel</button>
           <button id="save-group" class="btn btn-primary" type="submit">${creating ? 'Create group' : 'Save changes'}</button>
@@ -133,6 +141,8 @@ export class Editor {
     this.root.querySelectorAll('[data-tab]').forEach((b) => b.addEventListener('click', () => this.switchTab(b.dataset.tab)));
     this.root.querySelector('[data-cancel]').addEventListener('click', () => this.onCancel());
     this.root.querySelector('#save-group').addEventListener('click', () => this.save());
+    // an edit after the plan was shown makes it stale: the next save plans again
+    this.root.querySelector('.editor').addEventListener('input', () => this.showPlan(null));
     this.topologyChanged();
   }
 
@@ -168,7 +178,7 @@ export class Editor {
 
   settings() {
     const value = (id) => this.root.querySelector(id).value.trim();
-    const body = { topology: value('#topology') };
+    const body = { ...this.kept, topology: value('#topology') };
     if (body.topology === 'mesh' && value('#tunnel-network')) body.tunnelNetwork = value('#tunnel-network');
     if (value('#mtu')) body.mtu = Number(value('#mtu'));
     if (value('#keepalive')) body.persistentKeepalive = Number(value('#keepalive'));
@@ -233,7 +243,14 @@ export class Editor {
     const button = this.root.querySelector('#save-group');
     button.disabled = true;
     try {
-      const result = await api.put(name, body, this.existing?.view.revision);
+      const revision = this.existing?.view.revision;
+      // an existing group's change is shown as a plan first; it is applied from the plan's own button
+      if (this.existing) {
+        this.showProblems([]);
+        this.showPlan(await api.plan(name, body, revision), name, body);
+        return;
+      }
+      const result = await api.put(name, body, revision);
       this.showProblems([]);
       this.onSaved(name, result.json);
     } catch (e) {
@@ -244,6 +261,57 @@ export class Editor {
       }
     } finally {
       button.disabled = false;
+    }
+  }
+
+  /** What saving would do, with the buttons to apply it (forced when it removes too much) or go on editing. */
+  showPlan(plan, name, body) {
+    const panel = this.root.querySelector('#plan');
+    this.planned = plan ? { name, body, force: plan.blastRadius.exceeded } : null;
+    this.root.querySelector('#save-group').hidden = Boolean(plan);
+    if (!plan) {
+      panel.hidden = true;
+      panel.innerHTML = '';
+      return;
+    }
+    const names = (list) => list.join(', ');
+    const changed = plan.hostsChanged.map((c) => `${c.host} (${[
+      ...c.interfacesAdded.map((i) => `+${i}`), ...c.interfacesRemoved.map((i) => `−${i}`), ...c.interfacesChanged].join(', ')})`);
+    const lines = [
+      plan.hostsAdded.length ? html`<li>adds ${plan.hostsAdded.length} host(s): ${names(plan.hostsAdded)}</li>` : '',
+      plan.hostsRemoved.length ? html`<li>removes ${plan.hostsRemoved.length} host(s): ${names(plan.hostsRemoved)}</li>` : '',
+      changed.length ? html`<li>changes ${changed.length} host(s): ${names(changed)}</li>` : '',
+      html`<li>tunnels: ${plan.links.before} → ${plan.links.after} (+${plan.links.added}, −${plan.links.removed})</li>`,
+      plan.keysRotated.length ? html`<li>new key pairs for ${names(plan.keysRotated)}</li>` : '',
+    ];
+    const radius = plan.blastRadius;
+    panel.innerHTML = html`
+      <strong>Saving makes revision ${plan.revision}; it</strong>
+      <ul id="plan-lines">${lines}</ul>
+      ${radius.exceeded ? html`<p id="plan-warning" class="plan-warning">This removes ${radius.hostsRemoved} of ${radius.hostsBefore} hosts
+        and ${radius.linksRemoved} of ${radius.linksBefore} tunnels, more than 30% of the group: check the list before you apply it.</p>` : ''}
+      <div class="plan-actions">
+        <button class="btn" type="button" data-plan-back>Back to editing</button>
+        <button id="apply-plan" class="btn ${radius.exceeded ? 'btn-danger' : 'btn-primary'}" type="button">${radius.exceeded ? 'Apply anyway' : 'Apply'}</button>
+      </div>`;
+    panel.hidden = false;
+    panel.querySelector('[data-plan-back]').addEventListener('click', () => this.showPlan(null));
+    panel.querySelector('#apply-plan').addEventListener('click', () => this.apply());
+    panel.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** PUTs the planned body, with If-Match of the revision the editor opened, so nothing newer is overwritten. */
+  async apply() {
+    const { name, body, force } = this.planned;
+    const button = this.root.querySelector('#apply-plan');
+    button.disabled = true;
+    try {
+      const result = await api.put(name, body, this.existing.view.revision, force);
+      this.onSaved(name, result.json);
+    } catch (e) {
+      this.showPlan(null);
+      this.showProblems(e instanceof ApiError ? (e.errors.length ? e.errors : [{ field: '$', message: e.message }])
+        : [{ field: '$', message: `the request failed: ${e.message}` }], e);
     }
   }
 

@@ -92,6 +92,8 @@ class UiEndToEndTest {
                     .contains("OK health in the page: tunnels")
                     .contains("preshared keys rotated from the page at revision 3")
                     .contains("hoster-node-04 (key age")
+                    .contains("OK the edit's plan, before anything changed: ")
+                    .contains("OK the edit applied from its plan at revision 2, forced past the 30% limit")
                     .contains("OK feed shows the chain HostGroupChanged -> HostGroupKeysGenerated -> HostConfigRendered -> DeploymentReported");
             Matcher correlation = Pattern.compile("CORRELATION ([0-9a-f-]{36})").matcher(all);
             assertThat(correlation.find()).as("the followed change's correlationId in %s", all).isTrue();
