@@ -24,6 +24,11 @@ RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=<config|keygen|
  && mkdir -p /var/lib/wgmesh/out \
  && chown -R wgmesh /var/lib/wgmesh \
  && chmod 0700 /var/lib/wgmesh/out
+# the deployer's command target for real hosts (docker-compose.ssh.yml): host/wgmesh-ssh needs an ssh client
+RUN if [ "$SERVICE" = deployer-service ]; then \
+      apt-get update && apt-get install -y --no-install-recommends openssh-client && rm -rf /var/lib/apt/lists/*; \
+    fi
+COPY host/wgmesh-ssh host/wgmesh-apply /opt/wgmesh/host/
 COPY --from=build /src/${SERVICE}/target/${SERVICE}-*-exec.jar /app/app.jar
 USER wgmesh
 WORKDIR /var/lib/wgmesh
