@@ -89,6 +89,8 @@ public final class Observer {
         Instant notBefore;
         Seen published;
         Instant publishedAt;
+        /** Applies of the listener under way: the host is between two configs, so not looked at. */
+        int applying;
     }
 
     private final Deployer deployer;
@@ -138,12 +140,32 @@ public final class Observer {
         }
     }
 
-    /** The listener applied the record (or tried): look at the host now, and retry it later if it failed. */
+    /**
+     * The listener is about to apply the record. Until {@link #applied} the host is not looked at: a look in
+     * between would find the new files against the old record, call that drift, and put the old configs back.
+     */
+    public void applying(HostConfigRendered record, int partition) {
+        Watched watched = watch(record, partition);
+        if (watched != null) {
+            synchronized (watched) {
+                watched.applying++;
+            }
+        }
+    }
+
+    /**
+     * The listener is done with the record: look at the host now, and retry it later if it failed.
+     *
+     * @param report what the apply reported, or null when nothing was applied (already applied, or it threw)
+     */
     public void applied(HostConfigRendered record, int partition, DeploymentReported report) {
         Watched watched = watch(record, partition);
         if (watched != null) {
             synchronized (watched) {
-                outcome(watched, report, clock.instant());
+                watched.applying = Math.max(0, watched.applying - 1);
+                if (report != null) {
+                    outcome(watched, report, clock.instant());
+                }
                 watched.next = clock.instant();
             }
         }
@@ -228,6 +250,10 @@ public final class Observer {
     private void observe(Watched watched) {
         synchronized (watched) {
             Instant now = clock.instant();
+            if (watched.applying > 0) {
+                watched.next = now.plus(interval);
+                return;
+            }
             try {
                 Cause cause = watched.pending != null ? watched.pending
                         : watched.lastFailed && !now.isBefore(watched.notBefore) ? Cause.RETRY : null;

@@ -106,9 +106,14 @@ class RenderedListener {
             return removal(record);
         }
         HostConfigRendered rendered = verifier.read(record, HostConfigRendered.class);
-        Optional<DeploymentReported> report = deployer.deploy(rendered);
-        report.ifPresent(applied -> observer.applied(rendered, record.partition(), applied));
-        return report;
+        observer.applying(rendered, record.partition());
+        DeploymentReported report = null;
+        try {
+            report = deployer.deploy(rendered).orElse(null);
+        } finally {
+            observer.applied(rendered, record.partition(), report);
+        }
+        return Optional.ofNullable(report);
     }
 
     private Optional<DeploymentReported> removal(ConsumerRecord<String, byte[]> record) {

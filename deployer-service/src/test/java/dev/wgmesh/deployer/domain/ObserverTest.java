@@ -357,6 +357,30 @@ class ObserverTest {
     }
 
     @Test
+    void aHostTheListenerIsApplyingIsNotLookedAtUntilItIsDone() throws IOException {
+        rollOut(group.render(1));
+        intervals(1);
+        group.rotate(group.host(1));
+        HostConfigRendered next = group.render(2).get(group.host(2));
+        Path file = out.resolve("g1/h2/wg-1.conf");
+        String old = Files.readString(file);
+
+        // the listener has the new record and has not written it yet when the host's look comes due: the
+        // files are the old ones (as they are half-way through writing), and that is no drift to repair
+        observer.applying(next, 0);
+        intervals(1);
+        observer.applied(next, 0, deployer.deploy(next).orElseThrow());
+        observer.observeDue(Runnable::run);
+
+        assertThat(Files.readString(file)).as("h2 keeps the new configs").isNotEqualTo(old);
+        assertThat(deployments()).noneMatch(r -> r.cause() == Cause.DRIFT_REPAIR);
+        assertThat(health("h2")).last().satisfies(h -> {
+            assertThat(h.revision()).isEqualTo(2);
+            assertThat(h.drift()).isEqualTo(Drift.IN_SYNC);
+        });
+    }
+
+    @Test
     void anOlderRecordDoesNotReplaceANewerOne() {
         HostConfigRendered older = group.render(1).get(group.host(1));
         HostConfigRendered newer = group.render(2).get(group.host(1));
