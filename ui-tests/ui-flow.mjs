@@ -213,7 +213,7 @@ try {
   await page.click('#host-rows tr:nth-child(2) button[aria-label="Remove host"]');
   await page.click('#save-group');
   await page.waitForSelector('#plan:not([hidden]) #apply-plan');
-  const planText = (await page.textContent('#plan-lines')).replace(/\s+/g, ' ').trim();
+  const planText = (await page.locator('#plan-lines li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim()).join('; ');
   const warning = (await page.textContent('#plan-warning')).replace(/\s+/g, ' ').trim();
   if (!planText.includes('removes 1 host(s): hoster-zima-0102') || !planText.includes('tunnels: 1 → 0')) {
     throw new Error(`the plan does not say what the edit removes: ${planText}`);
@@ -224,6 +224,7 @@ try {
   const unchanged = await page.evaluate((g) => fetch(`/api/v1/groups/${g}`).then((r) => r.json()), PASTED);
   if (unchanged.revision !== 1 || unchanged.hosts.length !== 2) throw new Error(`the plan changed the group: ${JSON.stringify(unchanged)}`);
   ok(`the edit's plan, before anything changed: ${planText}; ${warning}`);
+  await page.screenshot({ path: join(shots, 'edit-plan.png') });
   await page.click('#apply-plan');
   await page.waitForURL(`**/#/groups/${PASTED}`, { timeout: 15_000 });
   await page.waitForSelector('#hosts-table tr[data-host="hoster-zima-0102"]', { state: 'detached', timeout: 30_000 });
