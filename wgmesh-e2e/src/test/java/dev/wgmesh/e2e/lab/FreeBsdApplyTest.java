@@ -63,7 +63,8 @@ class FreeBsdApplyTest {
                     down) rm %1$s/"$name" ;;
                 esac
                 """.formatted(running));
-        executable(bin.resolve("wg"), "#!/bin/sh\nexit 1\n");
+        // a running interface as "wg show <if> dump" shows one without a key or peers (what the files declare)
+        executable(bin.resolve("wg"), "#!/bin/sh\n[ \"$1 $3\" = \"show dump\" ] || exit 1\nprintf '(none)\\t(none)\\t0\\toff\\n'\n");
     }
 
     @Test
