@@ -82,6 +82,11 @@ abstract class ApiCommand implements Callable<Integer> {
         return answer;
     }
 
+    /** The end of a line that says a change was accepted: how to watch it roll out. */
+    static String followWith(String group) {
+        return "; follow it with: wgmesh status " + group + " --wait";
+    }
+
     /** A field as text for a table cell; null (shown as "-") when missing. */
     static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);

@@ -36,7 +36,7 @@ public class ApplyCommand extends ApiCommand {
         }
         JsonNode view = answer.orFail();
         print(view, () -> "group " + name + (answer.status() == 201 ? " created" : " replaced") + " at revision "
-                + text(view, "revision") + "; follow it with: wgmesh status " + name + " --wait");
+                + text(view, "revision") + followWith(name));
         return Failure.OK;
     }
 

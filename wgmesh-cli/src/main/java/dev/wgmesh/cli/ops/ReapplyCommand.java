@@ -18,7 +18,7 @@ public class ReapplyCommand extends ApiCommand {
         String path = groups(group, "hosts", host, "reapply");
         Api.Answer answer = known(api.post(path), "reapply", "POST", path);
         answer.orFail();
-        out().println(host + " in " + group + ": reapply requested; follow it with: wgmesh status " + group + " --wait");
+        out().println(host + " in " + group + ": reapply requested" + followWith(group));
         out().flush();
         return Failure.OK;
     }

@@ -18,8 +18,7 @@ public class RevokeCommand extends ApiCommand {
     int run(Api api) {
         String path = groups(group, "hosts", host, "revoke");
         JsonNode answer = known(api.post(path), "revoke", "POST", path).orFail();
-        print(answer, () -> host + " revoked from " + group + " at revision " + text(answer, "revision")
-                + "; follow it with: wgmesh status " + group + " --wait");
+        print(answer, () -> host + " revoked from " + group + " at revision " + text(answer, "revision") + followWith(group));
         return Failure.OK;
     }
 }

@@ -34,8 +34,7 @@ public class RotateCommand extends ApiCommand {
         JsonNode answer = call.orFail();
         String what = presharedKeys ? "preshared keys of " + group
                 : host == null ? "keys of every host of " + group : "keys of " + host + " in " + group;
-        print(answer, () -> what + " rotate at revision " + text(answer, "revision")
-                + "; follow it with: wgmesh status " + group + " --wait");
+        print(answer, () -> what + " rotate at revision " + text(answer, "revision") + followWith(group));
         return Failure.OK;
     }
 }
