@@ -66,7 +66,7 @@ public final class TestGroup {
                     null, HostOs.LINUX));
         }
         spec = new HostGroupSpec(topology, topology == Topology.MESH ? Cidr.parse("10.99.0.0/24") : null, 1420, 25,
-                true, false, driftPolicy, null, list);
+                true, false, driftPolicy, null, null, list);
         keyed = TestGroups.keyed(group, 1, spec);
     }
 

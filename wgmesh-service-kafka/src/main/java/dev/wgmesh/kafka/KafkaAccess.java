@@ -40,14 +40,15 @@ public record KafkaAccess(String principal, Set<String> consumes, Set<String> re
                     Set.of(Topics.HOST_GROUP_COMMANDS, Topics.DEPLOYMENT_REPORTED, Topics.MESH_PEERS_RENDERED),
                     EVERY_TOPIC,
                     Set.of(Topics.HOST_GROUP_COMMANDS, Topics.HOST_GROUP_CHANGED, Topics.HOST_GROUP_REJECTED,
-                            Topics.HOST_REAPPLY_REQUESTED),
+                            Topics.HOST_REAPPLY_REQUESTED, Topics.ROLLOUT_PROGRESSED),
                     Set.of("wgmesh-config", "wgmesh-config-reports"), "wgmesh-config-"),
             // reads its own keys back at start
             new KafkaAccess("keygen", Set.of(Topics.HOST_GROUP_CHANGED), Set.of(Topics.HOST_GROUP_KEYS_GENERATED),
                     Set.of(Topics.HOST_GROUP_KEYS_GENERATED), Set.of("wgmesh-keygen"), "wgmesh-keygen-"),
-            // reads what it rendered back at start
-            new KafkaAccess("renderer", Set.of(Topics.HOST_GROUP_KEYS_GENERATED),
-                    Set.of(Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED),
+            // reads what it rendered, and the keys and rollouts of the groups it owns, back when it gets them
+            new KafkaAccess("renderer", Set.of(Topics.HOST_GROUP_KEYS_GENERATED, Topics.ROLLOUT_PROGRESSED),
+                    Set.of(Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED, Topics.HOST_GROUP_KEYS_GENERATED,
+                            Topics.ROLLOUT_PROGRESSED),
                     Set.of(Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED), Set.of("wgmesh-renderer"),
                     "wgmesh-renderer-"),
             // every deployer reads all peer tables and reapply requests, in no group

@@ -59,6 +59,9 @@ public final class GroupKeyring {
             return new HostGroupKeysGenerated(eventId, group, change.revision(), clock.instant(), change.correlationId(),
                     ChangeCause.DELETE, null, List.of(), null);
         }
+        if (change.cause() == ChangeCause.ROLLBACK) {
+            return restored(previous, change, eventId, now);
+        }
         boolean rotateAll = change.cause() == ChangeCause.ROTATE_GROUP;
         // a revoked host may know its pairs' preshared keys: every pair gets new ones, as on a rotation of them
         boolean newSeed = rotateAll || change.cause() == ChangeCause.ROTATE_PRESHARED_KEYS
@@ -87,7 +90,37 @@ public final class GroupKeyring {
                 seedCreatedAt = previous.presharedKeySeedCreatedAt() == null ? now : previous.presharedKeySeedCreatedAt();
             }
         }
+        // hosts not yet released keep running the previous keys, and a rollback returns to them
+        HostGroupKeysGenerated before = change.staged() && previous != null && previous.spec() != null
+                ? previous.withoutPrevious() : null;
         return new HostGroupKeysGenerated(eventId, group, change.revision(), now, change.correlationId(),
+                change.cause(), change.spec(), hosts, seed, seedCreatedAt, before);
+    }
+
+    /**
+     * The keys of the revision before the rolled-out one, again: the key pairs and the seed the hosts ran
+     * before the rollout, with their creation times. A host the rolled-back spec declares that had no key
+     * then (it cannot be, as the spec is that revision's) gets a new pair.
+     */
+    private HostGroupKeysGenerated restored(HostGroupKeysGenerated previous, HostGroupChanged change, UUID eventId,
+                                            Instant now) {
+        HostGroupKeysGenerated before = previous == null ? null : previous.previous();
+        if (before == null) {
+            throw new IllegalArgumentException("a rollback of group " + change.group() + " needs the keys of the "
+                    + "revision before the rollout, and revision " + (previous == null ? "none" : previous.revision())
+                    + " does not carry them");
+        }
+        Map<HostName, HostKeys> old = before.hosts().stream().collect(Collectors.toMap(HostKeys::host, Function.identity()));
+        List<HostKeys> hosts = change.spec().hosts().stream().map(Host::name)
+                .map(host -> old.containsKey(host) ? old.get(host) : newKeys(change.group(), host, change.revision(), now))
+                .toList();
+        SealedSecret seed = change.spec().presharedKeys() ? before.presharedKeySeed() : null;
+        Instant seedCreatedAt = seed == null ? null : before.presharedKeySeedCreatedAt();
+        if (change.spec().presharedKeys() && seed == null) {
+            seed = newSeed(change.group(), change.revision());
+            seedCreatedAt = now;
+        }
+        return new HostGroupKeysGenerated(eventId, change.group(), change.revision(), now, change.correlationId(),
                 change.cause(), change.spec(), hosts, seed, seedCreatedAt);
     }
 

@@ -18,6 +18,7 @@ import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.group.Rollout;
 import dev.wgmesh.common.group.Topology;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
@@ -303,6 +304,43 @@ class GroupKeyringTest {
     private SecretKey openSeed(HostGroupKeysGenerated keys) {
         SealedSecret seed = keys.presharedKeySeed();
         return SecretSealer.open(seed, deployer.privateKey(), HostKeys.presharedKeySeedContext(GROUP));
+    }
+
+    @Test
+    void aStagedRotationCarriesThePreviousKeysAndItsRollbackRestoresThem() {
+        HostGroupSpec waves = inWaves(spec(true, "a", "b", "c"));
+        HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, waves));
+        HostGroupChanged rotate = change(2, ChangeCause.ROTATE_GROUP, null, waves).inWaves();
+
+        HostGroupKeysGenerated rotated = keyring.next(first, rotate);
+        HostGroupKeysGenerated rolledBack = keyring.next(rotated,
+                change(3, ChangeCause.ROLLBACK, null, first.spec()));
+
+        assertThat(rotated.previous()).isEqualTo(first);
+        assertThat(rotated.hosts()).extracting(HostKeys::publicKey).doesNotContainAnyElementsOf(
+                first.hosts().stream().map(HostKeys::publicKey).toList());
+        assertThat(rolledBack.previous()).isNull();
+        assertThat(rolledBack.revision()).isEqualTo(3);
+        assertThat(rolledBack.hosts()).isEqualTo(first.hosts());
+        assertThat(rolledBack.presharedKeySeed().toString()).isEqualTo(first.presharedKeySeed().toString());
+        assertThat(rolledBack.presharedKeySeedCreatedAt()).isEqualTo(first.presharedKeySeedCreatedAt());
+    }
+
+    @Test
+    void aChangeThatIsNotStagedCarriesNoPreviousKeysAndCannotBeRolledBack() {
+        HostGroupKeysGenerated first = keyring.next(null, change(1, ChangeCause.UPSERT, null, spec(true, "a", "b")));
+        HostGroupKeysGenerated second = keyring.next(first, change(2, ChangeCause.ROTATE_GROUP, null, first.spec()));
+
+        assertThat(second.previous()).isNull();
+        assertThatThrownBy(() -> keyring.next(second, change(3, ChangeCause.ROLLBACK, null, first.spec())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("revision 2 does not carry them");
+    }
+
+    static HostGroupSpec inWaves(HostGroupSpec spec) {
+        return new HostGroupSpec(spec.topology(), spec.tunnelNetwork(), spec.mtu(), spec.persistentKeepalive(),
+                spec.presharedKeys(), spec.allowBroadRoutes(), spec.driftPolicy(), spec.keyRotation(),
+                new Rollout(Rollout.Strategy.WAVES, 1, new Rollout.WaveSize(1, false), 30, Rollout.OnFailure.ROLLBACK),
+                spec.hosts());
     }
 
     private static Map<String, HostKeys> byName(HostGroupKeysGenerated keys) {

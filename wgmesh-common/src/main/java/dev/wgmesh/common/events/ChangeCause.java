@@ -17,7 +17,12 @@ public enum ChangeCause {
      * A rotation the group's {@code keyRotation} schedule made: one host's key pair when the change names a
      * rotated host, else the preshared keys.
      */
-    SCHEDULED_ROTATION("scheduled-rotation");
+    SCHEDULED_ROTATION("scheduled-rotation"),
+    /**
+     * A rollout in waves failed its gate (or an operator stopped it): the group returns to the spec and the
+     * keys of the revision before the rollout.
+     */
+    ROLLBACK("rollback");
 
     private final String json;
 

@@ -16,6 +16,7 @@ public final class Topics {
     public static final String DEPLOYMENT_REPORTED = "wgmesh.deployment-reported";
     public static final String HOST_HEALTH_REPORTED = "wgmesh.host-health-reported";
     public static final String HOST_REAPPLY_REQUESTED = "wgmesh.host-reapply-requested";
+    public static final String ROLLOUT_PROGRESSED = "wgmesh.rollout-progressed";
 
     /** Records up to this size pass: a 2,000-host group's keys, or one mesh's peer table of 2,000 hosts. */
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -42,12 +43,16 @@ public final class Topics {
             new TopicSpec(HOST_HEALTH_REPORTED, 6, true, Signer.DEPLOYER),
             // every deployer reads it from its end (no consumer group); the one that owns the host applies it
             new TopicSpec(HOST_REAPPLY_REQUESTED, 1, false, Signer.CONFIG),
+            // the state of each group's rollout in waves; as many partitions as the keys topic, so the renderer
+            // replica that owns a group's keys owns its rollout too
+            new TopicSpec(ROLLOUT_PROGRESSED, 3, true, Signer.CONFIG),
             new TopicSpec(deadLetter(HOST_GROUP_COMMANDS), 1, false, null),
             new TopicSpec(deadLetter(HOST_GROUP_CHANGED), 1, false, null),
             new TopicSpec(deadLetter(HOST_GROUP_KEYS_GENERATED), 1, false, null),
             new TopicSpec(deadLetter(HOST_CONFIG_RENDERED), 1, false, null),
             new TopicSpec(deadLetter(MESH_PEERS_RENDERED), 1, false, null),
-            new TopicSpec(deadLetter(DEPLOYMENT_REPORTED), 1, false, null));
+            new TopicSpec(deadLetter(DEPLOYMENT_REPORTED), 1, false, null),
+            new TopicSpec(deadLetter(ROLLOUT_PROGRESSED), 1, false, null));
 
     private Topics() {
     }

@@ -28,7 +28,7 @@ public final class HostGroupParser {
     /** A group's top-level fields: the one list of them. */
     public static final Set<String> GROUP_FIELDS = Set.of(
             "topology", "tunnelNetwork", "mtu", "persistentKeepalive", "presharedKeys", "allowBroadRoutes", "driftPolicy",
-            "keyRotation",
+            "keyRotation", "rollout",
             "hosts");
     /** Where a group file names its JSON Schema (docs/schemas/group.json), for editors; ignored. */
     public static final String SCHEMA_FIELD = "$schema";
@@ -80,13 +80,14 @@ public final class HostGroupParser {
         boolean allowBroadRoutes = bool(body.get("allowBroadRoutes"), "allowBroadRoutes", false, problems);
         DriftPolicy driftPolicy = parseDriftPolicy(body.get("driftPolicy"), problems);
         KeyRotation keyRotation = KeyRotation.parse(body.get("keyRotation"), problems);
+        Rollout rollout = Rollout.parse(body.get("rollout"), problems);
         Map<HostName, HostPaths> paths = new LinkedHashMap<>();
         List<Host> hosts = parseHosts(body.get("hosts"), topology, problems, paths);
         if (!problems.isEmpty() || topology == null) {
             return new Result(null, paths, problems);
         }
         return new Result(new HostGroupSpec(topology, tunnelNetwork, mtu, keepalive, presharedKeys, allowBroadRoutes,
-                driftPolicy, keyRotation, hosts),
+                driftPolicy, keyRotation, rollout, hosts),
                 paths, problems);
     }
 

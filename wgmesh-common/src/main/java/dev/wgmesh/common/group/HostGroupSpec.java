@@ -18,6 +18,7 @@ import java.util.Set;
  *                         otherwise: shorter than /8 or /32, or covering another host's endpoint
  * @param driftPolicy      what deployers do with a host that drifted; {@code repair} when not given
  * @param keyRotation      when wgmesh rotates keys by itself; null: never
+ * @param rollout          how a change reaches the hosts when it rolls out in waves; null: all at once
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, Integer persistentKeepalive,
@@ -25,11 +26,12 @@ public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, 
                             // absent from records written before it existed: those groups did not allow broad routes
                             @JsonSetter(nulls = Nulls.AS_EMPTY) boolean allowBroadRoutes,
                             // absent from records written before it existed: those groups were repaired
-                            DriftPolicy driftPolicy, KeyRotation keyRotation, List<Host> hosts) {
+                            DriftPolicy driftPolicy, KeyRotation keyRotation, Rollout rollout, List<Host> hosts) {
 
     public HostGroupSpec {
         Objects.requireNonNull(topology, "topology");
         driftPolicy = driftPolicy == null ? DriftPolicy.REPAIR : driftPolicy;
+        rollout = rollout != null && rollout.waves() ? rollout : null;
         hosts = hosts.stream().sorted(Comparator.comparingInt(Host::slot)).toList();
         Set<Integer> slots = new HashSet<>();
         Set<HostName> names = new HashSet<>();
@@ -47,7 +49,7 @@ public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, 
     public HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, Integer persistentKeepalive,
                          boolean presharedKeys, boolean allowBroadRoutes, List<Host> hosts) {
         this(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, allowBroadRoutes, DriftPolicy.REPAIR, null,
-                hosts);
+                null, hosts);
     }
 
     public Optional<Host> host(HostName name) {
@@ -56,6 +58,11 @@ public record HostGroupSpec(Topology topology, Cidr tunnelNetwork, Integer mtu, 
 
     public HostGroupSpec withHosts(List<Host> newHosts) {
         return new HostGroupSpec(topology, tunnelNetwork, mtu, persistentKeepalive, presharedKeys, allowBroadRoutes, driftPolicy,
-                keyRotation, newHosts);
+                keyRotation, rollout, newHosts);
+    }
+
+    /** Whether a change of the group, once it runs, reaches its hosts in waves. */
+    public boolean rollsOutInWaves() {
+        return rollout != null;
     }
 }

@@ -65,9 +65,9 @@ class CloudEventsTest {
     void everyEventTypeIsVersionedAndDistinct() {
         Set<String> types = new HashSet<>(Arrays.asList(HostGroupChanged.TYPE, HostGroupKeysGenerated.TYPE,
                 HostConfigRendered.TYPE, MeshPeersRendered.TYPE, DeploymentReported.TYPE, HostGroupChangeRejected.TYPE,
-                HostHealthReported.TYPE, HostReapplyRequested.TYPE));
+                HostHealthReported.TYPE, HostReapplyRequested.TYPE, RolloutProgressed.TYPE));
 
-        assertThat(types).hasSize(8).allSatisfy(t -> assertThat(t).matches("dev\\.wgmesh\\.[a-z-]+\\.v1"));
+        assertThat(types).hasSize(9).allSatisfy(t -> assertThat(t).matches("dev\\.wgmesh\\.[a-z-]+\\.v1"));
         assertThat(EventJsonTest.events()).allSatisfy(e -> assertThat(types).contains(e.eventType()));
     }
 
@@ -103,11 +103,12 @@ class CloudEventsTest {
         assertThat(Topics.ALL).extracting(Topics.TopicSpec::name).contains("wgmesh.host-group-commands",
                 "wgmesh.host-group-rejected", "wgmesh.host-group-changed", "wgmesh.host-group-keys-generated",
                 "wgmesh.host-config-rendered", "wgmesh.mesh-peers-rendered", "wgmesh.deployment-reported",
-                "wgmesh.host-health-reported", "wgmesh.host-config-rendered-dlt")
+                "wgmesh.host-health-reported", "wgmesh.rollout-progressed", "wgmesh.host-config-rendered-dlt")
                 .doesNotHaveDuplicates();
         assertThat(Topics.ALL).filteredOn(Topics.TopicSpec::compacted).extracting(Topics.TopicSpec::name)
                 .containsExactlyInAnyOrder(Topics.HOST_GROUP_CHANGED, Topics.HOST_GROUP_KEYS_GENERATED,
-                        Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED, Topics.HOST_HEALTH_REPORTED);
+                        Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED, Topics.HOST_HEALTH_REPORTED,
+                        Topics.ROLLOUT_PROGRESSED);
         assertThat(Topics.deadLetter("t")).isEqualTo("t-dlt");
         assertThat(Topics.ALL).allSatisfy(t -> assertThat(t.partitions()).isPositive());
         assertThat(Topics.MAX_MESSAGE_BYTES).isGreaterThanOrEqualTo(1024 * 1024);

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
 import dev.wgmesh.common.group.Problem;
+import dev.wgmesh.common.group.Rollout;
 import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.common.testing.TestGroups;
@@ -86,7 +88,36 @@ class EventJsonTest {
                 meshHostRendered(),
                 health(),
                 new HostReapplyRequested(UUID.randomUUID(), GROUP, 7, AT, CORRELATION, HostName.parse("hoster-zima-0102"),
-                        Actor.AUTOMATION));
+                        Actor.AUTOMATION),
+                staged(),
+                stagedKeys(),
+                rollout());
+    }
+
+    static HostGroupSpec inWaves(HostGroupSpec spec) {
+        Rollout waves = new Rollout(Rollout.Strategy.WAVES, 1, new Rollout.WaveSize(25, true), 60, Rollout.OnFailure.ROLLBACK);
+        return new HostGroupSpec(spec.topology(), spec.tunnelNetwork(), spec.mtu(), spec.persistentKeepalive(),
+                spec.presharedKeys(), spec.allowBroadRoutes(), spec.driftPolicy(), spec.keyRotation(), waves, spec.hosts());
+    }
+
+    /** A change of a running group that rolls out in waves. */
+    static HostGroupChanged staged() {
+        return new HostGroupChanged(UUID.randomUUID(), GROUP, 8, AT, CORRELATION, ChangeCause.ROTATE_HOST,
+                HostName.parse("hoster-zima-0102"), inWaves(KEYED.event().spec()), Actor.AUTOMATION, List.of(), true);
+    }
+
+    /** Its keys, with the keys of the revision before. */
+    static HostGroupKeysGenerated stagedKeys() {
+        HostGroupKeysGenerated before = KEYED.event();
+        return new HostGroupKeysGenerated(UUID.randomUUID(), GROUP, 8, AT, CORRELATION, ChangeCause.ROTATE_HOST,
+                inWaves(before.spec()), before.hosts(), before.presharedKeySeed(), AT, before);
+    }
+
+    static RolloutProgressed rollout() {
+        HostGroupSpec spec = KEYED.event().spec();
+        return new RolloutProgressed(UUID.randomUUID(), GROUP, 8, AT, CORRELATION, RolloutProgressed.State.PAUSED,
+                List.of(List.of(spec.hosts().get(1).name()), List.of(spec.hosts().get(0).name())), 1, AT, 60, 7, spec,
+                "gate of wave 1 failed after 60 s", List.of("hoster-zima-0102 <- hoster-zima-0101: no traffic since it applied"));
     }
 
     /** A host whose tunnel to one peer is up and whose file lost a peer. */

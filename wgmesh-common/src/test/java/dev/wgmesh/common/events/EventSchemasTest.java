@@ -22,7 +22,8 @@ class EventSchemasTest {
             DeploymentReported.TYPE, "deployment-reported.v1.json",
             HostGroupChangeRejected.TYPE, "host-group-change-rejected.v1.json",
             HostHealthReported.TYPE, "host-health-reported.v1.json",
-            HostReapplyRequested.TYPE, "host-reapply-requested.v1.json");
+            HostReapplyRequested.TYPE, "host-reapply-requested.v1.json",
+            RolloutProgressed.TYPE, "rollout-progressed.v1.json");
 
     static String schemaOf(WgmeshEvent event) {
         String file = SCHEMAS.get(event.eventType());
