@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param apiToken            {@code wgmesh.api-token}: the bearer token for changes and the live feed
  * @param apiTokenFile        {@code wgmesh.api-token-file}: or a file that holds it
  * @param rotationCheckInterval {@code wgmesh.rotation-check-interval}: how often the key rotation schedules are looked at
+ * @param rolloutCheckInterval {@code wgmesh.rollout-check-interval}: how often the gates of rollouts in waves are looked at
  */
 @ConfigurationProperties("wgmesh")
 @Validated
@@ -30,6 +31,8 @@ public record ConfigSettings(@DefaultValue("1000") @Min(value = 1, message = "mu
                              String apiToken, String apiTokenFile,
                              @DefaultValue("30s") @NotNull @DurationMin(millis = 100, message = "must be 100ms or more, such as 30s")
                              Duration rotationCheckInterval,
+                             @DefaultValue("2s") @NotNull @DurationMin(millis = 100, message = "must be 100ms or more, such as 2s")
+                             Duration rolloutCheckInterval,
                              @DefaultValue @Valid Api api,
                              @DefaultValue @Valid Config config,
                              @DefaultValue @Valid Events events) {

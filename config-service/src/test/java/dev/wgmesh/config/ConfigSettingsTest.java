@@ -34,9 +34,10 @@ class ConfigSettingsTest {
         context.withPropertyValues("wgmesh.max-groups=5", "wgmesh.max-hosts-total=50", "wgmesh.max-changes-per-minute=7",
                         "wgmesh.api-token=t0ken", "wgmesh.api-token-file=/run/secrets/token", "wgmesh.api.insecure-no-auth=true",
                         "wgmesh.config.max-body-bytes=1024", "wgmesh.config.request-timeout=3s",
-                        "wgmesh.events.max-clients=2", "wgmesh.events.max-queued=9", "wgmesh.rotation-check-interval=2s")
+                        "wgmesh.events.max-clients=2", "wgmesh.events.max-queued=9", "wgmesh.rotation-check-interval=2s",
+                        "wgmesh.rollout-check-interval=500ms")
                 .run(started -> assertThat(started.getBean(ConfigSettings.class)).isEqualTo(new ConfigSettings(5, 50, 7,
-                        "t0ken", "/run/secrets/token", Duration.ofSeconds(2), new ConfigSettings.Api(true),
+                        "t0ken", "/run/secrets/token", Duration.ofSeconds(2), Duration.ofMillis(500), new ConfigSettings.Api(true),
                         new ConfigSettings.Config(1024, Duration.ofSeconds(3)), new ConfigSettings.Events(2, 9))));
     }
 

@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A change request from wgmesh.host-group-commands (key = group): a PUT body with an optional
  * {@code expectedRevision} (a revision, or {@code "*"} for any existing one) and {@code notAfter} (an
  * instant after which it must not be applied), or
- * {@code {"action": "delete" | "rotate-group" | "rotate-host" | "rotate-preshared-keys" | "revoke", "host": ...}}. The API's calls become
+ * {@code {"action": "delete" | "rotate-group" | "rotate-host" | "rotate-preshared-keys" | "revoke" | "rollout-check" | "rollout-resume" | "rollout-rollback", "host": ...}}. The API's calls become
  * such records too, so one replica decides every change of a group. Problems found here are reported
  * like the API's; only a record that names no group or is not JSON is unreadable. {@code actor} says who
  * asked: the API caller, as config-service signed it, or {@link Actor#AUTOMATION} for any other writer.
@@ -36,12 +36,23 @@ public record GroupCommand(GroupName group, Action action, JsonNode body, HostNa
 
     public enum Action {
         UPSERT("upsert"), DELETE("delete"), ROTATE_GROUP("rotate-group"), ROTATE_HOST("rotate-host"),
-        ROTATE_PRESHARED_KEYS("rotate-preshared-keys"), REVOKE("revoke");
+        ROTATE_PRESHARED_KEYS("rotate-preshared-keys"), REVOKE("revoke"),
+        /** A rollout in waves: look at its gate and move it on (next wave, pause or rollback) when it decided. */
+        ROLLOUT_CHECK("rollout-check"),
+        /** A paused rollout in waves goes on with its next wave. */
+        ROLLOUT_RESUME("rollout-resume"),
+        /** A running or paused rollout in waves returns every host to the previous revision's configs and keys. */
+        ROLLOUT_ROLLBACK("rollout-rollback");
 
         private final String json;
 
         Action(String json) {
             this.json = json;
+        }
+
+        /** Whether the action moves a rollout in waves rather than changing the group. */
+        public boolean ofRollout() {
+            return this == ROLLOUT_CHECK || this == ROLLOUT_RESUME || this == ROLLOUT_ROLLBACK;
         }
 
         static Action parse(String text) {

@@ -31,11 +31,13 @@ public final class GroupService {
     private final GroupStore store;
     private final Clock clock;
     private final Quotas quotas;
+    private final RolloutDecisions rollouts;
 
-    public GroupService(GroupStore store, Clock clock, Quotas quotas) {
+    public GroupService(GroupStore store, Clock clock, Quotas quotas, RolloutDecisions rollouts) {
         this.store = store;
         this.clock = clock;
         this.quotas = quotas;
+        this.rollouts = rollouts;
     }
 
     /** The checks that need no state: the request's own fields and the body's. */
@@ -55,6 +57,11 @@ public final class GroupService {
             throw new RequestRejected(503, "Request expired", currentRevision(command.group()), List.of(new Problem(
                     "notAfter", quote(command.notAfter().toString()), "the request came after its deadline and was not applied")));
         }
+        if (command.action().ofRollout()) {
+            return rollouts.decide(command);
+        }
+        rollouts.checkNoRolloutRunning(command.group(), command.action());
+        HostGroupChanged before = store.latest(command.group()).orElse(null);
         Accepted accepted = switch (command.action()) {
             case UPSERT -> upsert(command.group(), command.body(), command.precondition(), command.force());
             case DELETE -> delete(command.group(), command.precondition());
@@ -62,10 +69,12 @@ public final class GroupService {
             case ROTATE_HOST -> rotateHost(command.group(), command.host(), command.precondition());
             case ROTATE_PRESHARED_KEYS -> rotatePresharedKeys(command.group(), command.precondition());
             case REVOKE -> revoke(command.group(), command.host(), command.precondition());
+            case ROLLOUT_CHECK, ROLLOUT_RESUME, ROLLOUT_ROLLBACK -> throw new IllegalStateException("decided above");
         };
         HostGroupChanged change = accepted.change().withActor(command.actor());
         // only config-service signs a command of its schedule: no other writer can name that actor
-        return new Accepted(command.actor().equals(Actor.SCHEDULE) ? change.scheduled() : change, accepted.created());
+        return rollouts.staged(before,
+                new Accepted(command.actor().equals(Actor.SCHEDULE) ? change.scheduled() : change, accepted.created()));
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.wgmesh.config.domain.StatusBoard.Expected;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -30,6 +31,11 @@ public final class HealthBoard {
     public void reported(HostHealthReported report) {
         latest.merge(HostConfigRendered.key(report.group(), report.host()), report,
                 (known, given) -> given.revision() >= known.revision() ? given : known);
+    }
+
+    /** The host's latest observation, whatever its revision. */
+    public Optional<HostHealthReported> report(GroupName group, HostName host) {
+        return Optional.ofNullable(latest.get(HostConfigRendered.key(group, host)));
     }
 
     /** A tombstone: the host left its group. */

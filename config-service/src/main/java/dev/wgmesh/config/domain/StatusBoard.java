@@ -5,6 +5,7 @@ import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.HostKeys;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostName;
@@ -28,7 +29,9 @@ import java.util.stream.Collectors;
 
 /**
  * What every host should run (rendered from the latest keyed group, as the renderer does) and what the
- * deployers last reported, so the API can tell which hosts are current.
+ * deployers last reported, so the API can tell which hosts are current. While a rollout in waves runs, a host
+ * not yet released should run what it ran before: the previous revision's files, rendered from the keys
+ * that came with the new ones.
  */
 public final class StatusBoard {
 
@@ -45,6 +48,8 @@ public final class StatusBoard {
     /** The latest keyed group, so one host's desired interfaces can be rendered for the host detail. */
     private final Map<GroupName, HostGroupKeysGenerated> latestKeyed = new HashMap<>();
     private final Map<GroupName, Map<HostName, Desired>> desired = new HashMap<>();
+    /** Of a group whose latest keys carry the previous revision's: what its hosts ran before the rollout. */
+    private final Map<GroupName, Map<HostName, Desired>> before = new HashMap<>();
     private final Map<String, DeploymentReported> latestReports = new HashMap<>();
     private final Map<String, DeploymentReported> latestApplied = new HashMap<>();
 
@@ -64,22 +69,33 @@ public final class StatusBoard {
             keyedRevisions.remove(group);
             latestKeyed.remove(group);
             desired.remove(group);
+            before.remove(group);
             latestReports.keySet().removeIf(key -> key.startsWith(group.value() + "/"));
             latestApplied.keySet().removeIf(key -> key.startsWith(group.value() + "/"));
             return;
         }
-        Map<HostName, Desired> before = desired.getOrDefault(group, Map.of());
+        Map<HostName, Desired> wanted = desired.getOrDefault(group, Map.of());
+        keyedRevisions.put(group, keyed.revision());
+        latestKeyed.put(group, keyed);
+        desired.put(group, desired(keyed, wanted));
+        if (keyed.previous() != null) {
+            before.put(group, desired(keyed.previous(), wanted));
+        } else {
+            before.remove(group);
+        }
+    }
+
+    /** Each host's desired files; a host whose files are as {@code known} keeps the revision they changed at. */
+    private static Map<HostName, Desired> desired(HostGroupKeysGenerated keyed, Map<HostName, Desired> known) {
         Map<HostName, Desired> after = new HashMap<>();
         for (HostFiles files : GroupRenderer.render(keyed).values()) {
-            Desired old = before.get(files.host());
+            Desired old = known.get(files.host());
             Set<HostName> peers = files.interfaces().stream().flatMap(i -> i.peers().stream())
                     .map(WgConfig.Peer::host).collect(Collectors.toCollection(TreeSet::new));
             after.put(files.host(), old != null && old.contentHash().equals(files.contentHash())
                     ? old : new Desired(files.contentHash(), keyed.revision(), peers, files.privateKey().epoch()));
         }
-        keyedRevisions.put(group, keyed.revision());
-        latestKeyed.put(group, keyed);
-        desired.put(group, after);
+        return after;
     }
 
     /** The group's latest keys, with the spec they were made for (it may be older than the declared group). */
@@ -96,6 +112,13 @@ public final class StatusBoard {
         Map<HostName, Expected> expected = new HashMap<>();
         desired.getOrDefault(group, Map.of()).forEach((host, d) -> expected.put(host, new Expected(d.peers(), d.keyEpoch())));
         return expected;
+    }
+
+    /** The hash of each host's files at the latest keyed revision, released in a rollout or not. */
+    public synchronized Map<HostName, String> desiredHashes(GroupName group) {
+        Map<HostName, String> hashes = new HashMap<>();
+        desired.getOrDefault(group, Map.of()).forEach((host, d) -> hashes.put(host, d.contentHash()));
+        return hashes;
     }
 
     /** The host's latest deployment report, whatever its outcome. */
@@ -121,9 +144,27 @@ public final class StatusBoard {
         }
     }
 
-    /** The status of the group as {@code group} declares it (not deleted). */
-    public synchronized GroupStatus status(HostGroupChanged group) {
-        Map<HostName, Desired> wanted = desired.getOrDefault(group.group(), Map.of());
+    /** The status of a group that never rolled out in waves. */
+    public GroupStatus status(HostGroupChanged group) {
+        return status(group, null);
+    }
+
+    /**
+     * The status of the group as {@code group} declares it (not deleted), with its rollout in waves (null:
+     * none): not converged while the rollout runs or is paused.
+     */
+    public synchronized GroupStatus status(HostGroupChanged group, RolloutProgressed rollout) {
+        Map<HostName, Desired> wanted = new HashMap<>(desired.getOrDefault(group.group(), Map.of()));
+        boolean rolling = rollout != null && rollout.state().active()
+                && Long.valueOf(rollout.revision()).equals(keyedRevisions.get(group.group()));
+        if (rolling) {
+            Map<HostName, Desired> old = before.getOrDefault(group.group(), Map.of());
+            for (Host host : group.spec().hosts()) {
+                if (!rollout.released(host.name())) {
+                    wanted.compute(host.name(), (name, d) -> old.get(name));
+                }
+            }
+        }
         Map<HostName, HostKeys> keys = new HashMap<>();
         HostGroupKeysGenerated keyed = latestKeyed.get(group.group());
         if (keyed != null) {
@@ -146,8 +187,10 @@ public final class StatusBoard {
         }
         boolean keyedLatest = Long.valueOf(group.revision()).equals(keyedRevisions.get(group.group()));
         Instant seedMadeAt = keyed == null ? null : keyed.presharedKeySeedCreatedAt();
-        return new GroupStatus(group.group().value(), group.revision(), keyedLatest && allApplied, seedMadeAt,
-                keyed == null ? null : RotationSchedule.nextPresharedKeyRotation(schedule, keyed), hosts);
+        boolean rolledOut = rollout == null || !rollout.state().active();
+        return new GroupStatus(group.group().value(), group.revision(), keyedLatest && allApplied && rolledOut, seedMadeAt,
+                keyed == null ? null : RotationSchedule.nextPresharedKeyRotation(schedule, keyed), hosts,
+                rollout == null ? null : GroupStatus.RolloutView.of(rollout));
     }
 
     private static HostStatus hostStatus(HostName host, Desired wanted, DeploymentReported latest,

@@ -3,6 +3,7 @@ package dev.wgmesh.config.messaging;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
 import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.trust.RecordVerifier;
@@ -51,8 +52,9 @@ class ChangeFeed implements SmartLifecycle {
     ChangeFeed(KafkaProperties kafkaProperties, GroupStore store, RecordVerifier verifier, DeadLetters deadLetters) {
         this.store = store;
         Map<String, Object> settings = kafkaProperties.buildConsumerProperties();
-        this.changes = new SignedTopicReader(settings, "wgmesh-config-change-feed", List.of(Topics.HOST_GROUP_CHANGED),
-                SignedTopicReader.From.BEGINNING, verifier, deadLetters, this::changed);
+        this.changes = new SignedTopicReader(settings, "wgmesh-config-change-feed",
+                List.of(Topics.HOST_GROUP_CHANGED, Topics.ROLLOUT_PROGRESSED), SignedTopicReader.From.BEGINNING, verifier,
+                deadLetters, this::changed);
         // only answers to requests made from now on matter
         this.rejections = new SignedTopicReader(settings, "wgmesh-config-rejections", List.of(Topics.HOST_GROUP_REJECTED),
                 SignedTopicReader.From.END, verifier, deadLetters, this::rejected);
@@ -94,6 +96,10 @@ class ChangeFeed implements SmartLifecycle {
     }
 
     private void changed(SignedRecord signed) {
+        if (signed.record().topic().equals(Topics.ROLLOUT_PROGRESSED)) {
+            rolloutProgressed(signed);
+            return;
+        }
         if (signed.tombstone()) {
             store.forget(GroupName.parse(signed.record().key()));
             return;
@@ -104,6 +110,19 @@ class ChangeFeed implements SmartLifecycle {
         if (waiter != null) {
             waiter.complete(new Accepted(change,
                     "true".equals(CloudEvents.header(signed.record().headers(), CREATED_HEADER))));
+        }
+    }
+
+    /** A rollout's progress; it answers a request that moved only the rollout (resume, a gate's decision). */
+    private void rolloutProgressed(SignedRecord signed) {
+        if (signed.tombstone()) {
+            return;
+        }
+        RolloutProgressed rollout = signed.event(RolloutProgressed.class);
+        store.remember(rollout);
+        CompletableFuture<Accepted> waiter = waiter(signed);
+        if (waiter != null) {
+            waiter.complete(new Accepted(null, false, rollout));
         }
     }
 

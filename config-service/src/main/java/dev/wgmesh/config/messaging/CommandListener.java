@@ -2,6 +2,7 @@ package dev.wgmesh.config.messaging;
 
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordSigner;
 import dev.wgmesh.common.trust.RecordVerifier;
@@ -13,6 +14,8 @@ import dev.wgmesh.config.domain.RequestRejected;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -43,6 +46,9 @@ import org.springframework.stereotype.Component;
 @Component
 class CommandListener implements DisposableBean {
 
+    /** The listener's id: the rollout driver asks it which groups this replica decides. */
+    static final String ID = "wgmesh-config-commands";
+
     private static final Logger log = LoggerFactory.getLogger(CommandListener.class);
 
     private final GroupService service;
@@ -66,14 +72,14 @@ class CommandListener implements DisposableBean {
         this.catchUpTimeout = settings.config().requestTimeout();
     }
 
-    @KafkaListener(topics = Topics.HOST_GROUP_COMMANDS)
+    @KafkaListener(id = ID, idIsGroup = false, topics = Topics.HOST_GROUP_COMMANDS)
     void onCommand(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
         GroupCommand command = command(record);
         feed.awaitCaughtUp(catchUpTimeout);
-        ProducerRecord<String, byte[]> answer = answer(command);
+        List<ProducerRecord<String, byte[]>> answer = answer(command);
         var offset = Map.of(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
         transactions.executeInTransaction(operations -> {
-            operations.send(answer);
+            answer.forEach(operations::send);
             operations.sendOffsetsToTransaction(offset, consumer.groupMetadata());
             return null;
         });
@@ -92,23 +98,37 @@ class CommandListener implements DisposableBean {
         return GroupCommand.parseSigned(record.key(), record.value());
     }
 
-    private ProducerRecord<String, byte[]> answer(GroupCommand command) {
-        ProducerRecord<String, byte[]> answer;
+    /**
+     * The change and the rollout's progress it decided, or the rejection. The request's id goes on the first
+     * record only: the one the API answers with (the change, when there is one).
+     */
+    private List<ProducerRecord<String, byte[]>> answer(GroupCommand command) {
+        List<ProducerRecord<String, byte[]>> answer = new ArrayList<>();
         try {
             Accepted accepted = service.decide(command);
-            answer = CloudEvents.record(Topics.HOST_GROUP_CHANGED, accepted.change(), signer);
-            header(answer, ChangeFeed.CREATED_HEADER, Boolean.toString(accepted.created()));
-            log.info("{} for group {} by {} accepted as revision {}", command.action(), command.group(), command.actor(),
-                    accepted.change().revision());
+            if (accepted.change() != null) {
+                ProducerRecord<String, byte[]> change = CloudEvents.record(Topics.HOST_GROUP_CHANGED, accepted.change(), signer);
+                header(change, ChangeFeed.CREATED_HEADER, Boolean.toString(accepted.created()));
+                answer.add(change);
+                log.info("{} for group {} by {} accepted as revision {}", command.action(), command.group(),
+                        command.actor(), accepted.change().revision());
+            }
+            if (accepted.rollout() != null) {
+                answer.add(CloudEvents.record(Topics.ROLLOUT_PROGRESSED, accepted.rollout(), signer));
+                RolloutProgressed rollout = accepted.rollout();
+                log.info("rollout of group {} revision {}: {}, wave {} of {}{}", rollout.group(), rollout.revision(),
+                        rollout.state(), rollout.wave(), rollout.waves().size(),
+                        rollout.reason() == null ? "" : ": " + rollout.reason());
+            }
         } catch (RequestRejected rejected) {
             log.info("{} for group {} rejected: {}", command.action(), command.group(), rejected.getMessage());
             UUID id = UUID.randomUUID();
             var event = new HostGroupChangeRejected(id, command.group(), rejected.revision(), clock.instant(),
                     command.requestId() != null ? command.requestId() : id, rejected.status(), rejected.problems());
-            answer = CloudEvents.record(Topics.HOST_GROUP_REJECTED, event, signer);
+            answer.add(CloudEvents.record(Topics.HOST_GROUP_REJECTED, event, signer));
         }
         if (command.requestId() != null) {
-            header(answer, ChangeFeed.REQUEST_HEADER, command.requestId().toString());
+            header(answer.get(0), ChangeFeed.REQUEST_HEADER, command.requestId().toString());
         }
         return answer;
     }

@@ -97,13 +97,13 @@ class GroupMetrics {
         if (change.occurredAt().isBefore(started) || Long.valueOf(change.revision()).equals(timed.get(group))) {
             return;
         }
-        if (board.status(change).converged()) {
+        if (board.status(change, store.rollout(change.group()).orElse(null)).converged()) {
             timed.put(group, change.revision());
             rollout.record(Duration.between(change.occurredAt(), clock.instant()));
         }
     }
 
     private double convergedNow(GroupName group) {
-        return store.current(group).map(change -> board.status(change).converged() ? 1.0 : 0.0).orElse(Double.NaN);
+        return store.current(group).map(change -> board.status(change, store.rollout(change.group()).orElse(null)).converged() ? 1.0 : 0.0).orElse(Double.NaN);
     }
 }

@@ -6,6 +6,8 @@ import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.HealthBoard;
 import dev.wgmesh.config.domain.Quotas;
+import dev.wgmesh.config.domain.RolloutDecisions;
+import dev.wgmesh.config.domain.RolloutGate;
 import dev.wgmesh.config.domain.StatusBoard;
 import dev.wgmesh.kafka.ErrorHandlerConfig;
 import dev.wgmesh.kafka.WgmeshKafkaConfig;
@@ -57,7 +59,12 @@ class KafkaConfig {
     }
 
     @Bean
-    GroupService groupService(GroupStore store, Quotas quotas, Clock clock) {
-        return new GroupService(store, clock, quotas);
+    RolloutGate rolloutGate(StatusBoard status, HealthBoard health) {
+        return new RolloutGate(status, health);
+    }
+
+    @Bean
+    GroupService groupService(GroupStore store, Quotas quotas, Clock clock, RolloutGate gate) {
+        return new GroupService(store, clock, quotas, new RolloutDecisions(store, gate, clock));
     }
 }

@@ -48,8 +48,9 @@ class RotationScheduler implements SmartLifecycle {
     /** One look at every group; a rotation asked for is rolled out before the group's next one is due. */
     void check() {
         for (HostGroupChanged group : store.currentGroups()) {
-            Optional<GroupCommand> due = RotationSchedule.command(group, board.status(group).converged(),
-                    board.keyed(group.group()).orElse(null), clock.instant());
+            boolean converged = board.status(group, store.rollout(group.group()).orElse(null)).converged();
+            Optional<GroupCommand> due = RotationSchedule.command(group, converged, board.keyed(group.group()).orElse(null),
+                    clock.instant());
             due.ifPresent(this::submit);
         }
     }

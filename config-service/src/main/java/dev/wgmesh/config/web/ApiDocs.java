@@ -45,39 +45,48 @@ class ApiDocs {
     private static final String CHANGE_REFUSED = "the group's changes per minute are used up (Retry-After)";
     private static final String NOT_PUBLISHED = "Kafka did not take the change in time; nothing was changed";
     private static final String STALE = "If-Match names another revision than the group's, or the group does not exist";
+    private static final String ROLLING = "a rollout in waves of the group runs or is paused: wait, resume it or roll it back";
 
     /** Keyed by method and path as in the document; every other operation answers 200 (and 400, 404 with a name). */
-    private static final Map<String, Answers> ANSWERS = Map.of(
+    private static final Map<String, Answers> ANSWERS = Map.ofEntries(Map.entry(
             "PUT /api/v1/groups/{group}", new Answers(true, Map.of(
                     "201", "the group was created; Location and ETag name it",
-                    "409", "a quota (groups, hosts in all) or the blast-radius interlock (add ?force=true) refused it",
+                    "409", "a quota (groups, hosts in all) or the blast-radius interlock (add ?force=true) refused it,"
+                            + " or " + ROLLING,
                     "412", STALE, "413", "the body is larger than wgmesh.config.max-body-bytes",
-                    "415", "the body is neither JSON nor YAML", "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
-            "POST /api/v1/groups/{group}/plan", new Answers(true, Map.of(
+                    "415", "the body is neither JSON nor YAML", "429", CHANGE_REFUSED, "503", NOT_PUBLISHED))),
+            Map.entry("POST /api/v1/groups/{group}/plan", new Answers(true, Map.of(
                     "409", "a quota (groups, hosts in all) would refuse the PUT", "412", STALE,
-                    "413", "the body is larger than wgmesh.config.max-body-bytes", "415", "the body is neither JSON nor YAML")),
-            "DELETE /api/v1/groups/{group}", new Answers(false, Map.of(
+                    "413", "the body is larger than wgmesh.config.max-body-bytes", "415", "the body is neither JSON nor YAML"))),
+            Map.entry("DELETE /api/v1/groups/{group}", new Answers(false, Map.of(
                     "204", "the group is deleted; the deployers remove its files",
-                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
-            "POST /api/v1/groups/{group}/rotate-keys", new Answers(false, Map.of(
+                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED))),
+            Map.entry("POST /api/v1/groups/{group}/rotate-keys", new Answers(false, Map.of(
                     "202", "every host of the group gets new keys at the revision the body names",
-                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
-            "POST /api/v1/groups/{group}/hosts/{host}/rotate-keys", new Answers(false, Map.of(
+                    "409", ROLLING, "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED))),
+            Map.entry("POST /api/v1/groups/{group}/hosts/{host}/rotate-keys", new Answers(false, Map.of(
                     "202", "the host gets new keys at the revision the body names",
-                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
-            "POST /api/v1/groups/{group}/rotate-preshared-keys", new Answers(false, Map.of(
+                    "409", ROLLING, "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED))),
+            Map.entry("POST /api/v1/groups/{group}/rotate-preshared-keys", new Answers(false, Map.of(
                     "202", "every pair of the group gets a new preshared key at the revision the body names",
-                    "409", "the group uses no preshared keys",
-                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
-            "POST /api/v1/groups/{group}/hosts/{host}/revoke", new Answers(false, Map.of(
+                    "409", "the group uses no preshared keys, or " + ROLLING,
+                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED))),
+            Map.entry("POST /api/v1/groups/{group}/hosts/{host}/revoke", new Answers(false, Map.of(
                     "202", "the host leaves the group at the revision the body names and stays out until declared again",
-                    "409", "the host is the group's only one; delete the group instead",
-                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
-            "POST /api/v1/groups/{group}/hosts/{host}/reapply", new Answers(false, Map.of(
+                    "409", "the host is the group's only one (delete the group instead), or " + ROLLING,
+                    "412", STALE, "429", CHANGE_REFUSED, "503", NOT_PUBLISHED))),
+            Map.entry("POST /api/v1/groups/{group}/hosts/{host}/reapply", new Answers(false, Map.of(
                     "202", "the deployer that owns the host applies it again; no revision changes",
-                    "429", CHANGE_REFUSED, "503", NOT_PUBLISHED)),
-            "GET /api/v1/events", new Answers(true, Map.of(
-                    "503", "too many live feed clients")));
+                    "429", CHANGE_REFUSED, "503", NOT_PUBLISHED))),
+            Map.entry("POST /api/v1/groups/{group}/rollout/resume", new Answers(false, Map.of(
+                    "202", "the paused rollout goes on with its next wave (the body is its state)",
+                    "409", "no rollout in waves of the group is paused", "429", CHANGE_REFUSED, "503", NOT_PUBLISHED))),
+            Map.entry("POST /api/v1/groups/{group}/rollout/rollback", new Answers(false, Map.of(
+                    "202", "every host returns to the configs and keys before the rollout, at the revision the body names",
+                    "409", "no rollout in waves of the group runs or is paused", "429", CHANGE_REFUSED,
+                    "503", NOT_PUBLISHED))),
+            Map.entry("GET /api/v1/events", new Answers(true, Map.of(
+                    "503", "too many live feed clients"))));
 
     /** Operations that create: an unknown group is no 404 there. */
     private static final Set<String> CREATING = Set.of("PUT /api/v1/groups/{group}", "POST /api/v1/groups/{group}/plan");

@@ -11,10 +11,10 @@ import dev.wgmesh.config.ConfigSettings;
 import dev.wgmesh.config.domain.Accepted;
 import dev.wgmesh.config.domain.ChangePlan;
 import dev.wgmesh.config.domain.ChangeRequests;
-import dev.wgmesh.config.domain.GroupCommand.Action;
 import dev.wgmesh.config.domain.GroupCommand;
-import dev.wgmesh.config.domain.GroupService;
+import dev.wgmesh.config.domain.GroupCommand.Action;
 import dev.wgmesh.config.domain.GroupHealth;
+import dev.wgmesh.config.domain.GroupService;
 import dev.wgmesh.config.domain.GroupStatus;
 import dev.wgmesh.config.domain.GroupStore;
 import dev.wgmesh.config.domain.HealthBoard;
@@ -171,6 +171,24 @@ class GroupController {
         return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
     }
 
+    /** 202: a paused rollout in waves goes on with its next wave; 409 when none is paused. */
+    @PostMapping("/{group}/rollout/resume")
+    ResponseEntity<GroupStatus.RolloutView> resumeRollout(@PathVariable("group") String group, HttpServletRequest request) {
+        Accepted accepted = submit(GroupCommand.of(groupName(group), Action.ROLLOUT_RESUME, null, null, null, actor(request)));
+        return ResponseEntity.accepted().body(GroupStatus.RolloutView.of(accepted.rollout()));
+    }
+
+    /**
+     * 202: a running or paused rollout in waves stops, and every host returns to the configs and keys of the
+     * revision before it, by a new revision; 409 when no rollout runs.
+     */
+    @PostMapping("/{group}/rollout/rollback")
+    ResponseEntity<RevisionView> rollbackRollout(@PathVariable("group") String group, HttpServletRequest request) {
+        HostGroupChanged change = submit(GroupCommand.of(groupName(group), Action.ROLLOUT_ROLLBACK, null, null, null,
+                actor(request))).change();
+        return ResponseEntity.accepted().eTag(etag(change)).body(RevisionView.of(change));
+    }
+
     /**
      * 202: the deployer that owns the host applies its current configs again now (a FAILED host need not
      * wait for its next retry). Not a change: the revision stays; counted in the group's change rate.
@@ -197,7 +215,8 @@ class GroupController {
 
     @GetMapping("/{group}/status")
     GroupStatus status(@PathVariable("group") String group) {
-        return board.status(service.get(groupName(group)));
+        HostGroupChanged change = service.get(groupName(group));
+        return board.status(change, store.rollout(change.group()).orElse(null));
     }
 
     @GetMapping("/{group}/health")

@@ -6,6 +6,7 @@ import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.KeyRotation;
+import dev.wgmesh.common.group.Rollout;
 import dev.wgmesh.common.wireguard.Cidr;
 import java.time.Duration;
 import java.util.List;
@@ -24,14 +25,16 @@ final class GroupViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record GroupView(String name, long revision, String changedBy, String topology, String tunnelNetwork, Integer mtu,
                      Integer persistentKeepalive, boolean presharedKeys, boolean allowBroadRoutes, String driftPolicy,
-                     KeyRotationView keyRotation, List<HostView> hosts, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revoked) {
+                     KeyRotationView keyRotation, Rollout rollout, List<HostView> hosts,
+                     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> revoked) {
 
         static GroupView of(HostGroupChanged change) {
             HostGroupSpec spec = change.spec();
             return new GroupView(change.group().value(), change.revision(), actor(change), spec.topology().json(),
                     spec.tunnelNetwork() == null ? null : spec.tunnelNetwork().toString(), spec.mtu(),
                     spec.persistentKeepalive(), spec.presharedKeys(), spec.allowBroadRoutes(), spec.driftPolicy().json(),
-                    KeyRotationView.of(spec.keyRotation()), spec.hosts().stream().map(HostView::of).toList(), change.revoked().stream().map(HostName::value).toList());
+                    KeyRotationView.of(spec.keyRotation()), spec.rollout(), spec.hosts().stream().map(HostView::of).toList(),
+                    change.revoked().stream().map(HostName::value).toList());
         }
     }
 

@@ -51,7 +51,7 @@ class HostDetailController {
         Host declared = change.spec().host(hostName).orElseThrow(() -> RequestRejected.notFound(change.revision(),
                 new Problem("host", InvalidValueException.quote(host), "group " + InvalidValueException.quote(group)
                         + " has no host " + InvalidValueException.quote(host))));
-        HostStatus status = board.status(change).hosts().stream()
+        HostStatus status = board.status(change, store.rollout(change.group()).orElse(null)).hosts().stream()
                 .filter(s -> s.host().equals(hostName.value())).findFirst().orElseThrow();
         HostGroupKeysGenerated keyed = board.keyed(groupName).orElse(null);
         HostFiles files = keyed == null ? null : GroupRenderer.renderHost(keyed, hostName).orElse(null);

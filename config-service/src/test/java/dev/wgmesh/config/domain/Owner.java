@@ -1,6 +1,7 @@
 package dev.wgmesh.config.domain;
 
 import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import java.time.Clock;
@@ -15,15 +16,24 @@ final class Owner {
     static final Quotas DEFAULT_QUOTAS = new Quotas(1000, 20_000, 60);
 
     final GroupStore store = new GroupStore();
+    final StatusBoard board;
+    final HealthBoard health = new HealthBoard();
     final GroupService decider;
     final List<HostGroupChanged> published = new ArrayList<>();
+    final List<RolloutProgressed> rollouts = new ArrayList<>();
 
     Owner() {
-        this(DEFAULT_QUOTAS);
+        this(DEFAULT_QUOTAS, Clock.systemUTC());
     }
 
     Owner(Quotas quotas) {
-        decider = new GroupService(store, Clock.systemUTC(), quotas);
+        this(quotas, Clock.systemUTC());
+    }
+
+    Owner(Quotas quotas, Clock clock) {
+        board = new StatusBoard(clock);
+        decider = new GroupService(store, clock, quotas,
+                new RolloutDecisions(store, new RolloutGate(board, health), clock));
     }
 
     Accepted upsert(GroupName group, JsonNode body, Precondition precondition) {
@@ -55,8 +65,14 @@ final class Owner {
     }
 
     private Accepted publish(Accepted accepted) {
-        published.add(accepted.change());
-        store.remember(accepted.change());
+        if (accepted.change() != null) {
+            published.add(accepted.change());
+            store.remember(accepted.change());
+        }
+        if (accepted.rollout() != null) {
+            rollouts.add(accepted.rollout());
+            store.remember(accepted.rollout());
+        }
         return accepted;
     }
 }

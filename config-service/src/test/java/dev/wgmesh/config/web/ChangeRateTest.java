@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import dev.wgmesh.common.group.GroupName;
-import java.time.Clock;
+import dev.wgmesh.config.domain.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class ChangeRateTest {
@@ -16,31 +15,7 @@ class ChangeRateTest {
     private static final GroupName LAB = GroupName.parse("lab");
     private static final GroupName OTHER = GroupName.parse("other");
 
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-12-05T09:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        void pass(Duration duration) {
-            now = now.plus(duration);
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-05T09:00:00Z"));
     private final ChangeRate rate = new ChangeRate(3, clock);
 
     @Test

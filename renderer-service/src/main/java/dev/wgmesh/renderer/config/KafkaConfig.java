@@ -4,6 +4,7 @@ import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.kafka.TransactionalKafkaConfig;
 import dev.wgmesh.kafka.WgmeshKafkaConfig;
 import dev.wgmesh.renderer.domain.RenderedHosts;
+import dev.wgmesh.renderer.domain.StagedGroups;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -25,5 +26,10 @@ class KafkaConfig {
     @Bean
     RenderedHosts renderedHosts() {
         return new RenderedHosts();
+    }
+
+    @Bean
+    StagedGroups stagedGroups() {
+        return new StagedGroups();
     }
 }

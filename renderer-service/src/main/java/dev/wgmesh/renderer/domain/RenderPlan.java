@@ -4,6 +4,7 @@ import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.MeshPeersRendered;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.render.GroupRenderer;
@@ -27,6 +28,10 @@ import java.util.function.Supplier;
  * host's record again, since each names the table it takes its peers from: a deployer that reads a
  * record naming an older table than the current one knows a newer record of that host follows.
  *
+ * <p>A change rolled out in waves ({@link #staged}) publishes the new files of released hosts only, each
+ * listing its peers itself: the group's peer table stays the previous revision's, which the hosts not yet
+ * released name, until the rollout is done.
+ *
  * @param skipped         true when the keyed group is not newer than the last one rendered (a replay)
  * @param peerTable       the mesh group's new peer table, or null when it did not change
  * @param removePeerTable true when the group had a peer table and no longer has one
@@ -48,6 +53,33 @@ public record RenderPlan(HostGroupKeysGenerated keyed, boolean skipped, List<Hos
      * @param previousPeersHash the hash of the group's last published peer table, or null when none
      * @param lastRevision      the group's last rendered revision, or -1 when none
      */
+    /**
+     * The records a rollout in waves of {@code keyed} (keys that carry the previous revision's) needs now:
+     * nothing until its rollout is known, the released hosts whose files changed while it runs or is paused,
+     * and everything else as {@link #of} would once it is done. After a rollback nothing: the rollback's own
+     * revision brings the hosts back.
+     *
+     * @param rollout the group's latest rollout, or null when none is known
+     */
+    public static RenderPlan staged(HostGroupKeysGenerated keyed, RolloutProgressed rollout,
+                                    Map<HostName, String> previousHashes, String previousPeersHash, Instant now,
+                                    Supplier<UUID> eventIds) {
+        if (rollout == null || rollout.revision() != keyed.revision()
+                || rollout.state() == RolloutProgressed.State.ROLLED_BACK) {
+            return new RenderPlan(keyed, false, List.of(), List.of(), null, false);
+        }
+        if (rollout.state() == RolloutProgressed.State.DONE) {
+            return of(keyed, previousHashes, previousPeersHash, -1, now, eventIds);
+        }
+        List<HostConfigRendered> publish = new ArrayList<>();
+        for (HostFiles files : GroupRenderer.render(keyed).values()) {
+            if (rollout.released(files.host()) && !files.contentHash().equals(previousHashes.get(files.host()))) {
+                publish.add(files.asEvent(eventIds.get(), keyed, now, null));
+            }
+        }
+        return new RenderPlan(keyed, false, publish, List.of(), null, false);
+    }
+
     public static RenderPlan of(HostGroupKeysGenerated keyed, Map<HostName, String> previousHashes,
                                 String previousPeersHash, long lastRevision, Instant now, Supplier<UUID> eventIds) {
         if (keyed.revision() <= lastRevision) {

@@ -3,6 +3,7 @@ package dev.wgmesh.renderer.messaging;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.trust.RecordSigner;
@@ -11,6 +12,7 @@ import dev.wgmesh.common.trust.UntrustedRecordException;
 import dev.wgmesh.kafka.AfterCommit;
 import dev.wgmesh.renderer.domain.RenderPlan;
 import dev.wgmesh.renderer.domain.RenderedHosts;
+import dev.wgmesh.renderer.domain.StagedGroups;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -22,7 +24,12 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-/** Renders every keyed group and publishes the hosts whose files changed. */
+/**
+ * Renders every keyed group and publishes the hosts whose files changed. A change rolled out in waves is
+ * published as its rollout on wgmesh.rollout-progressed releases hosts: that topic has as many partitions as the
+ * keys topic and the range assignor gives both topics' partition n to the same replica, so the replica that
+ * renders a group's keys also follows its rollout.
+ */
 @Component
 class KeysListener {
 
@@ -31,21 +38,43 @@ class KeysListener {
     private static final Logger log = LoggerFactory.getLogger(KeysListener.class);
 
     private final RenderedHosts memory;
+    private final StagedGroups staged;
     private final KafkaTemplate<String, byte[]> kafka;
     private final RecordVerifier verifier;
     private final RecordSigner signer;
 
-    KeysListener(RenderedHosts memory, KafkaTemplate<String, byte[]> kafka, RecordVerifier verifier,
+    KeysListener(RenderedHosts memory, StagedGroups staged, KafkaTemplate<String, byte[]> kafka, RecordVerifier verifier,
                  RecordSigner signer) {
         this.memory = memory;
+        this.staged = staged;
         this.kafka = kafka;
         this.verifier = verifier;
         this.signer = signer;
     }
 
     /** {@link RenderedTopicLoader} loads the memory of a partition's groups when it is assigned, before its first record. */
-    @KafkaListener(id = ID, groupId = "wgmesh-renderer", topics = Topics.HOST_GROUP_KEYS_GENERATED)
-    void onKeys(ConsumerRecord<String, byte[]> record) {
+    @KafkaListener(id = ID, groupId = "wgmesh-renderer",
+            topics = {Topics.HOST_GROUP_KEYS_GENERATED, Topics.ROLLOUT_PROGRESSED},
+            properties = "partition.assignment.strategy=org.apache.kafka.clients.consumer.RangeAssignor")
+    void onRecord(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(Topics.ROLLOUT_PROGRESSED)) {
+            onRollout(record);
+        } else {
+            onKeys(record);
+        }
+    }
+
+    private void onRollout(ConsumerRecord<String, byte[]> record) {
+        RolloutProgressed rollout = verifier.read(record, RolloutProgressed.class);
+        staged.rollout(rollout);
+        HostGroupKeysGenerated keyed = staged.keys(rollout.group()).orElse(null);
+        if (keyed != null && keyed.revision() == rollout.revision()) {
+            publish(RenderPlan.staged(keyed, rollout, memory.hashes(keyed.group()), memory.peersHash(keyed.group()),
+                    Instant.now(), UUID::randomUUID));
+        }
+    }
+
+    private void onKeys(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             // keygen writes a keyless record for a delete, never a tombstone: one that verifies changes nothing
             verifier.verify(record);
@@ -57,13 +86,22 @@ class KeysListener {
             throw new UntrustedRecordException("revision " + keyed.revision() + " of group " + keyed.group()
                     + " does not move forward: revision " + memory.revision(keyed.group()) + " is rendered");
         }
-        RenderPlan plan = RenderPlan.of(keyed, memory.hashes(keyed.group()), memory.peersHash(keyed.group()),
+        staged.keyed(keyed);
+        RenderPlan plan = keyed.previous() != null
+                ? RenderPlan.staged(keyed, staged.rollout(keyed.group()).orElse(null), memory.hashes(keyed.group()),
+                memory.peersHash(keyed.group()), Instant.now(), UUID::randomUUID)
+                : RenderPlan.of(keyed, memory.hashes(keyed.group()), memory.peersHash(keyed.group()),
                 memory.revision(keyed.group()), Instant.now(), UUID::randomUUID);
         if (plan.skipped()) {
             log.info("group {} revision {} skipped: revision {} is already rendered", keyed.group(), keyed.revision(),
                     memory.revision(keyed.group()));
             return;
         }
+        publish(plan);
+    }
+
+    private void publish(RenderPlan plan) {
+        HostGroupKeysGenerated keyed = plan.keyed();
         Map<HostName, Integer> partitions =
                 memory.partitions(plan, kafka.partitionsFor(Topics.HOST_CONFIG_RENDERED).size());
         // one transaction with the consumed offset: the revision's records become visible all together or not at all

@@ -1,7 +1,9 @@
 package dev.wgmesh.renderer.messaging;
 
 import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.MeshPeersRendered;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
@@ -11,6 +13,7 @@ import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.kafka.GroupsFollowPartitions;
 import dev.wgmesh.kafka.SignedTopicReader;
 import dev.wgmesh.renderer.domain.RenderedHosts;
+import dev.wgmesh.renderer.domain.StagedGroups;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,7 +27,8 @@ import org.springframework.stereotype.Component;
  * assigned (at start, and when a replica takes over from another), wgmesh.host-config-rendered and
  * wgmesh.mesh-peers-rendered are read from the beginning to their end for those groups. The topics are
  * compacted, so this is the last published state of every host and every peer table, as far as the renderer
- * signed it; a host or table left out is simply published again with the next change of its group.
+ * signed it; a host or table left out is simply published again with the next change of its group. The keys
+ * and rollouts of those groups are read too, for the rollouts in waves that are still to release hosts.
  */
 @Component
 class RenderedTopicLoader extends GroupsFollowPartitions {
@@ -32,14 +36,16 @@ class RenderedTopicLoader extends GroupsFollowPartitions {
     private static final Logger log = LoggerFactory.getLogger(RenderedTopicLoader.class);
 
     private final RenderedHosts memory;
+    private final StagedGroups staged;
     private final ConsumerFactory<?, ?> consumerFactory;
     private final RecordVerifier verifier;
     private final DeadLetters deadLetters;
 
-    RenderedTopicLoader(RenderedHosts memory, ConsumerFactory<?, ?> consumerFactory, RecordVerifier verifier,
-                        DeadLetters deadLetters) {
+    RenderedTopicLoader(RenderedHosts memory, StagedGroups staged, ConsumerFactory<?, ?> consumerFactory,
+                        RecordVerifier verifier, DeadLetters deadLetters) {
         super(Topics.HOST_GROUP_KEYS_GENERATED);
         this.memory = memory;
+        this.staged = staged;
         this.consumerFactory = consumerFactory;
         this.verifier = verifier;
         this.deadLetters = deadLetters;
@@ -48,8 +54,10 @@ class RenderedTopicLoader extends GroupsFollowPartitions {
     @Override
     protected void load(Predicate<GroupName> owned) {
         memory.forget(owned);
+        staged.forget(owned);
         new SignedTopicReader(consumerFactory.getConfigurationProperties(), "wgmesh-renderer-loader",
-                List.of(Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED), SignedTopicReader.From.BEGINNING,
+                List.of(Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED, Topics.HOST_GROUP_KEYS_GENERATED,
+                        Topics.ROLLOUT_PROGRESSED), SignedTopicReader.From.BEGINNING,
                 verifier, deadLetters, signed -> read(signed, owned)).readToEnd();
         log.info("loaded {} and {} for the assigned groups: {} hosts rendered", Topics.HOST_CONFIG_RENDERED,
                 Topics.MESH_PEERS_RENDERED, memory.hostCount());
@@ -58,11 +66,22 @@ class RenderedTopicLoader extends GroupsFollowPartitions {
     @Override
     protected void forget(Predicate<GroupName> lost) {
         memory.forget(lost);
+        staged.forget(lost);
         log.info("forgot the groups of lost partitions: {} hosts rendered", memory.hostCount());
     }
 
     private void read(SignedRecord signed, Predicate<GroupName> owned) {
         ConsumerRecord<String, byte[]> record = signed.record();
+        if (record.topic().equals(Topics.HOST_GROUP_KEYS_GENERATED) || record.topic().equals(Topics.ROLLOUT_PROGRESSED)) {
+            if (!signed.tombstone() && owned.test(GroupName.parse(record.key()))) {
+                if (record.topic().equals(Topics.ROLLOUT_PROGRESSED)) {
+                    staged.rollout(signed.event(RolloutProgressed.class));
+                } else {
+                    staged.keyed(signed.event(HostGroupKeysGenerated.class));
+                }
+            }
+            return;
+        }
         if (record.topic().equals(Topics.MESH_PEERS_RENDERED)) {
             GroupName group = GroupName.parse(record.key());
             if (!owned.test(group)) {

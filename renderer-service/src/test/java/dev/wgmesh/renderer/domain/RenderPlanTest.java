@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
@@ -12,6 +13,7 @@ import dev.wgmesh.common.render.GroupRenderer;
 import dev.wgmesh.common.render.HostFiles;
 import dev.wgmesh.common.render.MeshPeers;
 import dev.wgmesh.common.wireguard.Cidr;
+import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
 import dev.wgmesh.common.wireguard.WgConfig;
 import dev.wgmesh.renderer.FixedKeyGroups;
@@ -164,6 +166,42 @@ class RenderPlanTest {
         assertThat(hoster.peerTable()).isNull();
         assertThat(hoster.publish()).isNotEmpty().allSatisfy(r -> assertThat(r.meshPeersHash()).isNull());
         assertThat(plan(first, Map.of(), -1).removePeerTable()).as("a hoster group never had one").isFalse();
+    }
+
+    @Test
+    void aStagedChangePublishesOnlyReleasedHostsEachListingItsPeersUntilTheRolloutIsDone() {
+        HostGroupSpec meshSpec = FixedKeyGroups.spec("mesh-4");
+        HostGroupKeysGenerated before = FixedKeyGroups.keyed("mesh-4", meshSpec, 1);
+        String oldTable = GroupRenderer.meshPeers(before).orElseThrow().hash();
+        HostName moved = meshSpec.hosts().get(2).name();
+        HostGroupSpec changed = replace(meshSpec, moved, h -> new Host(h.name(), h.slot(),
+                Endpoint.parse("192.0.2.99:51999"), h.internalNetworks(), h.tunnelSegment(),
+                h.interfaceSuffix(), h.os()));
+        HostGroupKeysGenerated plain = FixedKeyGroups.keyed("mesh-4", changed, 2);
+        HostGroupKeysGenerated keyed = new HostGroupKeysGenerated(plain.eventId(), plain.group(), 2, plain.occurredAt(),
+                plain.correlationId(), plain.cause(), changed, plain.hosts(), plain.presharedKeySeed(),
+                plain.presharedKeySeedCreatedAt(), before);
+        List<List<HostName>> waves = List.of(List.of(moved), meshSpec.hosts().stream().map(Host::name)
+                .filter(h -> !h.equals(moved)).toList());
+        RolloutProgressed running = new RolloutProgressed(UUID.randomUUID(), keyed.group(), 2, Instant.EPOCH,
+                keyed.correlationId(), RolloutProgressed.State.RUNNING, waves, 1, Instant.EPOCH, 60, 1, meshSpec, null, null);
+
+        RenderPlan waiting = RenderPlan.staged(keyed, null, hashes(before), oldTable, Instant.EPOCH, UUID::randomUUID);
+        RenderPlan canary = RenderPlan.staged(keyed, running, hashes(before), oldTable, Instant.EPOCH, UUID::randomUUID);
+        RenderPlan done = RenderPlan.staged(keyed, running.advanced(UUID.randomUUID(), Instant.EPOCH, List.of())
+                .advanced(UUID.randomUUID(), Instant.EPOCH, List.of()), hashes(before), oldTable, Instant.EPOCH, UUID::randomUUID);
+        RenderPlan undone = RenderPlan.staged(keyed, running.rolledBack(UUID.randomUUID(), Instant.EPOCH, "gate", List.of()),
+                hashes(before), oldTable, Instant.EPOCH, UUID::randomUUID);
+
+        assertThat(waiting.publish()).as("no rollout known yet: nothing goes out").isEmpty();
+        assertThat(canary.publish()).extracting(HostConfigRendered::host).containsExactly(moved);
+        assertThat(canary.publish().get(0).meshPeersHash()).isNull();
+        assertThat(canary.publish().get(0).interfaces().get(0).peers()).hasSize(3);
+        assertThat(canary.peerTable()).as("the others still name the old table").isNull();
+        assertThat(done.peerTable()).isNotNull();
+        assertThat(done.publish()).hasSize(4).allSatisfy(r -> assertThat(r.meshPeersHash()).isEqualTo(done.peerTable().peersHash()));
+        assertThat(undone.publish()).isEmpty();
+        assertThat(undone.peerTable()).isNull();
     }
 
     @Test

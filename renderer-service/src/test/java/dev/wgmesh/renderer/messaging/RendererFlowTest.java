@@ -7,6 +7,7 @@ import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.MeshPeersRendered;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
@@ -15,11 +16,13 @@ import dev.wgmesh.common.testing.TestTrust;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.wireguard.Cidr;
+import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.renderer.FixedKeyGroups;
 import dev.wgmesh.renderer.RendererApplication;
 import dev.wgmesh.renderer.domain.RenderPlan;
 import dev.wgmesh.renderer.domain.RenderedHosts;
+import dev.wgmesh.renderer.domain.StagedGroups;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -140,7 +143,7 @@ class RendererFlowTest {
 
         // a restarted renderer reads the same memory back from its compacted topic
         RenderedHosts reloaded = new RenderedHosts();
-        new RenderedTopicLoader(reloaded, consumerFactory, verifier, deadLetters).load(group -> true);
+        new RenderedTopicLoader(reloaded, new StagedGroups(), consumerFactory, verifier, deadLetters).load(group -> true);
         assertThat(reloaded.hashes(first.group())).hasSize(5).isEqualTo(memory.hashes(first.group()));
         assertThat(reloaded.revision(first.group())).isEqualTo(4);
         // and where each host's records went: hoster-node-03, back in slot 7, goes where its tombstone went
@@ -177,7 +180,7 @@ class RendererFlowTest {
 
         // a restarted renderer knows the table it published, so an unchanged table is not sent again
         RenderedHosts reloaded = new RenderedHosts();
-        new RenderedTopicLoader(reloaded, consumerFactory, verifier, deadLetters).load(group -> true);
+        new RenderedTopicLoader(reloaded, new StagedGroups(), consumerFactory, verifier, deadLetters).load(group -> true);
         assertThat(reloaded.peersHash(mesh.group())).isEqualTo(peers.peersHash());
 
         send(FixedKeyGroups.deleted("flow-mesh", 2));
@@ -186,6 +189,54 @@ class RendererFlowTest {
         assertThat(header(removed, CloudEvents.REVISION_HEADER)).isEqualTo("2");
         assertThat(poll(rendered, 4)).allMatch(r -> r.value() == null);
         assertThat(memory.peersHash(mesh.group())).isNull();
+    }
+
+    /**
+     * A change rolled out in waves reaches the topic host by host as config-service's rollout releases them; a
+     * rollout record signed by anyone but config-service (here the renderer's own key, the strongest a stolen
+     * service credential gives) goes to the DLT and releases nothing.
+     */
+    @Test
+    void aStagedChangeIsPublishedAsItsRolloutReleasesHostsAndOnlyConfigServiceCanReleaseThem() throws Exception {
+        KafkaConsumer<String, byte[]> rendered = consumer(Topics.HOST_CONFIG_RENDERED);
+        KafkaConsumer<String, byte[]> dlt = consumer(Topics.deadLetter(Topics.ROLLOUT_PROGRESSED));
+        HostGroupSpec spec = FixedKeyGroups.spec("mesh-4");
+        HostGroupKeysGenerated before = FixedKeyGroups.keyed("waves-4", spec, 1);
+        send(before);
+        poll(rendered, 4);
+        HostName first = spec.hosts().get(0).name();
+        // a new listen port: the host's own file changes, and every other host's entry of it
+        HostGroupSpec changed = spec.withHosts(spec.hosts().stream().map(h -> h.name().equals(first)
+                ? new Host(h.name(), h.slot(), Endpoint.parse("192.0.2.99:51999"), h.internalNetworks(), h.tunnelSegment(),
+                h.interfaceSuffix(), h.os()) : h).toList());
+        HostGroupKeysGenerated plain = FixedKeyGroups.keyed("waves-4", changed, 2);
+        HostGroupKeysGenerated staged = new HostGroupKeysGenerated(plain.eventId(), plain.group(), 2, plain.occurredAt(),
+                plain.correlationId(), plain.cause(), changed, plain.hosts(), plain.presharedKeySeed(),
+                plain.presharedKeySeedCreatedAt(), before);
+        List<HostName> others = spec.hosts().stream().map(Host::name).filter(h -> !h.equals(first)).toList();
+        RolloutProgressed canary = new RolloutProgressed(UUID.randomUUID(), staged.group(), 2, Instant.now(),
+                staged.correlationId(), RolloutProgressed.State.RUNNING, List.of(List.of(first), others), 1, Instant.now(),
+                60, 1, spec, null, null);
+
+        send(staged);
+        assertThat(poll(rendered, 0)).as("nothing before the rollout releases a host").isEmpty();
+        inTransaction(CloudEvents.record(Topics.ROLLOUT_PROGRESSED, canary.advanced(UUID.randomUUID(), Instant.now(),
+                List.of()), TestTrust.signer(Signer.RENDERER)));
+        assertThat(poll(dlt, 1)).extracting(ConsumerRecord::key).containsExactly("waves-4");
+        assertThat(poll(rendered, 0)).as("a forged release releases nothing").isEmpty();
+
+        inTransaction(CloudEvents.record(Topics.ROLLOUT_PROGRESSED, canary, TestTrust.signer(Signer.CONFIG)));
+        List<ConsumerRecord<String, byte[]>> wave1 = poll(rendered, 1);
+        HostConfigRendered canaryRecord = EventJson.read(wave1.get(0).value(), HostConfigRendered.class);
+        assertThat(canaryRecord.host()).isEqualTo(first);
+        assertThat(canaryRecord.revision()).isEqualTo(2);
+        assertThat(canaryRecord.meshPeersHash()).isNull();
+
+        inTransaction(CloudEvents.record(Topics.ROLLOUT_PROGRESSED, canary.advanced(UUID.randomUUID(), Instant.now(),
+                List.of()), TestTrust.signer(Signer.CONFIG)));
+        List<ConsumerRecord<String, byte[]>> wave2 = poll(rendered, 3);
+        assertThat(wave2).extracting(ConsumerRecord::key).containsExactlyInAnyOrderElementsOf(
+                others.stream().map(h -> "waves-4/" + h).toList());
     }
 
     @Test

@@ -17,6 +17,8 @@ public record Actor(String value) {
     public static final Actor AUTOMATION = new Actor("automation");
     /** config-service's key rotation schedule; only a command config-service signed can name it. */
     public static final Actor SCHEDULE = new Actor("schedule");
+    /** config-service moving a rollout in waves on by its gates; only a command config-service signed can name it. */
+    public static final Actor ROLLOUT = new Actor("rollout");
 
     public Actor {
         if (value == null || !VALID.matcher(value).matches()) {
