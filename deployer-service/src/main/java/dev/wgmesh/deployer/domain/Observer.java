@@ -34,12 +34,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the hosts this replica owns (those on its partitions of wgmesh.host-config-rendered): looks at
  * each after every apply and every {@code interval} (jittered, so a thousand hosts spread over it), and
- * publishes a {@link HostHealthReported} when what it saw changed (drift, differences, a tunnel's state;
- * not byte counters) and at least every {@link #REPORT_AT_LEAST_EVERY}. It applies a host again, reported
- * with the cause: when it drifted and its group repairs drift ({@code drift-repair}), when its last apply
- * failed ({@code retry}, after 10 s doubling to 5 min), when an operator asked ({@code reapply}), and
- * when this deployer's disk has no record of applying it ({@code restore}: a new disk or --out). A repair
- * that does not make the host right waits as a failure does, so nothing is applied in a loop.
+ * publishes a {@link HostHealthReported} when what it saw changed (drift, differences, a tunnel's state,
+ * a tunnel's first bytes since the host's last apply; not byte counters) and at least every
+ * {@link #REPORT_AT_LEAST_EVERY}. It applies a host again, reported with the cause: when it drifted and
+ * its group repairs drift ({@code drift-repair}), when its last apply failed ({@code retry}, after 10 s
+ * doubling to 5 min), when an operator asked ({@code reapply}), and when this deployer's disk has no
+ * record of applying it ({@code restore}: a new disk or --out). A repair that does not make the host
+ * right waits as a failure does, so nothing is applied in a loop.
  */
 public final class Observer {
 
@@ -63,13 +64,17 @@ public final class Observer {
         }
     }
 
-    /** What was published last, to tell a change: not the handshake times or byte counters. */
-    /** What a report says; the revision is in it because a report of an older revision no longer counts. */
+    /**
+     * What was published last, to tell a change: not the handshake times or byte counters, but whether bytes
+     * arrived since the apply (a rollout's gate waits for that). The revision is in it because a report of an
+     * older revision no longer counts.
+     */
     private record Seen(long revision, Drift drift, List<String> differences, List<HostName> peers,
-                        List<LinkState> states) {
+                        List<LinkState> states, List<Boolean> received) {
         static Seen of(HostHealthReported health) {
             return new Seen(health.revision(), health.drift(), health.differences(), health.links().stream().map(Link::peer).toList(),
-                    health.links().stream().map(Link::state).toList());
+                    health.links().stream().map(Link::state).toList(),
+                    health.links().stream().map(link -> link.receivedAfterApplyAt() != null).toList());
         }
     }
 
@@ -89,6 +94,8 @@ public final class Observer {
         Instant notBefore;
         Seen published;
         Instant publishedAt;
+        /** Bytes from each peer since the host's last apply. */
+        TrafficSinceApply traffic = TrafficSinceApply.NONE;
         /** Applies of the listener under way: the host is between two configs, so not looked at. */
         int applying;
     }
@@ -305,6 +312,7 @@ public final class Observer {
             watched.failures = 0;
             watched.notBefore = null;
             watched.since = now;
+            watched.traffic = TrafficSinceApply.NONE;
         }
     }
 
@@ -330,7 +338,7 @@ public final class Observer {
             }
             HostObservation observation = target.observe(ref);
             DriftCheck.Result drift = DriftCheck.compare(watched.expected, observation);
-            return health(record, now, drift.drift(), drift.differences(),
+            return health(watched, now, drift.drift(), drift.differences(),
                     LinkStates.of(watched.expected, observation, now, watched.since));
         } catch (DeployFailure e) {
             unknown = e.getMessage();
@@ -342,13 +350,15 @@ public final class Observer {
             watched.expected.interfaces().forEach(i -> i.config().peers().stream().map(WgConfig.Peer::host)
                     .forEach(peer -> links.add(new Link(peer, LinkState.UNKNOWN, null, 0, 0, null))));
         }
-        return health(record, now, Drift.UNKNOWN, List.of(SafeText.redact(unknown)), links);
+        return health(watched, now, Drift.UNKNOWN, List.of(SafeText.redact(unknown)), links);
     }
 
-    private HostHealthReported health(HostConfigRendered record, Instant now, Drift drift, List<String> differences,
+    private HostHealthReported health(Watched watched, Instant now, Drift drift, List<String> differences,
                                       List<Link> links) {
+        HostConfigRendered record = watched.record;
+        watched.traffic = watched.traffic.observed(links, now);
         return new HostHealthReported(UUID.randomUUID(), record.group(), record.revision(), now, record.correlationId(),
-                record.host(), deployer.replica(), now, drift, differences, links);
+                record.host(), deployer.replica(), now, drift, differences, watched.traffic.mark(links));
     }
 
     private void report(Watched watched, HostHealthReported health, Instant now) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +42,7 @@ class ObserverTest {
 
     final TestClock clock = new TestClock(Instant.parse("2026-12-05T12:00:00Z"));
     final List<WgmeshEvent> published = new CopyOnWriteArrayList<>();
+    final List<HostHealthReported> observed = new CopyOnWriteArrayList<>();
     final List<String> forgotten = new CopyOnWriteArrayList<>();
     final TestGroup group = new TestGroup("g1", 3);
     CountingTarget target;
@@ -75,15 +77,23 @@ class ObserverTest {
         }
     }
 
-    /** The file target, counting applies; it can be told to fail them or to write nothing. */
+    /**
+     * The file target, counting applies; it can be told to fail them or to write nothing, or to show hosts
+     * running what was applied, each peer with a handshake 5 s ago and {@code rxBytes} received.
+     */
     static final class CountingTarget implements Target {
         final FileTarget files;
+        final Clock clock;
         final AtomicInteger applies = new AtomicInteger();
+        final Map<HostName, DesiredFiles> running = new ConcurrentHashMap<>();
         volatile boolean fail;
         volatile boolean writeNothing;
+        /** Null: only the files are seen (links UNKNOWN). */
+        volatile Long rxBytes;
 
-        CountingTarget(Path out) {
+        CountingTarget(Path out, Clock clock) {
             files = new FileTarget(out);
+            this.clock = clock;
         }
 
         @Override
@@ -92,7 +102,11 @@ class ObserverTest {
             if (fail) {
                 throw new DeployFailure("disk on fire");
             }
-            return writeNothing ? "nothing" : files.apply(host, desired);
+            if (writeNothing) {
+                return "nothing";
+            }
+            running.put(host.host(), desired);
+            return files.apply(host, desired);
         }
 
         @Override
@@ -102,19 +116,29 @@ class ObserverTest {
 
         @Override
         public HostObservation observe(HostRef host) throws IOException {
-            return files.observe(host);
+            Long rx = rxBytes;
+            if (rx == null) {
+                return files.observe(host);
+            }
+            long handshake = clock.instant().getEpochSecond() - 5;
+            return StatusParser.parse(RunningHost.text(RunningHost.status(running.get(host.host()), handshake, rx)));
         }
     }
 
     @BeforeEach
     void setUp() {
-        target = new CountingTarget(out);
+        target = new CountingTarget(out, clock);
         deployer = new Deployer(new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())),
                 new PeerTables(Duration.ofMillis(300)), target, new StateStore(out.resolve(".wgmesh-state")), "replica-a");
         observer = new Observer(deployer, target, clock, INTERVAL, new Random(7), new Observer.Sink() {
             @Override
             public void publish(WgmeshEvent event) {
                 published.add(event);
+            }
+
+            @Override
+            public void observed(HostHealthReported health) {
+                observed.add(health);
             }
 
             @Override
@@ -402,5 +426,82 @@ class ObserverTest {
 
         // the config service counts only reports of the host's current keys: an unchanged look must still be sent
         assertThat(health("h1")).extracting(HostHealthReported::revision).containsExactly(1L, 2L);
+    }
+
+    private static List<Instant> received(HostHealthReported health) {
+        return health.links().stream().map(HostHealthReported.Link::receivedAfterApplyAt).toList();
+    }
+
+    private static <T> T last(List<T> list) {
+        return list.get(list.size() - 1);
+    }
+
+    private HostHealthReported lastObserved(String host) {
+        return last(observed.stream().filter(h -> h.host().value().equals(host)).toList());
+    }
+
+    @Test
+    void theFirstBytesReceivedAfterAnApplyAreReportedAtOnceAndOnlyOnce() {
+        target.rxBytes = 1000L;
+        rollOut(group.render(1));
+        observer.observeDue(Runnable::run); // right after the applies: the baseline
+
+        HostHealthReported first = last(health("h1"));
+        assertThat(first.drift()).isEqualTo(Drift.IN_SYNC);
+        assertThat(first.links()).extracting(HostHealthReported.Link::state).containsOnly(LinkState.UP);
+        assertThat(received(first)).containsOnlyNulls().hasSize(2);
+        assertThat(health("h1")).hasSize(1);
+
+        target.rxBytes = 1500L;
+        intervals(1);
+        Instant firstBytes = clock.instant();
+
+        assertThat(health("h1")).hasSize(2);
+        assertThat(received(last(health("h1")))).containsOnly(firstBytes).hasSize(2);
+
+        target.rxBytes = 9000L;
+        intervals(1);
+
+        assertThat(health("h1")).as("more bytes are no news").hasSize(2);
+        assertThat(lastObserved("h1").observedAt()).isAfter(firstBytes);
+        assertThat(received(lastObserved("h1"))).containsOnly(firstBytes).hasSize(2);
+        assertThat(deployments()).isEmpty();
+    }
+
+    @Test
+    void anApplyStartsOverWithTheNextObservationAsTheBaseline() {
+        target.rxBytes = 1000L;
+        rollOut(group.render(1));
+        observer.observeDue(Runnable::run);
+        target.rxBytes = 1500L;
+        intervals(1);
+        assertThat(received(last(health("h2")))).doesNotContainNull();
+
+        observer.reapply(group.group, group.host(2));
+        target.rxBytes = 2000L; // more bytes than before, counted only from the look after the apply
+        observer.observeDue(Runnable::run);
+
+        assertThat(deployments()).extracting(DeploymentReported::cause).containsExactly(Cause.REAPPLY);
+        assertThat(health("h2")).hasSize(3);
+        assertThat(received(last(health("h2")))).containsOnlyNulls().hasSize(2);
+
+        target.rxBytes = 2100L;
+        intervals(1);
+
+        assertThat(health("h2")).hasSize(4);
+        assertThat(received(last(health("h2")))).containsOnly(clock.instant()).hasSize(2);
+    }
+
+    @Test
+    void theFileTargetSeesNoTrafficToReport() {
+        rollOut(group.render(1));
+        observer.observeDue(Runnable::run);
+
+        intervals(3);
+
+        assertThat(observed).hasSize(12).allSatisfy(health -> {
+            assertThat(health.links()).extracting(HostHealthReported.Link::state).containsOnly(LinkState.UNKNOWN);
+            assertThat(received(health)).containsOnlyNulls();
+        });
     }
 }

@@ -21,6 +21,10 @@ final class RunningHost {
     }
 
     static List<String> status(DesiredFiles files, long handshake) {
+        return status(files, handshake, 1000);
+    }
+
+    static List<String> status(DesiredFiles files, long handshake, long rxBytes) {
         List<String> lines = new ArrayList<>();
         lines.add(StatusParser.HEADER);
         for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
@@ -36,7 +40,7 @@ final class RunningHost {
                 lines.add(String.join("\t", "peer", name, peer.publicKey().base64(), psk == null ? "none" : psk,
                         peer.endpoint() == null ? "none" : peer.endpoint().toString(),
                         peer.allowedIps().stream().map(Cidr::toString).sorted().collect(Collectors.joining(",")),
-                        String.valueOf(handshake), "1000", "2000",
+                        String.valueOf(handshake), String.valueOf(rxBytes), "2000",
                         peer.persistentKeepalive() == null ? "off" : peer.persistentKeepalive().toString()));
             }
         }

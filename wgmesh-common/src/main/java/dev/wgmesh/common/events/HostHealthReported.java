@@ -44,10 +44,16 @@ public record HostHealthReported(UUID eventId, GroupName group, long revision, I
         UP, STALE, DOWN, NEVER, UNKNOWN
     }
 
-    /** One tunnel from this host to {@code peer}; {@code latestHandshake} is null when there was none. */
+    /**
+     * One tunnel from this host to {@code peer}; {@code latestHandshake} is null when there was none.
+     * {@code receivedAfterApplyAt} is the first observation since the host's configs were last applied at
+     * which more bytes had arrived from the peer than at the observation before; null: none yet (or the
+     * target cannot see tunnels). A handshake alone does not show that the new configs work: the session of
+     * the old ones lingers for up to 180 s.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Link(HostName peer, LinkState state, Instant latestHandshake, long rxBytes, long txBytes,
-                       Endpoint endpoint) {
+                       Endpoint endpoint, Instant receivedAfterApplyAt) {
         public Link {
             Objects.requireNonNull(peer, "links[].peer is required");
             Objects.requireNonNull(state, "links[].state is required");
@@ -55,6 +61,12 @@ public record HostHealthReported(UUID eventId, GroupName group, long revision, I
                 throw new IllegalArgumentException("links[] of peer " + peer + ": rxBytes " + rxBytes
                         + " and txBytes " + txBytes + " must not be negative");
             }
+        }
+
+        /** A link without {@code receivedAfterApplyAt}: no traffic seen since the last apply. */
+        public Link(HostName peer, LinkState state, Instant latestHandshake, long rxBytes, long txBytes,
+                    Endpoint endpoint) {
+            this(peer, state, latestHandshake, rxBytes, txBytes, endpoint, null);
         }
     }
 

@@ -120,12 +120,12 @@ class EventJsonTest {
                 "gate of wave 1 failed after 60 s", List.of("hoster-zima-0102 <- hoster-zima-0101: no traffic since it applied"));
     }
 
-    /** A host whose tunnel to one peer is up and whose file lost a peer. */
+    /** A host whose tunnel to one peer is up and carried traffic since the apply, and whose file lost a peer. */
     static HostHealthReported health() {
         return new HostHealthReported(UUID.randomUUID(), GROUP, 7, AT, CORRELATION, HostName.parse("hoster-zima-0101"),
                 "deployer-1", AT, HostHealthReported.Drift.DRIFTED, List.of("wg0: peer hoster-zima-0103 is missing"),
                 List.of(new HostHealthReported.Link(HostName.parse("hoster-zima-0102"), HostHealthReported.LinkState.UP,
-                        AT.minusSeconds(12), 1024, 2048, Endpoint.parse("192.0.2.2:51820"))));
+                        AT.minusSeconds(12), 1024, 2048, Endpoint.parse("192.0.2.2:51820"), AT.minusSeconds(30))));
     }
 
     @ParameterizedTest
