@@ -37,7 +37,7 @@ class RolloutDecisionsTest {
 
     @BeforeEach
     void aRunningGroupThatRollsOutInWaves() {
-        Accepted created = owner.upsert(GROUP, body("pause", "192.0.2.3:51820"), null);
+        Accepted created = upsert(body("pause", "192.0.2.3:51820"));
         assertThat(created.rollout()).as("a new group has nothing running to protect").isNull();
         assertThat(created.change().staged()).isFalse();
         firstKeys = Fixtures.keyed(created.change(), null);
@@ -46,7 +46,7 @@ class RolloutDecisionsTest {
 
     @Test
     void aChangeOfARunningGroupStartsWithTheHostItTouchesAsCanary() {
-        Accepted accepted = owner.upsert(GROUP, body("pause", "192.0.2.3:51999"), null);
+        Accepted accepted = upsert(body("pause", "192.0.2.3:51999"));
 
         assertThat(accepted.change().staged()).isTrue();
         RolloutProgressed rollout = accepted.rollout();
@@ -61,18 +61,18 @@ class RolloutDecisionsTest {
 
     @Test
     void whileItRunsEveryOtherChangeWaitsButADeleteGoesThrough() {
-        owner.upsert(GROUP, body("pause", "192.0.2.3:51999"), null);
+        upsert(body("pause", "192.0.2.3:51999"));
 
-        assertThatThrownBy(() -> owner.rotateGroup(GROUP, null)).isInstanceOfSatisfying(RequestRejected.class, e -> {
+        assertThatThrownBy(() -> owner.execute(GroupCommand.of(GROUP, GroupCommand.Action.ROTATE_GROUP, null, null, null, Actor.AUTOMATION))).isInstanceOfSatisfying(RequestRejected.class, e -> {
             assertThat(e.status()).isEqualTo(409);
             assertThat(e.problems().get(0).message()).contains("wave 1 of 3").contains("/rollout/rollback");
         });
-        assertThat(owner.delete(GROUP, null).change().deleted()).isTrue();
+        assertThat(owner.execute(GroupCommand.of(GROUP, GroupCommand.Action.DELETE, null, null, null, Actor.AUTOMATION)).change().deleted()).isTrue();
     }
 
     @Test
     void aWaveWhoseTunnelsCarryTrafficAfterTheApplyLetsTheNextOneGo() {
-        RolloutProgressed rollout = owner.upsert(GROUP, body("pause", "192.0.2.3:51999"), null).rollout();
+        RolloutProgressed rollout = upsert(body("pause", "192.0.2.3:51999")).rollout();
         keyed(owner.published.get(1));
         Instant applied = applied(H3);
         assertThatThrownBy(() -> check()).as("not decided yet").isInstanceOf(RequestRejected.class);
@@ -91,7 +91,7 @@ class RolloutDecisionsTest {
 
     @Test
     void aTunnelWithoutTrafficPastTheGatePausesTheRolloutAndAnOperatorRollsItBackToTheKeysBefore() {
-        owner.upsert(GROUP, body("pause", "192.0.2.3:51999"), null);
+        upsert(body("pause", "192.0.2.3:51999"));
         keyed(owner.published.get(1));
         Instant applied = applied(H3);
         observed(H3, applied.plusSeconds(5), List.of("h2", "h4"));
@@ -111,13 +111,13 @@ class RolloutDecisionsTest {
         assertThat(rolledBack.rollout().state()).isEqualTo(State.ROLLED_BACK);
         assertThat(owner.store.rollout(GROUP)).contains(rolledBack.rollout());
         assertThat(owner.store.activeRollout(GROUP)).isEmpty();
-        assertThat(owner.upsert(GROUP, body("pause", "192.0.2.3:51820"), null).change().revision())
+        assertThat(upsert(body("pause", "192.0.2.3:51820")).change().revision())
                 .as("after the rollback the group takes changes again").isEqualTo(4);
     }
 
     @Test
     void withOnFailureRollbackAFailedApplyRollsBackAtOnce() {
-        owner.upsert(GROUP, body("rollback", "192.0.2.3:51999"), null);
+        upsert(body("rollback", "192.0.2.3:51999"));
         HostGroupKeysGenerated keys = keyed(owner.published.get(1));
         owner.board.reported(new DeploymentReported(UUID.randomUUID(), GROUP, keys.revision(), clock.instant(),
                 keys.correlationId(), H3, DeploymentReported.Outcome.FAILED, "wg-quick: Address already in use", "sha256:x",
@@ -134,7 +134,7 @@ class RolloutDecisionsTest {
 
     @Test
     void aPausedRolloutResumesWithItsNextWave() {
-        owner.upsert(GROUP, body("pause", "192.0.2.3:51999"), null);
+        upsert(body("pause", "192.0.2.3:51999"));
         keyed(owner.published.get(1));
         clock.pass(Duration.ofSeconds(31));
         assertThat(check().rollout().state()).isEqualTo(State.PAUSED);
@@ -154,7 +154,7 @@ class RolloutDecisionsTest {
                     HostName.parse(host), DeploymentReported.Outcome.APPLIED, null,
                     owner.board.desiredHashes(GROUP).get(HostName.parse(host)), "replica-1", 5));
         }
-        RolloutProgressed rollout = owner.upsert(GROUP, body("pause", "192.0.2.3:51999"), null).rollout();
+        RolloutProgressed rollout = upsert(body("pause", "192.0.2.3:51999")).rollout();
         HostGroupChanged change = owner.published.get(1);
         keyed(change);
 
@@ -179,6 +179,11 @@ class RolloutDecisionsTest {
     void rolloutActionsWithoutARolloutAreRefused() {
         assertThatThrownBy(() -> owner.execute(command(GroupCommand.Action.ROLLOUT_RESUME, Actor.AUTOMATION)))
                 .isInstanceOfSatisfying(RequestRejected.class, e -> assertThat(e.status()).isEqualTo(409));
+    }
+
+    /** A PUT of the body, decided as the commands topic's are. */
+    private Accepted upsert(ObjectNode body) {
+        return owner.execute(GroupCommand.of(GROUP, GroupCommand.Action.UPSERT, body, null, null, Actor.AUTOMATION));
     }
 
     private Accepted check() {
