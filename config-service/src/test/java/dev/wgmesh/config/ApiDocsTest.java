@@ -185,6 +185,17 @@ class ApiDocsTest {
                 send("POST", keys + "/hosts/hoster-zima-0101/reapply", null, auth), 202));
         calls.add(call("POST " + GROUPS + "/{group}/hosts/{host}/reapply",
                 send("POST", keys + "/hosts/nobody/reapply", null, auth), 404));
+        String waves = GROUPS + "/docs-waves";
+        String inWaves = GroupApiTest.HOSTER_GROUP.replaceFirst("\\{", "{\"rollout\": {\"strategy\": \"waves\"},");
+        calls.add(call("PUT " + GROUPS + "/{group}", put(waves, inWaves, auth), 201));
+        calls.add(call("PUT " + GROUPS + "/{group}", put(waves, inWaves, auth), 200));
+        calls.add(call("PUT " + GROUPS + "/{group}", put(waves, inWaves, auth), 409));
+        calls.add(call("POST " + GROUPS + "/{group}/rollout/resume", send("POST", waves + "/rollout/resume", null, auth), 409));
+        calls.add(call("POST " + GROUPS + "/{group}/rollout/resume", send("POST", waves + "/rollout/resume", null, null), 401));
+        calls.add(call("POST " + GROUPS + "/{group}/rollout/resume",
+                send("POST", GROUPS + "/nobody/rollout/resume", null, auth), 404));
+        calls.add(call("POST " + GROUPS + "/{group}/rollout/rollback", send("POST", waves + "/rollout/rollback", null, auth), 202));
+        calls.add(call("POST " + GROUPS + "/{group}/rollout/rollback", send("POST", waves + "/rollout/rollback", null, auth), 409));
         calls.add(call("GET " + GROUPS + "/{group}/health", send("GET", keys + "/health", null, null), 200));
         calls.add(call("GET " + GROUPS + "/{group}/health", send("GET", GROUPS + "/nobody/health", null, null), 404));
         calls.add(call("GET /api/v1/events", events(auth), 200));

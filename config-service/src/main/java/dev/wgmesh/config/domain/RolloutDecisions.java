@@ -26,7 +26,10 @@ import java.util.UUID;
  */
 public final class RolloutDecisions {
 
-    /** Changes that roll out in waves when the group says so; preshared keys, revokes and deletes go at once. */
+    /**
+     * Changes that roll out in waves when the group says so (a scheduled rotation when it rotates a host's key
+     * pair); new preshared keys are hitless and go at once, as revokes and deletes do.
+     */
     private static final Set<ChangeCause> STAGED = Set.of(ChangeCause.UPSERT, ChangeCause.ROTATE_GROUP,
             ChangeCause.ROTATE_HOST, ChangeCause.SCHEDULED_ROTATION);
 
@@ -62,7 +65,8 @@ public final class RolloutDecisions {
     Accepted staged(HostGroupChanged latest, Accepted accepted) {
         HostGroupChanged change = accepted.change();
         if (latest == null || latest.deleted() || change.deleted() || !change.spec().rollsOutInWaves()
-                || !STAGED.contains(change.cause())) {
+                || !STAGED.contains(change.cause())
+                || change.cause() == ChangeCause.SCHEDULED_ROTATION && change.rotatedHost() == null) {
             return accepted;
         }
         Rollout settings = change.spec().rollout();
@@ -92,6 +96,10 @@ public final class RolloutDecisions {
     /** A rollout action of the commands topic. */
     Accepted decide(GroupCommand command) {
         GroupName group = command.group();
+        if (store.current(group).isEmpty()) {
+            throw RequestRejected.notFound(0, new Problem("group", quote(group.value()), "there is no group "
+                    + quote(group.value())));
+        }
         RolloutProgressed rollout = store.activeRollout(group).orElseThrow(() -> new RequestRejected(409,
                 "No rollout in progress", currentRevision(group), List.of(new Problem("rollout", null, "group "
                 + quote(group.value()) + " has no rollout in waves running or paused"))));

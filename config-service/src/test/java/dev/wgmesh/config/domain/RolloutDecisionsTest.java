@@ -60,6 +60,16 @@ class RolloutDecisionsTest {
     }
 
     @Test
+    void newPresharedKeysGoToEveryHostAtOnceTheyAreHitless() {
+        Accepted rotated = owner.execute(GroupCommand.of(GROUP, GroupCommand.Action.ROTATE_PRESHARED_KEYS, null, null,
+                null, Actor.SCHEDULE));
+
+        assertThat(rotated.change().cause()).isEqualTo(ChangeCause.SCHEDULED_ROTATION);
+        assertThat(rotated.change().staged()).isFalse();
+        assertThat(rotated.rollout()).isNull();
+    }
+
+    @Test
     void whileItRunsEveryOtherChangeWaitsButADeleteGoesThrough() {
         upsert(body("pause", "192.0.2.3:51999"));
 
