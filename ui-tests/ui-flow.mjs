@@ -2,7 +2,8 @@
 // error shown next to its field), waits until the page shows it converged, presses "Rotate WG keys for
 // this host", follows the live feed through the whole chain of that change, opens the host detail,
 // shows the deployers' observations (tunnel colours, drift, last seen), pastes Hoster records into the
-// JSON view, and takes screenshots. It prints HEALTH when the test should publish the observations.
+// JSON view, follows a rollout in waves in its panel, and takes screenshots. It prints HEALTH when the test
+// should publish the observations.
 // Usage: WGMESH_API_TOKEN=... node ui-flow.mjs <baseUrl> <screenshotDir>; prints one "OK ..." line per step,
 // exit 0 when all pass. The page holds the token as after an operator typed it in.
 import { chromium } from 'playwright-core';
@@ -18,6 +19,7 @@ if (!baseUrl || !shots) {
 mkdirSync(shots, { recursive: true });
 const GROUP = process.env.UI_GROUP || 'ui-demo';
 const PASTED = `${GROUP}-paste`;
+const WAVES = `${GROUP}-waves`;
 const HOSTS = [1, 2, 3, 4].map((k) => ({
   name: `hoster-node-0${k}`, endpoint: `192.0.2.${10 + k}:51821`, internalNetworks: `10.10.${100 + k}.0/24`,
   tunnelSegment: `198.19.${k}.10/24`, interfaceSuffix: `node-0${k}`,
@@ -41,6 +43,16 @@ page.on('pageerror', (e) => browserErrors.push(String(e)));
 page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) browserErrors.push(m.text()); });
 
 const ok = (text) => console.log(`OK ${text}`);
+
+/** A PUT of a group through the API, with the token the page holds. */
+async function putGroup(name, group) {
+  const response = await fetch(`${baseUrl}/api/v1/groups/${name}`, {
+    method: 'PUT', body: JSON.stringify(group),
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${process.env.WGMESH_API_TOKEN || ''}` },
+  });
+  if (!response.ok) throw new Error(`PUT ${name}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
 
 // the page's first group list is held back until the form below is filled, as from a busy server: its
 // late answer must not replace the form the user opened meanwhile
@@ -233,6 +245,41 @@ try {
     throw new Error(`the forced edit did not apply as planned: ${JSON.stringify(applied)}`);
   }
   ok(`the edit applied from its plan at revision ${applied.revision}, forced past the 30% limit`);
+
+  // a group that rolls out in waves: a changed endpoint goes to its host first (the canary), then one host a
+  // wave; the file target sees no tunnels, so each gate passes once its hosts applied
+  const waveHosts = [1, 2, 3].map((k) => ({
+    name: `wave-node-0${k}`, endpoint: `192.0.2.${20 + k}:51821`, internalNetworks: [`10.20.${k}.0/24`],
+    tunnelSegment: `198.19.${k}.20/24`, interfaceSuffix: `wave-0${k}`,
+  }));
+  const wavesGroup = { topology: 'hoster', hosts: waveHosts,
+    rollout: { strategy: 'waves', canary: 1, waveSize: 1, gateSeconds: 30, onFailure: 'pause' } };
+  await putGroup(WAVES, wavesGroup);
+  await page.click(`#group-list li[data-group="${WAVES}"] a`, { timeout: 30_000 });
+  await page.waitForSelector(`#group-title:text-is("${WAVES}")`);
+  await page.waitForSelector('#converged-badge[data-converged="true"]', { timeout: ROLLOUT_MS });
+  waveHosts[1].endpoint = '192.0.2.22:51822';
+  const changed = await putGroup(WAVES, wavesGroup);
+  await page.waitForSelector('#rollout-state:text-is("RUNNING")', { timeout: 30_000 });
+  await page.waitForSelector('#rollout-state:text-is("DONE")', { timeout: ROLLOUT_MS }).catch(async () => {
+    throw new Error(`the rollout did not finish: ${(await page.textContent('#rollout')).replace(/\s+/g, ' ')}`);
+  });
+  const waves = await page.locator('#rollout-waves li').evaluateAll((lis) => lis.map((li) => [li.textContent.replace(/\s+/g, ' ').trim(), li.dataset.released]));
+  if (waves.length !== 3 || !waves[0][0].includes('wave-node-02') || waves.some(([, released]) => released !== 'true')) {
+    throw new Error(`the rollout's waves in the page: ${JSON.stringify(waves)}`);
+  }
+  // the evidence is the server's lines as text ("h <- p: ..." would be markup if it were not escaped)
+  const status = await page.evaluate((g) => fetch(`/api/v1/groups/${g}/status`).then((r) => r.json()), WAVES);
+  const evidence = await page.locator('#rollout-evidence li').evaluateAll((lis) => lis.map((li) => [li.textContent, li.childElementCount]));
+  if (status.rollout?.state !== 'DONE' || status.rollout.revision !== changed.revision || evidence.length === 0
+    || JSON.stringify(evidence.map(([text]) => text)) !== JSON.stringify(status.rollout.evidence)
+    || evidence.some(([, elements]) => elements !== 0)) {
+    throw new Error(`the rollout's evidence in the page: ${JSON.stringify(evidence)}; status: ${JSON.stringify(status.rollout)}`);
+  }
+  if (await page.locator('#rollout-resume, #rollout-rollback').count() !== 0) throw new Error('a finished rollout offers resume or roll back');
+  await page.locator('#rollout').screenshot({ path: join(shots, 'rollout.png') });
+  ok(`the rollout in waves of ${WAVES} went RUNNING to DONE in the page at revision ${changed.revision}: ${waves.map(([text]) => text).join('; ')};`
+    + ` evidence as text: ${evidence[0][0]}`);
 
   if (browserErrors.length) throw new Error(`errors in the browser console: ${browserErrors.join('; ')}`);
   console.log('UI-FLOW PASSED');

@@ -72,4 +72,6 @@ export const api = {
   rotateHost: (name, host) => call('POST', `${g(name)}/hosts/${encodeURIComponent(host)}/rotate-keys`).then((r) => r.json),
   rotatePresharedKeys: (name) => call('POST', `${g(name)}/rotate-preshared-keys`).then((r) => r.json),
   revoke: (name, host) => call('POST', `${g(name)}/hosts/${encodeURIComponent(host)}/revoke`).then((r) => r.json),
+  resumeRollout: (name) => call('POST', `${g(name)}/rollout/resume`).then((r) => r.json),
+  rollbackRollout: (name) => call('POST', `${g(name)}/rollout/rollback`).then((r) => r.json),
 };

@@ -1,5 +1,6 @@
-// wgmesh's page: host groups, the mesh picture with live rollout state, the two rotate buttons, the
-// group editor, per-host detail and the live feed. Plain modules, no framework, no build step.
+// wgmesh's page: host groups, the mesh picture with live rollout state, the two rotate buttons, a rollout
+// in waves with resume and roll back, the group editor, per-host detail and the live feed. Plain modules, no
+// framework, no build step.
 import { api, ApiError } from './api.js';
 import { COMPACT_ABOVE, drawCompact, drawMesh, hostColour, hosterNetworks, linkStates } from './mesh.js';
 import { Feed } from './feed.js';
@@ -20,7 +21,7 @@ const feed = new Feed({
     if (state.page && event.group === state.page.name) {
       throttle('page', 300, refreshPage);
     }
-    renderRollout();
+    renderChangeBanner();
   },
   onState: (s) => {
     const live = document.getElementById('live');
@@ -190,7 +191,8 @@ async function openGroup(name, stillCurrent) {
         <button class="btn btn-rotate" type="button" id="rotate-group">Rotate WG keys for all hosts</button>
       </span>
     </div>
-    <div id="rollout"></div>
+    <div id="change-banner"></div>
+    <section class="card" id="rollout" hidden></section>
     <section class="card" id="mesh-card">
       <div class="card-head"><h3>Mesh</h3><span class="legend" id="mesh-legend"></span><span class="spacer"></span>
         <span class="mesh-tools" id="mesh-tools">
@@ -260,7 +262,8 @@ function renderPage() {
       <span class="link down"></span>down <span class="link unknown"></span>unknown</span>`;
   renderMesh(view, states, links);
   renderHostTable(view, status, health);
-  renderRollout();
+  renderChangeBanner();
+  renderRolloutPanel(status?.rollout);
 }
 
 function renderMesh(view, states, links) {
@@ -375,8 +378,8 @@ function renderHostTable(view, status, health) {
 }
 
 /** The banner above the picture while the page follows a change of this group. */
-function renderRollout() {
-  const box = main.querySelector('#rollout');
+function renderChangeBanner() {
+  const box = main.querySelector('#change-banner');
   if (!box || !state.page) return;
   if (!feed.correlation) {
     box.replaceChildren();
@@ -403,6 +406,72 @@ function renderRollout() {
     ${done ? html`<span>done</span>` : ''}</div>`;
 }
 
+const ROLLOUT_BADGES = { RUNNING: 'warn', PAUSED: 'bad', DONE: 'ok', ROLLED_BACK: 'bad' };
+
+/** Whether the hosts of wave index i (0-based) run the rollout's revision, as the server decides it. */
+function released(rollout, i) {
+  if (rollout.state === 'DONE') return true;
+  if (rollout.state === 'ROLLED_BACK') return false;
+  return i < rollout.wave;
+}
+
+/** The group's rollout in waves, when its status has one: where it stands, its waves, what the last gate saw. */
+function renderRolloutPanel(rollout) {
+  const panel = main.querySelector('#rollout');
+  panel.hidden = !rollout;
+  if (!rollout) {
+    panel.replaceChildren();
+    return;
+  }
+  const gate = rollout.state === 'RUNNING' && rollout.gateDeadline;
+  panel.innerHTML = html`
+    <div class="card-head"><h3>Rollout</h3>
+      <span class="badge ${ROLLOUT_BADGES[rollout.state] || ''}" id="rollout-state">${rollout.state}</span>
+      <span>revision ${rollout.revision}, wave ${rollout.wave} of ${rollout.waves}</span>
+      ${gate ? html`<span class="note" id="rollout-gate" title="${rollout.gateDeadline}">gate until ${new Date(rollout.gateDeadline).toLocaleTimeString()}</span>` : ''}
+      <span class="spacer"></span>
+      ${rollout.state === 'PAUSED' ? html`<button class="btn btn-small" type="button" id="rollout-resume">Resume</button>` : ''}
+      ${rollout.state === 'RUNNING' || rollout.state === 'PAUSED'
+        ? html`<button class="btn btn-danger btn-small" type="button" id="rollout-rollback">Roll back</button>` : ''}
+    </div>
+    <div class="card-body">
+      <ol class="waves" id="rollout-waves">${(rollout.waveHosts || []).map((hosts, i) => {
+        const done = released(rollout, i);
+        return html`<li data-released="${done}"><span class="badge ${done ? 'ok' : ''}">wave ${i + 1}${i === 0 ? ' (canary)' : ''}${done ? ' ✓' : ''}</span>
+          ${hosts.join(', ')}</li>`;
+      })}</ol>
+      ${rollout.reason ? html`<p class="field-error" id="rollout-reason">${rollout.reason}</p>` : ''}
+      ${rollout.evidence?.length ? html`<ul class="evidence mono" id="rollout-evidence" title="what the latest gate saw">${rollout.evidence.map((line) => html`<li>${line}</li>`)}</ul>` : ''}
+    </div>`;
+  panel.querySelector('#rollout-resume')?.addEventListener('click', resumeRollout);
+  panel.querySelector('#rollout-rollback')?.addEventListener('click', rollbackRollout);
+}
+
+async function resumeRollout() {
+  const name = state.page.name;
+  try {
+    const rollout = await api.resumeRollout(name);
+    toast(`Resumed the rollout of revision ${rollout.revision}: wave ${rollout.wave} of ${rollout.waves}`);
+  } catch (e) {
+    toast(`Not resumed: ${e.message}`, true);
+  }
+  refreshPage();
+}
+
+async function rollbackRollout() {
+  const name = state.page.name;
+  const { revision } = state.page.status.rollout;
+  if (!confirm(`Roll back the rollout of revision ${revision} of ${name}?\n\nEvery host returns to the configs and keys of the revision before it, by a new revision.`)) return;
+  try {
+    const result = await api.rollbackRollout(name);
+    toast(`Rolling back: revision ${result.revision}`);
+    feed.followRevision(name, result.revision);
+  } catch (e) {
+    toast(`Not rolled back: ${e.message}`, true);
+  }
+  refreshPage();
+}
+
 async function rotateHost(host) {
   const name = state.page.name;
   if (!confirm(`Rotate the WireGuard keys of ${host} in ${name}?\n\n${host} gets a new key pair and new preshared keys; every other host is updated to its new public key.`)) return;
@@ -410,7 +479,7 @@ async function rotateHost(host) {
     const result = await api.rotateHost(name, host);
     toast(`Rotating the keys of ${host}: revision ${result.revision}`);
     feed.followRevision(name, result.revision);
-    renderRollout();
+    renderChangeBanner();
   } catch (e) {
     toast(`Not rotated: ${e.message}`, true);
   }

@@ -15,6 +15,7 @@ const TYPES = {
   'wgmesh.host-health-reported': { label: 'HostHealthReported', colour: '#0f766e' },
   'wgmesh.host-group-rejected': { label: 'HostGroupChangeRejected', colour: '#dc2626' },
   'wgmesh.host-group-commands': { label: 'Change request', colour: '#64748b' },
+  'wgmesh.rollout-progressed': { label: 'RolloutProgressed', colour: '#b45309' },
 };
 
 /** A record of the stream in the form the page uses. */

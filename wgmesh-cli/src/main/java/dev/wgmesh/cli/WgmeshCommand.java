@@ -9,6 +9,7 @@ import dev.wgmesh.cli.ops.HealthCommand;
 import dev.wgmesh.cli.ops.PlanCommand;
 import dev.wgmesh.cli.ops.ReapplyCommand;
 import dev.wgmesh.cli.ops.RevokeCommand;
+import dev.wgmesh.cli.ops.RolloutCommand;
 import dev.wgmesh.cli.ops.RotateCommand;
 import dev.wgmesh.cli.ops.StatusCommand;
 import dev.wgmesh.cli.up.UpCommand;
@@ -22,10 +23,11 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "wgmesh", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         description = "Runs wgmesh and operates it.",
         subcommands = {UpCommand.class, BenchCommand.class, GetCommand.class, ApplyCommand.class, PlanCommand.class, DeleteCommand.class, RotateCommand.class, RevokeCommand.class,
-                ReapplyCommand.class, StatusCommand.class, HealthCommand.class, EventsCommand.class, HelpCommand.class},
+                RolloutCommand.class, ReapplyCommand.class, StatusCommand.class, HealthCommand.class, EventsCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; the group converged (status) or is healthy (health)",
-                "1:refused or failed: the server's problems, a FAILED host, an unhealthy group, wgmesh not reachable",
+                "1:refused or failed: the server's problems, a FAILED host, a paused or rolled back rollout (status --wait),"
+                        + " an unhealthy group, wgmesh not reachable",
                 "2:wrong usage, or status --wait timed out"})
 public class WgmeshCommand {
 

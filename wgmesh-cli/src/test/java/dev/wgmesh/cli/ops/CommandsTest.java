@@ -1,8 +1,10 @@
 package dev.wgmesh.cli.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.wgmesh.common.events.EventJson;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -82,14 +84,30 @@ class CommandsTest {
     }
 
     private static String status(String... states) {
+        return statusWith(null, states);
+    }
+
+    /**
+     * A status with this rollout in waves (a JSON object, null: none); converged as the server says: every host
+     * applied and the rollout neither RUNNING nor PAUSED.
+     */
+    private static String statusWith(String rollout, String... states) {
         StringBuilder hosts = new StringBuilder();
         for (int i = 0; i < states.length; i++) {
             hosts.append(i == 0 ? "" : ",").append("{\"host\":\"h").append(i).append("\",\"state\":\"").append(states[i])
                     .append("\",\"keyAgeSeconds\":").append(15_724_800 + i * 3_600)
                     .append(",\"nextKeyRotationAt\":\"2027-01-0").append(i + 1).append("T00:00:00Z\"}");
         }
-        boolean converged = List.of(states).stream().allMatch("APPLIED"::equals);
-        return "{\"name\":\"seed\",\"revision\":4,\"converged\":" + converged + ",\"hosts\":[" + hosts + "]}";
+        boolean rolling = rollout != null && (rollout.contains("\"RUNNING\"") || rollout.contains("\"PAUSED\""));
+        boolean converged = List.of(states).stream().allMatch("APPLIED"::equals) && !rolling;
+        return "{\"name\":\"seed\",\"revision\":4,\"converged\":" + converged + ",\"hosts\":[" + hosts + "]"
+                + (rollout == null ? "" : ",\"rollout\":" + rollout) + "}";
+    }
+
+    /** A rollout in waves of revision 4 over h0 and h1, one wave each. */
+    private static String rollout(String state, int wave, String more) {
+        return "{\"revision\":4,\"state\":\"" + state + "\",\"wave\":" + wave + ",\"waves\":2,\"waveHosts\":[[\"h0\"],[\"h1\"]]"
+                + more + "}";
     }
 
     @Test
@@ -116,6 +134,106 @@ class CommandsTest {
         assertThat(timedOut.exitCode()).isEqualTo(2);
         assertThat(timedOut.err()).contains("seed did not converge within 1.5s");
         assertThat(timedOut.out()).contains("\"converged\" : false");
+    }
+
+    @Test
+    void statusShowsTheRolloutWithItsGateAndEvidence() {
+        String status = statusWith(rollout("RUNNING", 2, """
+                ,"gateDeadline":"2026-12-05T10:01:00.250Z","evidence":["h0 <- h1: traffic at 2026-12-05T10:00:30Z",
+                 "h1 <- h0: traffic at 2026-12-05T10:00:31Z"]"""), "APPLIED", "APPLIED");
+        answer("GET /api/v1/groups/seed/status", new Reply(200, status));
+        Cli cli = run("status", "seed");
+        assertThat(cli.exitCode()).isZero();
+        assertThat(cli.out()).startsWith(String.join(System.lineSeparator(),
+                "seed rev 4: 2/2 applied, 0 failed, rollout RUNNING at wave 2 of 2",
+                "rollout of revision 4: RUNNING, wave 2 of 2 (gate until 10:01:00Z)",
+                "  h0 <- h1: traffic at 2026-12-05T10:00:30Z",
+                "  h1 <- h0: traffic at 2026-12-05T10:00:31Z",
+                "",
+                "HOST"));
+        // json passes the rollout through as the server sent it
+        Cli json = run("status", "seed", "-o", "json");
+        assertThat(EventJson.tree(json.out().getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(EventJson.tree(status.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void statusWaitsThroughTheWavesUntilTheRolloutIsDone() {
+        answer("GET /api/v1/groups/seed/status", new Reply(200, statusWith(rollout("RUNNING", 1, ""), "APPLIED", "PENDING")),
+                new Reply(200, statusWith(rollout("RUNNING", 2, ""), "APPLIED", "PENDING")),
+                new Reply(200, statusWith(rollout("DONE", 2, ""), "APPLIED", "APPLIED")));
+        Cli cli = run("status", "seed", "--wait", "--timeout", "30s");
+        assertThat(cli.exitCode()).isZero();
+        assertThat(cli.err().lines()).containsExactly("seed rev 4: 1/2 applied, 0 failed, rollout RUNNING at wave 1 of 2",
+                "seed rev 4: 1/2 applied, 0 failed, rollout RUNNING at wave 2 of 2");
+        assertThat(cli.out()).startsWith("seed rev 4: 2/2 applied, 0 failed, converged" + System.lineSeparator()
+                + "rollout of revision 4: DONE, wave 2 of 2" + System.lineSeparator());
+    }
+
+    @Test
+    void statusWaitEndsWithExitOneWhenTheRolloutPaused() {
+        answer("GET /api/v1/groups/seed/status", new Reply(200, statusWith(rollout("PAUSED", 2,
+                ",\"reason\":\"the gate of wave 2 did not pass within 60 s\""), "APPLIED", "APPLIED")));
+        Cli cli = run("status", "seed", "--wait", "--timeout", "30s");
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.out()).contains("rollout of revision 4: PAUSED, wave 2 of 2" + System.lineSeparator()
+                + "reason: the gate of wave 2 did not pass within 60 s");
+        assertThat(cli.err().lines()).containsExactly(
+                "rollout of revision 4 of seed paused at wave 2 of 2: the gate of wave 2 did not pass within 60 s",
+                "  resume it (wgmesh rollout resume seed) or roll it back (wgmesh rollout rollback seed)");
+    }
+
+    @Test
+    void statusWaitEndsWithExitOneWhenTheRolledBackGroupConverged() {
+        // revision 4 is the rollback of revision 3's rollout: the wait goes on until it is applied
+        String rolledBack = "{\"revision\":3,\"state\":\"ROLLED_BACK\",\"wave\":1,\"waves\":2,\"waveHosts\":[[\"h0\"],[\"h1\"]],"
+                + "\"reason\":\"h0 reported FAILED\"}";
+        answer("GET /api/v1/groups/seed/status", new Reply(200, statusWith(rolledBack, "APPLIED", "PENDING")),
+                new Reply(200, statusWith(rolledBack, "APPLIED", "APPLIED")));
+        Cli cli = run("status", "seed", "--wait", "--timeout", "30s");
+        assertThat(cli.exitCode()).isEqualTo(1);
+        assertThat(cli.err().lines()).containsExactly("seed rev 4: 1/2 applied, 0 failed",
+                "rollout of revision 3 of seed rolled back: h0 reported FAILED; revision 4 returned every host to the"
+                        + " configs before it");
+        assertThat(cli.out()).startsWith("seed rev 4: 2/2 applied, 0 failed, converged");
+    }
+
+    @Test
+    void rolloutResumeAndRollbackCallTheirEndpointsAndSayWhatHappens() {
+        answer("POST /api/v1/groups/seed/rollout/resume", new Reply(202, rollout("RUNNING", 2,
+                ",\"gateDeadline\":\"2026-12-05T10:02:00Z\",\"evidence\":[]")));
+        answer("POST /api/v1/groups/seed/rollout/rollback", new Reply(202, "{\"name\":\"seed\",\"revision\":5}"));
+
+        Cli resumed = run("rollout", "resume", "seed");
+        assertThat(resumed.exitCode()).isZero();
+        assertThat(resumed.out().strip()).isEqualTo("rollout of revision 4 of seed resumed: RUNNING, wave 2 of 2"
+                + " (gate until 10:02:00Z); follow it with: wgmesh status seed --wait");
+        Cli rolledBack = run("rollout", "rollback", "seed");
+        assertThat(rolledBack.exitCode()).isZero();
+        assertThat(rolledBack.out().strip())
+                .isEqualTo("rollout of seed rolled back at revision 5; follow it with: wgmesh status seed --wait");
+        assertThat(seen).extracting(Seen::method, Seen::path).containsExactly(
+                tuple("POST", "/api/v1/groups/seed/rollout/resume"), tuple("POST", "/api/v1/groups/seed/rollout/rollback"));
+    }
+
+    @Test
+    void rolloutRefusedPrintsTheServersProblem() {
+        answer("POST /api/v1/groups/seed/rollout/resume", new Reply(409, """
+                {"title":"Rollout not paused","status":409,"errors":[{"field":"rollout","value":"\\"RUNNING\\"",
+                 "message":"the rollout of revision 4 is running, not paused; it goes on by itself"}]}"""));
+        answer("POST /api/v1/groups/seed/rollout/rollback", new Reply(409, """
+                {"title":"No rollout in progress","status":409,"errors":[{"field":"rollout",
+                 "message":"group \\"seed\\" has no rollout in waves running or paused"}]}"""));
+
+        Cli resume = run("rollout", "resume", "seed");
+        assertThat(resume.exitCode()).isEqualTo(1);
+        assertThat(resume.err().lines()).containsExactly("refused: 409 Rollout not paused",
+                "  rollout: the rollout of revision 4 is running, not paused; it goes on by itself (given: \"RUNNING\")");
+        assertThat(resume.out()).isEmpty();
+        Cli rollback = run("rollout", "rollback", "seed");
+        assertThat(rollback.exitCode()).isEqualTo(1);
+        assertThat(rollback.err().lines()).containsExactly("refused: 409 No rollout in progress",
+                "  rollout: group \"seed\" has no rollout in waves running or paused");
     }
 
     @Test

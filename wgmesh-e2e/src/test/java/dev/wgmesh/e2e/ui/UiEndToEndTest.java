@@ -50,7 +50,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code ui-tests/ui-flow.mjs} drives Debian's chromium through playwright-core. It creates a group
  * through the form (while the page's first group list is held back, whose late arrival must not reset
  * the form), sees it converge, presses "Rotate WG keys for this host", follows the whole chain in the
- * live feed, and keeps screenshots in {@code target/ui/}. {@code ui-tests/ui-attack.mjs} puts hostile
+ * live feed, follows a group's rollout in waves in its panel, and keeps screenshots in {@code target/ui/}. {@code ui-tests/ui-attack.mjs} puts hostile
  * values in front of the same page and shows they stay text. The browser holds the API token, as an
  * operator's does. Skips without chromium, node or {@code ui-tests/node_modules}; fails instead when
  * WGMESH_REQUIRE_ROOT_TESTS=1 (CI).
@@ -94,6 +94,7 @@ class UiEndToEndTest {
                     .contains("hoster-node-04 (key age")
                     .contains("OK the edit's plan, before anything changed: ")
                     .contains("OK the edit applied from its plan at revision 2, forced past the 30% limit")
+                    .contains("OK the rollout in waves of ui-demo-waves went RUNNING to DONE in the page at revision 2")
                     .contains("OK feed shows the chain HostGroupChanged -> HostGroupKeysGenerated -> HostConfigRendered -> DeploymentReported");
             Matcher correlation = Pattern.compile("CORRELATION ([0-9a-f-]{36})").matcher(all);
             assertThat(correlation.find()).as("the followed change's correlationId in %s", all).isTrue();
@@ -104,6 +105,11 @@ class UiEndToEndTest {
             assertThat(group.path("revoked").toString()).isEqualTo("[\"hoster-node-04\"]");
             wgmesh.api().awaitConverged("ui-demo", 4, Duration.ofSeconds(60));
             assertThat(wgmesh.api().get("/api/v1/groups/ui-demo-paste").status()).isEqualTo(200);
+            // the changed endpoint reached every host wave by wave, its host first
+            JsonNode rollout = wgmesh.api().get("/api/v1/groups/ui-demo-waves/status").body().path("rollout");
+            assertThat(rollout.path("state").asString()).isEqualTo("DONE");
+            assertThat(rollout.path("waveHosts").toString())
+                    .isEqualTo("[[\"wave-node-02\"],[\"wave-node-01\"],[\"wave-node-03\"]]");
 
             assertThat(SCREENSHOTS.resolve("mesh.png")).isNotEmptyFile();
             assertThat(SCREENSHOTS.resolve("page.png")).isNotEmptyFile();
