@@ -8,6 +8,7 @@ import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostKeys;
+import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
@@ -211,6 +212,32 @@ class HostileBusTest {
                 .contains("does not move forward");
         assertThat(deadLetters(Topics.HOST_GROUP_CHANGED, HOSTER, 1)).singleElement().asString()
                 .contains("does not move forward");
+        assertThat(files()).isEqualTo(before);
+    }
+
+    /**
+     * A rollout record config-service did not sign: one that says the mesh is paused mid-rollout with a host
+     * released to a revision far ahead. The renderer sends it to the DLT, config-service does not believe it:
+     * the status shows no rollout, changes still go through, and no file changes.
+     */
+    @Test
+    @Order(20)
+    void aForgedRolloutNeitherReleasesHostsNorHoldsTheGroup() throws Exception {
+        Map<Path, String> before = files();
+        var spec = wgmesh.api().get("/api/v1/groups/" + MESH);
+        long current = spec.body().path("revision").asLong();
+        var group = TestGroups.spec(TestGroups.meshJson(3));
+        var forged = new RolloutProgressed(UUID.randomUUID(), GroupName.parse(MESH), current + 100, Instant.now(),
+                UUID.randomUUID(), RolloutProgressed.State.PAUSED, List.of(List.of(group.hosts().get(0).name())), 1,
+                Instant.now(), 60, current, group, "forged", List.of());
+        send(CloudEvents.record(Topics.ROLLOUT_PROGRESSED, forged,
+                new RecordSigner(Signer.CONFIG, SigningKey.generate(new SecureRandom()))));
+
+        assertThat(deadLetters(Topics.ROLLOUT_PROGRESSED, MESH, 1)).singleElement().asString()
+                .contains("is not a trusted config key");
+        assertThat(wgmesh.api().status(MESH).has("rollout")).isFalse();
+        assertThat(wgmesh.api().put(MESH, TestGroups.meshJson(3)).status()).as("the group still takes changes")
+                .isEqualTo(200);
         assertThat(files()).isEqualTo(before);
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ class RolloutLabTest {
     private Lab lab;
     private KafkaBroker broker;
     private Wgmesh wgmesh;
-    private final Map<String, Integer> ports = new java.util.HashMap<>();
+    private final Map<String, Integer> ports = new HashMap<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -95,10 +96,12 @@ class RolloutLabTest {
         Api.Response changed = wgmesh.api().put(GROUP, group());
         assertThat(changed.status()).as("PUT answer %s", changed.body()).isEqualTo(200);
         long revision = changed.body().path("revision").asLong();
+        Instant started = Instant.now();
 
         List<String> seen = new ArrayList<>();
         JsonNode rollout = awaitRollout(revision, "DONE", seen);
-        System.out.printf("[lab] good change, rollout of revision %d: %s%n", revision, String.join(" -> ", seen));
+        System.out.printf("[lab] good change, rollout of revision %d: %s, done %d s after the change%n", revision,
+                String.join(" -> ", seen), Duration.between(started, Instant.now()).toSeconds());
 
         assertThat(rollout.path("waves").asInt()).isEqualTo(4);
         assertThat(rollout.path("waveHosts").get(0).get(0).asText()).as("the host the change touches goes first")
@@ -161,7 +164,10 @@ class RolloutLabTest {
         Api.Response rolledBack = wgmesh.api().post("/api/v1/groups/" + GROUP + "/rollout/rollback");
         assertThat(rolledBack.status()).as("rollback answer %s", rolledBack.body()).isEqualTo(202);
         assertThat(rolledBack.body().path("revision").asLong()).isEqualTo(revision + 1);
+        Instant asked = Instant.now();
         wgmesh.api().awaitConverged(GROUP, revision + 1, WAIT);
+        System.out.printf("[lab] key rotation of waves-04 rolled back by the operator: converged %.1f s after the call%n",
+                Duration.between(asked, Instant.now()).toMillis() / 1000.0);
 
         assertThat(DeployedFiles.read(lab, HOSTS).publicKeys().get("waves-04")).isEqualTo(oldKey);
         for (String host : HOSTS) {
