@@ -283,6 +283,8 @@ export class Editor {
       changed.length ? html`<li>changes ${changed.length} host(s): ${names(changed)}</li>` : '',
       html`<li>tunnels: ${plan.links.before} → ${plan.links.after} (+${plan.links.added}, −${plan.links.removed})</li>`,
       plan.keysRotated.length ? html`<li>new key pairs for ${names(plan.keysRotated)}</li>` : '',
+      plan.waves ? html`<li id="plan-waves">rolls out in ${plan.waves.length} waves, each gated on its tunnels:
+        ${plan.waves.map((wave) => `[${names(wave)}]`).join(' → ')}</li>` : '',
     ];
     const radius = plan.blastRadius;
     panel.innerHTML = html`

@@ -1,5 +1,6 @@
 package dev.wgmesh.config.domain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
@@ -23,10 +24,12 @@ import java.util.function.Function;
  * (which interfaces), tunnels (links) added and removed, the hosts that get new key pairs, and the revision
  * the change would get. In both topologies every two hosts of a group share one tunnel, so the links follow
  * from the hosts; they are listed when there are at most {@link #LISTED_LINKS} of them, and always counted.
+ * {@code waves} are the hosts of each wave when the group rolls the change out in waves (null: all at once).
  */
 public record ChangePlan(GroupName group, long revision, boolean created, List<HostName> hostsAdded,
                          List<HostName> hostsRemoved, List<HostChange> hostsChanged, Links links,
-                         List<HostName> keysRotated, BlastRadius blastRadius) {
+                         List<HostName> keysRotated, BlastRadius blastRadius,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) List<List<HostName>> waves) {
 
     static final int LISTED_LINKS = 200;
 
@@ -55,7 +58,8 @@ public record ChangePlan(GroupName group, long revision, boolean created, List<H
                 pairs(afterNames.size()) - pairs(kept), pairs(beforeNames.size()) - pairs(kept),
                 linksOf(added, next.hosts()), linksOf(removed, before));
         return new ChangePlan(group, revision, current == null, added, removed, changes(current, next), links, added,
-                new BlastRadius(before.size(), removed.size(), links.before(), links.removed()));
+                new BlastRadius(before.size(), removed.size(), links.before(), links.removed()),
+                current == null || !next.rollsOutInWaves() ? null : RolloutDecisions.waves(current, next, null));
     }
 
     /** How much of {@code current} replacing it by {@code next} removes: hosts and links counted, nothing rendered. */

@@ -6,6 +6,7 @@ import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
+import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.group.Rollout;
@@ -72,25 +73,26 @@ public final class RolloutDecisions {
         Rollout settings = change.spec().rollout();
         Instant now = clock.instant();
         RolloutProgressed rollout = new RolloutProgressed(UUID.randomUUID(), change.group(), change.revision(), now,
-                change.correlationId(), RolloutProgressed.State.RUNNING, settings.waves(canaryFirst(latest, change)), 1,
+                change.correlationId(), RolloutProgressed.State.RUNNING,
+                waves(latest.spec(), change.spec(), change.rotatedHost()), 1,
                 now, settings.gateSeconds(), latest.revision(), latest.spec(), null, List.of());
         return new Accepted(change.inWaves(), accepted.created(), rollout);
     }
 
     /**
-     * The hosts in rollout order: those the change touches itself first (a rotated host, a host declared anew or
-     * declared differently), so the canary is the host most likely to show what is wrong; then by slot.
+     * The waves a change from {@code before} to {@code after} rolls out in: the hosts the change touches itself
+     * first (a rotated host, a host declared anew or declared differently), so the canary is the host most
+     * likely to show what is wrong; then by slot.
      */
-    private static List<HostName> canaryFirst(HostGroupChanged latest, HostGroupChanged change) {
+    static List<List<HostName>> waves(HostGroupSpec before, HostGroupSpec after, HostName rotated) {
         List<HostName> touched = new ArrayList<>();
         List<HostName> others = new ArrayList<>();
-        for (Host host : change.spec().hosts()) {
-            boolean own = host.name().equals(change.rotatedHost())
-                    || !latest.spec().host(host.name()).map(host::equals).orElse(false);
+        for (Host host : after.hosts()) {
+            boolean own = host.name().equals(rotated) || !before.host(host.name()).map(host::equals).orElse(false);
             (own ? touched : others).add(host.name());
         }
         touched.addAll(others);
-        return touched;
+        return after.rollout().waves(touched);
     }
 
     /** A rollout action of the commands topic. */

@@ -46,7 +46,10 @@ class RolloutDecisionsTest {
 
     @Test
     void aChangeOfARunningGroupStartsWithTheHostItTouchesAsCanary() {
+        ChangePlan plan = owner.decider.plan(GROUP, body("pause", "192.0.2.3:51999"), null);
         Accepted accepted = upsert(body("pause", "192.0.2.3:51999"));
+
+        assertThat(plan.waves()).as("the plan shows the waves the change then takes").isEqualTo(accepted.rollout().waves());
 
         assertThat(accepted.change().staged()).isTrue();
         RolloutProgressed rollout = accepted.rollout();
