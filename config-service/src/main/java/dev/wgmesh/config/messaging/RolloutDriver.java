@@ -11,17 +11,14 @@ import dev.wgmesh.config.domain.PublishFailedException;
 import dev.wgmesh.config.domain.RequestRejected;
 import dev.wgmesh.config.domain.RolloutGate;
 import dev.wgmesh.kafka.GroupsFollowPartitions;
+import dev.wgmesh.kafka.Periodic;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.stereotype.Component;
@@ -33,7 +30,7 @@ import org.springframework.stereotype.Component;
  * state lives on wgmesh.rollout-progressed, so a restart or another replica carries on where it stood.
  */
 @Component
-class RolloutDriver implements SmartLifecycle {
+class RolloutDriver extends Periodic {
 
     private static final Logger log = LoggerFactory.getLogger(RolloutDriver.class);
 
@@ -42,20 +39,19 @@ class RolloutDriver implements SmartLifecycle {
     private final ChangeRequests changes;
     private final Clock clock;
     private final KafkaListenerEndpointRegistry listeners;
-    private final long intervalMillis;
-    private ScheduledExecutorService scheduler;
 
     RolloutDriver(GroupStore store, RolloutGate gate, ChangeRequests changes, Clock clock,
                   KafkaListenerEndpointRegistry listeners, ConfigSettings settings) {
+        super("wgmesh-rollout-gates", settings.rolloutCheckInterval());
         this.store = store;
         this.gate = gate;
         this.changes = changes;
         this.clock = clock;
         this.listeners = listeners;
-        this.intervalMillis = settings.rolloutCheckInterval().toMillis();
     }
 
-    void check() {
+    @Override
+    protected void runOnce() {
         Set<Integer> decided = decidedPartitions();
         int partitions = Topics.ALL.stream().filter(topic -> topic.name().equals(Topics.HOST_GROUP_COMMANDS))
                 .findFirst().orElseThrow().partitions();
@@ -84,35 +80,5 @@ class RolloutDriver implements SmartLifecycle {
         MessageListenerContainer container = listeners.getListenerContainer(CommandListener.ID);
         Collection<TopicPartition> assigned = container == null ? null : container.getAssignedPartitions();
         return assigned == null ? Set.of() : assigned.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-    }
-
-    @Override
-    public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "wgmesh-rollout-gates");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                check();
-            } catch (RuntimeException e) {
-                // a scheduled task that throws would never run again
-                log.warn("checking the gates of rollouts failed: {}", e.toString());
-            }
-        }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
     }
 }

@@ -10,14 +10,11 @@ import dev.wgmesh.config.domain.PublishFailedException;
 import dev.wgmesh.config.domain.RequestRejected;
 import dev.wgmesh.config.domain.RotationSchedule;
 import dev.wgmesh.config.domain.StatusBoard;
+import dev.wgmesh.kafka.Periodic;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +23,7 @@ import org.springframework.stereotype.Component;
  * the records (each key's creation time), so it survives restarts of every service.
  */
 @Component
-class RotationScheduler implements SmartLifecycle {
+class RotationScheduler extends Periodic {
 
     private static final Logger log = LoggerFactory.getLogger(RotationScheduler.class);
 
@@ -34,19 +31,18 @@ class RotationScheduler implements SmartLifecycle {
     private final StatusBoard board;
     private final ChangeRequests changes;
     private final Clock clock;
-    private final long intervalMillis;
-    private ScheduledExecutorService scheduler;
 
     RotationScheduler(GroupStore store, StatusBoard board, ChangeRequests changes, Clock clock, ConfigSettings settings) {
+        super("wgmesh-rotation-schedule", settings.rotationCheckInterval());
         this.store = store;
         this.board = board;
         this.changes = changes;
         this.clock = clock;
-        this.intervalMillis = settings.rotationCheckInterval().toMillis();
     }
 
     /** One look at every group; a rotation asked for is rolled out before the group's next one is due. */
-    void check() {
+    @Override
+    protected void runOnce() {
         for (HostGroupChanged group : store.currentGroups()) {
             boolean converged = board.status(group, store.rollout(group.group()).orElse(null)).converged();
             Optional<GroupCommand> due = RotationSchedule.command(group, converged, board.keyed(group.group()).orElse(null),
@@ -67,35 +63,5 @@ class RotationScheduler implements SmartLifecycle {
         } catch (PublishFailedException e) {
             log.warn("scheduled rotation in group {} not sent: {}", command.group(), e.getMessage());
         }
-    }
-
-    @Override
-    public synchronized void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "wgmesh-rotation-schedule");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                check();
-            } catch (RuntimeException e) {
-                // a scheduled task that throws would never run again
-                log.warn("checking the key rotation schedules failed: {}", e.toString());
-            }
-        }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
     }
 }
