@@ -3,11 +3,11 @@ package dev.wgmesh.e2e.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.cli.process.Processes;
-import dev.wgmesh.cli.process.WgmeshProcesses;
 import dev.wgmesh.cli.process.ServiceProcess;
+import dev.wgmesh.cli.process.WgmeshProcesses;
 import dev.wgmesh.common.crypto.X25519Keys;
-import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.DeploymentReported;
+import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.wireguard.SecretKey;
@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -247,8 +248,48 @@ class ProcessFaultsTest {
         }
     }
 
+    /**
+     * A rollout in waves goes on where it stood when config-service, which decides the waves, and the renderer,
+     * which releases them, are killed with SIGKILL in its middle: its state is on wgmesh.rollout-progressed.
+     */
     @Test
     @Order(5)
+    void aRolloutInWavesGoesOnAfterConfigServiceAndTheRendererAreKilled() throws Exception {
+        String group = "staged";
+        ObjectNode body = mesh(1420);
+        ArrayNode hosts = (ArrayNode) body.get("hosts");
+        while (hosts.size() > 8) {
+            hosts.remove(hosts.size() - 1);
+        }
+        body.set("rollout", EventJson.mapper().readTree("""
+                {"strategy": "waves", "canary": 1, "waveSize": 1, "gateSeconds": 60, "onFailure": "pause"}"""));
+        long created = accepted(api.put(group, body.toString()));
+        api.awaitConverged(group, created, CONVERGE_TIMEOUT);
+        body.put("mtu", 1380);
+        long staged = accepted(api.put(group, body.toString()));
+
+        awaitRollout(group, staged, rollout -> rollout.path("wave").asInt() >= 3);
+        ServiceProcess config = service("config-service");
+        ServiceProcess renderer = service("renderer-service");
+        long killedAt = System.nanoTime();
+        config.kill();
+        renderer.kill();
+        config.start();
+        renderer.start();
+        config.awaitStarted(WgmeshProcesses.START_TIMEOUT);
+        renderer.awaitStarted(WgmeshProcesses.START_TIMEOUT);
+        JsonNode done = awaitRollout(group, staged, rollout -> rollout.path("state").asText().equals("DONE"));
+        api.awaitConverged(group, staged, CONVERGE_TIMEOUT);
+        System.out.printf("[process] rollout in %d waves: config-service and the renderer killed at wave 3 or later;"
+                + " done and converged %.1f s after the kill%n", done.path("waves").asInt(), seconds(killedAt));
+
+        assertThat(done.path("waves").asInt()).isEqualTo(8);
+        assertDeployedFiles(commandOut.resolve(group), 1380);
+        assertRevisionsNeverGoBack(TopicRecords.reports(wgmesh.broker().bootstrapServers(), group));
+    }
+
+    @Test
+    @Order(6)
     void noSecretInAnyRecordLogOrAnswer() throws Exception {
         SecretScan scan = new SecretScan();
         int files = scan.addDeployedKeys(fileOut) + scan.addDeployedKeys(commandOut);
@@ -287,6 +328,28 @@ class ProcessFaultsTest {
     }
 
     // --- helpers ------------------------------------------------------------------------------------
+
+    /** The status's rollout of {@code revision} once {@code done} accepts it. */
+    private JsonNode awaitRollout(String group, long revision, Predicate<JsonNode> done) {
+        long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
+        JsonNode rollout = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                rollout = api.status(group).path("rollout");
+                if (rollout.path("revision").asLong() == revision && done.test(rollout)) {
+                    return rollout;
+                }
+            } catch (RuntimeException e) {
+                // config-service is restarting
+            }
+            ServiceProcess.sleep(200);
+        }
+        throw new AssertionError("the rollout of revision " + revision + " of " + group + " is not there: " + rollout);
+    }
+
+    private ServiceProcess service(String name) {
+        return wgmesh.services().stream().filter(service -> service.name().equals(name)).findFirst().orElseThrow();
+    }
 
     private List<String> startFileDeployers(int count) {
         List<String> names = new ArrayList<>();
