@@ -200,6 +200,8 @@ class ApiDocsTest {
         calls.add(call("GET " + GROUPS + "/{group}/health", send("GET", GROUPS + "/nobody/health", null, null), 404));
         calls.add(call("GET /api/v1/events", events(auth), 200));
         calls.add(call("GET /api/v1/events", events(null), 401));
+        calls.add(call("GET /api/v1/events", events(auth, "?since=PT5M"), 200));
+        calls.add(call("GET /api/v1/events", events(auth, "?since=yesterday"), 400));
         calls.add(call("DELETE " + GROUPS + "/{group}", send("DELETE", group, null, auth, "If-Match", "\"1\""), 412));
         // the group's sixth change in this minute: the limit is six
         calls.add(call("DELETE " + GROUPS + "/{group}", send("DELETE", group, null, auth), 204));
@@ -272,7 +274,11 @@ class ApiDocsTest {
 
     /** The live feed never ends: its status and headers are all there is to read. */
     private TestHttp.Response events(String auth) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events"));
+        return events(auth, "");
+    }
+
+    private TestHttp.Response events(String auth, String query) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events" + query));
         if (auth != null) {
             request.header("Authorization", auth);
         }

@@ -4,10 +4,12 @@ import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.SignedRecord;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -28,8 +31,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The one way a service reads whole topics: every partition assigned, no consumer group, nothing committed,
- * from the beginning (a compacted topic is a service's memory) or from the end (what comes from now on), on
- * one thread for as long as it runs. Every record of a topic whose records are signed is verified first: a
+ * from the beginning (a compacted topic is a service's memory), from the end (what comes from now on) or from
+ * a moment (the live feed's history), on one thread for as long as it runs. Every record of a topic whose records are signed is verified first: a
  * refused one is counted and logged ({@link DeadLetters#refused}) and never handed on; the topic's consumer
  * group sends it to the DLT once. One timeout, {@link #TIMEOUT}, for the topics to be there and for
  * catching up.
@@ -45,6 +48,8 @@ public final class SignedTopicReader {
     private final String name;
     private final List<String> topics;
     private final From from;
+    /** Where reading starts instead of {@code from}: the first record written at or after it; null: {@code from}. */
+    private final Instant since;
     private final RecordVerifier verifier;
     private final DeadLetters deadLetters;
     private final Consumer<SignedRecord> handler;
@@ -66,8 +71,23 @@ public final class SignedTopicReader {
                              RecordVerifier verifier, DeadLetters deadLetters, Consumer<SignedRecord> handler) {
         this.consumerSettings = consumerSettings;
         this.name = name;
+        this(consumerSettings, name, topics, from, null, verifier, deadLetters, handler);
+    }
+
+    /** A reader that starts at the first record of each partition written at or after {@code since}. */
+    public SignedTopicReader(Map<String, Object> consumerSettings, String name, List<String> topics, Instant since,
+                             RecordVerifier verifier, DeadLetters deadLetters, Consumer<SignedRecord> handler) {
+        this(consumerSettings, name, topics, null, Objects.requireNonNull(since, "since"), verifier, deadLetters, handler);
+    }
+
+    private SignedTopicReader(Map<String, Object> consumerSettings, String name, List<String> topics, From from,
+                              Instant since, RecordVerifier verifier, DeadLetters deadLetters,
+                              Consumer<SignedRecord> handler) {
+        this.consumerSettings = consumerSettings;
+        this.name = name;
         this.topics = List.copyOf(topics);
         this.from = from;
+        this.since = since;
         this.verifier = verifier;
         this.deadLetters = deadLetters;
         this.handler = handler;
@@ -97,7 +117,9 @@ public final class SignedTopicReader {
             partitions.addAll(AssignedConsumer.partitions(consumer, topic, TIMEOUT));
         }
         consumer.assign(partitions);
-        if (from == From.BEGINNING) {
+        if (since != null) {
+            seekTo(since);
+        } else if (from == From.BEGINNING) {
             consumer.seekToBeginning(partitions);
         } else {
             consumer.seekToEnd(partitions);
@@ -106,6 +128,22 @@ public final class SignedTopicReader {
         partitions.forEach(p -> positions.put(p, consumer.position(p, TIMEOUT)));
         polling = new PollingThread(consumer, name, Duration.ofMillis(200), this::read);
         polling.start();
+    }
+
+    /** Each partition from its first record at or after {@code moment}; one that has none, from its end. */
+    private void seekTo(Instant moment) {
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(
+                partitions.stream().collect(Collectors.toMap(p -> p, p -> moment.toEpochMilli())), TIMEOUT);
+        List<TopicPartition> none = new ArrayList<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndTimestamp offset = found.get(partition);
+            if (offset == null) {
+                none.add(partition);
+            } else {
+                consumer.seek(partition, offset.offset());
+            }
+        }
+        consumer.seekToEnd(none);
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -57,6 +58,7 @@ public final class RolloutGate {
         }
         Map<HostName, Expected> expected = status.expected(group);
         Map<HostName, String> desired = status.desiredHashes(group);
+        Set<HostName> keptKeys = keptKeys(keyed);
         List<String> evidence = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (HostName host : rollout.currentWave()) {
@@ -73,7 +75,7 @@ public final class RolloutGate {
             }
             Expected wanted = expected.get(host);
             for (HostName peer : wanted == null ? List.<HostName>of() : wanted.peers()) {
-                if (!rollout.released(peer) && !keptKeys(keyed, host, peer)) {
+                if (!rollout.released(peer) && !(keptKeys.contains(host) && keptKeys.contains(peer))) {
                     continue;
                 }
                 Instant since = report.occurredAt();
@@ -122,16 +124,18 @@ public final class RolloutGate {
         return new Seen(false, tunnel + "no traffic since " + since + " (" + link.state() + ")");
     }
 
-    /** Whether the tunnel works between a released host and one that still runs the previous revision. */
-    private static boolean keptKeys(HostGroupKeysGenerated keyed, HostName host, HostName peer) {
+    /**
+     * The hosts whose key pair the new revision keeps, when it keeps the preshared keys too: a tunnel between two
+     * of them works while one end still runs the previous revision. Empty when the preshared keys change.
+     */
+    private static Set<HostName> keptKeys(HostGroupKeysGenerated keyed) {
         HostGroupKeysGenerated before = keyed.previous();
         if (before == null || !Objects.equals(before.presharedKeySeed(), keyed.presharedKeySeed())) {
-            return false;
+            return Set.of();
         }
         Map<HostName, PublicKey> old = before.hosts().stream().collect(Collectors.toMap(HostKeys::host, HostKeys::publicKey));
-        Map<HostName, PublicKey> now = keyed.hosts().stream().collect(Collectors.toMap(HostKeys::host, HostKeys::publicKey));
-        return old.containsKey(host) && old.get(host).equals(now.get(host))
-                && old.containsKey(peer) && old.get(peer).equals(now.get(peer));
+        return keyed.hosts().stream().filter(keys -> keys.publicKey().equals(old.get(keys.host()))).map(HostKeys::host)
+                .collect(Collectors.toSet());
     }
 
     private static Verdict failed(String reason, List<String> evidence) {

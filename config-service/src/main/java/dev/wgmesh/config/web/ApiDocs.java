@@ -86,6 +86,7 @@ class ApiDocs {
                     "409", "no rollout in waves of the group runs or is paused", "429", CHANGE_REFUSED,
                     "503", NOT_PUBLISHED))),
             Map.entry("GET /api/v1/events", new Answers(true, Map.of(
+                    "400", "since is not an ISO-8601 duration of at most a day",
                     "503", "too many live feed clients"))));
 
     /** Operations that create: an unknown group is no 404 there. */

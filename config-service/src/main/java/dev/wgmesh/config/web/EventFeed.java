@@ -5,9 +5,15 @@ import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.kafka.SignedTopicReader;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 
@@ -20,20 +26,54 @@ import org.springframework.context.SmartLifecycle;
 final class EventFeed implements SmartLifecycle {
 
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    private static final List<String> TOPICS = Topics.ALL.stream().map(Topics.TopicSpec::name).toList();
+    private static final Logger log = LoggerFactory.getLogger(EventFeed.class);
 
     private final EventHub hub;
     private final SignedTopicReader reader;
+    private final Map<String, Object> consumerSettings;
+    private final RecordVerifier verifier;
+    private final DeadLetters deadLetters;
     private ScheduledExecutorService heartbeat;
 
     EventFeed(KafkaProperties kafkaProperties, EventHub hub, RecordVerifier verifier, DeadLetters deadLetters) {
         this.hub = hub;
-        this.reader = new SignedTopicReader(kafkaProperties.buildConsumerProperties(), "wgmesh-config-event-feed",
-                Topics.ALL.stream().map(Topics.TopicSpec::name).toList(), SignedTopicReader.From.END, verifier,
+        this.consumerSettings = kafkaProperties.buildConsumerProperties();
+        this.verifier = verifier;
+        this.deadLetters = deadLetters;
+        this.reader = new SignedTopicReader(consumerSettings, "wgmesh-config-event-feed",
+                TOPICS, SignedTopicReader.From.END, verifier,
                 deadLetters, signed -> {
                     if (hub.hasClients()) {
                         hub.publish(FeedRecords.of(signed.record()));
                     }
                 });
+    }
+
+    /**
+     * Sends the client every record of its filter written since {@code since}, then lets its held live events
+     * go, but for those the history read already. Read the way the live feed reads (verified, nothing
+     * committed), on the hub's sender threads; a history that cannot be read ends the client's stream.
+     */
+    void replay(EventHub.Client client, Instant since) {
+        hub.execute(() -> {
+            Map<String, Long> read = new HashMap<>();
+            try {
+                new SignedTopicReader(consumerSettings, "wgmesh-config-event-history", TOPICS, since, verifier,
+                        deadLetters, signed -> {
+                            FeedEvent event = FeedRecords.of(signed.record());
+                            read.merge(event.partition(), event.offset(), Math::max);
+                            if (client.wants(event)) {
+                                client.sendHistory(event);
+                            }
+                        }).readToEnd();
+            } catch (RuntimeException e) {
+                log.warn("the live feed's history since {} could not be read: {}", since, e.toString());
+                client.close();
+                return;
+            }
+            client.release(read);
+        });
     }
 
     @Override

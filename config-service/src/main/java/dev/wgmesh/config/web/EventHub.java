@@ -2,6 +2,7 @@ package dev.wgmesh.config.web;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -45,13 +46,16 @@ final class EventHub {
         this.maxQueued = maxQueued;
     }
 
-    /** @param group only this group's events (null: all), @param host only this host's (null: all) */
-    Client subscribe(Sink sink, String group, String host) {
+    /**
+     * @param group only this group's events (null: all), @param host only this host's (null: all)
+     * @param held  true when the client gets the feed's history first: live events wait until {@link Client#release}
+     */
+    Client subscribe(Sink sink, String group, String host, boolean held) {
         synchronized (clients) {
             if (clients.size() >= maxClients) {
                 throw new TooManyClients(maxClients);
             }
-            Client client = new Client(sink, group, host);
+            Client client = new Client(sink, group, host, held);
             clients.add(client);
             return client;
         }
@@ -84,6 +88,11 @@ final class EventHub {
         clients.forEach(Client::close);
     }
 
+    /** Runs work of one client (its history) on the sender threads. */
+    void execute(Runnable task) {
+        executor.execute(task);
+    }
+
     /** Ends every stream and the sender threads. */
     void shutdown() {
         closeAll();
@@ -99,12 +108,44 @@ final class EventHub {
         private final Queue<FeedEvent> queue = new ArrayDeque<>();
         private boolean draining;
         private boolean heartbeatQueued;
+        private boolean held;
         private volatile boolean closed;
 
-        private Client(Sink sink, String group, String host) {
+        private Client(Sink sink, String group, String host, boolean held) {
             this.sink = sink;
             this.group = group;
             this.host = host;
+            this.held = held;
+        }
+
+        boolean wants(FeedEvent event) {
+            return event.matches(group, host);
+        }
+
+        /** A record of the history, sent at once while live events are held back; a client gone is closed. */
+        void sendHistory(FeedEvent event) {
+            if (closed) {
+                return;
+            }
+            try {
+                sink.send(event);
+            } catch (IOException | RuntimeException e) {
+                log.debug("live feed client went away during its history: {}", e.toString());
+                close();
+            }
+        }
+
+        /**
+         * The history is sent: the live events held back go out, but for those it sent already.
+         *
+         * @param sentUpTo the last offset the history read, by {@link FeedEvent#partition}
+         */
+        void release(Map<String, Long> sentUpTo) {
+            synchronized (this) {
+                held = false;
+                queue.removeIf(event -> event != null && event.offset() <= sentUpTo.getOrDefault(event.partition(), -1L));
+            }
+            schedule();
         }
 
         private void offer(FeedEvent event) {
@@ -135,7 +176,7 @@ final class EventHub {
 
         private void schedule() {
             synchronized (this) {
-                if (draining) {
+                if (draining || held) {
                     return;
                 }
                 draining = true;

@@ -6,6 +6,16 @@ package dev.wgmesh.config.web;
  */
 record FeedEvent(String id, String group, String host, String json) {
 
+    /** The record's topic and partition, as {@code id} starts. */
+    String partition() {
+        return id.substring(0, id.lastIndexOf('-'));
+    }
+
+    /** The record's offset in its partition, as {@code id} ends. */
+    long offset() {
+        return Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
+    }
+
     boolean matches(String wantedGroup, String wantedHost) {
         return (wantedGroup == null || wantedGroup.equals(group)) && (wantedHost == null || wantedHost.equals(host));
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -66,9 +67,9 @@ class EventHubTest {
         ListSink all = new ListSink();
         ListSink seed = new ListSink();
         ListSink host = new ListSink();
-        hub.subscribe(all, null, null);
-        hub.subscribe(seed, "seed", null);
-        hub.subscribe(host, "seed", "node-2");
+        hub.subscribe(all, null, null, false);
+        hub.subscribe(seed, "seed", null, false);
+        hub.subscribe(host, "seed", "node-2", false);
 
         hub.publish(event("1", "seed", null));
         hub.publish(event("2", "seed", "node-1"));
@@ -84,12 +85,12 @@ class EventHubTest {
     @Test
     void aSlowClientIsDroppedAndTheOthersKeepGoing() {
         ListSink slow = new ListSink();
-        hub.subscribe(slow, null, null);
+        hub.subscribe(slow, null, null, false);
         for (int i = 1; i <= 6; i++) {
             hub.publish(event(String.valueOf(i), "seed", null));
         }
         ListSink fresh = new ListSink();
-        hub.subscribe(fresh, null, null);
+        hub.subscribe(fresh, null, null, false);
         hub.publish(event("7", "seed", null));
         executor.runAll();
 
@@ -102,7 +103,7 @@ class EventHubTest {
     @Test
     void aClientThatWentAwayIsForgottenOnTheNextSendOrHeartbeat() {
         ListSink gone = new ListSink();
-        hub.subscribe(gone, null, null);
+        hub.subscribe(gone, null, null, false);
         gone.broken = true;
         hub.heartbeat();
         executor.runAll();
@@ -113,7 +114,7 @@ class EventHubTest {
     @Test
     void heartbeatsReachIdleClients() {
         ListSink idle = new ListSink();
-        hub.subscribe(idle, null, null);
+        hub.subscribe(idle, null, null, false);
         hub.heartbeat();
         hub.heartbeat();
         executor.runAll();
@@ -123,12 +124,31 @@ class EventHubTest {
     @Test
     void theNumberOfClientsIsBounded() {
         for (int i = 0; i < 3; i++) {
-            hub.subscribe(new ListSink(), null, null);
+            hub.subscribe(new ListSink(), null, null, false);
         }
-        assertThatThrownBy(() -> hub.subscribe(new ListSink(), null, null)).isInstanceOf(EventHub.TooManyClients.class);
+        assertThatThrownBy(() -> hub.subscribe(new ListSink(), null, null, false)).isInstanceOf(EventHub.TooManyClients.class);
         hub.closeAll();
         assertThat(hub.hasClients()).isFalse();
-        hub.subscribe(new ListSink(), null, null);
+        hub.subscribe(new ListSink(), null, null, false);
+    }
+
+    @Test
+    void aClientWithHistoryGetsItFirstThenTheLiveEventsItDidNotSeeYet() {
+        ListSink late = new ListSink();
+        EventHub.Client client = hub.subscribe(late, "seed", null, true);
+        // live while the history is read: the first of these the history reads too
+        hub.publish(event("wgmesh.t-0-7", "seed", null));
+        hub.publish(event("wgmesh.t-0-8", "seed", null));
+        hub.publish(event("wgmesh.t-1-3", "other", null));
+        executor.runAll();
+        assertThat(late.sent).as("nothing live before the history").isEmpty();
+
+        client.sendHistory(event("wgmesh.t-0-6", "seed", null));
+        client.sendHistory(event("wgmesh.t-0-7", "seed", null));
+        client.release(Map.of("wgmesh.t-0", 7L));
+        executor.runAll();
+
+        assertThat(late.sent).containsExactly("wgmesh.t-0-6", "wgmesh.t-0-7", "wgmesh.t-0-8");
     }
 
     private static FeedEvent event(String id, String group, String host) {

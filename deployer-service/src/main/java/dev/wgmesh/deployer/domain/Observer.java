@@ -98,6 +98,11 @@ public final class Observer {
         TrafficSinceApply traffic = TrafficSinceApply.NONE;
         /** Applies of the listener under way: the host is between two configs, so not looked at. */
         int applying;
+        /**
+         * The revision of a record read back that the listener has yet to apply (null: none): until it has, what
+         * the host runs is behind, not drifted, and is not repaired.
+         */
+        Long awaited;
     }
 
     private final Deployer deployer;
@@ -137,6 +142,9 @@ public final class Observer {
             synchronized (watched) {
                 // not known and not consumed: the listener applies it soon, and until then it is no drift to repair
                 watched.appliedHere = known;
+                if (!consumed) {
+                    watched.awaited = record.revision();
+                }
                 if (!known && consumed) {
                     watched.pending = Cause.RESTORE;
                     watched.next = clock.instant();
@@ -170,6 +178,9 @@ public final class Observer {
         if (watched != null) {
             synchronized (watched) {
                 watched.applying = Math.max(0, watched.applying - 1);
+                if (watched.awaited != null && record.revision() >= watched.awaited) {
+                    watched.awaited = null;
+                }
                 if (report != null) {
                     outcome(watched, report, clock.instant());
                 }
@@ -271,6 +282,7 @@ public final class Observer {
                 HostHealthReported health = look(watched, now);
                 if (health != null && (health.drift() == Drift.DRIFTED || health.drift() == Drift.MISSING)
                         && watched.record.driftPolicy() == DriftPolicy.REPAIR && watched.appliedHere && !watched.lastFailed
+                        && watched.awaited == null
                         && (watched.notBefore == null || !now.isBefore(watched.notBefore))) {
                     report(watched, health, now);
                     log.info("{}: {}, applying it again: {}", watched.record.recordKey(), health.drift(),

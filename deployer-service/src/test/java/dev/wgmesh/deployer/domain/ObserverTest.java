@@ -334,6 +334,36 @@ class ObserverTest {
         assertThat(health("h1")).singleElement().satisfies(h -> assertThat(h.drift()).isEqualTo(Drift.MISSING));
     }
 
+    /**
+     * A replica that takes over a partition reads its latest records back while its listener is still on older
+     * ones: a host this disk applied before runs older configs than the record read back, which is no drift to
+     * repair (a repair would apply the newer revision before the listener applies the older one, and the reports
+     * would say so in that order).
+     */
+    @Test
+    void aHostBehindARecordTheListenerStillGetsToIsNotRepaired() {
+        HostConfigRendered first = group.render(1).get(group.host(1));
+        observer.applied(first, 0, deployer.deploy(first).orElseThrow());
+        group.rotate(group.host(1));
+        HostConfigRendered second = group.render(2).get(group.host(1));
+        group.rotate(group.host(1));
+        HostConfigRendered third = group.render(3).get(group.host(1));
+
+        observer.load(third, 0, false);
+        intervals(2);
+        observer.applied(second, 0, deployer.deploy(second).orElseThrow());
+        intervals(2);
+        assertThat(deployments()).as("nothing repaired while the listener is behind the record read back").isEmpty();
+
+        observer.applied(third, 0, deployer.deploy(third).orElseThrow());
+        intervals(1);
+        assertThat(deployments()).isEmpty();
+        assertThat(health("h1")).last().satisfies(h -> {
+            assertThat(h.revision()).isEqualTo(3);
+            assertThat(h.drift()).isEqualTo(Drift.IN_SYNC);
+        });
+    }
+
     @Test
     void aHostWhoseStateIsKeptIsNotRestored() {
         Map<HostName, HostConfigRendered> records = rollOut(group.render(1));

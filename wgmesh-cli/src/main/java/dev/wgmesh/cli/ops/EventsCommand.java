@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code events [--group G] [--host H] [--follow]}: the live feed ({@code /api/v1/events}), one line per record.
- * The API streams records as they happen and keeps no history, so without {@code --follow} the command prints
- * what arrives until the feed has been quiet for {@link #QUIET}.
+ * {@code events [--group G] [--host H] [--since D] [--follow]}: the live feed ({@code /api/v1/events}), one line
+ * per record, starting with the records of the last {@code D} when given. Without {@code --follow} the command
+ * prints what arrives until the feed has been quiet for {@link #QUIET}.
  */
 @Command(name = "events", description = "Prints the records on the wgmesh topics as they happen, one line each.")
 public class EventsCommand extends ApiCommand {
@@ -36,6 +36,10 @@ public class EventsCommand extends ApiCommand {
     @Option(names = "--host", paramLabel = "HOST", description = "only this host's records")
     String host;
 
+    @Option(names = "--since", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "start with the records of this time before now, such as 10m or 2h (at most a day)")
+    Duration since;
+
     @Option(names = {"-f", "--follow"}, description = "keep printing until Ctrl-C (default: stop once the feed is quiet for 2 s)")
     boolean follow;
 
@@ -44,6 +48,7 @@ public class EventsCommand extends ApiCommand {
         StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
         Optional.ofNullable(group).ifPresent(value -> query.add("group=" + URLEncoder.encode(value, StandardCharsets.UTF_8)));
         Optional.ofNullable(host).ifPresent(value -> query.add("host=" + URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        Optional.ofNullable(since).ifPresent(value -> query.add("since=" + value));
         InputStream stream = api.stream("/api/v1/events" + query);
         err().println(follow ? "following the live feed of " + api.url() + " (Ctrl-C stops)"
                 : "the live feed of " + api.url() + " until it is quiet for " + QUIET.toSeconds() + " s (--follow keeps it)");

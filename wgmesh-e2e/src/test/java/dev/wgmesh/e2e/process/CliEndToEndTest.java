@@ -226,6 +226,19 @@ class CliEndToEndTest {
         assertThat(records).anyMatch(record -> record.get("topic").asString().equals("wgmesh.deployment-reported")
                 && record.get("value").get("revision").asLong() == 4);
         assertThat(records).allMatch(record -> record.get("key").asString().startsWith(GROUP));
+
+        // the records of the last ten minutes, from before the command started, each once
+        Run history = wgmesh("events", "--group", GROUP, "--since", "10m", "-o", "json");
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        List<JsonNode> past = history.out().lines().map(line -> EventJson.mapper().readTree(line)).toList();
+        assertThat(past).anyMatch(record -> record.get("topic").asString().equals("wgmesh.host-group-changed")
+                && record.get("value").get("revision").asLong() == 3);
+        assertThat(past).allMatch(record -> record.get("key").asString().startsWith(GROUP));
+        assertThat(past.stream().map(record -> record.get("topic").asString() + "-" + record.get("partition") + "-"
+                + record.get("offset"))).doesNotHaveDuplicates();
+        Run tooLong = wgmesh("events", "--since", "48h");
+        assertThat(tooLong.exitCode()).isEqualTo(1);
+        assertThat(tooLong.err()).contains("refused: 400").contains("since").contains("\"PT48H\"");
     }
 
     @Test

@@ -339,8 +339,8 @@ class ProcessFaultsTest {
                 if (rollout.path("revision").asLong() == revision && done.test(rollout)) {
                     return rollout;
                 }
-            } catch (RuntimeException e) {
-                // config-service is restarting
+            } catch (RuntimeException | AssertionError e) {
+                // config-service is restarting: its API does not answer yet (Api says so with an AssertionError)
             }
             ServiceProcess.sleep(200);
         }
