@@ -69,8 +69,6 @@ public final class SignedTopicReader {
      */
     public SignedTopicReader(Map<String, Object> consumerSettings, String name, List<String> topics, From from,
                              RecordVerifier verifier, DeadLetters deadLetters, Consumer<SignedRecord> handler) {
-        this.consumerSettings = consumerSettings;
-        this.name = name;
         this(consumerSettings, name, topics, from, null, verifier, deadLetters, handler);
     }
 

@@ -40,10 +40,13 @@ class EventController {
 
     @GetMapping(path = "/api/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@RequestParam(name = "group", required = false) String group,
-                      @RequestParam(name = "host", required = false) String host) throws IOException {
+                      @RequestParam(name = "host", required = false) String host,
+                      @RequestParam(name = "since", required = false) String since) throws IOException {
+        Duration history = since == null ? null : history(since);
         // no timeout: the stream lasts until the client leaves, is dropped, or the service stops
         SseEmitter emitter = new SseEmitter(0L);
-        EventHub.Client client = hub.subscribe(new EmitterSink(emitter), blankToNull(group), blankToNull(host));
+        EventHub.Client client = hub.subscribe(new EmitterSink(emitter), blankToNull(group), blankToNull(host),
+                history != null);
         emitter.onCompletion(client::close);
         emitter.onTimeout(client::close);
         emitter.onError(e -> client.close());
