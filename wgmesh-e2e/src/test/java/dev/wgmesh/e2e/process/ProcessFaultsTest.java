@@ -284,7 +284,7 @@ class ProcessFaultsTest {
                 + " done and converged %.1f s after the kill%n", done.path("waves").asInt(), seconds(killedAt));
 
         assertThat(done.path("waves").asInt()).isEqualTo(8);
-        assertDeployedFiles(commandOut.resolve(group), 1380);
+        assertDeployedFiles(commandOut.resolve(group), 1380, 8);
         assertRevisionsNeverGoBack(TopicRecords.reports(wgmesh.broker().bootstrapServers(), group));
     }
 
@@ -442,11 +442,16 @@ class ProcessFaultsTest {
 
     /** Every host has one whole wg0.conf of the expected revision (its MTU) and no temp file is left. */
     private static void assertDeployedFiles(Path groupDir, int mtu) throws IOException {
+        assertDeployedFiles(groupDir, mtu, HOSTS);
+    }
+
+    /** Every host's one file, whole, with the MTU and a peer for every other of the group's {@code hosts}. */
+    private static void assertDeployedFiles(Path groupDir, int mtu, int hosts) throws IOException {
         List<Path> hostDirs;
         try (Stream<Path> list = Files.list(groupDir)) {
             hostDirs = list.filter(Files::isDirectory).sorted().toList();
         }
-        assertThat(hostDirs).hasSize(HOSTS);
+        assertThat(hostDirs).hasSize(hosts);
         for (Path hostDir : hostDirs) {
             try (Stream<Path> list = Files.list(hostDir)) {
                 assertThat(list.map(p -> p.getFileName().toString()).toList()).as("files of %s", hostDir)
@@ -455,7 +460,7 @@ class ProcessFaultsTest {
             Path conf = hostDir.resolve("wg0.conf");
             WgConfigParser.ParsedConfig config = WgConfigParser.parse(Files.readString(conf));
             assertThat(config.mtu()).as("MTU in %s", conf).isEqualTo(mtu);
-            assertThat(config.peers()).hasSize(HOSTS - 1);
+            assertThat(config.peers()).hasSize(hosts - 1);
             assertThat(X25519Keys.publicKeyOf(config.privateKey())).isNotNull();
             assertThat(Files.getPosixFilePermissions(conf)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         }
