@@ -72,8 +72,9 @@ public record RenderPlan(HostGroupKeysGenerated keyed, boolean skipped, List<Hos
             return of(keyed, previousHashes, previousPeersHash, -1, now, eventIds);
         }
         List<HostConfigRendered> publish = new ArrayList<>();
-        for (HostFiles files : GroupRenderer.render(keyed).values()) {
-            if (rollout.released(files.host()) && !files.contentHash().equals(previousHashes.get(files.host()))) {
+        // the hosts not released keep their records: rendering them would be work for nothing on every wave
+        for (HostFiles files : GroupRenderer.render(keyed, rollout::released).values()) {
+            if (!files.contentHash().equals(previousHashes.get(files.host()))) {
                 publish.add(files.asEvent(eventIds.get(), keyed, now, null));
             }
         }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A pure function from a keyed group to every host's files: the same input gives the same output,
@@ -38,7 +39,12 @@ public final class GroupRenderer {
 
     /** Every host's files, in slot order. */
     public static Map<HostName, HostFiles> render(HostGroupKeysGenerated keyed) {
-        return allFiles(new Inputs(keyed));
+        return allFiles(new Inputs(keyed), host -> true);
+    }
+
+    /** The files of the hosts {@code which} accepts, in slot order, as {@link #render} gives them. */
+    public static Map<HostName, HostFiles> render(HostGroupKeysGenerated keyed, Predicate<HostName> which) {
+        return allFiles(new Inputs(keyed), which);
     }
 
     /** Every host's files and a mesh group's peer table, as {@link #render} and {@link #meshPeers} give them. */
@@ -48,7 +54,7 @@ public final class GroupRenderer {
     /** Both at once: a mesh's peer entries are built and digested once for the files and the table. */
     public static Rendering renderWithPeerTable(HostGroupKeysGenerated keyed) {
         Inputs inputs = new Inputs(keyed);
-        return new Rendering(allFiles(inputs), peerTable(inputs));
+        return new Rendering(allFiles(inputs, host -> true), peerTable(inputs));
     }
 
     /** One host's files, the same as {@code render(keyed).get(host)} without rendering every other host. */
@@ -64,10 +70,12 @@ public final class GroupRenderer {
         return keyed.spec() == null ? Optional.empty() : peerTable(new Inputs(keyed));
     }
 
-    private static Map<HostName, HostFiles> allFiles(Inputs inputs) {
+    private static Map<HostName, HostFiles> allFiles(Inputs inputs, Predicate<HostName> which) {
         Map<HostName, HostFiles> files = new LinkedHashMap<>();
         for (Host host : inputs.keyed.spec().hosts()) {
-            files.put(host.name(), files(inputs, host));
+            if (which.test(host.name())) {
+                files.put(host.name(), files(inputs, host));
+            }
         }
         return files;
     }
