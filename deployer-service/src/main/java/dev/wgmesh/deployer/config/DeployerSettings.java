@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param parallelHosts                  hosts applied (and observed) at the same time
  * @param listenerConcurrency            consumers of wgmesh.host-config-rendered in this process
  * @param observeInterval                how often each owned host is looked at (jittered)
+ * @param tunnelMetricsLimit             the most tunnels with {@code wireguard_peer_*} meters of their own in this
+ *                                       replica (a mesh has one per pair of hosts); 0: none
  */
 @ConfigurationProperties("wgmesh")
 public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
@@ -32,7 +34,8 @@ public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
                                @DefaultValue("10s") Duration peerTableTimeout,
                                @DefaultValue("4") int parallelHosts,
                                @DefaultValue("1") int listenerConcurrency,
-                               @DefaultValue("30s") Duration observeInterval) {
+                               @DefaultValue("30s") Duration observeInterval,
+                               @DefaultValue("10000") int tunnelMetricsLimit) {
 
     public DeployerSettings {
         if (!List.of("file", "command").contains(target)) {
@@ -48,6 +51,10 @@ public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
         }
         atLeastOne("wgmesh.parallel-hosts", parallelHosts);
         atLeastOne("wgmesh.listener-concurrency", listenerConcurrency);
+        if (tunnelMetricsLimit < 0) {
+            throw new IllegalArgumentException("wgmesh.tunnel-metrics-limit is " + tunnelMetricsLimit
+                    + ": expected 0 or more");
+        }
     }
 
     private static void positive(String name, Duration value) {

@@ -10,8 +10,13 @@ class DeployerSettingsTest {
 
     private static DeployerSettings settings(String target, String command, Duration timeout, int parallelHosts,
                                              int listeners, Duration interval) {
+        return settings(target, command, timeout, parallelHosts, listeners, interval, 10_000);
+    }
+
+    private static DeployerSettings settings(String target, String command, Duration timeout, int parallelHosts,
+                                             int listeners, Duration interval, int tunnelMetricsLimit) {
         return new DeployerSettings("/k", "", target, "./out", "", command, timeout, "", Duration.ofSeconds(10),
-                parallelHosts, listeners, interval);
+                parallelHosts, listeners, interval, tunnelMetricsLimit);
     }
 
     @Test
@@ -32,5 +37,7 @@ class DeployerSettingsTest {
         assertThatThrownBy(() -> settings("file", "", s, 4, -2, s)).hasMessageContaining("wgmesh.listener-concurrency is -2");
         assertThatThrownBy(() -> settings("file", "", s, 4, 1, Duration.ofMillis(10)))
                 .hasMessageContaining("wgmesh.observe-interval is PT0.01S");
+        assertThatThrownBy(() -> settings("file", "", s, 4, 1, s, -1))
+                .hasMessage("wgmesh.tunnel-metrics-limit is -1: expected 0 or more");
     }
 }
