@@ -59,7 +59,7 @@ public final class CommandTarget implements Target {
      * {@link #MAX_STATUS_BYTES}); a failure, a timeout or output that does not parse says why.
      */
     @Override
-    public HostObservation observe(HostRef host) throws IOException, DeployFailure {
+    public HostObservation observe(HostRef host, ExpectedHost expected) throws IOException, DeployFailure {
         List<String> status = new ArrayList<>(command);
         status.add(1, "status");
         byte[] output = execute(host, status, env -> { }, true);

@@ -54,6 +54,7 @@ final class DriftCheck {
                 drifted.add(name + ": file differs from the declared one");
             }
             switch (seen.state()) {
+                case AS_DECLARED -> { }
                 case DOWN -> drifted.add(name + ": interface down");
                 case UNREADABLE -> drifted.add(name + ": file is not a valid config: " + seen.problem());
                 default -> compareRunning(want, seen, drifted);
@@ -101,7 +102,7 @@ final class DriftCheck {
                 out.add(who + " missing");
                 continue;
             }
-            if (!new HashSet<>(running.allowedIps()).equals(new HashSet<>(peer.allowedIps()))) {
+            if (!sameCidrs(running.allowedIps(), peer.allowedIps())) {
                 out.add(who + " allowed IPs " + sorted(running.allowedIps()) + ", declared " + sorted(peer.allowedIps()));
             }
             long declaredKey = want.presharedKeyIds()[i];
@@ -119,6 +120,11 @@ final class DriftCheck {
         }
         peers.keySet().stream().map(key -> KeyIds.of(key.bytes())).sorted()
                 .forEach(id -> out.add(name + ": peer with key id " + id + " not declared"));
+    }
+
+    /** The same routes in any order; without a set for the usual one or two. */
+    private static boolean sameCidrs(List<Cidr> running, List<Cidr> declared) {
+        return running.equals(declared) || new HashSet<>(running).equals(new HashSet<>(declared));
     }
 
     /** At most {@link HostHealthReported#MAX_DIFFERENCES}: a host that lost everything differs everywhere. */

@@ -1,6 +1,7 @@
 package dev.wgmesh.deployer.domain;
 
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.wireguard.InterfaceName;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.common.wireguard.WgConfig;
@@ -49,6 +50,12 @@ public final class ExpectedHost {
 
     List<ExpectedInterface> interfaces() {
         return interfaces;
+    }
+
+    /** The hex SHA-256 of the interface's declared file, null when the interface is not declared. */
+    String fileSha256(InterfaceName name) {
+        return interfaces.stream().filter(i -> i.config().name().equals(name)).map(ExpectedInterface::fileSha256)
+                .findFirst().orElse(null);
     }
 
     /** The hex SHA-256 of the bytes. */

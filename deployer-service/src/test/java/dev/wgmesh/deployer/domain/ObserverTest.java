@@ -115,10 +115,10 @@ class ObserverTest {
         }
 
         @Override
-        public HostObservation observe(HostRef host) throws IOException {
+        public HostObservation observe(HostRef host, ExpectedHost expected) throws IOException {
             Long rx = rxBytes;
             if (rx == null) {
-                return files.observe(host);
+                return files.observe(host, expected);
             }
             long handshake = clock.instant().getEpochSecond() - 5;
             return StatusParser.parse(RunningHost.text(RunningHost.status(running.get(host.host()), handshake, rx)));

@@ -27,7 +27,13 @@ public class InvalidValueException extends IllegalArgumentException {
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
-                default -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : c);
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
             }
         }
         return out.append('"').toString();
