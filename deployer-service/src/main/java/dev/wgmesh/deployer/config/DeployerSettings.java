@@ -12,8 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param deployerPrivateKeyFile         the deployers' X25519 key, as {@code wg genkey} writes it (required)
  * @param deployerPreviousPrivateKeyFile the key before it, while the deployers' key is being replaced
  * @param target                         {@code file} (write the configs below {@code outDir}) or {@code command}
+ * @param outDir                         where the file target writes {@code <group>/<host>/<interface>.conf}
  * @param stateDir                       what was applied per host; {@code <outDir>/.wgmesh-state} when not given
  * @param command                        the command target's program and plain arguments ({@code %h}: none here)
+ * @param commandTimeout                 how long one run of the command may take before it is killed (FAILED)
  * @param replica                        the name on every report; {@code <hostname>-<pid>} when not given
  * @param peerTableTimeout               how long a mesh host's record waits for the peer table it names
  * @param parallelHosts                  hosts applied (and observed) at the same time
