@@ -21,7 +21,7 @@ import picocli.CommandLine.Unmatched;
  * micro-benchmarks of wgmesh-benchmarks.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
-        subcommands = BenchCommand.Micro.class,
+        subcommands = {BenchCommand.Micro.class, BenchCommand.Observe.class},
         description = {"Measures wgmesh on this machine.", "",
                 "Starts a broker and the services as separate processes (JVM options as for up; free ports, a "
                 + "temporary folder it deletes, so it can run beside up) and prints a table: PUT to converged for the "
@@ -31,7 +31,8 @@ import picocli.CommandLine.Unmatched;
                 + "time with 1, 2 and 4 deployers at 50 ms a host; beside each, the floor (the same work in one process "
                 + "without Kafka) and the CPU time of the busiest processes. About ten minutes on two cores, after a "
                 + "warm-up of 200 changes; the table also goes to wgmesh-data/bench/<time>.md, the processes' logs "
-                + "beside it. \"bench micro\" runs the JMH micro-benchmarks instead (see BENCHMARKS.md)."})
+                + "beside it. \"bench micro\" runs the JMH micro-benchmarks instead, \"bench observe\" what watching a "
+                + "stable 1,000-host mesh costs (see BENCHMARKS.md)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "e2e", description = "the end-to-end table (the default)")
@@ -54,23 +55,65 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (mode != null && !mode.equals("e2e")) {
-            Log.error("usage: wgmesh bench [e2e] [--quick] [--deployers N], or wgmesh bench micro [JMH options]; not '"
+            Log.error("usage: wgmesh bench [e2e] [--quick] [--deployers N], wgmesh bench observe [--quick], or wgmesh "
+                    + "bench micro [JMH options]; not '"
                     + mode + "'");
             return 2;
         }
-        Path reportDir = (report == null ? data.resolve("bench") : report).toAbsolutePath();
+        return report("the end-to-end benchmark", report, logDir -> new PipelineBench(home,
+                quick ? PipelineBench.Sizes.QUICK : PipelineBench.Sizes.FULL, deployers, serviceJvmOptions(),
+                brokerJvmOptions(), logDir).run());
+    }
+
+    /** A benchmark that starts processes, writing their logs to the folder it is given. */
+    private interface Run {
+        BenchTable run(Path logDir) throws Exception;
+    }
+
+    /** Runs the benchmark, prints its table and writes it to {@code reportDir/<time>.md}, the logs beside it. */
+    private int report(String what, Path reportDir, Run bench) throws Exception {
+        Path dir = (reportDir == null ? data.resolve("bench") : reportDir).toAbsolutePath();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path logDir = reportDir.resolve(stamp + "-logs");
-        Log.info("running the end-to-end benchmark (the table also goes to " + reportDir + "/)");
-        BenchTable table = new PipelineBench(home, quick ? PipelineBench.Sizes.QUICK : PipelineBench.Sizes.FULL,
-                deployers, Processes.jvmOptions("WGMESH_JAVA_OPTS", Processes.SERVICE_JAVA_OPTS),
-                Processes.jvmOptions("WGMESH_KAFKA_JAVA_OPTS", Processes.BROKER_JAVA_OPTS), logDir).run();
-        Path written = reportDir.resolve(stamp + ".md");
+        Path logDir = dir.resolve(stamp + "-logs");
+        Log.info("running " + what + " (the table also goes to " + dir + "/)");
+        BenchTable table = bench.run(logDir);
+        Path written = dir.resolve(stamp + ".md");
         Files.writeString(written, table.markdown());
         System.out.println();
         System.out.print(table.text());
         System.out.println("\nwritten to " + written + "; the processes' logs are in " + logDir);
         return 0;
+    }
+
+    private static List<String> serviceJvmOptions() {
+        return Processes.jvmOptions("WGMESH_JAVA_OPTS", Processes.SERVICE_JAVA_OPTS);
+    }
+
+    private static List<String> brokerJvmOptions() {
+        return Processes.jvmOptions("WGMESH_KAFKA_JAVA_OPTS", Processes.BROKER_JAVA_OPTS);
+    }
+
+    /** What watching a stable mesh costs: {@link ObservationBench}. */
+    @Command(name = "observe", mixinStandardHelpOptions = true, description = "Measures what watching a stable "
+            + "mesh of 1,000 hosts costs one deployer replica at the default observe interval (30 s), with the file "
+            + "target and with the command target and a stand-in host: CPU, records and bytes a minute on the health "
+            + "and deployment topics, memory. About 15 minutes; the table also goes to wgmesh-data/bench/<time>.md.")
+    static final class Observe implements Callable<Integer> {
+
+        @Option(names = "--quick", description = "20 hosts looked at every 2 s for 20 s (a minute)")
+        boolean quick;
+
+        @Option(names = "--report", paramLabel = "DIR", description = "where the table and the logs go "
+                + "(default wgmesh-data/bench)")
+        Path report;
+
+        @Override
+        public Integer call() throws Exception {
+            BenchCommand bench = new BenchCommand();
+            return bench.report("the observation benchmark", report, logDir -> new ObservationBench(bench.home,
+                    quick ? ObservationBench.Sizes.QUICK : ObservationBench.Sizes.FULL, serviceJvmOptions(),
+                    brokerJvmOptions(), logDir).run());
+        }
     }
 
     /** JMH in a JVM of its own, with wgmesh-benchmarks' classpath as Maven resolves it (common's test-jar in it). */

@@ -327,6 +327,10 @@ public final class PipelineBench {
      * process died (a deployer out of memory, say) instead of waiting out the timeout.
      */
     private void awaitConverged(String group, long revision) {
+        awaitConverged(wgmesh, api, group, revision);
+    }
+
+    static void awaitConverged(WgmeshProcesses wgmesh, LocalApi api, String group, long revision) {
         Instant deadline = Instant.now().plus(CONVERGE_TIMEOUT);
         String last = "";
         while (Instant.now().isBefore(deadline)) {
@@ -473,12 +477,12 @@ public final class PipelineBench {
         return arguments.isEmpty() ? "the JVM's default options" : String.join(" ", arguments);
     }
 
-    private static String loadAverage() throws IOException {
+    static String loadAverage() throws IOException {
         return String.join(" ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3))
                 + " (1, 5, 15 min)";
     }
 
-    private static long accepted(LocalApi.Answer response) {
+    static long accepted(LocalApi.Answer response) {
         if (response.status() != 200 && response.status() != 201) {
             throw new IllegalStateException("the API answered " + response.status() + ": " + response.body());
         }
@@ -522,7 +526,7 @@ public final class PipelineBench {
         return values.stream().sorted(order).toList().get(values.size() / 2);
     }
 
-    private static String secs(double seconds) {
+    static String secs(double seconds) {
         return seconds < 10 ? String.format(Locale.ROOT, "%.2f s", seconds) : String.format(Locale.ROOT, "%.1f s", seconds);
     }
 
@@ -530,7 +534,7 @@ public final class PipelineBench {
         return String.format(Locale.ROOT, "%.1fx", pipeline / floor);
     }
 
-    private static String bytes(long bytes) {
+    static String bytes(long bytes) {
         return bytes < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0)
                 : String.format(Locale.ROOT, "%.1f MB", bytes / 1024.0 / 1024.0);
     }

@@ -14,4 +14,9 @@ public interface MeasuredProcess {
     default double cpuSeconds() {
         return Processes.cpuSeconds(pid());
     }
+
+    /** CPU time used so far by the commands it ran (a command target's), in seconds. */
+    default double childrenCpuSeconds() {
+        return Processes.childrenCpuSeconds(pid());
+    }
 }

@@ -128,11 +128,25 @@ public final class Processes {
 
     /** CPU time (user and system) a running process has used so far, in seconds; Linux only. */
     public static double cpuSeconds(long pid) {
+        return cpuTicks(pid, 11) / (double) CLOCK_TICKS;
+    }
+
+    /**
+     * CPU time (user and system) of the processes a running process started and waited for, with theirs, in
+     * seconds; Linux only.
+     */
+    public static double childrenCpuSeconds(long pid) {
+        return cpuTicks(pid, 13) / (double) CLOCK_TICKS;
+    }
+
+    /** The sum of a field of /proc/PID/stat and the next (utime and stime, or cutime and cstime). */
+    private static long cpuTicks(long pid, int field) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15
+            // fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14,
+            // stime 15, cutime 16, cstime 17
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+            return Long.parseLong(fields[field]) + Long.parseLong(fields[field + 1]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,89 @@
+package dev.wgmesh.cli.bench;
+
+import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.wireguard.Cidr;
+import dev.wgmesh.common.wireguard.WgConfigParser;
+import dev.wgmesh.common.wireguard.WgConfigParser.ParsedConfig;
+import dev.wgmesh.common.wireguard.WgConfigParser.ParsedPeer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A host for the command target that runs no WireGuard: applying copies the files to {@code STORE/<group>/<host>/},
+ * and {@code status} prints what {@code host/wgmesh-apply status} prints for a host that runs exactly those files,
+ * every tunnel with a handshake this second. The status text is made once per host by {@link #writeStatus}, so
+ * each look costs the deployer what a real host's would: a process, half a megabyte to read and parse at 1,000 hosts.
+ */
+final class StandInHost {
+
+    private static final String NOW = "@NOW@";
+
+    private StandInHost() {
+    }
+
+    /** The command's script: {@code SCRIPT STORE} applies, {@code SCRIPT status STORE} prints the status. */
+    static String script() {
+        return """
+                #!/bin/sh
+                set -e
+                if [ "$1" = status ]; then
+                    exec sed "s/@NOW@/$(date +%s)/" "$2/$WGMESH_GROUP/$WGMESH_HOST/status"
+                fi
+                dest="$1/$WGMESH_GROUP/$WGMESH_HOST"
+                if [ "${WGMESH_REMOVE:-}" = 1 ]; then rm -rf "$dest"; exit 0; fi
+                mkdir -p "$dest"
+                for f in "$WGMESH_CONFIG_DIR"/*.conf; do
+                    name=${f##*/}
+                    cp "$f" "$dest/.$name.tmp"
+                    mv "$dest/.$name.tmp" "$dest/$name"
+                done
+                """;
+    }
+
+    /** Writes {@code hostDir/status} for the config files the host got. */
+    static void writeStatus(Path hostDir) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("wgmesh-status\t1"));
+        List<Path> files;
+        try (Stream<Path> list = Files.list(hostDir)) {
+            files = list.filter(f -> f.getFileName().toString().endsWith(".conf")).sorted().toList();
+        }
+        for (Path file : files) {
+            byte[] bytes = Files.readAllBytes(file);
+            String name = file.getFileName().toString().replace(".conf", "");
+            ParsedConfig config = WgConfigParser.parse(new String(bytes, StandardCharsets.UTF_8));
+            lines.add(String.join("\t", "interface", name, "up", String.valueOf(config.listenPort()),
+                    X25519Keys.publicKeyOf(config.privateKey()).base64(),
+                    config.mtu() == null ? "-" : config.mtu().toString()));
+            lines.add(String.join("\t", "file", name, sha256(bytes)));
+            config.addresses().forEach(address -> lines.add(String.join("\t", "address", name, address.toString())));
+            for (ParsedPeer peer : config.peers()) {
+                lines.add(String.join("\t", "peer", name, peer.publicKey().base64(),
+                        peer.presharedKey() == null ? "none"
+                                : sha256(peer.presharedKey().base64().getBytes(StandardCharsets.US_ASCII)),
+                        peer.endpoint() == null ? "none" : peer.endpoint().toString(),
+                        peer.allowedIps().stream().map(Cidr::toString).sorted().collect(Collectors.joining(",")),
+                        NOW, "123456", "654321",
+                        peer.persistentKeepalive() == null ? "off" : peer.persistentKeepalive().toString()));
+            }
+        }
+        lines.add("end");
+        Files.writeString(hostDir.resolve("status"), String.join("\n", lines) + "\n");
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
