@@ -24,12 +24,12 @@ import java.util.stream.Stream;
  * the {@code file} target, which reads the files back, and with the {@code command} target and a
  * {@link StandInHost}, whose status a real host's {@code wgmesh-apply status} would print.
  */
-final class ObservationBench {
+public final class ObservationBench {
 
     /** How big the mesh is, how often each host is looked at, and for how long the cost is measured. */
-    record Sizes(int hosts, Duration interval, Duration window) {
-        static final Sizes FULL = new Sizes(1000, Duration.ofSeconds(30), Duration.ofMinutes(5));
-        static final Sizes QUICK = new Sizes(20, Duration.ofSeconds(2), Duration.ofSeconds(20));
+    public record Sizes(int hosts, Duration interval, Duration window) {
+        public static final Sizes FULL = new Sizes(1000, Duration.ofSeconds(30), Duration.ofMinutes(5));
+        public static final Sizes QUICK = new Sizes(20, Duration.ofSeconds(2), Duration.ofSeconds(20));
     }
 
     private static final String GROUP = "observed";
@@ -43,7 +43,7 @@ final class ObservationBench {
     private final Path logDir;
     private final BenchTable table = new BenchTable();
 
-    ObservationBench(Path home, Sizes sizes, List<String> serviceJvmOptions, List<String> brokerJvmOptions, Path logDir) {
+    public ObservationBench(Path home, Sizes sizes, List<String> serviceJvmOptions, List<String> brokerJvmOptions, Path logDir) {
         this.home = home;
         this.sizes = sizes;
         this.serviceJvmOptions = Stream.concat(serviceJvmOptions.stream(), Stream.of("-XX:+ExitOnOutOfMemoryError"))
@@ -52,7 +52,7 @@ final class ObservationBench {
         this.logDir = logDir;
     }
 
-    BenchTable run() throws Exception {
+    public BenchTable run() throws Exception {
         Path workDir = Files.createTempDirectory("wgmesh-bench-observe-");
         Processes.deleteAtExit(workDir);
         table.machine("load average at the start: " + PipelineBench.loadAverage());
