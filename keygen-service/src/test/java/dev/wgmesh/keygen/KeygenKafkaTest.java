@@ -21,6 +21,7 @@ import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
+import dev.wgmesh.kafka.testing.TestBroker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -49,29 +50,18 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
-/**
- * keygen-service against a real broker, started and restarted as a whole application. spring-kafka-test 4
- * runs only KRaft brokers, so {@code @EmbeddedKafka} has no {@code kraft} attribute any more.
- */
-@EmbeddedKafka
+/** keygen-service against a real broker, started and restarted as a whole application. */
 class KeygenKafkaTest {
 
     private static final X25519Keys.KeyPair DEPLOYER = X25519Keys.generate(new SecureRandom());
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final EmbeddedKafkaBroker broker;
     private KafkaProducer<String, byte[]> producer;
-
-    KeygenKafkaTest(EmbeddedKafkaBroker broker) {
-        this.broker = broker;
-    }
 
     @BeforeEach
     void producer() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.brokers()),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -219,7 +209,7 @@ class KeygenKafkaTest {
     /** @param instance the replica's name: its transactional ids must differ from every other replica's */
     private ConfigurableApplicationContext start(String instance) {
         return new SpringApplicationBuilder(KeygenApplication.class).run(
-                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--spring.kafka.bootstrap-servers=" + TestBroker.brokers(),
                 "--spring.kafka.producer.transaction-id-prefix=wgmesh-keygen-" + instance + "-",
                 // two replicas in one JVM: each its own metrics port
                 "--server.port=0",
@@ -238,7 +228,7 @@ class KeygenKafkaTest {
     /** Reads the topic from the beginning until {@code select} finds {@code count} records, and returns those. */
     private List<ConsumerRecord<String, byte[]>> await(String topic,
             Function<List<ConsumerRecord<String, byte[]>>, List<ConsumerRecord<String, byte[]>>> select, int count) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.brokers());
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, WAIT).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -48,11 +48,9 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
 @SpringBootTest(classes = RendererApplication.class,
         properties = "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
-@EmbeddedKafka // spring-kafka-test 4 runs KRaft brokers only; the kraft attribute is gone
 class RendererFlowTest {
 
     private static final String GROUP = "hoster-6";
