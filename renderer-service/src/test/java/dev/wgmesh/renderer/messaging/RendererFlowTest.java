@@ -32,14 +32,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -74,10 +79,19 @@ class RendererFlowTest {
     private String brokers;
 
     private final List<KafkaConsumer<String, byte[]>> consumers = new ArrayList<>();
+    /** The offset of the last record this test sent to each partition the renderer reads. */
+    private final Map<TopicPartition, Long> sent = new HashMap<>();
+    private Admin admin;
+
+    @BeforeEach
+    void openAdmin() {
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
+    }
 
     @AfterEach
-    void closeConsumers() {
+    void close() {
         consumers.forEach(KafkaConsumer::close);
+        admin.close();
     }
 
     @Test
@@ -278,7 +292,8 @@ class RendererFlowTest {
 
     /** The application's template is transactional: it sends only inside a transaction. */
     private void inTransaction(ProducerRecord<String, byte[]> record) throws Exception {
-        kafka.executeInTransaction(operations -> operations.send(record)).get();
+        RecordMetadata written = kafka.executeInTransaction(operations -> operations.send(record)).get().getRecordMetadata();
+        sent.merge(new TopicPartition(written.topic(), written.partition()), written.offset(), Math::max);
     }
 
     /** A consumer of every partition of the topic, from its current end. */
@@ -296,19 +311,41 @@ class RendererFlowTest {
         return consumer;
     }
 
-    /** Exactly {@code count} records: waits for them, then a little longer to see that no more come. */
-    private static List<ConsumerRecord<String, byte[]>> poll(KafkaConsumer<String, byte[]> consumer, int count) {
+    /**
+     * Exactly {@code count} records: waits for them, then until the renderer has handled every record this test
+     * sent, then reads the topic to its end, so that a record too many is seen too.
+     */
+    private List<ConsumerRecord<String, byte[]>> poll(KafkaConsumer<String, byte[]> consumer, int count) throws Exception {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         Instant deadline = Instant.now().plusSeconds(30);
         while (records.size() < count && Instant.now().isBefore(deadline)) {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
-        Instant quiet = Instant.now().plusSeconds(1);
-        while (Instant.now().isBefore(quiet)) {
+        awaitRendered();
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
         assertThat(records).as("records").hasSize(count);
         return records;
+    }
+
+    /**
+     * Waits until the renderer's consumer group has committed past every record this test sent: it commits a
+     * record's offset in the transaction that publishes what it made of the record, so all that is in the log.
+     */
+    private void awaitRendered() throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("wgmesh-renderer")
+                    .partitionsToOffsetAndMetadata().get();
+            if (sent.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                    && committed.get(e.getKey()).offset() > e.getValue())) {
+                return;
+            }
+            assertThat(Instant.now()).as("the renderer handled %s, committed %s", sent, committed).isBefore(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
