@@ -18,6 +18,7 @@ import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.kafka.DeadLetters;
+import dev.wgmesh.kafka.testing.SentRecords;
 import dev.wgmesh.renderer.FixedKeyGroups;
 import dev.wgmesh.renderer.RendererApplication;
 import dev.wgmesh.renderer.domain.RenderPlan;
@@ -32,14 +33,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -79,19 +76,17 @@ class RendererFlowTest {
     private String brokers;
 
     private final List<KafkaConsumer<String, byte[]>> consumers = new ArrayList<>();
-    /** The offset of the last record this test sent to each partition the renderer reads. */
-    private final Map<TopicPartition, Long> sent = new HashMap<>();
-    private Admin admin;
+    private SentRecords sent;
 
     @BeforeEach
-    void openAdmin() {
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
+    void sentRecords() {
+        sent = new SentRecords(brokers);
     }
 
     @AfterEach
     void close() {
         consumers.forEach(KafkaConsumer::close);
-        admin.close();
+        sent.close();
     }
 
     @Test
@@ -292,15 +287,18 @@ class RendererFlowTest {
 
     /** The application's template is transactional: it sends only inside a transaction. */
     private void inTransaction(ProducerRecord<String, byte[]> record) throws Exception {
-        RecordMetadata written = kafka.executeInTransaction(operations -> operations.send(record)).get().getRecordMetadata();
-        sent.merge(new TopicPartition(written.topic(), written.partition()), written.offset(), Math::max);
+        sent.add(kafka.executeInTransaction(operations -> operations.send(record)).get().getRecordMetadata());
     }
 
-    /** A consumer of every partition of the topic, from its current end. */
+    /**
+     * A consumer of every partition of the topic, from its current end. Reading to the end ends on a commit
+     * marker: a fetch that finds nothing more returns after 50 ms, not 500.
+     */
     private KafkaConsumer<String, byte[]> consumer(String topic) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MESSAGE_BYTES),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MESSAGE_BYTES,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
                 new StringDeserializer(), new ByteArrayDeserializer());
         consumers.add(consumer);
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -312,7 +310,7 @@ class RendererFlowTest {
     }
 
     /**
-     * Exactly {@code count} records: waits for them, then until the renderer has handled every record this test
+     * Exactly {@code count} records: waits for them, then until the renderer is done with every record this test
      * sent, then reads the topic to its end, so that a record too many is seen too.
      */
     private List<ConsumerRecord<String, byte[]>> poll(KafkaConsumer<String, byte[]> consumer, int count) throws Exception {
@@ -321,31 +319,13 @@ class RendererFlowTest {
         while (records.size() < count && Instant.now().isBefore(deadline)) {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
-        awaitRendered();
+        sent.awaitConsumedBy("wgmesh-renderer", Duration.ofSeconds(30));
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
         assertThat(records).as("records").hasSize(count);
         return records;
-    }
-
-    /**
-     * Waits until the renderer's consumer group has committed past every record this test sent: it commits a
-     * record's offset in the transaction that publishes what it made of the record, so all that is in the log.
-     */
-    private void awaitRendered() throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("wgmesh-renderer")
-                    .partitionsToOffsetAndMetadata().get();
-            if (sent.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                    && committed.get(e.getKey()).offset() > e.getValue())) {
-                return;
-            }
-            assertThat(Instant.now()).as("the renderer handled %s, committed %s", sent, committed).isBefore(deadline);
-            Thread.sleep(50);
-        }
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
