@@ -18,7 +18,9 @@ import dev.wgmesh.common.testing.TestTrust;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.deployer.DeployerApplication;
 import dev.wgmesh.deployer.TestGroup;
+import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.kafka.testing.TestBroker;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,12 +38,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * A deployer with the file target and a one-second observe interval, through a real broker: files deleted
+ * A deployer with the file target and a quarter-second observe interval, through a real broker: files deleted
  * or edited by hand are reported and put back (cause drift-repair), a group that only reports is left as
  * it is, an operator's signed request applies one host again (cause reapply), and a deployer started on an empty disk restores every host it owns (cause restore) with no new
  * change.
  */
 class DriftKafkaTest {
+
+    private static final Duration OBSERVE_INTERVAL = Duration.ofMillis(250);
 
     @TempDir
     Path dir;
@@ -96,7 +100,8 @@ class DriftKafkaTest {
                 Files.delete(left);
                 reader.awaitHealth(all -> all.stream().anyMatch(h -> h.recordKey().equals("reported/h1")
                         && h.drift() == Drift.MISSING));
-                reader.readFor(Duration.ofSeconds(3));
+                // time for four more looks at the host
+                reader.readFor(OBSERVE_INTERVAL.multipliedBy(4));
                 assertThat(reader.reports()).noneMatch(r -> r.group().value().equals("reported") && r.cause() != null);
                 assertThat(left).doesNotExist();
 
@@ -111,7 +116,8 @@ class DriftKafkaTest {
                         Instant.now(), UUID.randomUUID(), repaired.host(2), Actor.api("127.0.0.1"));
                 kafka.send(CloudEvents.record(Topics.HOST_REAPPLY_REQUESTED, forged, TestTrust.signer(Signer.RENDERER)))
                         .get();
-                reader.readFor(Duration.ofSeconds(3));
+                // refused when read: nothing is applied for it, ever
+                awaitUntrusted(deployer.getBean(MeterRegistry.class), Topics.HOST_REAPPLY_REQUESTED, 1, reader);
                 assertThat(reader.reports()).noneMatch(r -> r.recordKey().equals("repaired/h2") && r.cause() == Cause.REAPPLY);
 
                 assertThat(deployer.getBean(MeterRegistry.class).get("wgmesh.host.drift")
@@ -131,6 +137,20 @@ class DriftKafkaTest {
         }
     }
 
+    /** Reads on until the deployer has refused {@code count} records of the topic as untrusted. */
+    private static void awaitUntrusted(MeterRegistry meters, String topic, int count, TopicReader reader) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (untrusted(meters, topic) < count && System.nanoTime() < deadline) {
+            reader.readFor(Duration.ofMillis(100));
+        }
+        assertThat(untrusted(meters, topic)).as("untrusted records of %s", topic).isEqualTo(count);
+    }
+
+    private static double untrusted(MeterRegistry meters, String topic) {
+        Counter counter = meters.find(DeadLetters.UNTRUSTED_COUNTER).tag("topic", topic).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     private static Predicate<List<DeploymentReported>> repairOf(String group, String host) {
         return all -> all.stream().anyMatch(r -> r.recordKey().equals(group + "/" + host)
                 && r.cause() == Cause.DRIFT_REPAIR && r.outcome() == Outcome.APPLIED);
@@ -142,7 +162,7 @@ class DriftKafkaTest {
                 "--spring.kafka.bootstrap-servers=" + TestBroker.brokers(),
                 "--wgmesh.replica=drift-test",
                 "--wgmesh.out-dir=" + out,
-                "--wgmesh.observe-interval=1s",
+                "--wgmesh.observe-interval=" + OBSERVE_INTERVAL.toMillis() + "ms",
                 "--wgmesh.deployer-private-key-file=" + key);
     }
 
