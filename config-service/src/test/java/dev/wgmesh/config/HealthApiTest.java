@@ -28,16 +28,14 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
 
 /** {@code GET /api/v1/groups/{g}/health} from signed HostHealthReported records on the real broker. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "wgmesh.api.insecure-no-auth=true"})
-@EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class HealthApiTest {
 
     private static final RecordSigner DEPLOYER = TestTrust.signer(Signer.DEPLOYER);
@@ -46,9 +44,8 @@ class HealthApiTest {
     @LocalServerPort
     int port;
 
-    /** This context's broker: the brokers' system property names the broker of whichever context started last. */
-    @Autowired
-    EmbeddedKafkaBroker broker;
+    @Value("${spring.embedded.kafka.brokers}")
+    String brokers;
 
     @Autowired
     MeterRegistry meters;
@@ -59,7 +56,7 @@ class HealthApiTest {
     @BeforeEach
     void clients() {
         http = new TestHttp(port);
-        kafka = new TestKafka(broker.getBrokersAsString());
+        kafka = new TestKafka(brokers);
     }
 
     @Test

@@ -16,11 +16,9 @@ import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.config.domain.Fixtures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
  * The key rotation schedule through a real broker: a converged group whose key pairs are older than its
@@ -29,7 +27,6 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "wgmesh.api.insecure-no-auth=true",
         "wgmesh.rotation-check-interval=200ms"})
-@EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class RotationScheduleApiTest {
 
     private static final String GROUP = "rotating";
@@ -37,13 +34,13 @@ class RotationScheduleApiTest {
     @LocalServerPort
     int port;
 
-    @Autowired
-    EmbeddedKafkaBroker broker;
+    @Value("${spring.embedded.kafka.brokers}")
+    String brokers;
 
     @Test
     void anOldKeyOfAConvergedGroupIsRotatedOnceBySchedule() throws Exception {
         TestHttp http = new TestHttp(port);
-        TestKafka kafka = new TestKafka(broker.getBrokersAsString());
+        TestKafka kafka = new TestKafka(brokers);
         assertThat(http.put("/api/v1/groups/" + GROUP, """
                 {"topology": "mesh", "tunnelNetwork": "10.96.0.0/24", "keyRotation": {"hostKeyMaxAge": "PT1M"}, "hosts": [
                   {"name": "a", "endpoint": "192.0.2.1:51820"}, {"name": "b", "endpoint": "192.0.2.2:51820"}]}""")

@@ -10,16 +10,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
  * Every kind of answer carries the browser's rules: the page, its files, the API, refusals and errors.
- * A token of its own, so this context is not ApiTokenTest's: a cached context would read a later
- * test's embedded broker through {@code spring.embedded.kafka.brokers}.
+ * A token of its own, so this context is not ApiTokenTest's: that test checks the log of its context's
+ * start for its token.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "wgmesh.api-token=headers-test-token"})
-@EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class SecurityHeadersTest {
 
     @LocalServerPort

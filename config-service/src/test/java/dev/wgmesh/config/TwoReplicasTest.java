@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.kafka.testing.TestBroker;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,15 +17,12 @@ import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /**
  * Two config-service replicas on one broker, writers on both at once: one replica decides each group's
  * changes, so revisions stay 1..N with no gap or twin, an If-Match wins once per revision, and an answer
  * the client got is the change that was published.
  */
-@EmbeddedKafka(brokerProperties = {"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1"})
 class TwoReplicasTest {
 
     private static final String GROUP = "/api/v1/groups/race";
@@ -34,10 +32,10 @@ class TwoReplicasTest {
     }
 
     @Test
-    void writersOnTwoReplicasNeverShareARevision(EmbeddedKafkaBroker broker) throws Exception {
+    void writersOnTwoReplicasNeverShareARevision() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
-        try (ConfigurableApplicationContext a = RestartTest.start(broker)) {
+        try (ConfigurableApplicationContext a = RestartTest.start()) {
             TestHttp httpA = RestartTest.http(a);
             assertThat(httpA.put(GROUP, GroupApiTest.HOSTER_GROUP).status()).isEqualTo(201);
             answers.add(new Answer(201, 1));
@@ -47,7 +45,7 @@ class TwoReplicasTest {
             for (int i = 0; i < 2; i++) {
                 writers.add(pool.submit(writer(httpA, 12, answers)));
             }
-            try (ConfigurableApplicationContext b = RestartTest.start(broker)) {
+            try (ConfigurableApplicationContext b = RestartTest.start()) {
                 TestHttp httpB = RestartTest.http(b);
                 for (int i = 0; i < 2; i++) {
                     writers.add(pool.submit(writer(httpB, 12, answers)));
@@ -90,7 +88,7 @@ class TwoReplicasTest {
             pool.shutdownNow();
         }
 
-        List<Long> published = new TestKafka(broker.getBrokersAsString()).records(Topics.HOST_GROUP_CHANGED, "race").stream()
+        List<Long> published = new TestKafka(TestBroker.brokers()).records(Topics.HOST_GROUP_CHANGED, "race").stream()
                 .map(r -> EventJson.read(r.value(), HostGroupChanged.class).revision()).toList();
         List<Long> accepted = answers.stream().filter(x -> x.status() < 300).map(Answer::revision).sorted().toList();
         System.out.printf("two replicas: %d changes published, %d answers, %d of them 503%n", published.size(), answers.size(),

@@ -21,6 +21,8 @@ import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.common.wireguard.InterfaceAddress;
+import dev.wgmesh.kafka.testing.SentRecords;
+import dev.wgmesh.kafka.testing.TestBroker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -49,35 +51,27 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
-/**
- * keygen-service against a real broker, started and restarted as a whole application. spring-kafka-test 4
- * runs only KRaft brokers, so {@code @EmbeddedKafka} has no {@code kraft} attribute any more.
- */
-@EmbeddedKafka
+/** keygen-service against a real broker, started and restarted as a whole application. */
 class KeygenKafkaTest {
 
     private static final X25519Keys.KeyPair DEPLOYER = X25519Keys.generate(new SecureRandom());
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final EmbeddedKafkaBroker broker;
     private KafkaProducer<String, byte[]> producer;
-
-    KeygenKafkaTest(EmbeddedKafkaBroker broker) {
-        this.broker = broker;
-    }
+    private SentRecords sent;
 
     @BeforeEach
     void producer() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.brokers()),
                 new StringSerializer(), new ByteArraySerializer());
+        sent = new SentRecords(TestBroker.brokers());
     }
 
     @AfterEach
     void closeProducer() {
         producer.close();
+        sent.close();
     }
 
     @Test
@@ -188,10 +182,10 @@ class KeygenKafkaTest {
             for (var entry : poison.entrySet()) {
                 byte[] value = entry.getValue().getBytes(StandardCharsets.UTF_8);
                 long revision = entry.getKey().equals("unknown") ? 7 : 1;
-                producer.send(entry.getKey().equals("unsigned")
+                sent.add(producer.send(entry.getKey().equals("unsigned")
                         ? new ProducerRecord<>(Topics.HOST_GROUP_CHANGED, entry.getKey(), value)
                         // the others signed by config-service's key: poison that passes the signature check
-                        : TestTrust.signed(Signer.CONFIG, Topics.HOST_GROUP_CHANGED, entry.getKey(), value, revision)).get();
+                        : TestTrust.signed(Signer.CONFIG, Topics.HOST_GROUP_CHANGED, entry.getKey(), value, revision)).get());
             }
             send(valid);
 
@@ -219,7 +213,7 @@ class KeygenKafkaTest {
     /** @param instance the replica's name: its transactional ids must differ from every other replica's */
     private ConfigurableApplicationContext start(String instance) {
         return new SpringApplicationBuilder(KeygenApplication.class).run(
-                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--spring.kafka.bootstrap-servers=" + TestBroker.brokers(),
                 "--spring.kafka.producer.transaction-id-prefix=wgmesh-keygen-" + instance + "-",
                 // two replicas in one JVM: each its own metrics port
                 "--server.port=0",
@@ -227,18 +221,24 @@ class KeygenKafkaTest {
     }
 
     private void send(HostGroupChanged change) throws Exception {
-        producer.send(CloudEvents.record(Topics.HOST_GROUP_CHANGED, change, TestTrust.signer(Signer.CONFIG))).get();
+        sent.add(producer.send(CloudEvents.record(Topics.HOST_GROUP_CHANGED, change, TestTrust.signer(Signer.CONFIG))).get());
     }
 
-    private List<ConsumerRecord<String, byte[]>> awaitKeys(GroupName group, int count) {
+    private List<ConsumerRecord<String, byte[]>> awaitKeys(GroupName group, int count) throws Exception {
         return await(Topics.HOST_GROUP_KEYS_GENERATED,
                 records -> records.stream().filter(r -> group.value().equals(r.key())).toList(), count);
     }
 
-    /** Reads the topic from the beginning until {@code select} finds {@code count} records, and returns those. */
+    /**
+     * Reads the topic from the beginning until {@code select} finds {@code count} records, then until keygen is done
+     * with every record sent and to the topic's end, so that a record too many is seen too; returns those selected.
+     */
     private List<ConsumerRecord<String, byte[]>> await(String topic,
-            Function<List<ConsumerRecord<String, byte[]>>, List<ConsumerRecord<String, byte[]>>> select, int count) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+            Function<List<ConsumerRecord<String, byte[]>>, List<ConsumerRecord<String, byte[]>>> select, int count)
+            throws Exception {
+        // reading to the end ends on a commit marker: a fetch that finds nothing more returns after 50 ms, not 500
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.brokers(),
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, WAIT).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -250,8 +250,11 @@ class KeygenKafkaTest {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
                 List<ConsumerRecord<String, byte[]>> selected = select.apply(seen);
                 if (selected.size() >= count) {
-                    // a short second look, so that an unexpected extra record is seen too
-                    consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
+                    sent.awaitConsumedBy("wgmesh-keygen", WAIT);
+                    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                    while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                        consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                    }
                     return select.apply(seen);
                 }
             }

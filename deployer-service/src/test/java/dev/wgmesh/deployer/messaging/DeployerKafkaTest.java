@@ -42,7 +42,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.node.ArrayNode;
@@ -53,7 +52,6 @@ import tools.jackson.databind.node.ObjectNode;
         "wgmesh.replica=replica-a",
         "wgmesh.listener-concurrency=2"})
 @ExtendWith(OutputCaptureExtension.class)
-@EmbeddedKafka // spring-kafka 4 runs KRaft brokers only, so there is no kraft attribute any more
 class DeployerKafkaTest {
 
     static final Path DIR = tempDir();
@@ -124,7 +122,7 @@ class DeployerKafkaTest {
         kafka.send(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED, "alpha/h3", leaving, TestTrust.signer(Signer.RENDERER))).get();
 
         DeploymentReported removed = reader.awaitReports(reports -> reports.stream()
-                .anyMatch(r -> r.outcome() == Outcome.REMOVED && r.host().equals(group.host(3))))
+                .anyMatch(r -> r.outcome() == Outcome.REMOVED && r.group().equals(group.group) && r.host().equals(group.host(3))))
                 .stream().filter(r -> r.outcome() == Outcome.REMOVED && r.group().equals(group.group)).findFirst().orElseThrow();
         assertThat(removed.revision()).isEqualTo(2);
         assertThat(removed.correlationId()).isEqualTo(leaving.correlationId());

@@ -16,7 +16,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads the reports, the health and the dead-letter topic from the beginning and waits for what a test expects. */
+/**
+ * Reads the reports, the health and the dead-letter topic from the beginning and waits for what a test expects. The
+ * module's test classes share the broker: a test looks for the records of its own groups.
+ */
 final class TopicReader implements AutoCloseable {
 
     private final KafkaConsumer<String, byte[]> consumer;

@@ -11,6 +11,7 @@ import dev.wgmesh.common.testing.TestTrust;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.deployer.DeployerApplication;
 import dev.wgmesh.deployer.TestGroup;
+import dev.wgmesh.kafka.testing.TestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,49 +25,47 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
 /** Two deployer replicas in one consumer group share the partitions and together apply every host. */
-@EmbeddedKafka
 class TwoReplicasKafkaTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void twoReplicasShareTheHosts(EmbeddedKafkaBroker broker) throws Exception {
+    void twoReplicasShareTheHosts() throws Exception {
         Path key = TestGroup.writeDeployerKey(dir);
-        try (ConfigurableApplicationContext a = start(broker, key, "replica-a");
-             ConfigurableApplicationContext b = start(broker, key, "replica-b");
-             TopicReader reader = new TopicReader(broker.getBrokersAsString())) {
+        try (ConfigurableApplicationContext a = start(key, "replica-a");
+             ConfigurableApplicationContext b = start(key, "replica-b");
+             TopicReader reader = new TopicReader(TestBroker.brokers())) {
             // both replicas hold half of the 12 partitions before anything is published
             awaitHalfEach(container(a), container(b));
 
-            TestGroup group = new TestGroup("gamma", 8);
+            TestGroup group = new TestGroup("shared", 8);
             @SuppressWarnings("unchecked")
             KafkaTemplate<String, byte[]> kafka = a.getBean(KafkaTemplate.class);
             for (HostConfigRendered record : group.render(1).values()) {
                 kafka.send(CloudEvents.record(Topics.HOST_CONFIG_RENDERED, record, TestTrust.signer(Signer.RENDERER))).get();
             }
 
-            List<DeploymentReported> reports = reader.awaitReports(all -> all.stream()
-                    .filter(r -> r.outcome() == Outcome.APPLIED).map(DeploymentReported::host).distinct().count() == 8);
+            List<DeploymentReported> reports = reader.awaitReports(all -> all.stream().filter(r -> r.group().equals(group.group)
+                    && r.outcome() == Outcome.APPLIED).map(DeploymentReported::host).distinct().count() == 8)
+                    .stream().filter(r -> r.group().equals(group.group)).toList();
 
             assertThat(reports).hasSize(8).allSatisfy(r -> assertThat(r.outcome()).isEqualTo(Outcome.APPLIED));
             assertThat(reports.stream().map(DeploymentReported::replica).collect(Collectors.toSet()))
                     .isEqualTo(Set.of("replica-a", "replica-b"));
             for (DeploymentReported report : reports) {
-                Path hostDir = dir.resolve(report.replica()).resolve("gamma").resolve(report.host().value());
+                Path hostDir = dir.resolve(report.replica()).resolve("shared").resolve(report.host().value());
                 assertThat(hostDir.resolve("wg-1.conf")).as("written by the replica that reported it").exists();
             }
         }
     }
 
-    private ConfigurableApplicationContext start(EmbeddedKafkaBroker broker, Path key, String replica) throws Exception {
+    private ConfigurableApplicationContext start(Path key, String replica) throws Exception {
         Path out = Files.createDirectories(dir.resolve(replica));
         return new SpringApplicationBuilder(DeployerApplication.class).run(
-                "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+                "--spring.kafka.bootstrap-servers=" + TestBroker.brokers(),
                 "--wgmesh.replica=" + replica,
                 "--wgmesh.out-dir=" + out,
                 "--wgmesh.deployer-private-key-file=" + key,

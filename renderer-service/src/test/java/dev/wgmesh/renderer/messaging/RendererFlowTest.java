@@ -18,6 +18,7 @@ import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.wireguard.Cidr;
 import dev.wgmesh.common.wireguard.Endpoint;
 import dev.wgmesh.kafka.DeadLetters;
+import dev.wgmesh.kafka.testing.SentRecords;
 import dev.wgmesh.renderer.FixedKeyGroups;
 import dev.wgmesh.renderer.RendererApplication;
 import dev.wgmesh.renderer.domain.RenderPlan;
@@ -40,6 +41,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -48,11 +50,9 @@ import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 
 @SpringBootTest(classes = RendererApplication.class,
         properties = "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}")
-@EmbeddedKafka // spring-kafka-test 4 runs KRaft brokers only; the kraft attribute is gone
 class RendererFlowTest {
 
     private static final String GROUP = "hoster-6";
@@ -76,10 +76,17 @@ class RendererFlowTest {
     private String brokers;
 
     private final List<KafkaConsumer<String, byte[]>> consumers = new ArrayList<>();
+    private SentRecords sent;
+
+    @BeforeEach
+    void sentRecords() {
+        sent = new SentRecords(brokers);
+    }
 
     @AfterEach
-    void closeConsumers() {
+    void close() {
         consumers.forEach(KafkaConsumer::close);
+        sent.close();
     }
 
     @Test
@@ -280,14 +287,18 @@ class RendererFlowTest {
 
     /** The application's template is transactional: it sends only inside a transaction. */
     private void inTransaction(ProducerRecord<String, byte[]> record) throws Exception {
-        kafka.executeInTransaction(operations -> operations.send(record)).get();
+        sent.add(kafka.executeInTransaction(operations -> operations.send(record)).get().getRecordMetadata());
     }
 
-    /** A consumer of every partition of the topic, from its current end. */
+    /**
+     * A consumer of every partition of the topic, from its current end. Reading to the end ends on a commit
+     * marker: a fetch that finds nothing more returns after 50 ms, not 500.
+     */
     private KafkaConsumer<String, byte[]> consumer(String topic) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MESSAGE_BYTES),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MAX_MESSAGE_BYTES,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
                 new StringDeserializer(), new ByteArrayDeserializer());
         consumers.add(consumer);
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -298,15 +309,19 @@ class RendererFlowTest {
         return consumer;
     }
 
-    /** Exactly {@code count} records: waits for them, then a little longer to see that no more come. */
-    private static List<ConsumerRecord<String, byte[]>> poll(KafkaConsumer<String, byte[]> consumer, int count) {
+    /**
+     * Exactly {@code count} records: waits for them, then until the renderer is done with every record this test
+     * sent, then reads the topic to its end, so that a record too many is seen too.
+     */
+    private List<ConsumerRecord<String, byte[]>> poll(KafkaConsumer<String, byte[]> consumer, int count) throws Exception {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         Instant deadline = Instant.now().plusSeconds(30);
         while (records.size() < count && Instant.now().isBefore(deadline)) {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
-        Instant quiet = Instant.now().plusSeconds(1);
-        while (Instant.now().isBefore(quiet)) {
+        sent.awaitConsumedBy("wgmesh-renderer", Duration.ofSeconds(30));
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
         }
         assertThat(records).as("records").hasSize(count);
