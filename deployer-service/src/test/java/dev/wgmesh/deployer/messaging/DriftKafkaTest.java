@@ -160,6 +160,7 @@ class DriftKafkaTest {
         Files.createDirectories(out);
         return new SpringApplicationBuilder(DeployerApplication.class).run(
                 "--spring.kafka.bootstrap-servers=" + TestBroker.brokers(),
+                "--server.port=0",
                 "--wgmesh.replica=drift-test",
                 "--wgmesh.out-dir=" + out,
                 "--wgmesh.observe-interval=" + OBSERVE_INTERVAL.toMillis() + "ms",
