@@ -1,5 +1,6 @@
 package dev.wgmesh.config.domain;
 
+import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupChanged;
@@ -39,8 +40,13 @@ public final class StatusBoard {
      * A host's desired files by hash, the revision at which that hash last changed, the peers its tunnels go
      * to, and the revision its current keys were made at (a report older than that is of another host that
      * had the name before, or of keys that are gone).
+     *
+     * @param sentAtRevision true when every host got a record at {@code revision} (a rollback's), so a report
+     *                       of an older revision is not yet of these files: a host released in the rolled-back
+     *                       rollout may still be applying it, with the files of before in its last report
      */
-    private record Desired(String contentHash, long revision, Set<HostName> peers, long keyEpoch) {
+    private record Desired(String contentHash, long revision, Set<HostName> peers, long keyEpoch,
+                           boolean sentAtRevision) {
     }
 
     private final Clock clock;
@@ -88,12 +94,15 @@ public final class StatusBoard {
     /** Each host's desired files; a host whose files are as {@code known} keeps the revision they changed at. */
     private static Map<HostName, Desired> desired(HostGroupKeysGenerated keyed, Map<HostName, Desired> known) {
         Map<HostName, Desired> after = new HashMap<>();
+        // the renderer sends a rollback's revision to every host (RenderPlan)
+        boolean sentToAll = keyed.cause() == ChangeCause.ROLLBACK;
         for (HostFiles files : GroupRenderer.render(keyed).values()) {
             Desired old = known.get(files.host());
             Set<HostName> peers = files.interfaces().stream().flatMap(i -> i.peers().stream())
                     .map(WgConfig.Peer::host).collect(Collectors.toCollection(TreeSet::new));
-            after.put(files.host(), old != null && old.contentHash().equals(files.contentHash())
-                    ? old : new Desired(files.contentHash(), keyed.revision(), peers, files.privateKey().epoch()));
+            after.put(files.host(), !sentToAll && old != null && old.contentHash().equals(files.contentHash())
+                    ? old : new Desired(files.contentHash(), keyed.revision(), peers, files.privateKey().epoch(),
+                    sentToAll));
         }
         return after;
     }
@@ -199,7 +208,8 @@ public final class StatusBoard {
         State state = State.PENDING;
         if (wanted != null && latest != null) {
             boolean sameFiles = wanted.contentHash().equals(latest.contentHash());
-            if (latest.outcome() == DeploymentReported.Outcome.APPLIED && sameFiles) {
+            boolean current = !wanted.sentAtRevision() || latest.revision() >= wanted.revision();
+            if (latest.outcome() == DeploymentReported.Outcome.APPLIED && sameFiles && current) {
                 state = State.APPLIED;
             } else if (latest.outcome() == DeploymentReported.Outcome.FAILED
                     && (sameFiles || latest.revision() >= wanted.revision())) {

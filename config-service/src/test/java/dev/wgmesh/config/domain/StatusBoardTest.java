@@ -110,6 +110,32 @@ class StatusBoardTest {
     }
 
     @Test
+    void afterARollbackAReportOfAnEarlierRevisionDoesNotCountEvenWithTheSameFiles() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        HostGroupKeysGenerated k1 = keyed(v1, null);
+        Map<String, String> first = hashes(k1, board);
+        board.reported(report(GROUP, "h1", 1, APPLIED, first.get("h1")));
+        board.reported(report(GROUP, "h2", 1, APPLIED, first.get("h2")));
+
+        // the rollback brings back the files of revision 1; h1 may still be applying the rolled-back revision
+        HostGroupChanged v2 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        HostGroupKeysGenerated plain = keyed(v2, k1);
+        HostGroupKeysGenerated rollback = new HostGroupKeysGenerated(plain.eventId(), plain.group(), plain.revision(),
+                plain.occurredAt(), plain.correlationId(), ChangeCause.ROLLBACK, plain.spec(), plain.hosts(),
+                plain.presharedKeySeed(), plain.presharedKeySeedCreatedAt());
+        Map<String, String> second = hashes(rollback, board);
+        assertThat(second).isEqualTo(first);
+        GroupStatus waiting = board.status(v2);
+        assertThat(waiting.converged()).isFalse();
+        assertThat(waiting.hosts()).extracting(HostStatus::state).containsOnly(State.PENDING);
+        assertThat(waiting.hosts()).extracting(HostStatus::desiredRevision).containsOnly(2L);
+
+        board.reported(report(GROUP, "h1", 2, APPLIED, second.get("h1")));
+        board.reported(report(GROUP, "h2", 2, APPLIED, second.get("h2")));
+        assertThat(board.status(v2).converged()).isTrue();
+    }
+
+    @Test
     void aFailureForTheDesiredFilesIsReportedWithItsReason() {
         HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
         Map<String, String> hashes = hashes(keyed(v1, null), board);

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 /**
  * What one keyed group means for the topics of rendered configs: a record for every host whose files
  * changed or that is new, a tombstone for every host that left (or every host, when the group is
- * deleted). Unchanged hosts get nothing, so their deployers do no work.
+ * deleted). Unchanged hosts get nothing, so their deployers do no work, except on a rollback's revision.
  *
  * <p>A mesh group also gets its peer table when the table changed ({@code peerTable}), and then every
  * host's record again, since each names the table it takes its peers from: a deployer that reads a
@@ -95,9 +95,12 @@ public record RenderPlan(HostGroupKeysGenerated keyed, boolean skipped, List<Hos
         Optional<MeshPeers> mesh = rendering.meshPeers();
         String peersHash = mesh.map(MeshPeers::hash).orElse(null);
         boolean newTable = !Objects.equals(peersHash, previousPeersHash);
+        // a rollback goes to every host: one released in the rolled-back rollout may still be applying it, and
+        // the status tells that the host left it behind only by a report of the rollback's revision (StatusBoard)
+        boolean everyHost = keyed.cause() == ChangeCause.ROLLBACK;
         List<HostConfigRendered> publish = new ArrayList<>();
         for (HostFiles files : rendered.values()) {
-            if (newTable || !files.contentHash().equals(previousHashes.get(files.host()))) {
+            if (everyHost || newTable || !files.contentHash().equals(previousHashes.get(files.host()))) {
                 publish.add(files.asEvent(eventIds.get(), keyed, now, peersHash));
             }
         }

@@ -2,6 +2,7 @@ package dev.wgmesh.renderer.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.RolloutProgressed;
@@ -202,6 +203,18 @@ class RenderPlanTest {
         assertThat(done.publish()).hasSize(4).allSatisfy(r -> assertThat(r.meshPeersHash()).isEqualTo(done.peerTable().peersHash()));
         assertThat(undone.publish()).isEmpty();
         assertThat(undone.peerTable()).isNull();
+    }
+
+    @Test
+    void aRollbacksRevisionGoesToEveryHostEvenUnchangedOnes() {
+        HostGroupKeysGenerated plain = FixedKeyGroups.keyed("hoster-6", spec, 3);
+        HostGroupKeysGenerated rollback = new HostGroupKeysGenerated(plain.eventId(), plain.group(), 3, plain.occurredAt(),
+                plain.correlationId(), ChangeCause.ROLLBACK, spec, plain.hosts(), plain.presharedKeySeed(),
+                plain.presharedKeySeedCreatedAt());
+
+        assertThat(plan(plain, hashes(first), 2).publish()).as("the same files as an upsert: nothing").isEmpty();
+        assertThat(plan(rollback, hashes(first), 2).publish()).extracting(HostConfigRendered::host)
+                .containsExactlyElementsOf(spec.hosts().stream().map(Host::name).toList());
     }
 
     @Test
