@@ -23,21 +23,26 @@ import org.springframework.util.StringUtils;
  * The password stays out of the command line, the environment and Spring's Environment. Several files, comma
  * separated, are read in order and a later one wins: compose's TLS override adds its truststore settings that way.
  */
-final class KafkaClientFile implements BeanPostProcessor {
+public final class KafkaClientFile implements BeanPostProcessor {
 
-    static final String PROPERTY = "wgmesh.kafka.client-properties-file";
+    public static final String PROPERTY = "wgmesh.kafka.client-properties-file";
 
     private final Map<String, String> settings;
 
     /** No file name: the clients connect as Spring's properties say (PLAINTEXT by default). */
     KafkaClientFile(String files) {
+        this.settings = settings(files);
+    }
+
+    /** The client settings of the files (comma separated, a later one wins); none for a blank name. */
+    public static Map<String, String> settings(String files) {
         Map<String, String> settings = new TreeMap<>();
         for (String file : StringUtils.commaDelimitedListToStringArray(files)) {
             if (!file.isBlank()) {
                 settings.putAll(read(Path.of(file.trim())));
             }
         }
-        this.settings = Map.copyOf(settings);
+        return Map.copyOf(settings);
     }
 
     private static Map<String, String> read(Path file) {

@@ -55,7 +55,7 @@ public class WgmeshKafkaConfig {
      * write (acks=all) needs two in sync, so an acknowledged record survives the loss of any one broker.
      */
     static List<NewTopic> newTopics(short replicationFactor) {
-        String minInSync = replicationFactor >= 3 ? "2" : "1";
+        String minInSync = Integer.toString(minInSyncReplicas(replicationFactor));
         return Topics.ALL.stream()
                 .map(spec -> new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG,
@@ -63,6 +63,11 @@ public class WgmeshKafkaConfig {
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topics.MAX_MESSAGE_BYTES),
                         TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minInSync)))
                 .toList();
+    }
+
+    /** The replicas a write needs in sync: two of three or more, so any one broker may die; else one. */
+    public static int minInSyncReplicas(int replicationFactor) {
+        return replicationFactor >= 3 ? 2 : 1;
     }
 
     /** Fails the start without a readable key: a service that cannot sign publishes nothing anyone believes. */

@@ -61,7 +61,7 @@ public final class ObservationBench {
                 String.join(" ", serviceJvmOptions), sizes.window().toSeconds(), sizes.interval().toSeconds()));
         table.machine("command target: a stand-in host whose status is a file the size of a real host's, printed "
                 + "by sed with this second as every handshake (one sh, one date and one sed process a look)");
-        try (WgmeshProcesses wgmesh = new WgmeshProcesses(home, workDir, logDir, serviceJvmOptions, brokerJvmOptions)) {
+        try (WgmeshProcesses wgmesh = new WgmeshProcesses(home, workDir, logDir, serviceJvmOptions, brokerJvmOptions, 1)) {
             wgmesh.startPipeline();
             LocalApi api = new LocalApi(wgmesh.apiBase(), wgmesh.apiToken());
             long revision = PipelineBench.accepted(api.put("/api/v1/groups/" + GROUP,

@@ -94,7 +94,7 @@ public final class PipelineBench {
         Processes.deleteAtExit(workDir);
         describeMachine();
         try (WgmeshProcesses processes = new WgmeshProcesses(home, workDir, logDir, serviceJvmOptions,
-                brokerJvmOptions)) {
+                brokerJvmOptions, 1)) {
             wgmesh = processes;
             wgmesh.startPipeline();
             api = new LocalApi(wgmesh.apiBase(), wgmesh.apiToken());

@@ -3,7 +3,9 @@ package dev.wgmesh.cli.process;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.kafka.KafkaAccess;
 import dev.wgmesh.kafka.KafkaCredentials;
+import dev.wgmesh.kafka.WgmeshKafkaConfig;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,45 +18,63 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real Kafka broker (KRaft, one node that is broker and controller) as its own process, from the
- * kafka_2.13 classes on this JVM's classpath (the wgmesh jar, or a test classpath): it can be stopped, killed
- * and started again on the same ports and data folder. Open (PLAINTEXT), or locked as {@code wgmesh up} runs it
- * (SASL and ACLs, see KafkaCredentials). Its storage is formatted once; a later start keeps the topics.
+ * A real Kafka broker (KRaft, a node that is broker and controller) as its own process, from the kafka_2.13
+ * classes on this JVM's classpath (the wgmesh jar, or a test classpath): it can be stopped, killed and started
+ * again on the same ports and data folder. One node alone, or one of a cluster on this machine whose nodes are
+ * all controllers (a quorum of n voters) and share a cluster id and, when locked, the credentials. Open
+ * (PLAINTEXT), or locked as {@code wgmesh up} runs it (SASL and ACLs, see KafkaCredentials). Its storage is
+ * formatted once; a later start keeps the topics.
  */
 public final class BrokerProcess implements AutoCloseable, ChildProcess {
+
+    /** A node's id (from 1) and its ports: clients, its controller, and (locked) the PLAIN listener for tools. */
+    public record Node(int id, int port, int controllerPort, int toolsPort) {
+
+        /**
+         * {@code count} nodes from port {@code first}: node i (from 1) listens on first+2(i-1), its controller
+         * beside it, and its tools listener on first+10+2(i-1).
+         */
+        public static List<Node> from(int first, int count) {
+            return IntStream.rangeClosed(1, count)
+                    .mapToObj(i -> new Node(i, first + 2 * (i - 1), first + 2 * (i - 1) + 1, first + 10 + 2 * (i - 1)))
+                    .toList();
+        }
+    }
+
+    private static final int LAST_NODE_GRACE_SECONDS = 10;
 
     private final Path dataDir;
     private final Path config;
     private final Path logbackConfig;
     private final Path log;
-    private final int port;
-    private final int controllerPort;
-    private final int toolsPort;
+    private final Node node;
+    private final List<Node> cluster;
     private final List<String> jvmOptions;
     /** The locked broker's credentials (KafkaCredentials), or null: PLAINTEXT, no ACLs. */
     private final KafkaCredentials credentials;
     private Process process;
 
-    private BrokerProcess(Path dataDir, Path log, List<String> jvmOptions, boolean locked, int port, int controllerPort,
-                          int toolsPort) throws IOException {
+    private BrokerProcess(Path dataDir, Path log, List<String> jvmOptions, KafkaCredentials credentials,
+                          Path credentialsDir, Node node, List<Node> cluster, String clusterId) throws IOException {
         this.dataDir = dataDir;
         this.log = log;
         this.jvmOptions = jvmOptions;
-        this.port = port;
-        this.controllerPort = controllerPort;
-        this.toolsPort = toolsPort;
-        Files.createDirectories(dataDir);
-        this.credentials = locked ? KafkaCredentials.write(dataDir) : null;
+        this.node = node;
+        this.cluster = List.copyOf(cluster);
+        this.credentials = credentials;
         this.config = dataDir.resolve("server.properties");
         this.logbackConfig = dataDir.resolve("logback.xml");
         Files.createDirectories(dataDir.resolve("data"));
-        Files.writeString(config, serverProperties());
+        Files.writeString(config, serverProperties(credentialsDir));
         // the broker logs through the classpath's logback; its own file, not the tests' or the command's
         Files.writeString(logbackConfig, """
                 <configuration>
@@ -67,53 +87,146 @@ public final class BrokerProcess implements AutoCloseable, ChildProcess {
                 </configuration>
                 """);
         if (!Files.exists(dataDir.resolve("data").resolve("meta.properties"))) {
-            format();
+            format(clusterId);
         }
     }
 
     /**
-     * A broker on the given ports (its controller, and when locked the PLAIN listener for tools), with its
-     * config written and its storage formatted if new, not started yet.
+     * The nodes of a cluster on this machine (or one node alone), with their configs written and their storage
+     * formatted if new, not started yet. Node 1 lives in {@code dir}, node i in {@code dir/node-i}; the cluster's
+     * id and size are kept in {@code dir/cluster.properties}, and a folder made for another number of nodes is
+     * refused (its quorum and its topics' replicas are made for that many).
      *
+     * @param logs   each node's log: kafka.log alone, kafka-i.log in a cluster
      * @param locked SCRAM on {@link #bootstrapServers}, PLAIN on {@link #toolsBootstrapServers}, the standard
-     *               authorizer, credentials in {@code dataDir} (KafkaCredentials); no user, topic or ACL yet:
-     *               KafkaSetup makes them. Otherwise PLAINTEXT and no ACLs.
+     *               authorizer, credentials in {@code dir} (KafkaCredentials) shared by every node; no user, topic
+     *               or ACL yet: KafkaSetup makes them. Otherwise PLAINTEXT and no ACLs.
      */
-    public static BrokerProcess create(Path dataDir, Path log, List<String> jvmOptions, boolean locked, int port,
-                                       int controllerPort, int toolsPort) throws IOException {
-        return new BrokerProcess(dataDir, log, jvmOptions, locked, port, controllerPort, toolsPort);
+    public static List<BrokerProcess> create(Path dir, Path logs, List<String> jvmOptions, boolean locked,
+                                             List<Node> nodes) throws IOException {
+        Files.createDirectories(dir);
+        String clusterId = clusterId(dir, nodes.size());
+        KafkaCredentials credentials = locked ? KafkaCredentials.write(dir) : null;
+        List<BrokerProcess> brokers = new ArrayList<>();
+        for (Node node : nodes) {
+            Path nodeDir = node.id() == 1 ? dir : dir.resolve("node-" + node.id());
+            String log = nodes.size() == 1 ? "kafka.log" : "kafka-" + node.id() + ".log";
+            brokers.add(new BrokerProcess(nodeDir, logs.resolve(log), jvmOptions, credentials, locked ? dir : null, node,
+                    nodes, clusterId));
+        }
+        return brokers;
     }
 
-    /** An open broker on free ports, started; its output goes to {@code log}. */
-    public static BrokerProcess start(Path dataDir, Path log) throws IOException {
-        return start(dataDir, log, Processes.jvmOptions());
+    /** Starts every node, then waits until each answers (a node alone cannot: it waits for a quorum). */
+    public static void startAll(List<BrokerProcess> brokers) {
+        brokers.forEach(BrokerProcess::launch);
+        brokers.forEach(broker -> broker.awaitReady(Duration.ofSeconds(90)));
     }
 
-    public static BrokerProcess start(Path dataDir, Path log, List<String> jvmOptions) throws IOException {
-        BrokerProcess broker = create(dataDir, log, jvmOptions, false, freePort(), freePort(), freePort());
-        broker.start();
-        return broker;
+    /**
+     * Stops the running nodes one by one, each with a controlled shutdown while the others keep the quorum. The
+     * last of a cluster cannot finish one (no quorum approves it) and is killed after a few seconds: every
+     * record it acknowledged is in its files and on another node.
+     */
+    public static void stopAll(List<BrokerProcess> brokers) {
+        List<BrokerProcess> running = brokers.stream().filter(BrokerProcess::isAlive).toList();
+        for (int i = running.size() - 1; i >= 0; i--) {
+            BrokerProcess broker = running.get(i);
+            if (i == 0 && broker.cluster.size() > 1) {
+                Processes.terminate(broker.process, LAST_NODE_GRACE_SECONDS);
+            } else {
+                broker.terminate();
+            }
+        }
+    }
+
+    /** An open broker on free ports, started; its output goes to kafka.log in {@code logs}. */
+    public static BrokerProcess start(Path dataDir, Path logs) throws IOException {
+        return start(dataDir, logs, Processes.jvmOptions());
+    }
+
+    public static BrokerProcess start(Path dataDir, Path logs, List<String> jvmOptions) throws IOException {
+        return startCluster(dataDir, logs, jvmOptions, false, 1).get(0);
     }
 
     /** A locked broker on free ports, started (see {@link #create}). */
-    public static BrokerProcess startLocked(Path dataDir, Path log) throws IOException {
-        BrokerProcess broker = create(dataDir, log, Processes.jvmOptions(), true, freePort(), freePort(), freePort());
-        broker.start();
-        return broker;
+    public static BrokerProcess startLocked(Path dataDir, Path logs) throws IOException {
+        return startCluster(dataDir, logs, Processes.jvmOptions(), true, 1).get(0);
+    }
+
+    /** {@code count} nodes on free ports, started (see {@link #create}). */
+    public static List<BrokerProcess> startCluster(Path dir, Path logs, List<String> jvmOptions, boolean locked,
+                                                   int count) throws IOException {
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            nodes.add(new Node(i, freePort(), freePort(), freePort()));
+        }
+        List<BrokerProcess> brokers = create(dir, logs, jvmOptions, locked, nodes);
+        startAll(brokers);
+        return brokers;
+    }
+
+    /** The clients' addresses of every node, as bootstrap.servers takes them. */
+    public static String bootstrapServers(List<BrokerProcess> brokers) {
+        return brokers.stream().map(BrokerProcess::bootstrapServers).collect(Collectors.joining(","));
+    }
+
+    /** The tools listeners of every node (locked). */
+    public static String toolsBootstrapServers(List<BrokerProcess> brokers) {
+        return brokers.stream().map(BrokerProcess::toolsBootstrapServers).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The replicas of each wgmesh and internal topic on a cluster of {@code nodes}: up to three (so two stay in
+     * sync when one node dies; see WgmeshKafkaConfig.minInSyncReplicas).
+     */
+    public static short replicationFactor(int nodes) {
+        return (short) Math.min(3, nodes);
+    }
+
+    private static String clusterId(Path dir, int nodes) throws IOException {
+        Path file = dir.resolve("cluster.properties");
+        Properties kept = new Properties();
+        int made;
+        if (Files.exists(file)) {
+            try (Reader reader = Files.newBufferedReader(file)) {
+                kept.load(reader);
+            }
+            made = Integer.parseInt(kept.getProperty("nodes", "1"));
+        } else {
+            // a folder from before wgmesh kept the size holds one node
+            made = Files.exists(dir.resolve("data").resolve("meta.properties")) ? 1 : nodes;
+        }
+        if (made != nodes) {
+            throw new IllegalStateException(dir + " holds a Kafka cluster of " + made + " broker(s), not " + nodes
+                    + ": its controller quorum and its topics' replicas are made for that many; run with that number, "
+                    + "or with another data folder (-Dwgmesh.data-dir)");
+        }
+        String id = kept.getProperty("cluster.id");
+        if (id == null) {
+            id = Uuid.randomUuid().toString();
+            Files.writeString(file, "# written by wgmesh (BrokerProcess): the nodes of this folder's cluster\n"
+                    + "nodes=" + nodes + "\ncluster.id=" + id + "\n");
+        }
+        return id;
     }
 
     @Override
     public String name() {
-        return "kafka";
+        return cluster.size() == 1 ? "kafka" : "kafka-" + node.id();
+    }
+
+    public Node node() {
+        return node;
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return "127.0.0.1:" + node.port();
     }
 
     /** The locked broker's PLAIN listener (kcat, and the setup before any SCRAM user exists). */
     public String toolsBootstrapServers() {
-        return "127.0.0.1:" + toolsPort;
+        return "127.0.0.1:" + node.toolsPort();
     }
 
     public KafkaCredentials credentials() {
@@ -123,15 +236,19 @@ public final class BrokerProcess implements AutoCloseable, ChildProcess {
     /** Starts the broker on its ports and data folder and waits until it answers. */
     @Override
     public void start() {
+        launch();
+        awaitReady(Duration.ofSeconds(90));
+    }
+
+    private void launch() {
         if (process != null && process.isAlive()) {
-            throw new IllegalStateException("the broker already runs");
+            throw new IllegalStateException(name() + " already runs");
         }
         try {
             process = Processes.start(java("kafka.Kafka", config.toString()), Map.of(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        awaitReady(Duration.ofSeconds(90));
     }
 
     @Override
@@ -169,8 +286,8 @@ public final class BrokerProcess implements AutoCloseable, ChildProcess {
         Processes.kill(process);
     }
 
-    private void format() throws IOException {
-        Process format = Processes.start(java("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+    private void format(String clusterId) throws IOException {
+        Process format = Processes.start(java("kafka.tools.StorageTool", "format", "-t", clusterId,
                 "-c", config.toString()), Map.of(), log);
         try {
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
@@ -215,7 +332,9 @@ public final class BrokerProcess implements AutoCloseable, ChildProcess {
                 while (true) {
                     checkAlive(deadline, timeout);
                     try {
-                        if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                        // this node is in the cluster's metadata: it has joined the quorum and registered
+                        if (admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).stream()
+                                .anyMatch(n -> n.id() == node.id())) {
                             return;
                         }
                     } catch (Exception e) {
@@ -232,49 +351,56 @@ public final class BrokerProcess implements AutoCloseable, ChildProcess {
 
     private void checkAlive(Instant deadline, Duration timeout) {
         if (!process.isAlive()) {
-            throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see " + log);
+            throw new IllegalStateException(name() + " exited with " + process.exitValue() + "; see " + log);
         }
         if (Instant.now().isAfter(deadline)) {
-            throw new IllegalStateException("the broker did not answer within " + timeout + "; see " + log);
+            throw new IllegalStateException(name() + " did not answer within " + timeout + "; see " + log);
         }
     }
 
     private boolean listening() {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            socket.connect(new InetSocketAddress("127.0.0.1", node.port()), 1000);
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private String serverProperties() {
+    private String serverProperties(Path credentialsDir) {
         String listeners = credentials == null ? """
                 listeners=PLAINTEXT://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d
                 advertised.listeners=PLAINTEXT://127.0.0.1:%1$d
                 inter.broker.listener.name=PLAINTEXT
                 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-                """.formatted(port, controllerPort) : """
+                """.formatted(node.port(), node.controllerPort()) : """
                 listeners=SERVICES://127.0.0.1:%1$d,CONTROLLER://127.0.0.1:%2$d,TOOLS://127.0.0.1:%3$d
                 advertised.listeners=SERVICES://127.0.0.1:%1$d,TOOLS://127.0.0.1:%3$d
-                """.formatted(port, controllerPort, toolsPort) + KafkaCredentials.brokerSettings(dataDir);
+                """.formatted(node.port(), node.controllerPort(), node.toolsPort())
+                + KafkaCredentials.brokerSettings(credentialsDir);
+        String voters = cluster.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort())
+                .collect(Collectors.joining(","));
+        short replicas = replicationFactor(cluster.size());
+        int inSync = WgmeshKafkaConfig.minInSyncReplicas(replicas);
         return listeners + """
                 process.roles=broker,controller
-                node.id=1
-                controller.quorum.voters=1@127.0.0.1:%2$d
+                node.id=%1$d
+                controller.quorum.voters=%2$s
                 controller.listener.names=CONTROLLER
                 log.dirs=%3$s
                 auto.create.topics.enable=false
                 num.partitions=1
-                offsets.topic.replication.factor=1
-                transaction.state.log.replication.factor=1
-                transaction.state.log.min.isr=1
-                share.coordinator.state.topic.replication.factor=1
-                share.coordinator.state.topic.min.isr=1
+                default.replication.factor=%5$d
+                min.insync.replicas=%6$d
+                offsets.topic.replication.factor=%5$d
+                transaction.state.log.replication.factor=%5$d
+                transaction.state.log.min.isr=%6$d
+                share.coordinator.state.topic.replication.factor=%5$d
+                share.coordinator.state.topic.min.isr=%6$d
                 group.initial.rebalance.delay.ms=0
                 message.max.bytes=%4$d
                 replica.fetch.max.bytes=%4$d
-                """.formatted(port, controllerPort, dataDir.resolve("data"), Topics.MAX_MESSAGE_BYTES);
+                """.formatted(node.id(), voters, dataDir.resolve("data"), Topics.MAX_MESSAGE_BYTES, replicas, inSync);
     }
 
     public static int freePort() throws IOException {

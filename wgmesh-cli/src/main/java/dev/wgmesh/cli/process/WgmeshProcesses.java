@@ -25,7 +25,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.GroupState;
 
 /**
- * wgmesh as {@code wgmesh up} runs it, for the end-to-end tests and the benchmark: a broker process (open, on free
+ * wgmesh as {@code wgmesh up} runs it, for the end-to-end tests and the benchmark: broker processes (open, on free
  * ports) and each service as its own JVM, each with a signing key of its own. Deployer replicas come and go one by
  * one. Logs go to {@code logDir}, everything else (broker data, deployed files, keys, the API token) to
  * {@code workDir}, a temp folder its owner deletes.
@@ -45,7 +45,7 @@ public final class WgmeshProcesses implements AutoCloseable {
     private final Path deployerKeyFile;
     private final String deployerPublicKey;
     private final List<String> serviceJvmOptions;
-    private final BrokerProcess broker;
+    private final List<BrokerProcess> brokers;
     private final List<ServiceProcess> pipeline = new ArrayList<>();
     private final Map<String, ServiceProcess> deployers = new LinkedHashMap<>();
     private Path applyScript;
@@ -54,12 +54,15 @@ public final class WgmeshProcesses implements AutoCloseable {
 
     /** @param home the checkout whose services' exec jars run */
     public WgmeshProcesses(Path home, Path workDir, Path logDir) throws IOException {
-        this(home, workDir, logDir, Processes.jvmOptions(), Processes.jvmOptions());
+        this(home, workDir, logDir, Processes.jvmOptions(), Processes.jvmOptions(), 1);
     }
 
-    /** With the services' and the broker's own JVM options (the benchmark runs them as wgmesh up does). */
+    /**
+     * With the services' and the brokers' own JVM options (the benchmark runs them as wgmesh up does), on a
+     * cluster of {@code brokers} nodes.
+     */
     public WgmeshProcesses(Path home, Path workDir, Path logDir, List<String> serviceJvmOptions,
-                           List<String> brokerJvmOptions) throws IOException {
+                           List<String> brokerJvmOptions, int brokers) throws IOException {
         this.home = home;
         this.workDir = workDir;
         this.logDir = logDir;
@@ -74,7 +77,7 @@ public final class WgmeshProcesses implements AutoCloseable {
             signingKeys.put(signer, keys.resolve(signer.role() + ".key"));
             trusted.put(signer.trustProperty(), TrustSetup.signingKey(signingKeys.get(signer)).base64());
         }
-        this.broker = BrokerProcess.start(workDir.resolve("kafka"), logDir.resolve("kafka.log"), brokerJvmOptions);
+        this.brokers = BrokerProcess.startCluster(workDir.resolve("kafka"), logDir, brokerJvmOptions, false, brokers);
     }
 
     /** config-, keygen- and renderer-service, started together, then waited for. */
@@ -160,7 +163,7 @@ public final class WgmeshProcesses implements AutoCloseable {
     public void awaitDeployerGroup(int replicas, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         String last = "";
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             while (Instant.now().isBefore(deadline)) {
                 for (ServiceProcess deployer : deployers.values()) {
                     if (!deployer.isAlive()) {
@@ -194,8 +197,10 @@ public final class WgmeshProcesses implements AutoCloseable {
                 throw new IllegalStateException(service + " exited:\n" + service.tail(40));
             }
         }
-        if (!broker.isAlive()) {
-            throw new IllegalStateException("the broker exited; see " + logDir.resolve("kafka.log"));
+        for (BrokerProcess broker : brokers) {
+            if (!broker.isAlive()) {
+                throw new IllegalStateException(broker.name() + " exited; see " + broker.log());
+            }
         }
     }
 
@@ -220,8 +225,18 @@ public final class WgmeshProcesses implements AutoCloseable {
         return all;
     }
 
+    /** The first broker (the only one, unless started with more). */
     public BrokerProcess broker() {
-        return broker;
+        return brokers.get(0);
+    }
+
+    public List<BrokerProcess> brokers() {
+        return brokers;
+    }
+
+    /** Every broker's address, as the services and clients take them. */
+    public String bootstrapServers() {
+        return BrokerProcess.bootstrapServers(brokers);
     }
 
     /** config-service's address, such as {@code http://127.0.0.1:8080}, once {@link #startPipeline} ran. */
@@ -252,7 +267,9 @@ public final class WgmeshProcesses implements AutoCloseable {
     /** The broker, the service's signing key and every service's public key, then the service's own settings. */
     private Map<String, String> common(Signer service, Map<String, String> settings) {
         Map<String, String> args = new LinkedHashMap<>();
-        args.put("spring.kafka.bootstrap-servers", broker.bootstrapServers());
+        args.put("spring.kafka.bootstrap-servers", bootstrapServers());
+        // the broker is open: the services create the topics, with as many replicas as the cluster has (up to 3)
+        args.put("wgmesh.kafka.replication-factor", Short.toString(BrokerProcess.replicationFactor(brokers.size())));
         // any free port for each process's metrics: several deployers run on this host
         args.put("server.port", "0");
         args.put("wgmesh.trust.signing-key-file", signingKeys.get(service).toString());
@@ -265,6 +282,6 @@ public final class WgmeshProcesses implements AutoCloseable {
     public void close() {
         // the services first, so none of them waits for a broker that is gone
         services().parallelStream().filter(ServiceProcess::isAlive).forEach(ServiceProcess::kill);
-        broker.close();
+        brokers.forEach(BrokerProcess::close);
     }
 }

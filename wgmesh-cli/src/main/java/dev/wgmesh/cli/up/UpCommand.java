@@ -10,8 +10,10 @@ import dev.wgmesh.cli.process.ServiceProcess;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.wireguard.PublicKey;
+import dev.wgmesh.kafka.KafkaClientFile;
 import dev.wgmesh.kafka.KafkaSetup;
 import dev.wgmesh.kafka.TrustSetup;
+import dev.wgmesh.kafka.WgmeshKafkaConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,7 +52,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
         description = {"Runs wgmesh on this machine, supervised, until Ctrl-C.", "",
-                "A real Kafka broker (KRaft, one node, locked) and config-, keygen-, renderer- and N deployer-services "
+                "Real Kafka brokers (KRaft, one by default, locked) and config-, keygen-, renderer- and N deployer-services "
                 + "as separate processes; submits each group file (default: " + UpCommand.DEFAULT_GROUP + "), waits "
                 + "until every host has applied its configs, and prints where they are. A process that dies is started "
                 + "again (after 1 s, doubling to 30 s), the others run on; five deaths of one within a minute end the "
@@ -56,12 +62,13 @@ import tools.jackson.databind.node.ObjectNode;
         footer = {"  WGMESH_JAVA_OPTS        the services' JVM options (default " + Processes.SERVICE_JAVA_OPTS + ")",
                 "  WGMESH_KAFKA_JAVA_OPTS  the broker's JVM options (default " + Processes.BROKER_JAVA_OPTS + ")",
                 "%nFiles in wgmesh-data/:",
-                "  logs/         one log per process (kafka.log, config-service.log, deployer-service-1.log, ...)",
+                "  logs/         one log per process (kafka.log or kafka-1.log..., config-service.log, "
+                + "deployer-service-1.log, ...)",
                 "  deployer.key  the deployers' X25519 private key (made once, 0600); keygen seals to it",
                 "  keys/         each service's Ed25519 signing key (made once, 0600)",
                 "  api-token     the API token (made once, 0600); url: the API's address",
-                "  kafka/        the broker's config and data (groups survive a restart), its passwords,",
-                "                and clients/<principal>.properties (Java) and .kcat.conf (kcat -F)"})
+                "  kafka/        the broker's config and data (groups survive a restart; node-2/... for more brokers),",
+                "                its passwords, and clients/<principal>.properties (Java) and .kcat.conf (kcat -F)"})
 public final class UpCommand implements Callable<Integer> {
 
     static final String DEFAULT_GROUP = "examples/hoster-6-hosts.json";
@@ -85,9 +92,23 @@ public final class UpCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--kafka-port", paramLabel = "K", defaultValue = "9092", description = "the broker on 127.0.0.1:K "
-            + "(SCRAM, for the services), its controller on K+1, and on K+10 for kcat and other tools (PLAIN) "
-            + "(default ${DEFAULT-VALUE})")
+            + "(SCRAM, for the services), its controller on K+1, and on K+10 for kcat and other tools (PLAIN); "
+            + "with more brokers the next on K+2, K+4, ... (default ${DEFAULT-VALUE})")
     int kafkaPort;
+
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1", description = "Kafka brokers, each also a "
+            + "controller of an N-voter quorum; with 3 or more every topic has 3 replicas and a write needs 2 in sync, "
+            + "so any one broker may die (1 to 5, default ${DEFAULT-VALUE}; a data folder keeps its number)")
+    int brokerCount;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]", description = "use this Kafka cluster and start no "
+            + "broker; its topics get up to 3 replicas (as many as it has brokers). The services create missing topics, "
+            + "so their login needs that right, or create them first (README, \"Running on your Kafka cluster\")")
+    String externalKafka;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties for --kafka "
+            + "(security.protocol, sasl.*, ssl.*), used by every service; kept out of the command line")
+    Path kafkaConfig;
 
     @Option(names = "--insecure-kafka", description = "the broker as before wgmesh locked it: PLAINTEXT on K, no users, "
             + "no ACLs, so anyone who reaches the port can write every topic (warned on every start)")
@@ -121,7 +142,9 @@ public final class UpCommand implements Callable<Integer> {
     private final Supervisor supervisor = new Supervisor(Clock.systemUTC(), Log::info);
     private final List<ServiceProcess> services = new ArrayList<>();
     private final List<String> submitted = new ArrayList<>();
-    private BrokerProcess broker;
+    private List<BrokerProcess> brokers = List.of();
+    /** With --kafka: the replicas of topics the services create. */
+    private short externalReplicas;
     private LocalApi api;
 
     @Override
@@ -150,9 +173,31 @@ public final class UpCommand implements Callable<Integer> {
         if (deployers < 1) {
             throw new Failure("--deployers must be a number >= 1, not " + deployers);
         }
-        if (port < 1 || port > 65535 || kafkaPort < 1 || kafkaPort + 10 > 65535) {
-            throw new Failure("--port and --kafka-port must be ports (--kafka-port up to 65525), not " + port + " and "
-                    + kafkaPort);
+        // node i's tools listener is on K+10+2(i-1): more than five would reach the sixth broker's port
+        if (brokerCount < 1 || brokerCount > 5) {
+            throw new Failure("--brokers must be a number from 1 to 5, not " + brokerCount);
+        }
+        int lastKafkaPort = kafkaPort + 10 + 2 * (brokerCount - 1);
+        if (port < 1 || port > 65535 || kafkaPort < 1 || lastKafkaPort > 65535) {
+            throw new Failure("--port and --kafka-port must be ports (--kafka-port up to " + (kafkaPort + 65535 - lastKafkaPort)
+                    + "), not " + port + " and " + kafkaPort);
+        }
+        if (externalKafka != null) {
+            if (brokerCount != 1 || insecureKafka) {
+                throw new Failure("--kafka uses your cluster: --brokers and --insecure-kafka are for the brokers up "
+                        + "starts, so give one or the other");
+            }
+            externalKafka = bootstrapServers(externalKafka);
+        }
+        if (kafkaConfig != null) {
+            if (externalKafka == null) {
+                throw new Failure("--kafka-config '" + kafkaConfig + "' is for --kafka HOST:PORT; the brokers up starts "
+                        + "have their own client files");
+            }
+            kafkaConfig = kafkaConfig.toAbsolutePath().normalize();
+            if (!Files.isReadable(kafkaConfig)) {
+                throw new Failure("--kafka-config '" + kafkaConfig + "' is not a readable file");
+            }
         }
         if (timeoutSeconds < 1) {
             throw new Failure("--timeout must be a number of seconds >= 1, not " + timeoutSeconds);
@@ -170,7 +215,12 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private void requireFreePorts() {
-        for (int used : List.of(kafkaPort, kafkaPort + 1, kafkaPort + 10, port)) {
+        List<Integer> ports = new ArrayList<>(List.of(port));
+        if (externalKafka == null) {
+            BrokerProcess.Node.from(kafkaPort, brokerCount)
+                    .forEach(node -> ports.addAll(List.of(node.port(), node.controllerPort(), node.toolsPort())));
+        }
+        for (int used : ports) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", used), 500);
                 throw new Failure("port " + used + " on 127.0.0.1 is in use (another wgmesh up?); stop it or choose "
@@ -286,34 +336,95 @@ public final class UpCommand implements Callable<Integer> {
 
     // --- processes --------------------------------------------------------------------------------------
 
+    /** {@code --kafka}'s value, checked: HOST:PORT, comma separated. */
+    private static String bootstrapServers(String given) {
+        List<String> servers = new ArrayList<>();
+        for (String server : given.split(",", -1)) {
+            String trimmed = server.trim();
+            int colon = trimmed.lastIndexOf(':');
+            boolean valid = colon > 0 && trimmed.substring(0, colon).matches("[A-Za-z0-9.\\-\\[\\]:]+")
+                    && trimmed.substring(colon + 1).matches("[0-9]{1,5}")
+                    && Integer.parseInt(trimmed.substring(colon + 1)) >= 1
+                    && Integer.parseInt(trimmed.substring(colon + 1)) <= 65535;
+            if (!valid) {
+                throw new Failure("--kafka: '" + server + "' in '" + given + "' is not HOST:PORT");
+            }
+            servers.add(trimmed);
+        }
+        return String.join(",", servers);
+    }
+
+    /** {@code --kafka}: the cluster answers with these client settings, and its size gives the topics' replicas. */
+    private void useExternalKafka() {
+        Log.info("using the Kafka cluster at " + externalKafka + (kafkaConfig == null ? "" : " with " + kafkaConfig)
+                + "; no broker is started");
+        Map<String, Object> config = new HashMap<>();
+        try {
+            config.putAll(KafkaClientFile.settings(kafkaConfig == null ? "" : kafkaConfig.toString()));
+        } catch (RuntimeException e) {
+            throw new Failure("--kafka-config: " + e.getMessage());
+        }
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, externalKafka);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin admin = Admin.create(config)) {
+            int nodes = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            externalReplicas = BrokerProcess.replicationFactor(nodes);
+            Log.info("Kafka answers: " + nodes + " broker(s); missing topics get " + externalReplicas + " replica(s)");
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            throw new Failure("Kafka at " + externalKafka + " did not answer within 30 s: " + e.getMessage()
+                    + " (check --kafka and --kafka-config)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopped();
+        }
+    }
+
     private void startKafka() throws Exception {
+        if (externalKafka != null) {
+            useExternalKafka();
+            return;
+        }
+        List<BrokerProcess.Node> nodes = BrokerProcess.Node.from(kafkaPort, brokerCount);
         if (insecureKafka) {
             warnInsecureKafka();
-            Log.info("starting Kafka on 127.0.0.1:" + kafkaPort + ", PLAINTEXT (controller 127.0.0.1:" + (kafkaPort + 1)
-                    + "), log " + logs.resolve("kafka.log"));
-        } else {
-            Log.info("starting Kafka on 127.0.0.1:" + kafkaPort + " (SCRAM-SHA-512), 127.0.0.1:" + (kafkaPort + 10)
-                    + " (PLAIN, for kcat), controller 127.0.0.1:" + (kafkaPort + 1) + ", log " + logs.resolve("kafka.log"));
         }
-        broker = BrokerProcess.create(kafkaDir, logs.resolve("kafka.log"),
-                jvmOptions("WGMESH_KAFKA_JAVA_OPTS", Processes.BROKER_JAVA_OPTS), !insecureKafka, kafkaPort, kafkaPort + 1,
-                kafkaPort + 10);
+        for (BrokerProcess.Node node : nodes) {
+            Log.info("starting Kafka " + (brokerCount == 1 ? "" : "broker " + node.id() + " ") + "on 127.0.0.1:"
+                    + node.port() + (insecureKafka ? ", PLAINTEXT" : " (SCRAM-SHA-512), 127.0.0.1:" + node.toolsPort()
+                    + " (PLAIN, for kcat)") + ", controller 127.0.0.1:" + node.controllerPort());
+        }
         try {
-            broker.start();
+            brokers = BrokerProcess.create(kafkaDir, logs,
+                    jvmOptions("WGMESH_KAFKA_JAVA_OPTS", Processes.BROKER_JAVA_OPTS), !insecureKafka, nodes);
         } catch (IllegalStateException e) {
-            throw new Failure(e.getMessage() + "\n" + Processes.tail(broker.log(), 20));
+            throw new Failure(e.getMessage());
         }
-        supervisor.watch(broker);
-        Log.info("Kafka is up (pid " + broker.pid() + ")");
+        try {
+            BrokerProcess.startAll(brokers);
+        } catch (IllegalStateException e) {
+            StringBuilder tails = new StringBuilder(e.getMessage());
+            brokers.forEach(broker -> tails.append("\n").append(broker.name()).append(":\n")
+                    .append(Processes.tail(broker.log(), 20)));
+            throw new Failure(tails.toString());
+        }
+        for (BrokerProcess broker : brokers) {
+            supervisor.watch(broker);
+            Log.info("started " + broker.name() + " (pid " + broker.pid() + "), log " + broker.log());
+        }
         if (!insecureKafka) {
             // as the superuser: the SCRAM users, every topic, and the ACLs (the services may not create topics)
             try {
-                KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
+                KafkaSetup.apply(brokers.get(0).credentials(), BrokerProcess.toolsBootstrapServers(brokers),
+                        BrokerProcess.replicationFactor(brokerCount));
             } catch (ExecutionException | TimeoutException e) {
                 throw new Failure("could not create the Kafka users, topics and ACLs: " + e.getMessage());
             }
             Log.info("Kafka is locked: one user per service, ACLs from KafkaAccess; client files in "
                     + kafkaDir.resolve("clients") + "/");
+        }
+        if (brokerCount > 1) {
+            Log.info("every topic has " + BrokerProcess.replicationFactor(brokerCount) + " replicas, a write needs "
+                    + WgmeshKafkaConfig.minInSyncReplicas(BrokerProcess.replicationFactor(brokerCount)) + " in sync");
         }
     }
 
@@ -345,10 +456,20 @@ public final class UpCommand implements Callable<Integer> {
     private void start(String name, Map<String, Path> jars, Signer signer, Map<Signer, String> trusted,
                        Map<String, String> settings) {
         Map<String, String> args = new LinkedHashMap<>();
-        args.put("spring.kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort);
         args.put("wgmesh.trust.signing-key-file", data.resolve("keys").resolve(signer.role() + ".key").toString());
         trusted.forEach((trustedSigner, key) -> args.put(trustedSigner.trustProperty(), key));
-        if (!insecureKafka) {
+        if (externalKafka != null) {
+            args.put("spring.kafka.bootstrap-servers", externalKafka);
+            args.put("wgmesh.kafka.replication-factor", Short.toString(externalReplicas));
+            if (kafkaConfig != null) {
+                args.put(KafkaClientFile.PROPERTY, kafkaConfig.toString());
+            }
+        } else if (insecureKafka) {
+            args.put("spring.kafka.bootstrap-servers", BrokerProcess.bootstrapServers(brokers));
+            // the broker is open: the services create the topics, with the cluster's replicas
+            args.put("wgmesh.kafka.replication-factor", Short.toString(BrokerProcess.replicationFactor(brokerCount)));
+        } else {
+            args.put("spring.kafka.bootstrap-servers", BrokerProcess.bootstrapServers(brokers));
             // its own Kafka login, from a file: never a password on a command line
             args.put("wgmesh.kafka.client-properties-file",
                     kafkaDir.resolve("clients").resolve(signer.role() + ".properties").toString());
@@ -385,11 +506,11 @@ public final class UpCommand implements Callable<Integer> {
             Log.info("stopping the services");
             running.parallelStream().forEach(ChildProcess::terminate);
         }
-        if (broker != null && broker.isAlive()) {
+        if (brokers.stream().anyMatch(BrokerProcess::isAlive)) {
             Log.info("stopping Kafka");
-            broker.terminate();
+            BrokerProcess.stopAll(brokers);
         }
-        if (!services.isEmpty() || broker != null) {
+        if (!services.isEmpty() || !brokers.isEmpty()) {
             Log.info("stopped");
         }
     }
@@ -491,22 +612,24 @@ public final class UpCommand implements Callable<Integer> {
             Log.info("  API token (changes and the live feed): " + token);
             Log.info("            curl -H \"Authorization: Bearer $(cat " + data.resolve("api-token") + ")\" ...");
         }
-        if (insecureKafka) {
-            Log.info("  Kafka:    127.0.0.1:" + kafkaPort + "   (e.g. kcat -b 127.0.0.1:" + kafkaPort
-                    + " -C -t wgmesh.deployment-reported)");
+        String services = BrokerProcess.bootstrapServers(brokers);
+        if (externalKafka != null) {
+            Log.info("  Kafka:    " + externalKafka + " (yours" + (kafkaConfig == null ? "" : ", " + kafkaConfig) + ")");
+        } else if (insecureKafka) {
+            Log.info("  Kafka:    " + services + "   (e.g. kcat -b " + services + " -C -t wgmesh.deployment-reported)");
             warnInsecureKafka();
         } else {
-            Log.info("  Kafka:    127.0.0.1:" + kafkaPort + " (services, SCRAM) and 127.0.0.1:" + (kafkaPort + 10)
-                    + " (kcat, PLAIN); read with");
-            Log.info("            kcat -F " + kafkaDir.resolve("clients/observer.kcat.conf") + " -b 127.0.0.1:"
-                    + (kafkaPort + 10) + " -C -t wgmesh.deployment-reported");
+            String tools = BrokerProcess.toolsBootstrapServers(brokers);
+            Log.info("  Kafka:    " + services + " (services, SCRAM) and " + tools + " (kcat, PLAIN); read with");
+            Log.info("            kcat -F " + kafkaDir.resolve("clients/observer.kcat.conf") + " -b " + tools
+                    + " -C -t wgmesh.deployment-reported");
         }
         Log.info("  logs:     " + logs);
         Log.info("a process that dies is started again; press Ctrl-C to stop everything");
     }
 
     private void warnInsecureKafka() {
-        Log.warn("WARNING: --insecure-kafka: the broker on 127.0.0.1:" + kafkaPort + " has no authentication and no ACLs.");
+        Log.warn("WARNING: --insecure-kafka: Kafka on 127.0.0.1:" + kafkaPort + " has no authentication and no ACLs.");
         Log.warn("WARNING: anyone who reaches it can write every topic and so run configs as root on every host.");
     }
 }

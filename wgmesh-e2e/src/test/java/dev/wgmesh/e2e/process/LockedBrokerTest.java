@@ -56,7 +56,7 @@ class LockedBrokerTest {
     @BeforeAll
     static void lockedBroker() throws Exception {
         broker = BrokerProcess.startLocked(workDir.resolve("kafka"),
-                Path.of("target", "process-logs", "LockedBrokerTest-kafka.log").toAbsolutePath());
+                Files.createDirectories(Path.of("target", "process-logs", "LockedBrokerTest").toAbsolutePath()));
         KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
         // twice, as every ./wgmesh up does: nothing fails on the second run
         KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
