@@ -1,5 +1,6 @@
 package dev.wgmesh.config.web;
 
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.kafka.DeadLetters;
@@ -34,14 +35,17 @@ final class EventFeed implements SmartLifecycle {
     private final Map<String, Object> consumerSettings;
     private final RecordVerifier verifier;
     private final DeadLetters deadLetters;
+    private final TopicNames names;
     private ScheduledExecutorService heartbeat;
 
-    EventFeed(KafkaProperties kafkaProperties, EventHub hub, RecordVerifier verifier, DeadLetters deadLetters) {
+    EventFeed(KafkaProperties kafkaProperties, EventHub hub, RecordVerifier verifier, DeadLetters deadLetters,
+              TopicNames names) {
         this.hub = hub;
         this.consumerSettings = kafkaProperties.buildConsumerProperties();
         this.verifier = verifier;
         this.deadLetters = deadLetters;
-        this.reader = new SignedTopicReader(consumerSettings, "wgmesh-config-event-feed",
+        this.names = names;
+        this.reader = new SignedTopicReader(consumerSettings, "wgmesh-config-event-feed", names,
                 TOPICS, SignedTopicReader.From.END, verifier,
                 deadLetters, signed -> {
                     if (hub.hasClients()) {
@@ -59,7 +63,7 @@ final class EventFeed implements SmartLifecycle {
         hub.execute(() -> {
             Map<String, Long> read = new HashMap<>();
             try {
-                new SignedTopicReader(consumerSettings, "wgmesh-config-event-history", TOPICS, since, verifier,
+                new SignedTopicReader(consumerSettings, "wgmesh-config-event-history", names, TOPICS, since, verifier,
                         deadLetters, signed -> {
                             FeedEvent event = FeedRecords.of(signed.record());
                             read.merge(event.partition(), event.offset(), Math::max);

@@ -8,6 +8,8 @@ import dev.wgmesh.cli.process.LocalApi;
 import dev.wgmesh.cli.process.Processes;
 import dev.wgmesh.cli.process.ServiceProcess;
 import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.TopicNames;
+import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.kafka.KafkaSetup;
@@ -123,6 +125,7 @@ public final class UpCommand implements Callable<Integer> {
     private final List<String> submitted = new ArrayList<>();
     private BrokerProcess broker;
     private LocalApi api;
+    private TopicNames names;
 
     @Override
     public Integer call() throws Exception {
@@ -167,6 +170,11 @@ public final class UpCommand implements Callable<Integer> {
             }
         }
         out = (out == null ? data.resolve("out") : out).toAbsolutePath().normalize();
+        try {
+            names = Processes.topicNames();
+        } catch (IllegalArgumentException e) {
+            throw new Failure(e.getMessage());
+        }
     }
 
     private void requireFreePorts() {
@@ -308,7 +316,7 @@ public final class UpCommand implements Callable<Integer> {
         if (!insecureKafka) {
             // as the superuser: the SCRAM users, every topic, and the ACLs (the services may not create topics)
             try {
-                KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
+                KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1, names);
             } catch (ExecutionException | TimeoutException e) {
                 throw new Failure("could not create the Kafka users, topics and ACLs: " + e.getMessage());
             }
@@ -493,13 +501,13 @@ public final class UpCommand implements Callable<Integer> {
         }
         if (insecureKafka) {
             Log.info("  Kafka:    127.0.0.1:" + kafkaPort + "   (e.g. kcat -b 127.0.0.1:" + kafkaPort
-                    + " -C -t wgmesh.deployment-reported)");
+                    + " -C -t " + names.of(Topics.DEPLOYMENT_REPORTED) + ")");
             warnInsecureKafka();
         } else {
             Log.info("  Kafka:    127.0.0.1:" + kafkaPort + " (services, SCRAM) and 127.0.0.1:" + (kafkaPort + 10)
                     + " (kcat, PLAIN); read with");
             Log.info("            kcat -F " + kafkaDir.resolve("clients/observer.kcat.conf") + " -b 127.0.0.1:"
-                    + (kafkaPort + 10) + " -C -t wgmesh.deployment-reported");
+                    + (kafkaPort + 10) + " -C -t " + names.of(Topics.DEPLOYMENT_REPORTED));
         }
         Log.info("  logs:     " + logs);
         Log.info("a process that dies is started again; press Ctrl-C to stop everything");
