@@ -3,6 +3,7 @@ package dev.wgmesh.config.web;
 import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.common.trust.SignedRecord;
 import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.kafka.SignedTopicReader;
 import java.time.Duration;
@@ -49,7 +50,7 @@ final class EventFeed implements SmartLifecycle {
                 TOPICS, SignedTopicReader.From.END, verifier,
                 deadLetters, signed -> {
                     if (hub.hasClients()) {
-                        hub.publish(FeedRecords.of(signed.record()));
+                        hub.publish(feedEvent(signed));
                     }
                 });
     }
@@ -65,7 +66,7 @@ final class EventFeed implements SmartLifecycle {
             try {
                 new SignedTopicReader(consumerSettings, "wgmesh-config-event-history", names, TOPICS, since, verifier,
                         deadLetters, signed -> {
-                            FeedEvent event = FeedRecords.of(signed.record());
+                            FeedEvent event = feedEvent(signed);
                             read.merge(event.partition(), event.offset(), Math::max);
                             if (client.wants(event)) {
                                 client.sendHistory(event);
@@ -78,6 +79,11 @@ final class EventFeed implements SmartLifecycle {
             }
             client.release(read);
         });
+    }
+
+    /** The record as the feed shows it: on its topic's logical name. */
+    private FeedEvent feedEvent(SignedRecord signed) {
+        return FeedRecords.of(names.logical(signed.record().topic()).orElseThrow(), signed.record());
     }
 
     @Override
