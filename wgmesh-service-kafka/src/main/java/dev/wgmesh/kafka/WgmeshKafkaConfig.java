@@ -34,7 +34,7 @@ import org.springframework.kafka.listener.RecordInterceptor;
  * producers signed. The importing service declares which {@link Signer} it is.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TrustSettings.class)
+@EnableConfigurationProperties({TrustSettings.class, KafkaSettings.class})
 public class WgmeshKafkaConfig {
 
     private static final Logger log = LoggerFactory.getLogger(WgmeshKafkaConfig.class);
@@ -46,17 +46,16 @@ public class WgmeshKafkaConfig {
     }
 
     /**
-     * The installation's names of its topics, consumer groups and transactional ids: the one place the prefix is
-     * read. A prefix Kafka would refuse stops the start, naming the setting and quoting the value. Listeners name
-     * their topics and groups through it too: {@code #{@topicNames.of('wgmesh.host-group-changed')}}.
+     * The installation's names of its topics, consumer groups and transactional ids, from the one setting of its
+     * prefix. Listeners name their topics and groups through it too:
+     * {@code #{@topicNames.of('wgmesh.host-group-changed')}}.
      */
     @Bean
-    TopicNames topicNames(@Value("${wgmesh.kafka.topic-prefix:}") String prefix) {
-        TopicNames names = new TopicNames(prefix);
-        if (!prefix.isEmpty()) {
-            log.info("topics, consumer groups and transactional ids start with {}", prefix);
+    TopicNames topicNames(KafkaSettings settings) {
+        if (!settings.topicPrefix().isEmpty()) {
+            log.info("topics, consumer groups and transactional ids start with {}", settings.topicPrefix());
         }
-        return names;
+        return new TopicNames(settings.topicPrefix());
     }
 
     /** The consumer group of Spring's consumers ({@code spring.kafka.consumer.group-id}) is the installation's own. */
