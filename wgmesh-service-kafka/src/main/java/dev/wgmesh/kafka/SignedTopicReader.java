@@ -227,7 +227,8 @@ public final class SignedTopicReader {
         for (ConsumerRecord<String, byte[]> record : records) {
             SignedRecord signed;
             try (RecordLogContext context = RecordLogContext.of(record)) {
-                signed = unsignedTopics.contains(record.topic()) ? new SignedRecord(record, -1) : verifier.verify(record);
+                signed = unsignedTopics.contains(record.topic())
+                        ? new SignedRecord(record, -1) : verifier.verify(record);
                 handler.accept(signed);
             } catch (RuntimeException e) {
                 // whatever one record does, the reader goes on: a stopped reader would freeze the service's memory

@@ -30,8 +30,9 @@ import org.springframework.kafka.listener.RecordInterceptor;
 
 /**
  * The Kafka wiring every service imports: the client settings file, the installation's names (its prefix before
- * every topic, consumer group and transactional id), all topics declared, the dead-letter recoverer, and trust: the service signs what it publishes with its own key and believes only records its
- * producers signed. The importing service declares which {@link Signer} it is.
+ * every topic, consumer group and transactional id), all topics declared, the dead-letter recoverer, and trust: the
+ * service signs what it publishes with its own key and believes only records its producers signed. The importing
+ * service declares which {@link Signer} it is.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({TrustSettings.class, KafkaSettings.class})

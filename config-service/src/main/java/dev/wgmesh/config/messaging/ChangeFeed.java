@@ -82,7 +82,8 @@ class ChangeFeed implements SmartLifecycle {
         try {
             changes.awaitCaughtUp(timeout);
         } catch (TimeoutException e) {
-            throw new PublishFailedException("the groups in memory did not catch up with " + names.of(Topics.HOST_GROUP_CHANGED)
+            throw new PublishFailedException("the groups in memory did not catch up with "
+                    + names.of(Topics.HOST_GROUP_CHANGED)
                     + " in time: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,7 +35,8 @@ class ReportGuard {
     }
 
     @KafkaListener(topics = {"#{@topicNames.of('" + Topics.DEPLOYMENT_REPORTED + "')}",
-            "#{@topicNames.of('" + Topics.MESH_PEERS_RENDERED + "')}"}, groupId = "#{@topicNames.of('wgmesh-config-reports')}")
+            "#{@topicNames.of('" + Topics.MESH_PEERS_RENDERED + "')}"},
+            groupId = "#{@topicNames.of('wgmesh-config-reports')}")
     void onRecord(ConsumerRecord<String, byte[]> record) {
         if (record.topic().equals(names.of(Topics.MESH_PEERS_RENDERED))) {
             if (record.value() == null) {

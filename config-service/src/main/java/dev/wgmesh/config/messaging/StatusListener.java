@@ -36,7 +36,8 @@ class StatusListener implements SmartLifecycle {
     }
 
     /** @param topic the record's logical topic */
-    private static void read(StatusBoard board, HealthBoard health, GroupMetrics metrics, String topic, SignedRecord signed) {
+    private static void read(StatusBoard board, HealthBoard health, GroupMetrics metrics, String topic,
+                             SignedRecord signed) {
         if (signed.tombstone()) {
             if (topic.equals(Topics.HOST_HEALTH_REPORTED)) {
                 health.forget(signed.record().key());

@@ -90,7 +90,8 @@ final class FeedRecords {
             out.put("note", "the value is not JSON (" + bytes.length + " bytes)");
             return;
         }
-        boolean command = topic.equals(Topics.HOST_GROUP_COMMANDS) || topic.equals(Topics.deadLetter(Topics.HOST_GROUP_COMMANDS));
+        boolean command = topic.equals(Topics.HOST_GROUP_COMMANDS)
+                || topic.equals(Topics.deadLetter(Topics.HOST_GROUP_COMMANDS));
         if (command && value instanceof ObjectNode request) {
             value = commandFields(request);
             out.put("note", "a change request: only the fields wgmesh reads are shown");

@@ -29,7 +29,8 @@ class HealthPublisher implements Observer.Sink {
     private final DeployerMetrics metrics;
     private final TopicNames names;
 
-    HealthPublisher(KafkaTemplate<String, byte[]> kafka, RecordSigner signer, DeployerMetrics metrics, TopicNames names) {
+    HealthPublisher(KafkaTemplate<String, byte[]> kafka, RecordSigner signer, DeployerMetrics metrics,
+                    TopicNames names) {
         this.kafka = kafka;
         this.signer = signer;
         this.metrics = metrics;
@@ -38,7 +39,8 @@ class HealthPublisher implements Observer.Sink {
 
     @Override
     public void publish(WgmeshEvent event) {
-        String topic = names.of(event instanceof HostHealthReported ? Topics.HOST_HEALTH_REPORTED : Topics.DEPLOYMENT_REPORTED);
+        String topic = names.of(event instanceof HostHealthReported ? Topics.HOST_HEALTH_REPORTED
+                : Topics.DEPLOYMENT_REPORTED);
         if (event instanceof DeploymentReported report) {
             metrics.deployed(report);
         }

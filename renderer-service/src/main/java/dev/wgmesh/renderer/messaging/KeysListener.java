@@ -121,7 +121,8 @@ class KeysListener {
                     HostConfigRendered.key(keyed.group(), host), keyed, signer), partitions.get(host)));
         }
         if (plan.removePeerTable()) {
-            kafka.send(CloudEvents.tombstone(names.of(Topics.MESH_PEERS_RENDERED), keyed.group().value(), keyed, signer));
+            kafka.send(CloudEvents.tombstone(names.of(Topics.MESH_PEERS_RENDERED), keyed.group().value(), keyed,
+                    signer));
         }
         // the memory follows the topic: after a rollback the retry must find every host still to publish
         AfterCommit.run(() -> {

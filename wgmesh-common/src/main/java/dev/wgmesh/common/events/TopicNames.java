@@ -29,14 +29,19 @@ public record TopicNames(String prefix) {
     /** @throws IllegalArgumentException naming the setting and quoting the value, for a prefix Kafka would refuse */
     public TopicNames {
         if (prefix == null || !TOPIC_CHARACTERS.matcher(prefix).matches()) {
-            throw new IllegalArgumentException(SETTING + " (env " + VARIABLE + ") is " + InvalidValueException.quote(prefix)
+            throw new IllegalArgumentException(quoted(prefix)
                     + ": a Kafka topic name may hold only a-z, A-Z, 0-9, '.', '_' and '-'");
         }
         if (prefix.length() + LONGEST.length() > MAX_TOPIC_LENGTH) {
-            throw new IllegalArgumentException(SETTING + " (env " + VARIABLE + ") is " + InvalidValueException.quote(prefix)
-                    + ", " + prefix.length() + " characters: with it " + LONGEST + " would be longer than the "
-                    + MAX_TOPIC_LENGTH + " characters Kafka allows; at most " + (MAX_TOPIC_LENGTH - LONGEST.length()));
+            throw new IllegalArgumentException(quoted(prefix) + ", " + prefix.length() + " characters: with it "
+                    + LONGEST + " would be longer than the " + MAX_TOPIC_LENGTH + " characters Kafka allows; at most "
+                    + (MAX_TOPIC_LENGTH - LONGEST.length()));
         }
+    }
+
+    /** The start of every complaint about a prefix: the setting, its variable and the value. */
+    private static String quoted(String prefix) {
+        return SETTING + " (env " + VARIABLE + ") is " + InvalidValueException.quote(prefix);
     }
 
     /** This installation's name for a logical topic, consumer group or transactional id. */
