@@ -68,6 +68,7 @@ public final class SignedTopicReader {
     /**
      * @param consumerSettings Spring's consumer settings (bootstrap servers, security, read_committed, ...)
      * @param name             the client id and the thread's name
+     * @param names            the installation's names
      * @param topics           logical names ({@link Topics}): the reader reads the installation's topics of these names
      * @param handler          gets every record that verified (an unsigned topic's with revision -1), in order per
      *                         partition, on the reader's thread; what it throws is logged and the record skipped

@@ -18,7 +18,7 @@ public record TopicNames(String prefix) {
     public static final String VARIABLE = "WGMESH_TOPIC_PREFIX";
     private static final String SETTING = "wgmesh.kafka.topic-prefix";
 
-    /** Kafka's longest topic name. */
+    /** The longest topic name Kafka allows. */
     static final int MAX_TOPIC_LENGTH = 249;
 
     /** The characters Kafka allows in a topic name. */
