@@ -1,6 +1,7 @@
 package dev.wgmesh.keygen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wgmesh.common.crypto.SecretSealer;
 import dev.wgmesh.common.crypto.X25519Keys;
@@ -10,6 +11,7 @@ import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.HostKeys;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
@@ -31,12 +33,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -206,18 +215,109 @@ class KeygenKafkaTest {
         }
     }
 
+    /**
+     * Two installations share the broker. The one with the topic prefix {@code team-a.} keys the changes on its own
+     * topic only, under its own consumer group and transactional ids, reads its keys back from its own topic after a
+     * restart, and creates, reads and writes nothing of the installation without a prefix. A change of that other
+     * installation, copied onto team-a's topic with its signature (both trust the same test keys here), is refused:
+     * the signature covers the topic's whole name.
+     */
+    @Test
+    void anInstallationWithATopicPrefixReadsAndWritesOnlyItsOwnTopicsGroupAndTransactionalIds() throws Exception {
+        TopicNames teamA = new TopicNames("team-a.");
+        GroupName others = GroupName.parse("others-group");
+        GroupName group = GroupName.parse("team-a-group");
+        ProducerRecord<String, byte[]> othersChange = CloudEvents.record(Topics.HOST_GROUP_CHANGED,
+                change(others, 1, ChangeCause.UPSERT, null, spec("x")), TestTrust.signer(Signer.CONFIG));
+        try (ConfigurableApplicationContext unprefixed = start()) {
+            sent.add(producer.send(othersChange).get());
+            awaitKeys(others, 1);
+        }
+        // team-a's records from here on: its consumer group is the one that must be done with them
+        sent.close();
+        sent = new SentRecords(TestBroker.brokers());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.brokers()))) {
+            Set<String> unprefixedTopics = topicsWithout(admin, "team-a.");
+            Map<TopicPartition, Long> unprefixedEnds = ends(admin, unprefixedTopics);
+            Map<TopicPartition, OffsetAndMetadata> unprefixedGroup = admin.listConsumerGroupOffsets("wgmesh-keygen")
+                    .partitionsToOffsetAndMetadata().get();
+
+            HostGroupKeysGenerated keys;
+            try (ConfigurableApplicationContext app = start("local", "--wgmesh.kafka.topic-prefix=team-a.")) {
+                sent.add(producer.send(CloudEvents.record(teamA.of(Topics.HOST_GROUP_CHANGED),
+                        change(group, 1, ChangeCause.UPSERT, null, spec("a", "b")), TestTrust.signer(Signer.CONFIG))).get());
+                sent.add(producer.send(new ProducerRecord<>(teamA.of(Topics.HOST_GROUP_CHANGED), null, othersChange.key(),
+                        othersChange.value(), othersChange.headers())).get());
+
+                assertThat(await(teamA.of(Topics.deadLetter(Topics.HOST_GROUP_CHANGED)), "team-a.wgmesh-keygen",
+                        records -> records, 1)).singleElement().satisfies(refused -> {
+                            assertThat(refused.key()).isEqualTo(others.value());
+                            assertThat(header(refused, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).contains("does not match this topic");
+                        });
+                List<ConsumerRecord<String, byte[]>> keyed = await(teamA.of(Topics.HOST_GROUP_KEYS_GENERATED),
+                        "team-a.wgmesh-keygen", records -> records, 1);
+                assertThat(keyed).extracting(ConsumerRecord::key).containsExactly(group.value());
+                assertThat(TestTrust.verifier(teamA).verify(keyed.get(0)).revision()).isEqualTo(1);
+                keys = EventJson.read(keyed.get(0).value(), HostGroupKeysGenerated.class);
+            }
+            try (ConfigurableApplicationContext app = start("local", "--wgmesh.kafka.topic-prefix=team-a.")) {
+                sent.add(producer.send(CloudEvents.record(teamA.of(Topics.HOST_GROUP_CHANGED),
+                        change(group, 2, ChangeCause.UPSERT, null, spec("a", "b", "c")), TestTrust.signer(Signer.CONFIG))).get());
+                HostGroupKeysGenerated next = EventJson.read(await(teamA.of(Topics.HOST_GROUP_KEYS_GENERATED),
+                        "team-a.wgmesh-keygen", records -> records, 2).get(1).value(), HostGroupKeysGenerated.class);
+                // its memory came back from its own keys topic: the hosts kept their key pairs
+                assertThat(byHost(next).get(HostName.parse("a"))).isEqualTo(byHost(keys).get(HostName.parse("a")));
+            }
+
+            assertThat(admin.listConsumerGroupOffsets("team-a.wgmesh-keygen").partitionsToOffsetAndMetadata().get())
+                    .isNotEmpty().allSatisfy((partition, offset) ->
+                            assertThat(partition.topic()).isEqualTo("team-a.wgmesh.host-group-changed"));
+            assertThat(admin.listTransactions().all().get()).extracting(TransactionListing::transactionalId)
+                    .anyMatch(id -> id.startsWith("team-a.wgmesh-keygen-local-"));
+            assertThat(topicsWithout(admin, "team-a.")).isEqualTo(unprefixedTopics);
+            assertThat(ends(admin, unprefixedTopics)).isEqualTo(unprefixedEnds);
+            assertThat(admin.listConsumerGroupOffsets("wgmesh-keygen").partitionsToOffsetAndMetadata().get())
+                    .isEqualTo(unprefixedGroup);
+        }
+    }
+
+    @Test
+    void aTopicPrefixKafkaWouldRefuseStopsTheStartNamingTheSettingAndQuotingIt() {
+        assertThatThrownBy(() -> start("local", "--wgmesh.kafka.topic-prefix=team a")).rootCause()
+                .hasMessageStartingWith("wgmesh.kafka.topic-prefix (env WGMESH_TOPIC_PREFIX) is \"team a\"");
+    }
+
+    private static Set<String> topicsWithout(Admin admin, String prefix) throws Exception {
+        return admin.listTopics().names().get().stream().filter(topic -> !topic.startsWith(prefix))
+                .collect(Collectors.toSet());
+    }
+
+    private static Map<TopicPartition, Long> ends(Admin admin, Set<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
+            topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        }
+        return admin.listOffsets(latest).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, end -> end.getValue().offset()));
+    }
+
     private ConfigurableApplicationContext start() {
         return start("local");
     }
 
-    /** @param instance the replica's name: its transactional ids must differ from every other replica's */
-    private ConfigurableApplicationContext start(String instance) {
-        return new SpringApplicationBuilder(KeygenApplication.class).run(
+    /**
+     * @param instance the replica's name: its transactional ids must differ from every other replica's
+     * @param settings more settings, such as a topic prefix
+     */
+    private ConfigurableApplicationContext start(String instance, String... settings) {
+        List<String> args = new ArrayList<>(List.of(
                 "--spring.kafka.bootstrap-servers=" + TestBroker.brokers(),
                 "--spring.kafka.producer.transaction-id-prefix=wgmesh-keygen-" + instance + "-",
                 // two replicas in one JVM: each its own metrics port
                 "--server.port=0",
-                "--wgmesh.deployer-public-key=" + DEPLOYER.publicKey().base64());
+                "--wgmesh.deployer-public-key=" + DEPLOYER.publicKey().base64()));
+        args.addAll(List.of(settings));
+        return new SpringApplicationBuilder(KeygenApplication.class).run(args.toArray(String[]::new));
     }
 
     private void send(HostGroupChanged change) throws Exception {
@@ -236,6 +336,13 @@ class KeygenKafkaTest {
     private List<ConsumerRecord<String, byte[]>> await(String topic,
             Function<List<ConsumerRecord<String, byte[]>>, List<ConsumerRecord<String, byte[]>>> select, int count)
             throws Exception {
+        return await(topic, "wgmesh-keygen", select, count);
+    }
+
+    /** @param group keygen's consumer group, which must be done with every record sent */
+    private List<ConsumerRecord<String, byte[]>> await(String topic, String group,
+            Function<List<ConsumerRecord<String, byte[]>>, List<ConsumerRecord<String, byte[]>>> select, int count)
+            throws Exception {
         // reading to the end ends on a commit marker: a fetch that finds nothing more returns after 50 ms, not 500
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.brokers(),
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
@@ -250,7 +357,7 @@ class KeygenKafkaTest {
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
                 List<ConsumerRecord<String, byte[]>> selected = select.apply(seen);
                 if (selected.size() >= count) {
-                    sent.awaitConsumedBy("wgmesh-keygen", WAIT);
+                    sent.awaitConsumedBy(group, WAIT);
                     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
                     while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                         consumer.poll(Duration.ofMillis(200)).forEach(seen::add);

@@ -1,5 +1,6 @@
 package dev.wgmesh.kafka;
 
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,7 +19,8 @@ import org.apache.kafka.common.resource.ResourceType;
  * Who may do what on a locked broker: the one table that the launcher's and compose's ACLs and the README's table
  * come from. A principal reads the topics it consumes and writes their dead-letter topics; every principal may
  * describe every wgmesh topic (each service's KafkaAdmin describes them all at start). {@code admin} is the
- * broker's superuser and has no entry.
+ * broker's superuser and has no entry. The names are logical: {@link #bindings} puts the installation's prefix
+ * before each topic, group and transactional id.
  *
  * @param consumes topics its listeners consume: read, and bad records go to the topic's DLT
  * @param reads topics it reads whole, without dead letters (its own output, the live feed)
@@ -91,16 +93,21 @@ public record KafkaAccess(String principal, Set<String> consumes, Set<String> re
         return topics;
     }
 
-    /** The ACLs that grant exactly this table. */
-    public List<AclBinding> bindings() {
+    /** The ACLs that grant exactly this table on the installation's topics, consumer groups and transactional ids. */
+    public List<AclBinding> bindings(TopicNames names) {
         List<AclBinding> acls = new ArrayList<>();
         String user = "User:" + principal;
-        EVERY_TOPIC.forEach(topic -> acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE)));
-        readTopics().forEach(topic -> acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ)));
-        writeTopics().forEach(topic -> acls.add(allow(user, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE)));
-        groups.forEach(group -> acls.add(allow(user, ResourceType.GROUP, group, PatternType.LITERAL, AclOperation.READ)));
+        EVERY_TOPIC.forEach(topic -> acls.add(allow(user, ResourceType.TOPIC, names.of(topic), PatternType.LITERAL,
+                AclOperation.DESCRIBE)));
+        readTopics().forEach(topic -> acls.add(allow(user, ResourceType.TOPIC, names.of(topic), PatternType.LITERAL,
+                AclOperation.READ)));
+        writeTopics().forEach(topic -> acls.add(allow(user, ResourceType.TOPIC, names.of(topic), PatternType.LITERAL,
+                AclOperation.WRITE)));
+        groups.forEach(group -> acls.add(allow(user, ResourceType.GROUP, names.of(group), PatternType.LITERAL,
+                AclOperation.READ)));
         if (transactionalIdPrefix != null) {
-            acls.add(allow(user, ResourceType.TRANSACTIONAL_ID, transactionalIdPrefix, PatternType.PREFIXED, AclOperation.WRITE));
+            acls.add(allow(user, ResourceType.TRANSACTIONAL_ID, names.of(transactionalIdPrefix), PatternType.PREFIXED,
+                    AclOperation.WRITE));
         }
         return acls;
     }

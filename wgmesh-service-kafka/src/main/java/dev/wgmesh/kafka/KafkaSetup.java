@@ -1,5 +1,6 @@
 package dev.wgmesh.kafka;
 
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.apache.kafka.common.acl.AclBindingFilter;
  * (ACLs of wgmesh's principals that the table no longer grants are deleted). Safe to run on every start.
  * <pre>
  *   credentials DIR                    make the passwords once and write the files (see KafkaCredentials)
- *   apply DIR BOOTSTRAP [REPLICAS]     as admin over PLAIN on BOOTSTRAP: users, topics (REPLICAS, default 1), ACLs
+ *   apply DIR BOOTSTRAP [REPLICAS]     as admin over PLAIN on BOOTSTRAP: users, topics (REPLICAS, default 1), ACLs,
+ *                                      named with the prefix in WGMESH_TOPIC_PREFIX (see TopicNames)
  *   table                              print the ACL table as Markdown (README, "Kafka principals")
  * </pre>
  * wgmesh up calls {@link #apply} itself (UpCommand in wgmesh-cli); compose's kafka-setup runs it from a service image.
@@ -46,7 +48,8 @@ public final class KafkaSetup {
         switch (command) {
             case "credentials" -> KafkaCredentials.write(Path.of(args[1]));
             case "apply" -> apply(KafkaCredentials.read(Path.of(args[1])), args[2],
-                    args.length > 3 ? Short.parseShort(args[3]) : 1);
+                    args.length > 3 ? Short.parseShort(args[3]) : 1,
+                    new TopicNames(System.getenv().getOrDefault(TopicNames.VARIABLE, "")));
             case "table" -> System.out.print(table());
             default -> {
                 System.err.println("usage: KafkaSetup credentials DIR | apply DIR BOOTSTRAP [REPLICAS] | table");
@@ -55,15 +58,18 @@ public final class KafkaSetup {
         }
     }
 
-    /** Connects as admin with PLAIN (SCRAM users may not exist yet) and makes the broker match the table. */
-    public static void apply(KafkaCredentials credentials, String bootstrapServers, short replicationFactor)
-            throws InterruptedException, ExecutionException, TimeoutException {
+    /**
+     * Connects as admin with PLAIN (SCRAM users may not exist yet) and makes the broker match the table, for the
+     * installation with these names.
+     */
+    public static void apply(KafkaCredentials credentials, String bootstrapServers, short replicationFactor,
+                             TopicNames names) throws InterruptedException, ExecutionException, TimeoutException {
         Map<String, Object> config = new HashMap<>(credentials.plainJavaClient(KafkaAccess.ADMIN));
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(config)) {
             scramUsers(admin, credentials);
-            topics(admin, replicationFactor);
-            acls(admin);
+            topics(admin, names, replicationFactor);
+            acls(admin, names);
         }
     }
 
@@ -77,24 +83,30 @@ public final class KafkaSetup {
     }
 
     /** Creates the topics that are missing; the services then only describe them (they have no CREATE). */
-    private static void topics(Admin admin, short replicationFactor)
+    private static void topics(Admin admin, TopicNames names, short replicationFactor)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        List<NewTopic> missing = WgmeshKafkaConfig.newTopics(replicationFactor).stream()
+        List<NewTopic> missing = WgmeshKafkaConfig.newTopics(names, replicationFactor).stream()
                 .filter(topic -> !existing.contains(topic.name())).toList();
         if (!missing.isEmpty()) {
             admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
     }
 
-    private static void acls(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
-        Set<AclBinding> wanted = KafkaAccess.ALL.stream().flatMap(access -> access.bindings().stream())
+    /**
+     * The table's ACLs on the installation's names; an ACL of wgmesh's principals that it no longer grants is
+     * deleted, but only on a name with the installation's prefix: another installation's are left alone.
+     */
+    private static void acls(Admin admin, TopicNames names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<AclBinding> wanted = KafkaAccess.ALL.stream().flatMap(access -> access.bindings(names).stream())
                 .collect(Collectors.toSet());
         Set<String> ours = KafkaAccess.ALL.stream().map(access -> "User:" + access.principal()).collect(Collectors.toSet());
         Collection<AclBinding> present = admin.describeAcls(AclBindingFilter.ANY).values()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<AclBindingFilter> stale = present.stream()
-                .filter(acl -> ours.contains(acl.entry().principal()) && !wanted.contains(acl))
+                .filter(acl -> ours.contains(acl.entry().principal()) && !wanted.contains(acl)
+                        && names.logical(acl.pattern().name()).isPresent())
                 .map(AclBinding::toFilter).toList();
         if (!stale.isEmpty()) {
             admin.deleteAcls(stale).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

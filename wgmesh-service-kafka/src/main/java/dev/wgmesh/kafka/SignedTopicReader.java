@@ -1,5 +1,6 @@
 package dev.wgmesh.kafka;
 
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.SignedRecord;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +48,9 @@ public final class SignedTopicReader {
 
     private final Map<String, Object> consumerSettings;
     private final String name;
+    /** The installation's names of the topics, and of those whose records are not signed (DLTs, commands). */
     private final List<String> topics;
+    private final Set<String> unsignedTopics;
     private final From from;
     /** Where reading starts instead of {@code from}: the first record written at or after it; null: {@code from}. */
     private final Instant since;
@@ -64,26 +68,32 @@ public final class SignedTopicReader {
     /**
      * @param consumerSettings Spring's consumer settings (bootstrap servers, security, read_committed, ...)
      * @param name             the client id and the thread's name
+     * @param names            the installation's names
+     * @param topics           logical names ({@link Topics}): the reader reads the installation's topics of these names
      * @param handler          gets every record that verified (an unsigned topic's with revision -1), in order per
      *                         partition, on the reader's thread; what it throws is logged and the record skipped
      */
-    public SignedTopicReader(Map<String, Object> consumerSettings, String name, List<String> topics, From from,
-                             RecordVerifier verifier, DeadLetters deadLetters, Consumer<SignedRecord> handler) {
-        this(consumerSettings, name, topics, from, null, verifier, deadLetters, handler);
+    public SignedTopicReader(Map<String, Object> consumerSettings, String name, TopicNames names, List<String> topics,
+                             From from, RecordVerifier verifier, DeadLetters deadLetters, Consumer<SignedRecord> handler) {
+        this(consumerSettings, name, names, topics, from, null, verifier, deadLetters, handler);
     }
 
     /** A reader that starts at the first record of each partition written at or after {@code since}. */
-    public SignedTopicReader(Map<String, Object> consumerSettings, String name, List<String> topics, Instant since,
-                             RecordVerifier verifier, DeadLetters deadLetters, Consumer<SignedRecord> handler) {
-        this(consumerSettings, name, topics, null, Objects.requireNonNull(since, "since"), verifier, deadLetters, handler);
+    public SignedTopicReader(Map<String, Object> consumerSettings, String name, TopicNames names, List<String> topics,
+                             Instant since, RecordVerifier verifier, DeadLetters deadLetters,
+                             Consumer<SignedRecord> handler) {
+        this(consumerSettings, name, names, topics, null, Objects.requireNonNull(since, "since"), verifier, deadLetters,
+                handler);
     }
 
-    private SignedTopicReader(Map<String, Object> consumerSettings, String name, List<String> topics, From from,
-                              Instant since, RecordVerifier verifier, DeadLetters deadLetters,
+    private SignedTopicReader(Map<String, Object> consumerSettings, String name, TopicNames names, List<String> topics,
+                              From from, Instant since, RecordVerifier verifier, DeadLetters deadLetters,
                               Consumer<SignedRecord> handler) {
         this.consumerSettings = consumerSettings;
         this.name = name;
-        this.topics = List.copyOf(topics);
+        this.topics = topics.stream().map(names::of).toList();
+        this.unsignedTopics = topics.stream().filter(topic -> !Topics.signed(topic)).map(names::of)
+                .collect(Collectors.toSet());
         this.from = from;
         this.since = since;
         this.verifier = verifier;
@@ -218,7 +228,8 @@ public final class SignedTopicReader {
         for (ConsumerRecord<String, byte[]> record : records) {
             SignedRecord signed;
             try (RecordLogContext context = RecordLogContext.of(record)) {
-                signed = Topics.signed(record.topic()) ? verifier.verify(record) : new SignedRecord(record, -1);
+                signed = unsignedTopics.contains(record.topic())
+                        ? new SignedRecord(record, -1) : verifier.verify(record);
                 handler.accept(signed);
             } catch (RuntimeException e) {
                 // whatever one record does, the reader goes on: a stopped reader would freeze the service's memory

@@ -3,11 +3,15 @@ package dev.wgmesh.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.resource.ResourcePattern;
 import org.junit.jupiter.api.Test;
 
 class KafkaAccessTest {
@@ -24,6 +28,27 @@ class KafkaAccessTest {
                 .findFirst().orElseThrow();
         assertThat(deployer.writeTopics()).containsExactlyInAnyOrder(Topics.DEPLOYMENT_REPORTED,
                 Topics.HOST_HEALTH_REPORTED, Topics.deadLetter(Topics.HOST_CONFIG_RENDERED));
+    }
+
+    @Test
+    void withAPrefixEveryTopicConsumerGroupAndTransactionalIdOfTheAclsIsTheInstallations() {
+        TopicNames teamA = new TopicNames("team-a.");
+        for (KafkaAccess access : KafkaAccess.ALL) {
+            List<AclBinding> unprefixed = access.bindings(new TopicNames(""));
+            List<AclBinding> prefixed = access.bindings(teamA);
+
+            assertThat(prefixed).hasSameSizeAs(unprefixed);
+            for (int i = 0; i < prefixed.size(); i++) {
+                ResourcePattern resource = unprefixed.get(i).pattern();
+                assertThat(prefixed.get(i)).isEqualTo(new AclBinding(new ResourcePattern(resource.resourceType(),
+                        "team-a." + resource.name(), resource.patternType()), unprefixed.get(i).entry()));
+            }
+        }
+        KafkaAccess keygen = KafkaAccess.ALL.stream().filter(access -> access.principal().equals("keygen"))
+                .findFirst().orElseThrow();
+        assertThat(keygen.bindings(teamA)).extracting(acl -> acl.pattern().name())
+                .contains("team-a.wgmesh.host-group-changed", "team-a.wgmesh-keygen", "team-a.wgmesh-keygen-")
+                .allMatch(name -> name.startsWith("team-a.wgmesh"));
     }
 
     @Test

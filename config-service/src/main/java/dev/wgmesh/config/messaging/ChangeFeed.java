@@ -4,6 +4,7 @@ import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.RolloutProgressed;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.trust.RecordVerifier;
@@ -48,16 +49,19 @@ class ChangeFeed implements SmartLifecycle {
     private final Map<UUID, CompletableFuture<Accepted>> waiting = new ConcurrentHashMap<>();
     private final SignedTopicReader changes;
     private final SignedTopicReader rejections;
+    private final TopicNames names;
 
-    ChangeFeed(KafkaProperties kafkaProperties, GroupStore store, RecordVerifier verifier, DeadLetters deadLetters) {
+    ChangeFeed(KafkaProperties kafkaProperties, GroupStore store, RecordVerifier verifier, DeadLetters deadLetters,
+               TopicNames names) {
         this.store = store;
+        this.names = names;
         Map<String, Object> settings = kafkaProperties.buildConsumerProperties();
-        this.changes = new SignedTopicReader(settings, "wgmesh-config-change-feed",
+        this.changes = new SignedTopicReader(settings, "wgmesh-config-change-feed", names,
                 List.of(Topics.HOST_GROUP_CHANGED, Topics.ROLLOUT_PROGRESSED), SignedTopicReader.From.BEGINNING, verifier,
                 deadLetters, this::changed);
         // only answers to requests made from now on matter
-        this.rejections = new SignedTopicReader(settings, "wgmesh-config-rejections", List.of(Topics.HOST_GROUP_REJECTED),
-                SignedTopicReader.From.END, verifier, deadLetters, this::rejected);
+        this.rejections = new SignedTopicReader(settings, "wgmesh-config-rejections", names,
+                List.of(Topics.HOST_GROUP_REJECTED), SignedTopicReader.From.END, verifier, deadLetters, this::rejected);
     }
 
     @Override
@@ -65,7 +69,7 @@ class ChangeFeed implements SmartLifecycle {
         rejections.start();
         changes.start();
         awaitCaughtUp(SignedTopicReader.TIMEOUT);
-        log.info("loaded {} groups from {}", store.currentGroups().size(), Topics.HOST_GROUP_CHANGED);
+        log.info("loaded {} groups from {}", store.currentGroups().size(), names.of(Topics.HOST_GROUP_CHANGED));
     }
 
     /**
@@ -78,7 +82,8 @@ class ChangeFeed implements SmartLifecycle {
         try {
             changes.awaitCaughtUp(timeout);
         } catch (TimeoutException e) {
-            throw new PublishFailedException("the groups in memory did not catch up with " + Topics.HOST_GROUP_CHANGED
+            throw new PublishFailedException("the groups in memory did not catch up with "
+                    + names.of(Topics.HOST_GROUP_CHANGED)
                     + " in time: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,7 +101,7 @@ class ChangeFeed implements SmartLifecycle {
     }
 
     private void changed(SignedRecord signed) {
-        if (signed.record().topic().equals(Topics.ROLLOUT_PROGRESSED)) {
+        if (signed.record().topic().equals(names.of(Topics.ROLLOUT_PROGRESSED))) {
             rolloutProgressed(signed);
             return;
         }

@@ -3,6 +3,7 @@ package dev.wgmesh.config.messaging;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.HostGroupChangeRejected;
 import dev.wgmesh.common.events.RolloutProgressed;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordSigner;
 import dev.wgmesh.common.trust.RecordVerifier;
@@ -58,21 +59,24 @@ class CommandListener implements DisposableBean {
     private final Duration catchUpTimeout;
     private final RecordSigner signer;
     private final RecordVerifier verifier;
+    private final TopicNames names;
     private final Clock clock = Clock.systemUTC();
 
     CommandListener(GroupService service, ChangeFeed feed, KafkaProperties kafkaProperties,
                     ConfigSettings settings, RecordSigner signer,
-                    RecordVerifier verifier) {
+                    RecordVerifier verifier, TopicNames names) {
         this.service = service;
         this.feed = feed;
         this.signer = signer;
         this.verifier = verifier;
-        this.producers = KafkaClients.transactionalProducer(kafkaProperties);
+        this.names = names;
+        this.producers = KafkaClients.transactionalProducer(kafkaProperties, names);
         this.transactions = new KafkaTemplate<>(producers);
         this.catchUpTimeout = settings.config().requestTimeout();
     }
 
-    @KafkaListener(id = ID, idIsGroup = false, topics = Topics.HOST_GROUP_COMMANDS)
+    // the consumer group is spring.kafka.consumer.group-id, the installation's (WgmeshKafkaConfig)
+    @KafkaListener(id = ID, idIsGroup = false, topics = "#{@topicNames.of('" + Topics.HOST_GROUP_COMMANDS + "')}")
     void onCommand(ConsumerRecord<String, byte[]> record, Consumer<?, ?> consumer) {
         GroupCommand command = command(record);
         feed.awaitCaughtUp(catchUpTimeout);
@@ -107,14 +111,15 @@ class CommandListener implements DisposableBean {
         try {
             Accepted accepted = service.decide(command);
             if (accepted.change() != null) {
-                ProducerRecord<String, byte[]> change = CloudEvents.record(Topics.HOST_GROUP_CHANGED, accepted.change(), signer);
+                ProducerRecord<String, byte[]> change = CloudEvents.record(names.of(Topics.HOST_GROUP_CHANGED),
+                        accepted.change(), signer);
                 header(change, ChangeFeed.CREATED_HEADER, Boolean.toString(accepted.created()));
                 answer.add(change);
                 log.info("{} for group {} by {} accepted as revision {}", command.action(), command.group(),
                         command.actor(), accepted.change().revision());
             }
             if (accepted.rollout() != null) {
-                answer.add(CloudEvents.record(Topics.ROLLOUT_PROGRESSED, accepted.rollout(), signer));
+                answer.add(CloudEvents.record(names.of(Topics.ROLLOUT_PROGRESSED), accepted.rollout(), signer));
                 RolloutProgressed rollout = accepted.rollout();
                 log.info("rollout of group {} revision {}: {}, wave {} of {}{}", rollout.group(), rollout.revision(),
                         rollout.state(), rollout.wave(), rollout.waves().size(),
@@ -125,7 +130,7 @@ class CommandListener implements DisposableBean {
             UUID id = UUID.randomUUID();
             var event = new HostGroupChangeRejected(id, command.group(), rejected.revision(), clock.instant(),
                     command.requestId() != null ? command.requestId() : id, rejected.status(), rejected.problems());
-            answer.add(CloudEvents.record(Topics.HOST_GROUP_REJECTED, event, signer));
+            answer.add(CloudEvents.record(names.of(Topics.HOST_GROUP_REJECTED), event, signer));
         }
         if (command.requestId() != null) {
             header(answer.get(0), ChangeFeed.REQUEST_HEADER, command.requestId().toString());

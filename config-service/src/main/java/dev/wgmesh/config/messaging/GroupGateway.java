@@ -1,6 +1,7 @@
 package dev.wgmesh.config.messaging;
 
 import dev.wgmesh.common.events.CloudEvents;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.trust.RecordSigner;
@@ -47,15 +48,17 @@ class GroupGateway implements ChangeRequests {
     private final KafkaTemplate<String, byte[]> template;
     private final Duration timeout;
     private final RecordSigner signer;
+    private final TopicNames names;
     private final Clock clock = Clock.systemUTC();
 
     GroupGateway(GroupService service, ChangeFeed feed, KafkaTemplate<String, byte[]> template,
-                 ConfigSettings settings, RecordSigner signer) {
+                 ConfigSettings settings, RecordSigner signer, TopicNames names) {
         this.service = service;
         this.feed = feed;
         this.template = template;
         this.timeout = settings.config().requestTimeout();
         this.signer = signer;
+        this.names = names;
     }
 
     @Override
@@ -112,7 +115,7 @@ class GroupGateway implements ChangeRequests {
         header(headers, "ce_subject", request.group().value());
         header(headers, "content-type", "application/json");
         header(headers, CloudEvents.REVISION_HEADER, "0");
-        return signer.sign(new ProducerRecord<>(Topics.HOST_GROUP_COMMANDS, null, request.group().value(),
+        return signer.sign(new ProducerRecord<>(names.of(Topics.HOST_GROUP_COMMANDS), null, request.group().value(),
                 request.toJson(), headers));
     }
 

@@ -4,6 +4,7 @@ import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostReapplyRequested;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.trust.RecordSigner;
@@ -29,12 +30,14 @@ public class ReapplyRequests {
     private final KafkaTemplate<String, byte[]> template;
     private final RecordSigner signer;
     private final Duration timeout;
+    private final TopicNames names;
 
     ReapplyRequests(KafkaTemplate<String, byte[]> template, RecordSigner signer,
-                    @Value("${wgmesh.config.request-timeout:10s}") Duration timeout) {
+                    @Value("${wgmesh.config.request-timeout:10s}") Duration timeout, TopicNames names) {
         this.template = template;
         this.signer = signer;
         this.timeout = timeout;
+        this.names = names;
     }
 
     /** Returns once the broker took the request. */
@@ -43,7 +46,7 @@ public class ReapplyRequests {
         HostReapplyRequested request = new HostReapplyRequested(id, current.group(), current.revision(), Instant.now(),
                 id, host, actor);
         try {
-            template.send(CloudEvents.record(Topics.HOST_REAPPLY_REQUESTED, request, signer))
+            template.send(CloudEvents.record(names.of(Topics.HOST_REAPPLY_REQUESTED), request, signer))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

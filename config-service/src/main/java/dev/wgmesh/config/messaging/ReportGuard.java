@@ -3,6 +3,7 @@ package dev.wgmesh.config.messaging;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.MeshPeersRendered;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.trust.RecordVerifier;
@@ -25,15 +26,19 @@ class ReportGuard {
 
     private final GroupStore store;
     private final RecordVerifier verifier;
+    private final TopicNames names;
 
-    ReportGuard(GroupStore store, RecordVerifier verifier) {
+    ReportGuard(GroupStore store, RecordVerifier verifier, TopicNames names) {
         this.store = store;
         this.verifier = verifier;
+        this.names = names;
     }
 
-    @KafkaListener(topics = {Topics.DEPLOYMENT_REPORTED, Topics.MESH_PEERS_RENDERED}, groupId = "wgmesh-config-reports")
+    @KafkaListener(topics = {"#{@topicNames.of('" + Topics.DEPLOYMENT_REPORTED + "')}",
+            "#{@topicNames.of('" + Topics.MESH_PEERS_RENDERED + "')}"},
+            groupId = "#{@topicNames.of('wgmesh-config-reports')}")
     void onRecord(ConsumerRecord<String, byte[]> record) {
-        if (record.topic().equals(Topics.MESH_PEERS_RENDERED)) {
+        if (record.topic().equals(names.of(Topics.MESH_PEERS_RENDERED))) {
             if (record.value() == null) {
                 verifier.verify(record);
             } else {

@@ -3,6 +3,7 @@ package dev.wgmesh.config.messaging;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.HostHealthReported;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.SignedRecord;
@@ -26,14 +27,17 @@ class StatusListener implements SmartLifecycle {
 
     private final SignedTopicReader reader;
 
-    StatusListener(StatusBoard board, HealthBoard health, GroupMetrics metrics, KafkaProperties kafkaProperties, RecordVerifier verifier, DeadLetters deadLetters) {
-        this.reader = new SignedTopicReader(kafkaProperties.buildConsumerProperties(), "wgmesh-config-status",
+    StatusListener(StatusBoard board, HealthBoard health, GroupMetrics metrics, KafkaProperties kafkaProperties,
+                   RecordVerifier verifier, DeadLetters deadLetters, TopicNames names) {
+        this.reader = new SignedTopicReader(kafkaProperties.buildConsumerProperties(), "wgmesh-config-status", names,
                 List.of(Topics.HOST_GROUP_KEYS_GENERATED, Topics.DEPLOYMENT_REPORTED, Topics.HOST_HEALTH_REPORTED),
-                SignedTopicReader.From.BEGINNING, verifier, deadLetters, signed -> read(board, health, metrics, signed));
+                SignedTopicReader.From.BEGINNING, verifier, deadLetters,
+                signed -> read(board, health, metrics, names.logical(signed.record().topic()).orElseThrow(), signed));
     }
 
-    private static void read(StatusBoard board, HealthBoard health, GroupMetrics metrics, SignedRecord signed) {
-        String topic = signed.record().topic();
+    /** @param topic the record's logical topic */
+    private static void read(StatusBoard board, HealthBoard health, GroupMetrics metrics, String topic,
+                             SignedRecord signed) {
         if (signed.tombstone()) {
             if (topic.equals(Topics.HOST_HEALTH_REPORTED)) {
                 health.forget(signed.record().key());

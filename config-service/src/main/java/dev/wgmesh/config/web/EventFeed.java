@@ -1,7 +1,9 @@
 package dev.wgmesh.config.web;
 
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordVerifier;
+import dev.wgmesh.common.trust.SignedRecord;
 import dev.wgmesh.kafka.DeadLetters;
 import dev.wgmesh.kafka.SignedTopicReader;
 import java.time.Duration;
@@ -34,18 +36,21 @@ final class EventFeed implements SmartLifecycle {
     private final Map<String, Object> consumerSettings;
     private final RecordVerifier verifier;
     private final DeadLetters deadLetters;
+    private final TopicNames names;
     private ScheduledExecutorService heartbeat;
 
-    EventFeed(KafkaProperties kafkaProperties, EventHub hub, RecordVerifier verifier, DeadLetters deadLetters) {
+    EventFeed(KafkaProperties kafkaProperties, EventHub hub, RecordVerifier verifier, DeadLetters deadLetters,
+              TopicNames names) {
         this.hub = hub;
         this.consumerSettings = kafkaProperties.buildConsumerProperties();
         this.verifier = verifier;
         this.deadLetters = deadLetters;
-        this.reader = new SignedTopicReader(consumerSettings, "wgmesh-config-event-feed",
+        this.names = names;
+        this.reader = new SignedTopicReader(consumerSettings, "wgmesh-config-event-feed", names,
                 TOPICS, SignedTopicReader.From.END, verifier,
                 deadLetters, signed -> {
                     if (hub.hasClients()) {
-                        hub.publish(FeedRecords.of(signed.record()));
+                        hub.publish(feedEvent(signed));
                     }
                 });
     }
@@ -59,9 +64,9 @@ final class EventFeed implements SmartLifecycle {
         hub.execute(() -> {
             Map<String, Long> read = new HashMap<>();
             try {
-                new SignedTopicReader(consumerSettings, "wgmesh-config-event-history", TOPICS, since, verifier,
+                new SignedTopicReader(consumerSettings, "wgmesh-config-event-history", names, TOPICS, since, verifier,
                         deadLetters, signed -> {
-                            FeedEvent event = FeedRecords.of(signed.record());
+                            FeedEvent event = feedEvent(signed);
                             read.merge(event.partition(), event.offset(), Math::max);
                             if (client.wants(event)) {
                                 client.sendHistory(event);
@@ -74,6 +79,11 @@ final class EventFeed implements SmartLifecycle {
             }
             client.release(read);
         });
+    }
+
+    /** The record as the feed shows it: on its topic's logical name. */
+    private FeedEvent feedEvent(SignedRecord signed) {
+        return FeedRecords.of(names.logical(signed.record().topic()).orElseThrow(), signed.record());
     }
 
     @Override

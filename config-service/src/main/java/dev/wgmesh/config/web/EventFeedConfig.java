@@ -1,5 +1,6 @@
 package dev.wgmesh.config.web;
 
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.config.ConfigSettings;
 import dev.wgmesh.kafka.DeadLetters;
@@ -28,7 +29,7 @@ class EventFeedConfig {
 
     @Bean
     EventFeed eventFeed(KafkaProperties kafkaProperties, EventHub hub, RecordVerifier verifier,
-                        DeadLetters deadLetters) {
-        return new EventFeed(kafkaProperties, hub, verifier, deadLetters);
+                        DeadLetters deadLetters, TopicNames names) {
+        return new EventFeed(kafkaProperties, hub, verifier, deadLetters, names);
     }
 }

@@ -46,9 +46,13 @@ final class FeedRecords {
     private FeedRecords() {
     }
 
-    static FeedEvent of(ConsumerRecord<String, byte[]> record) {
+    /**
+     * @param topic the record's topic by its logical name: the feed shows the names of README's table whatever the
+     *              installation's prefix, so the page and {@code wgmesh events} read every installation's feed alike
+     */
+    static FeedEvent of(String topic, ConsumerRecord<String, byte[]> record) {
         ObjectNode out = EventJson.mapper().createObjectNode();
-        out.put("topic", record.topic());
+        out.put("topic", topic);
         out.put("partition", record.partition());
         out.put("offset", record.offset());
         out.put("key", record.key());
@@ -61,18 +65,18 @@ final class FeedRecords {
                 headers.put(name, shorten(text(header.value())));
             }
         }
-        value(record, out);
+        value(topic, record, out);
         String group = record.key();
         String host = null;
         if (group != null && group.indexOf('/') > 0) {
             host = group.substring(group.indexOf('/') + 1);
             group = group.substring(0, group.indexOf('/'));
         }
-        String id = record.topic() + "-" + record.partition() + "-" + record.offset();
+        String id = topic + "-" + record.partition() + "-" + record.offset();
         return new FeedEvent(id, group, host, out.toString());
     }
 
-    private static void value(ConsumerRecord<String, byte[]> record, ObjectNode out) {
+    private static void value(String topic, ConsumerRecord<String, byte[]> record, ObjectNode out) {
         byte[] bytes = record.value();
         if (bytes == null) {
             out.putNull("value");
@@ -86,8 +90,8 @@ final class FeedRecords {
             out.put("note", "the value is not JSON (" + bytes.length + " bytes)");
             return;
         }
-        boolean command = record.topic().equals(Topics.HOST_GROUP_COMMANDS)
-                || record.topic().equals(Topics.deadLetter(Topics.HOST_GROUP_COMMANDS));
+        boolean command = topic.equals(Topics.HOST_GROUP_COMMANDS)
+                || topic.equals(Topics.deadLetter(Topics.HOST_GROUP_COMMANDS));
         if (command && value instanceof ObjectNode request) {
             value = commandFields(request);
             out.put("note", "a change request: only the fields wgmesh reads are shown");

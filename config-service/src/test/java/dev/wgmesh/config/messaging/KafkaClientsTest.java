@@ -2,6 +2,7 @@ package dev.wgmesh.config.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.kafka.AssignedConsumer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,8 @@ class KafkaClientsTest {
 
     @Test
     void everyOwnClientGetsTheSecuritySettings() {
-        var producers = (DefaultKafkaProducerFactory<String, byte[]>) KafkaClients.transactionalProducer(properties);
+        var producers = (DefaultKafkaProducerFactory<String, byte[]>) KafkaClients.transactionalProducer(properties,
+                new TopicNames("team-a."));
         for (Map<String, Object> config : java.util.List.of(
                 AssignedConsumer.settings(properties.buildConsumerProperties(), "test"),
                 producers.getConfigurationProperties())) {
@@ -38,6 +40,6 @@ class KafkaClientsTest {
                     .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                     .containsKey("sasl.jaas.config");
         }
-        assertThat(producers.getTransactionIdPrefix()).startsWith("wgmesh-config-");
+        assertThat(producers.getTransactionIdPrefix()).startsWith("team-a.wgmesh-config-");
     }
 }

@@ -21,7 +21,7 @@ class FeedRecordsTest {
         headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
         headers.add("kafka_dlt-exception-stacktrace", "at a.b.C".getBytes(StandardCharsets.UTF_8));
         headers.add("other", "x".getBytes(StandardCharsets.UTF_8));
-        FeedEvent event = FeedRecords.of(record(Topics.DEPLOYMENT_REPORTED, "seed/node-1",
+        FeedEvent event = feed(record(Topics.DEPLOYMENT_REPORTED, "seed/node-1",
                 "{\"outcome\":\"APPLIED\",\"revision\":3}", headers));
 
         assertThat(event.group()).isEqualTo("seed");
@@ -40,7 +40,7 @@ class FeedRecordsTest {
 
     @Test
     void aTombstoneHasANullValueAndAGroupKeyHasNoHost() {
-        FeedEvent event = FeedRecords.of(record(Topics.HOST_GROUP_CHANGED, "seed", null, new RecordHeaders()));
+        FeedEvent event = feed(record(Topics.HOST_GROUP_CHANGED, "seed", null, new RecordHeaders()));
         assertThat(event.group()).isEqualTo("seed");
         assertThat(event.host()).isNull();
         assertThat(EventJson.mapper().readTree(event.json()).get("value").isNull()).isTrue();
@@ -48,7 +48,7 @@ class FeedRecordsTest {
 
     @Test
     void aValueThatIsNotJsonIsNotPassedOn() {
-        FeedEvent event = FeedRecords.of(record(Topics.deadLetter(Topics.HOST_GROUP_CHANGED), "seed",
+        FeedEvent event = feed(record(Topics.deadLetter(Topics.HOST_GROUP_CHANGED), "seed",
                 "not json at all", new RecordHeaders()));
         JsonNode json = EventJson.mapper().readTree(event.json());
         assertThat(json.get("value").isNull()).isTrue();
@@ -63,14 +63,14 @@ class FeedRecordsTest {
                  "hosts": [{"hostname": "hoster-zima-0101", "auth_user": "admin", "auth_password": "123456",
                             "wg": {"net_segment": "198.19.1.10", "net_mask": 24, "secret": "s"}}]}""";
         for (String topic : new String[] {Topics.HOST_GROUP_COMMANDS, Topics.deadLetter(Topics.HOST_GROUP_COMMANDS)}) {
-            FeedEvent event = FeedRecords.of(record(topic, "seed", command, new RecordHeaders()));
+            FeedEvent event = feed(record(topic, "seed", command, new RecordHeaders()));
             assertThat(event.json()).doesNotContain("123456", "auth_", "t0p", "secret");
             JsonNode value = EventJson.mapper().readTree(event.json()).path("value");
             assertThat(value.path("expectedRevision").asInt()).isEqualTo(2);
             assertThat(value.path("hosts").get(0).path("hostname").asString()).isEqualTo("hoster-zima-0101");
             assertThat(value.path("hosts").get(0).path("wg").path("net_mask").asInt()).isEqualTo(24);
         }
-        FeedEvent array = FeedRecords.of(record(Topics.HOST_GROUP_COMMANDS, "seed", "[\"123456\"]", new RecordHeaders()));
+        FeedEvent array = feed(record(Topics.HOST_GROUP_COMMANDS, "seed", "[\"123456\"]", new RecordHeaders()));
         assertThat(array.json()).doesNotContain("123456");
     }
 
@@ -78,12 +78,27 @@ class FeedRecordsTest {
     void aLargeValueKeepsItsTopLevelFieldsOnly() {
         String peers = "\"x\",".repeat(FeedRecords.MAX_VALUE_BYTES / 4);
         String value = "{\"group\":\"big\",\"revision\":9,\"correlationId\":\"c\",\"interfaces\":[" + peers + "\"x\"]}";
-        FeedEvent event = FeedRecords.of(record(Topics.HOST_CONFIG_RENDERED, "big/node-1", value, new RecordHeaders()));
+        FeedEvent event = feed(record(Topics.HOST_CONFIG_RENDERED, "big/node-1", value, new RecordHeaders()));
         JsonNode json = EventJson.mapper().readTree(event.json());
         assertThat(json.path("value").path("revision").asInt()).isEqualTo(9);
         assertThat(json.path("value").has("interfaces")).isFalse();
         assertThat(json.path("note").asString()).contains("top-level");
         assertThat(event.json().length()).isLessThan(2000);
+    }
+
+    @Test
+    void anInstallationsPrefixIsNotShownAndItsChangeRequestsAreStillKeptToTheFieldsWgmeshReads() {
+        FeedEvent event = FeedRecords.of(Topics.HOST_GROUP_COMMANDS, record("team-a." + Topics.HOST_GROUP_COMMANDS, "seed",
+                "{\"topology\": \"hoster\", \"token\": \"t0p\"}", new RecordHeaders()));
+
+        assertThat(event.id()).isEqualTo(Topics.HOST_GROUP_COMMANDS + "-2-7");
+        assertThat(EventJson.mapper().readTree(event.json()).path("topic").asString()).isEqualTo(Topics.HOST_GROUP_COMMANDS);
+        assertThat(event.json()).doesNotContain("t0p", "team-a.");
+    }
+
+    /** A record of an installation without a prefix, whose topic is its logical name. */
+    private static FeedEvent feed(ConsumerRecord<String, byte[]> record) {
+        return FeedRecords.of(record.topic(), record);
     }
 
     private static ConsumerRecord<String, byte[]> record(String topic, String key, String value, RecordHeaders headers) {

@@ -3,6 +3,7 @@ package dev.wgmesh.deployer.messaging;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.HostHealthReported;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.events.WgmeshEvent;
 import dev.wgmesh.common.group.GroupName;
@@ -26,16 +27,20 @@ class HealthPublisher implements Observer.Sink {
     private final KafkaTemplate<String, byte[]> kafka;
     private final RecordSigner signer;
     private final DeployerMetrics metrics;
+    private final TopicNames names;
 
-    HealthPublisher(KafkaTemplate<String, byte[]> kafka, RecordSigner signer, DeployerMetrics metrics) {
+    HealthPublisher(KafkaTemplate<String, byte[]> kafka, RecordSigner signer, DeployerMetrics metrics,
+                    TopicNames names) {
         this.kafka = kafka;
         this.signer = signer;
         this.metrics = metrics;
+        this.names = names;
     }
 
     @Override
     public void publish(WgmeshEvent event) {
-        String topic = event instanceof HostHealthReported ? Topics.HOST_HEALTH_REPORTED : Topics.DEPLOYMENT_REPORTED;
+        String topic = names.of(event instanceof HostHealthReported ? Topics.HOST_HEALTH_REPORTED
+                : Topics.DEPLOYMENT_REPORTED);
         if (event instanceof DeploymentReported report) {
             metrics.deployed(report);
         }

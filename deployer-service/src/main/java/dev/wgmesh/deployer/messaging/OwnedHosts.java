@@ -1,6 +1,7 @@
 package dev.wgmesh.deployer.messaging;
 
 import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.SignedRecord;
@@ -43,21 +44,23 @@ class OwnedHosts implements ConsumerAwareRebalanceListener {
     private final Map<String, Object> consumerSettings;
     private final RecordVerifier verifier;
     private final DeadLetters deadLetters;
+    /** The installation's name of wgmesh.host-config-rendered, whose partitions say which hosts are this replica's. */
+    private final String rendered;
 
     OwnedHosts(Observer observer, ConsumerFactory<?, ?> consumerFactory, RecordVerifier verifier,
-               DeadLetters deadLetters) {
+               DeadLetters deadLetters, TopicNames names) {
         this.observer = observer;
         this.consumerSettings = consumerFactory.getConfigurationProperties();
         this.verifier = verifier;
         this.deadLetters = deadLetters;
+        this.rendered = names.of(Topics.HOST_CONFIG_RENDERED);
     }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        List<TopicPartition> rendered = partitions.stream()
-                .filter(p -> p.topic().equals(Topics.HOST_CONFIG_RENDERED)).toList();
-        if (!rendered.isEmpty()) {
-            load(rendered, consumer.committed(new HashSet<>(rendered), SignedTopicReader.TIMEOUT));
+        List<TopicPartition> owned = partitions.stream().filter(p -> p.topic().equals(rendered)).toList();
+        if (!owned.isEmpty()) {
+            load(owned, consumer.committed(new HashSet<>(owned), SignedTopicReader.TIMEOUT));
         }
     }
 
@@ -72,7 +75,7 @@ class OwnedHosts implements ConsumerAwareRebalanceListener {
     }
 
     private void disown(Collection<TopicPartition> partitions) {
-        observer.disown(partitions.stream().filter(p -> p.topic().equals(Topics.HOST_CONFIG_RENDERED))
+        observer.disown(partitions.stream().filter(p -> p.topic().equals(rendered))
                 .map(TopicPartition::partition).toList());
     }
 
@@ -113,7 +116,7 @@ class OwnedHosts implements ConsumerAwareRebalanceListener {
             }
         }
         log.info("partitions {} of {}: {} hosts to watch, read in {} ms", partitions.stream()
-                        .map(TopicPartition::partition).sorted().toList(), Topics.HOST_CONFIG_RENDERED, hosts,
+                        .map(TopicPartition::partition).sorted().toList(), rendered, hosts,
                 Duration.between(start, Instant.now()).toMillis());
     }
 }

@@ -1,6 +1,7 @@
 package dev.wgmesh.deployer.messaging;
 
 import dev.wgmesh.common.events.MeshPeersRendered;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.trust.RecordVerifier;
@@ -26,9 +27,9 @@ class PeerTableReader implements SmartLifecycle {
     private final SignedTopicReader reader;
 
     PeerTableReader(PeerTables tables, ConsumerFactory<?, ?> consumerFactory, RecordVerifier verifier,
-                    DeadLetters deadLetters) {
+                    DeadLetters deadLetters, TopicNames names) {
         this.reader = new SignedTopicReader(consumerFactory.getConfigurationProperties(), "wgmesh-deployer-peer-tables",
-                List.of(Topics.MESH_PEERS_RENDERED), SignedTopicReader.From.BEGINNING, verifier, deadLetters,
+                names, List.of(Topics.MESH_PEERS_RENDERED), SignedTopicReader.From.BEGINNING, verifier, deadLetters,
                 signed -> read(tables, signed));
     }
 

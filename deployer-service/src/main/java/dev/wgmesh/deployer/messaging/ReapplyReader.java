@@ -1,6 +1,7 @@
 package dev.wgmesh.deployer.messaging;
 
 import dev.wgmesh.common.events.HostReapplyRequested;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.SignedRecord;
@@ -27,9 +28,9 @@ class ReapplyReader implements SmartLifecycle {
     private final SignedTopicReader reader;
 
     ReapplyReader(Observer observer, ConsumerFactory<?, ?> consumerFactory, RecordVerifier verifier,
-                  DeadLetters deadLetters) {
+                  DeadLetters deadLetters, TopicNames names) {
         this.reader = new SignedTopicReader(consumerFactory.getConfigurationProperties(), "wgmesh-deployer-reapply",
-                List.of(Topics.HOST_REAPPLY_REQUESTED), SignedTopicReader.From.END, verifier, deadLetters,
+                names, List.of(Topics.HOST_REAPPLY_REQUESTED), SignedTopicReader.From.END, verifier, deadLetters,
                 signed -> read(observer, signed));
     }
 

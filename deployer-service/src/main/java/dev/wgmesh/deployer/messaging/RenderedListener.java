@@ -3,6 +3,7 @@ package dev.wgmesh.deployer.messaging;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
@@ -54,10 +55,11 @@ class RenderedListener {
     private final RecordSigner signer;
     private final Observer observer;
     private final DeployerMetrics metrics;
+    private final TopicNames names;
 
     RenderedListener(Deployer deployer, KafkaTemplate<String, byte[]> kafka,
                      @Qualifier("hostWorkers") ExecutorService workers, RecordVerifier verifier, RecordSigner signer,
-                     Observer observer, DeployerMetrics metrics) {
+                     Observer observer, DeployerMetrics metrics, TopicNames names) {
         this.observer = observer;
         this.metrics = metrics;
         this.deployer = deployer;
@@ -65,13 +67,15 @@ class RenderedListener {
         this.workers = workers;
         this.verifier = verifier;
         this.signer = signer;
+        this.names = names;
     }
 
     /** What one host's worker did: its reports, and where it stopped when a record failed. */
     private record HostOutcome(List<DeploymentReported> reports, int failedIndex, RuntimeException failure) {
     }
 
-    @KafkaListener(id = "wgmesh-deployer", groupId = "wgmesh-deployer", topics = Topics.HOST_CONFIG_RENDERED,
+    @KafkaListener(id = "wgmesh-deployer", groupId = "#{@topicNames.of('wgmesh-deployer')}",
+            topics = "#{@topicNames.of('" + Topics.HOST_CONFIG_RENDERED + "')}",
             concurrency = "${wgmesh.listener-concurrency:1}", batch = "true")
     void onRendered(List<ConsumerRecord<String, byte[]>> records) {
         Map<String, List<Integer>> byHost = new LinkedHashMap<>();
@@ -145,7 +149,7 @@ class RenderedListener {
             HostOutcome outcome = await(host);
             for (DeploymentReported report : outcome.reports()) {
                 metrics.deployed(report);
-                sent.add(kafka.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, report, signer)));
+                sent.add(kafka.send(CloudEvents.record(names.of(Topics.DEPLOYMENT_REPORTED), report, signer)));
             }
             if (outcome.failure() != null
                     && (firstFailed == null || outcome.failedIndex() < firstFailed.failedIndex())) {

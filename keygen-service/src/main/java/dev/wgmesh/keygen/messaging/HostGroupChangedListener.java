@@ -6,6 +6,7 @@ import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.HostKeys;
 import dev.wgmesh.common.events.InvalidEventException;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.trust.RecordSigner;
@@ -36,18 +37,21 @@ class HostGroupChangedListener {
     private final KafkaTemplate<String, byte[]> kafka;
     private final RecordVerifier verifier;
     private final RecordSigner signer;
+    private final TopicNames names;
 
     HostGroupChangedListener(GroupKeyring keyring, KeyedGroups keyed, KafkaTemplate<String, byte[]> kafka,
-                             RecordVerifier verifier, RecordSigner signer) {
+                             RecordVerifier verifier, RecordSigner signer, TopicNames names) {
         this.keyring = keyring;
         this.keyed = keyed;
         this.kafka = kafka;
         this.verifier = verifier;
         this.signer = signer;
+        this.names = names;
     }
 
     // KeysLoader loads the memory of a partition's groups when it is assigned, before its first record comes here
-    @KafkaListener(id = "keygen-host-group-changed", topics = Topics.HOST_GROUP_CHANGED, groupId = "wgmesh-keygen")
+    @KafkaListener(id = "keygen-host-group-changed", topics = "#{@topicNames.of('" + Topics.HOST_GROUP_CHANGED + "')}",
+            groupId = "#{@topicNames.of('wgmesh-keygen')}")
     void onHostGroupChanged(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
             verifier.verify(record);
@@ -74,7 +78,7 @@ class HostGroupChangedListener {
         }
         HostGroupKeysGenerated keys = keyring.next(previous, change);
         // sent inside the listener's transaction, committed with the consumed offset once this returns
-        kafka.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, keys, signer));
+        kafka.send(CloudEvents.record(names.of(Topics.HOST_GROUP_KEYS_GENERATED), keys, signer));
         // the memory follows the topic: a rolled-back transaction must leave no trace of its keys
         AfterCommit.run(() -> {
             keyed.remember(keys);

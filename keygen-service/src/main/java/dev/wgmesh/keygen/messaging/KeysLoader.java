@@ -1,6 +1,7 @@
 package dev.wgmesh.keygen.messaging;
 
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.trust.RecordVerifier;
@@ -30,25 +31,27 @@ class KeysLoader extends GroupsFollowPartitions {
     private final KeyedGroups keyed;
     private final RecordVerifier verifier;
     private final DeadLetters deadLetters;
+    private final TopicNames names;
 
     KeysLoader(ConsumerFactory<String, byte[]> consumerFactory, KeyedGroups keyed, RecordVerifier verifier,
-               DeadLetters deadLetters) {
-        super(Topics.HOST_GROUP_CHANGED);
+               DeadLetters deadLetters, TopicNames names) {
+        super(names.of(Topics.HOST_GROUP_CHANGED));
         this.consumerFactory = consumerFactory;
         this.keyed = keyed;
         this.verifier = verifier;
         this.deadLetters = deadLetters;
+        this.names = names;
     }
 
     @Override
     protected void load(Predicate<GroupName> owned) {
         keyed.forget(owned);
         // waits for the topic rather than loading nothing: an empty memory would give every host a new key pair
-        new SignedTopicReader(consumerFactory.getConfigurationProperties(), "wgmesh-keygen-loader",
+        new SignedTopicReader(consumerFactory.getConfigurationProperties(), "wgmesh-keygen-loader", names,
                 List.of(Topics.HOST_GROUP_KEYS_GENERATED), SignedTopicReader.From.BEGINNING, verifier, deadLetters,
                 signed -> apply(signed, owned)).readToEnd();
-        log.info("loaded the keys of the assigned groups from {}: {} groups known", Topics.HOST_GROUP_KEYS_GENERATED,
-                keyed.size());
+        log.info("loaded the keys of the assigned groups from {}: {} groups known",
+                names.of(Topics.HOST_GROUP_KEYS_GENERATED), keyed.size());
     }
 
     @Override

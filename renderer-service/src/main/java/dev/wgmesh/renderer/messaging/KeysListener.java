@@ -4,6 +4,7 @@ import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.RolloutProgressed;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.trust.RecordSigner;
@@ -42,22 +43,25 @@ class KeysListener {
     private final KafkaTemplate<String, byte[]> kafka;
     private final RecordVerifier verifier;
     private final RecordSigner signer;
+    private final TopicNames names;
 
     KeysListener(RenderedHosts memory, StagedGroups staged, KafkaTemplate<String, byte[]> kafka, RecordVerifier verifier,
-                 RecordSigner signer) {
+                 RecordSigner signer, TopicNames names) {
         this.memory = memory;
         this.staged = staged;
         this.kafka = kafka;
         this.verifier = verifier;
         this.signer = signer;
+        this.names = names;
     }
 
     /** {@link RenderedTopicLoader} loads the memory of a partition's groups when it is assigned, before its first record. */
-    @KafkaListener(id = ID, groupId = "wgmesh-renderer",
-            topics = {Topics.HOST_GROUP_KEYS_GENERATED, Topics.ROLLOUT_PROGRESSED},
+    @KafkaListener(id = ID, groupId = "#{@topicNames.of('wgmesh-renderer')}",
+            topics = {"#{@topicNames.of('" + Topics.HOST_GROUP_KEYS_GENERATED + "')}",
+                    "#{@topicNames.of('" + Topics.ROLLOUT_PROGRESSED + "')}"},
             properties = "partition.assignment.strategy=org.apache.kafka.clients.consumer.RangeAssignor")
     void onRecord(ConsumerRecord<String, byte[]> record) {
-        if (record.topic().equals(Topics.ROLLOUT_PROGRESSED)) {
+        if (record.topic().equals(names.of(Topics.ROLLOUT_PROGRESSED))) {
             onRollout(record);
         } else {
             onKeys(record);
@@ -103,21 +107,22 @@ class KeysListener {
     private void publish(RenderPlan plan) {
         HostGroupKeysGenerated keyed = plan.keyed();
         Map<HostName, Integer> partitions =
-                memory.partitions(plan, kafka.partitionsFor(Topics.HOST_CONFIG_RENDERED).size());
+                memory.partitions(plan, kafka.partitionsFor(names.of(Topics.HOST_CONFIG_RENDERED)).size());
         // one transaction with the consumed offset: the revision's records become visible all together or not at all
         if (plan.peerTable() != null) {
-            kafka.send(CloudEvents.record(Topics.MESH_PEERS_RENDERED, plan.peerTable(), signer));
+            kafka.send(CloudEvents.record(names.of(Topics.MESH_PEERS_RENDERED), plan.peerTable(), signer));
         }
         for (HostConfigRendered rendered : plan.publish()) {
-            kafka.send(inPartition(CloudEvents.record(Topics.HOST_CONFIG_RENDERED, rendered, signer),
+            kafka.send(inPartition(CloudEvents.record(names.of(Topics.HOST_CONFIG_RENDERED), rendered, signer),
                     partitions.get(rendered.host())));
         }
         for (HostName host : plan.remove()) {
-            kafka.send(inPartition(CloudEvents.tombstone(Topics.HOST_CONFIG_RENDERED,
+            kafka.send(inPartition(CloudEvents.tombstone(names.of(Topics.HOST_CONFIG_RENDERED),
                     HostConfigRendered.key(keyed.group(), host), keyed, signer), partitions.get(host)));
         }
         if (plan.removePeerTable()) {
-            kafka.send(CloudEvents.tombstone(Topics.MESH_PEERS_RENDERED, keyed.group().value(), keyed, signer));
+            kafka.send(CloudEvents.tombstone(names.of(Topics.MESH_PEERS_RENDERED), keyed.group().value(), keyed,
+                    signer));
         }
         // the memory follows the topic: after a rollback the retry must find every host still to publish
         AfterCommit.run(() -> {

@@ -4,6 +4,7 @@ import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.events.RolloutProgressed;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
@@ -40,27 +41,29 @@ class RenderedTopicLoader extends GroupsFollowPartitions {
     private final ConsumerFactory<?, ?> consumerFactory;
     private final RecordVerifier verifier;
     private final DeadLetters deadLetters;
+    private final TopicNames names;
 
     RenderedTopicLoader(RenderedHosts memory, StagedGroups staged, ConsumerFactory<?, ?> consumerFactory,
-                        RecordVerifier verifier, DeadLetters deadLetters) {
-        super(Topics.HOST_GROUP_KEYS_GENERATED);
+                        RecordVerifier verifier, DeadLetters deadLetters, TopicNames names) {
+        super(names.of(Topics.HOST_GROUP_KEYS_GENERATED));
         this.memory = memory;
         this.staged = staged;
         this.consumerFactory = consumerFactory;
         this.verifier = verifier;
         this.deadLetters = deadLetters;
+        this.names = names;
     }
 
     @Override
     protected void load(Predicate<GroupName> owned) {
         memory.forget(owned);
         staged.forget(owned);
-        new SignedTopicReader(consumerFactory.getConfigurationProperties(), "wgmesh-renderer-loader",
+        new SignedTopicReader(consumerFactory.getConfigurationProperties(), "wgmesh-renderer-loader", names,
                 List.of(Topics.HOST_CONFIG_RENDERED, Topics.MESH_PEERS_RENDERED, Topics.HOST_GROUP_KEYS_GENERATED,
                         Topics.ROLLOUT_PROGRESSED), SignedTopicReader.From.BEGINNING,
                 verifier, deadLetters, signed -> read(signed, owned)).readToEnd();
-        log.info("loaded {} and {} for the assigned groups: {} hosts rendered", Topics.HOST_CONFIG_RENDERED,
-                Topics.MESH_PEERS_RENDERED, memory.hostCount());
+        log.info("loaded {} and {} for the assigned groups: {} hosts rendered", names.of(Topics.HOST_CONFIG_RENDERED),
+                names.of(Topics.MESH_PEERS_RENDERED), memory.hostCount());
     }
 
     @Override
@@ -72,9 +75,10 @@ class RenderedTopicLoader extends GroupsFollowPartitions {
 
     private void read(SignedRecord signed, Predicate<GroupName> owned) {
         ConsumerRecord<String, byte[]> record = signed.record();
-        if (record.topic().equals(Topics.HOST_GROUP_KEYS_GENERATED) || record.topic().equals(Topics.ROLLOUT_PROGRESSED)) {
+        boolean rollout = record.topic().equals(names.of(Topics.ROLLOUT_PROGRESSED));
+        if (rollout || record.topic().equals(names.of(Topics.HOST_GROUP_KEYS_GENERATED))) {
             if (!signed.tombstone() && owned.test(GroupName.parse(record.key()))) {
-                if (record.topic().equals(Topics.ROLLOUT_PROGRESSED)) {
+                if (rollout) {
                     staged.rollout(signed.event(RolloutProgressed.class));
                 } else {
                     staged.keyed(signed.event(HostGroupKeysGenerated.class));
@@ -82,7 +86,7 @@ class RenderedTopicLoader extends GroupsFollowPartitions {
             }
             return;
         }
-        if (record.topic().equals(Topics.MESH_PEERS_RENDERED)) {
+        if (record.topic().equals(names.of(Topics.MESH_PEERS_RENDERED))) {
             GroupName group = GroupName.parse(record.key());
             if (!owned.test(group)) {
                 return;

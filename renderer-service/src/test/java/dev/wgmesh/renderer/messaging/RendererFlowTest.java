@@ -8,6 +8,7 @@ import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.events.RolloutProgressed;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
@@ -72,6 +73,8 @@ class RendererFlowTest {
     private RecordVerifier verifier;
     @Autowired
     private DeadLetters deadLetters;
+    @Autowired
+    private TopicNames names;
     @Value("${spring.embedded.kafka.brokers}")
     private String brokers;
 
@@ -150,7 +153,8 @@ class RendererFlowTest {
 
         // a restarted renderer reads the same memory back from its compacted topic
         RenderedHosts reloaded = new RenderedHosts();
-        new RenderedTopicLoader(reloaded, new StagedGroups(), consumerFactory, verifier, deadLetters).load(group -> true);
+        new RenderedTopicLoader(reloaded, new StagedGroups(), consumerFactory, verifier, deadLetters, names)
+                .load(group -> true);
         assertThat(reloaded.hashes(first.group())).hasSize(5).isEqualTo(memory.hashes(first.group()));
         assertThat(reloaded.revision(first.group())).isEqualTo(4);
         // and where each host's records went: hoster-node-03, back in slot 7, goes where its tombstone went
@@ -187,7 +191,8 @@ class RendererFlowTest {
 
         // a restarted renderer knows the table it published, so an unchanged table is not sent again
         RenderedHosts reloaded = new RenderedHosts();
-        new RenderedTopicLoader(reloaded, new StagedGroups(), consumerFactory, verifier, deadLetters).load(group -> true);
+        new RenderedTopicLoader(reloaded, new StagedGroups(), consumerFactory, verifier, deadLetters, names)
+                .load(group -> true);
         assertThat(reloaded.peersHash(mesh.group())).isEqualTo(peers.peersHash());
 
         send(FixedKeyGroups.deleted("flow-mesh", 2));

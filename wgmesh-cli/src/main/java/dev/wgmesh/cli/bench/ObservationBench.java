@@ -122,7 +122,7 @@ public final class ObservationBench {
     private void measure(WgmeshProcesses wgmesh, ServiceProcess deployer, String target) throws Exception {
         ServiceProcess.sleep(sizes.interval().multipliedBy(3).dividedBy(2).toMillis());
         wgmesh.checkAlive();
-        TopicTraffic traffic = new TopicTraffic(wgmesh.broker().bootstrapServers());
+        TopicTraffic traffic = new TopicTraffic(wgmesh.broker().bootstrapServers(), wgmesh.topicNames());
         TopicTraffic.Snapshot before = traffic.snapshot();
         double cpu = deployer.cpuSeconds();
         double children = deployer.childrenCpuSeconds();

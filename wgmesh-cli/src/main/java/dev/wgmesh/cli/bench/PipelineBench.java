@@ -204,7 +204,7 @@ public final class PipelineBench {
 
     private void rotationRows() throws Exception {
         int hosts = sizes.largestMesh();
-        TopicTraffic traffic = new TopicTraffic(wgmesh.broker().bootstrapServers());
+        TopicTraffic traffic = new TopicTraffic(wgmesh.broker().bootstrapServers(), wgmesh.topicNames());
         TopicTraffic.Snapshot before = traffic.snapshot();
         rotateRow("rotate one host's keys in mesh " + hosts + ", to converged", "mesh-" + hosts, hostName(hosts / 2));
         TopicTraffic.Snapshot after = traffic.snapshot();

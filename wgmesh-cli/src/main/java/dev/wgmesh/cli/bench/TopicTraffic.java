@@ -1,5 +1,6 @@
 package dev.wgmesh.cli.bench;
 
+import dev.wgmesh.common.events.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** What a step put on the wgmesh topics: the records between two snapshots, their bytes and what the broker stored. */
+/**
+ * What a step put on the installation's wgmesh topics: the records between two snapshots, their bytes and what the
+ * broker stored, by the topics' logical names.
+ */
 final class TopicTraffic {
 
     /**
@@ -34,14 +38,17 @@ final class TopicTraffic {
     }
 
     private final String bootstrapServers;
+    private final TopicNames names;
 
-    TopicTraffic(String bootstrapServers) {
+    TopicTraffic(String bootstrapServers, TopicNames names) {
         this.bootstrapServers = bootstrapServers;
+        this.names = names;
     }
 
     Snapshot snapshot() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith("wgmesh.")).toList();
+            List<String> topics = admin.listTopics().names().get().stream()
+                    .filter(t -> names.logical(t).filter(logical -> logical.startsWith("wgmesh.")).isPresent()).toList();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get().values()) {
                 topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
@@ -90,7 +97,7 @@ final class TopicTraffic {
         List<Traffic> traffic = new ArrayList<>();
         byTopic.forEach((topic, sums) -> {
             if (!topic.endsWith("-dlt") || sums[0] > 0) {
-                traffic.add(new Traffic(topic, sums[0], sums[1], sums[2]));
+                traffic.add(new Traffic(names.logical(topic).orElseThrow(), sums[0], sums[1], sums[2]));
             }
         });
         return traffic;

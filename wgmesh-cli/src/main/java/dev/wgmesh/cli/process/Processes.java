@@ -1,5 +1,6 @@
 package dev.wgmesh.cli.process;
 
+import dev.wgmesh.common.events.TopicNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,16 @@ public final class Processes {
     public static List<String> jvmOptions(String variable, String defaults) {
         String options = System.getenv().getOrDefault(variable, defaults).trim();
         return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
+    /**
+     * The installation's names on the broker: the prefix in {@code WGMESH_TOPIC_PREFIX}, which the services started
+     * from here read as well (they inherit this environment).
+     *
+     * @throws IllegalArgumentException naming the variable and quoting its value, for a prefix Kafka would refuse
+     */
+    public static TopicNames topicNames() {
+        return new TopicNames(System.getenv().getOrDefault(TopicNames.VARIABLE, ""));
     }
 
     /** Small heaps and a quick start: up to nine JVMs share two cores in CI. */

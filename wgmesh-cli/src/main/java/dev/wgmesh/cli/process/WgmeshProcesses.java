@@ -1,6 +1,7 @@
 package dev.wgmesh.cli.process;
 
 import dev.wgmesh.common.crypto.X25519Keys;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.kafka.TrustSetup;
@@ -46,6 +47,7 @@ public final class WgmeshProcesses implements AutoCloseable {
     private final String deployerPublicKey;
     private final List<String> serviceJvmOptions;
     private final List<BrokerProcess> brokers;
+    private final TopicNames names = Processes.topicNames();
     private final List<ServiceProcess> pipeline = new ArrayList<>();
     private final Map<String, ServiceProcess> deployers = new LinkedHashMap<>();
     private Path applyScript;
@@ -171,8 +173,8 @@ public final class WgmeshProcesses implements AutoCloseable {
                     }
                 }
                 try {
-                    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(DEPLOYER_GROUP))
-                            .all().get(5, TimeUnit.SECONDS).get(DEPLOYER_GROUP);
+                    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(names.of(DEPLOYER_GROUP)))
+                            .all().get(5, TimeUnit.SECONDS).get(names.of(DEPLOYER_GROUP));
                     long assigned = group.members().stream().map(MemberDescription::assignment)
                             .mapToLong(a -> a.topicPartitions().size()).sum();
                     last = group.groupState() + ", " + group.members().size() + " members, " + assigned + " partitions";
@@ -223,6 +225,11 @@ public final class WgmeshProcesses implements AutoCloseable {
         List<ServiceProcess> all = new ArrayList<>(pipeline);
         all.addAll(deployers.values());
         return all;
+    }
+
+    /** The names the services use on the broker ({@code WGMESH_TOPIC_PREFIX}). */
+    public TopicNames topicNames() {
+        return names;
     }
 
     /** The first broker (the only one, unless started with more). */

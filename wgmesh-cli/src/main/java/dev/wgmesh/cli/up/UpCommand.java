@@ -8,6 +8,8 @@ import dev.wgmesh.cli.process.LocalApi;
 import dev.wgmesh.cli.process.Processes;
 import dev.wgmesh.cli.process.ServiceProcess;
 import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.TopicNames;
+import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.trust.Signer;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.kafka.KafkaClientFile;
@@ -146,6 +148,7 @@ public final class UpCommand implements Callable<Integer> {
     /** With --kafka: the replicas of topics the services create. */
     private short externalReplicas;
     private LocalApi api;
+    private TopicNames names;
 
     @Override
     public Integer call() throws Exception {
@@ -212,6 +215,11 @@ public final class UpCommand implements Callable<Integer> {
             }
         }
         out = (out == null ? data.resolve("out") : out).toAbsolutePath().normalize();
+        try {
+            names = Processes.topicNames();
+        } catch (IllegalArgumentException e) {
+            throw new Failure(e.getMessage());
+        }
     }
 
     private void requireFreePorts() {
@@ -415,7 +423,7 @@ public final class UpCommand implements Callable<Integer> {
             // as the superuser: the SCRAM users, every topic, and the ACLs (the services may not create topics)
             try {
                 KafkaSetup.apply(brokers.get(0).credentials(), BrokerProcess.toolsBootstrapServers(brokers),
-                        BrokerProcess.replicationFactor(brokerCount));
+                        BrokerProcess.replicationFactor(brokerCount), names);
             } catch (ExecutionException | TimeoutException e) {
                 throw new Failure("could not create the Kafka users, topics and ACLs: " + e.getMessage());
             }
@@ -613,16 +621,17 @@ public final class UpCommand implements Callable<Integer> {
             Log.info("            curl -H \"Authorization: Bearer $(cat " + data.resolve("api-token") + ")\" ...");
         }
         String services = BrokerProcess.bootstrapServers(brokers);
+        String reported = names.of(Topics.DEPLOYMENT_REPORTED);
         if (externalKafka != null) {
             Log.info("  Kafka:    " + externalKafka + " (yours" + (kafkaConfig == null ? "" : ", " + kafkaConfig) + ")");
         } else if (insecureKafka) {
-            Log.info("  Kafka:    " + services + "   (e.g. kcat -b " + services + " -C -t wgmesh.deployment-reported)");
+            Log.info("  Kafka:    " + services + "   (e.g. kcat -b " + services + " -C -t " + reported + ")");
             warnInsecureKafka();
         } else {
             String tools = BrokerProcess.toolsBootstrapServers(brokers);
             Log.info("  Kafka:    " + services + " (services, SCRAM) and " + tools + " (kcat, PLAIN); read with");
             Log.info("            kcat -F " + kafkaDir.resolve("clients/observer.kcat.conf") + " -b " + tools
-                    + " -C -t wgmesh.deployment-reported");
+                    + " -C -t " + reported);
         }
         Log.info("  logs:     " + logs);
         Log.info("a process that dies is started again; press Ctrl-C to stop everything");

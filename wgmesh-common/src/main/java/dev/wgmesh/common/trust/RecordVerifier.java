@@ -1,6 +1,7 @@
 package dev.wgmesh.common.trust;
 
 import dev.wgmesh.common.events.CloudEvents;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.events.WgmeshEvent;
 import dev.wgmesh.common.wireguard.InvalidValueException;
@@ -15,15 +16,20 @@ import org.apache.kafka.common.header.Header;
 /**
  * The one check every consumer reads through: a record counts only when a key trusted for its topic's
  * owner signed exactly this topic, key, value and revision. Everything else is an
- * {@link UntrustedRecordException} whose message is a safe reason for the DLT.
+ * {@link UntrustedRecordException} whose message is a safe reason for the DLT. The signed topic is the one the
+ * record is on, the installation's prefix included, so a record copied to another installation's topic of the
+ * same logical name is refused there even where both trust the same keys.
  */
 public final class RecordVerifier {
 
     private final Map<Signer, List<VerifyKey>> trusted;
+    private final TopicNames names;
 
-    public RecordVerifier(Map<Signer, List<VerifyKey>> trusted) {
+    /** @param names the installation's topics, whose owners are the signers of their logical names */
+    public RecordVerifier(Map<Signer, List<VerifyKey>> trusted, TopicNames names) {
         this.trusted = new EnumMap<>(Signer.class);
         trusted.forEach((signer, keys) -> this.trusted.put(signer, List.copyOf(keys)));
+        this.names = names;
     }
 
     public List<VerifyKey> trusted(Signer signer) {
@@ -32,7 +38,7 @@ public final class RecordVerifier {
 
     /** Checks the record's signature against the keys trusted for its topic's owner. */
     public SignedRecord verify(ConsumerRecord<String, byte[]> record) {
-        Signer owner = Topics.owner(record.topic())
+        Signer owner = names.logical(record.topic()).flatMap(Topics::owner)
                 .orElseThrow(() -> new UntrustedRecordException("topic " + record.topic() + " has no signer in wgmesh"));
         String signerId = text(record.headers().lastHeader(RecordSigner.SIGNER_HEADER));
         String signature = text(record.headers().lastHeader(RecordSigner.SIGNATURE_HEADER));

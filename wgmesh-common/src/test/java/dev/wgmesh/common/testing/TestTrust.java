@@ -1,6 +1,7 @@
 package dev.wgmesh.common.testing;
 
 import dev.wgmesh.common.events.CloudEvents;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.trust.RecordSigner;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.Signer;
@@ -56,11 +57,16 @@ public final class TestTrust {
         return new RecordSigner(signer, KEYS.get(signer));
     }
 
-    /** A verifier that trusts the four services' test keys. */
+    /** A verifier that trusts the four services' test keys on the topics of an installation without a prefix. */
     public static RecordVerifier verifier() {
+        return verifier(new TopicNames(""));
+    }
+
+    /** A verifier that trusts the four services' test keys on the topics of the installation with these names. */
+    public static RecordVerifier verifier(TopicNames names) {
         Map<Signer, List<VerifyKey>> trusted = new EnumMap<>(Signer.class);
         KEYS.forEach((signer, key) -> trusted.put(signer, List.of(key.publicKey())));
-        return new RecordVerifier(trusted);
+        return new RecordVerifier(trusted, names);
     }
 
     /** Any value, even one that is no event, signed in the service's name at this revision: poison from inside. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.CloudEvents;
 import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.testing.TestGroups;
@@ -76,7 +77,7 @@ class RecordVerifierTest {
 
         assertThatThrownBy(() -> VERIFIER.verify(received(sent))).isInstanceOf(UntrustedRecordException.class);
         var rollover = new RecordVerifier(Map.of(Signer.CONFIG,
-                List.of(TestTrust.signer(Signer.CONFIG).publicKey(), attacker.publicKey())));
+                List.of(TestTrust.signer(Signer.CONFIG).publicKey(), attacker.publicKey())), new TopicNames(""));
         assertThat(rollover.verify(received(sent)).revision()).isEqualTo(7);
     }
 
@@ -112,6 +113,31 @@ class RecordVerifierTest {
         var sent = CloudEvents.record(Topics.deadLetter(Topics.HOST_GROUP_CHANGED), CHANGE, TestTrust.signer(Signer.CONFIG));
 
         assertThatThrownBy(() -> VERIFIER.verify(received(sent))).isInstanceOf(UntrustedRecordException.class)
+                .hasMessageContaining("has no signer");
+    }
+
+    /**
+     * The signature covers the topic's whole name, prefix included: installations that share a cluster (and
+     * here even their keys) refuse each other's records, copied as they are onto their own topic.
+     */
+    @Test
+    void aRecordIsBelievedOnlyOnTheTopicOfTheInstallationThatSignedIt() {
+        TopicNames teamA = new TopicNames("team-a.");
+        RecordVerifier verifierA = TestTrust.verifier(teamA);
+        var sentByA = CloudEvents.record(teamA.of(Topics.HOST_GROUP_CHANGED), CHANGE, TestTrust.signer(Signer.CONFIG));
+        var sentByOther = CloudEvents.record(Topics.HOST_GROUP_CHANGED, CHANGE, TestTrust.signer(Signer.CONFIG));
+
+        assertThat(verifierA.read(received(sentByA), HostGroupChanged.class)).isEqualTo(CHANGE);
+        var copiedToA = new ProducerRecord<>(teamA.of(Topics.HOST_GROUP_CHANGED), null, sentByOther.key(),
+                sentByOther.value(), sentByOther.headers());
+        assertThatThrownBy(() -> verifierA.verify(received(copiedToA))).isInstanceOf(UntrustedRecordException.class)
+                .hasMessageContaining("does not match");
+        var copiedFromA = new ProducerRecord<>(Topics.HOST_GROUP_CHANGED, null, sentByA.key(), sentByA.value(),
+                sentByA.headers());
+        assertThatThrownBy(() -> VERIFIER.verify(received(copiedFromA))).isInstanceOf(UntrustedRecordException.class)
+                .hasMessageContaining("does not match");
+        // the other installation's topic is none of A's, so it has no owner there
+        assertThatThrownBy(() -> verifierA.verify(received(sentByOther))).isInstanceOf(UntrustedRecordException.class)
                 .hasMessageContaining("has no signer");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.wgmesh.cli.process.BrokerProcess;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.kafka.KafkaAccess;
 import dev.wgmesh.kafka.KafkaSetup;
@@ -57,9 +58,9 @@ class LockedBrokerTest {
     static void lockedBroker() throws Exception {
         broker = BrokerProcess.startLocked(workDir.resolve("kafka"),
                 Files.createDirectories(Path.of("target", "process-logs", "LockedBrokerTest").toAbsolutePath()));
-        KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
+        KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1, new TopicNames(""));
         // twice, as every ./wgmesh up does: nothing fails on the second run
-        KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
+        KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1, new TopicNames(""));
     }
 
     @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.cli.process.Processes;
+import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.e2e.Api;
 import dev.wgmesh.kafka.KafkaAccess;
@@ -98,7 +99,8 @@ class UpClusterTest {
                 Processes.jvmOptions(), true, 3);
         try {
             // as an operator prepares a cluster: users, topics with three replicas, ACLs
-            KafkaSetup.apply(cluster.get(0).credentials(), BrokerProcess.toolsBootstrapServers(cluster), (short) 3);
+            KafkaSetup.apply(cluster.get(0).credentials(), BrokerProcess.toolsBootstrapServers(cluster), (short) 3,
+                    new TopicNames(""));
             int port = BrokerProcess.freePort();
             Path login = dir.resolve("kafka/clients/" + KafkaAccess.ADMIN + ".properties");
             try (UpRun up = UpRun.start("UpClusterTest-external", List.of("--kafka",
