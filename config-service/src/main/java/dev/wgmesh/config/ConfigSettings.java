@@ -4,6 +4,7 @@ import dev.wgmesh.config.domain.Quotas;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param apiTokenFile        {@code wgmesh.api-token-file}: or a file that holds it
  * @param rotationCheckInterval {@code wgmesh.rotation-check-interval}: how often the key rotation schedules are looked at
  * @param rolloutCheckInterval {@code wgmesh.rollout-check-interval}: how often the gates of rollouts in waves are looked at
+ * @param instanceId          {@code wgmesh.instance-id}: this replica's part of its Kafka transactional ids
  */
 @ConfigurationProperties("wgmesh")
 @Validated
@@ -33,6 +35,8 @@ public record ConfigSettings(@DefaultValue("1000") @Min(value = 1, message = "mu
                              Duration rotationCheckInterval,
                              @DefaultValue("2s") @NotNull @DurationMin(millis = 100, message = "must be 100ms or more, such as 2s")
                              Duration rolloutCheckInterval,
+                             @DefaultValue("local") @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}",
+                                     message = "must be 1 to 64 letters, digits, '.', '_' or '-'") String instanceId,
                              @DefaultValue @Valid Api api,
                              @DefaultValue @Valid Config config,
                              @DefaultValue @Valid Events events) {

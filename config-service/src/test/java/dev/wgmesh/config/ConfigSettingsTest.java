@@ -35,9 +35,10 @@ class ConfigSettingsTest {
                         "wgmesh.api-token=t0ken", "wgmesh.api-token-file=/run/secrets/token", "wgmesh.api.insecure-no-auth=true",
                         "wgmesh.config.max-body-bytes=1024", "wgmesh.config.request-timeout=3s",
                         "wgmesh.events.max-clients=2", "wgmesh.events.max-queued=9", "wgmesh.rotation-check-interval=2s",
-                        "wgmesh.rollout-check-interval=500ms")
+                        "wgmesh.rollout-check-interval=500ms", "wgmesh.instance-id=config-2")
                 .run(started -> assertThat(started.getBean(ConfigSettings.class)).isEqualTo(new ConfigSettings(5, 50, 7,
-                        "t0ken", "/run/secrets/token", Duration.ofSeconds(2), Duration.ofMillis(500), new ConfigSettings.Api(true),
+                        "t0ken", "/run/secrets/token", Duration.ofSeconds(2), Duration.ofMillis(500), "config-2",
+                        new ConfigSettings.Api(true),
                         new ConfigSettings.Config(1024, Duration.ofSeconds(3)), new ConfigSettings.Events(2, 9))));
     }
 
@@ -56,5 +57,7 @@ class ConfigSettingsTest {
         context.withPropertyValues("wgmesh.events.max-queued=-1").run(started -> assertThat(started.getStartupFailure())
                 .rootCause().hasMessageContaining("wgmesh.events.max-queued").hasMessageContaining("-1"));
         context.withPropertyValues("wgmesh.max-groups=lots").run(started -> assertThat(started).hasFailed());
+        context.withPropertyValues("wgmesh.instance-id=a b").run(started -> assertThat(started.getStartupFailure())
+                .rootCause().hasMessageContaining("wgmesh.instance-id").hasMessageContaining("a b"));
     }
 }

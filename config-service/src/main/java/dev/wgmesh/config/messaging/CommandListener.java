@@ -70,7 +70,7 @@ class CommandListener implements DisposableBean {
         this.signer = signer;
         this.verifier = verifier;
         this.names = names;
-        this.producers = KafkaClients.transactionalProducer(kafkaProperties, names);
+        this.producers = KafkaClients.transactionalProducer(kafkaProperties, names, settings.instanceId());
         this.transactions = new KafkaTemplate<>(producers);
         this.catchUpTimeout = settings.config().requestTimeout();
     }

@@ -3,7 +3,6 @@ package dev.wgmesh.config.messaging;
 import dev.wgmesh.common.events.TopicNames;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -24,14 +23,16 @@ final class KafkaClients {
      * The producer of the replica that decides changes. Transactional, so a replica that lost its
      * partitions (a zombie) cannot commit: its offsets go with the consumer group's generation.
      */
-    static ProducerFactory<String, byte[]> transactionalProducer(KafkaProperties properties, TopicNames names) {
+    static ProducerFactory<String, byte[]> transactionalProducer(KafkaProperties properties, TopicNames names,
+                                                                 String instanceId) {
         Map<String, Object> config = new HashMap<>(properties.buildProducerProperties());
         config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         // a replica that dies inside a transaction holds up readers of the changed-topic this long at most
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         var factory = new DefaultKafkaProducerFactory<String, byte[]>(config);
-        // unique per process: the group's generation fences zombies, so the id only has to be unique
-        factory.setTransactionIdPrefix(names.of("wgmesh-config-") + UUID.randomUUID() + "-");
+        // the group's generation fences zombies; an id kept across restarts also aborts a dead replica's open
+        // transaction as soon as it is back
+        factory.setTransactionIdPrefix(names.of("wgmesh-config-") + instanceId + "-");
         return factory;
     }
 }

@@ -29,7 +29,7 @@ class KafkaClientsTest {
     @Test
     void everyOwnClientGetsTheSecuritySettings() {
         var producers = (DefaultKafkaProducerFactory<String, byte[]>) KafkaClients.transactionalProducer(properties,
-                new TopicNames("team-a."));
+                new TopicNames("team-a."), "config-2");
         for (Map<String, Object> config : java.util.List.of(
                 AssignedConsumer.settings(properties.buildConsumerProperties(), "test"),
                 producers.getConfigurationProperties())) {
@@ -40,6 +40,6 @@ class KafkaClientsTest {
                     .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                     .containsKey("sasl.jaas.config");
         }
-        assertThat(producers.getTransactionIdPrefix()).startsWith("team-a.wgmesh-config-");
+        assertThat(producers.getTransactionIdPrefix()).isEqualTo("team-a.wgmesh-config-config-2-");
     }
 }

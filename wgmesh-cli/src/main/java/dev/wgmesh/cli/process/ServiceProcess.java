@@ -17,12 +17,14 @@ public final class ServiceProcess implements ChildProcess {
 
     private final String name;
     private final List<String> command;
+    private final Map<String, String> environment;
     private final Path log;
     private volatile Process process;
 
-    private ServiceProcess(String name, List<String> command, Path log) {
+    private ServiceProcess(String name, List<String> command, Map<String, String> environment, Path log) {
         this.name = name;
         this.command = command;
+        this.environment = Map.copyOf(environment);
         this.log = log;
     }
 
@@ -39,13 +41,20 @@ public final class ServiceProcess implements ChildProcess {
 
     public static ServiceProcess start(String name, Path jar, Map<String, String> args, Path logDir,
                                        List<String> jvmOptions) {
+        return start(name, jar, args, Map.of(), logDir, jvmOptions);
+    }
+
+    /** @param environment variables added to this process's own environment */
+    public static ServiceProcess start(String name, Path jar, Map<String, String> args, Map<String, String> environment,
+                                       Path logDir, List<String> jvmOptions) {
         List<String> command = new ArrayList<>();
         command.add(Processes.java());
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
         args.forEach((key, value) -> command.add("--" + key + "=" + value));
-        ServiceProcess service = new ServiceProcess(name, List.copyOf(command), logDir.resolve(name + ".log"));
+        ServiceProcess service = new ServiceProcess(name, List.copyOf(command), environment,
+                logDir.resolve(name + ".log"));
         service.start();
         return service;
     }
@@ -73,7 +82,7 @@ public final class ServiceProcess implements ChildProcess {
             throw new IllegalStateException(name + " already runs");
         }
         try {
-            process = Processes.start(command, Map.of(), log);
+            process = Processes.start(command, environment, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -103,6 +103,10 @@ public final class UpCommand implements Callable<Integer> {
             + "so any one broker may die (1 to 5, default ${DEFAULT-VALUE}; a data folder keeps its number)")
     int brokerCount;
 
+    @Option(names = "--ha", description = "two replicas of config-service (the API and page on P and P+1, both "
+            + "answer every request), keygen and renderer (metrics on P+20, P+21), so that any one may die")
+    boolean ha;
+
     @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]", description = "use this Kafka cluster and start no "
             + "broker; its topics get up to 3 replicas (as many as it has brokers). The services create missing topics, "
             + "so their login needs that right, or create them first (README, \"Running on your Kafka cluster\")")
@@ -223,7 +227,7 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private void requireFreePorts() {
-        List<Integer> ports = new ArrayList<>(List.of(port));
+        List<Integer> ports = new ArrayList<>(ha ? List.of(port, port + 1) : List.of(port));
         if (externalKafka == null) {
             BrokerProcess.Node.from(kafkaPort, brokerCount)
                     .forEach(node -> ports.addAll(List.of(node.port(), node.controllerPort(), node.toolsPort())));
@@ -437,31 +441,47 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private void startServices(Map<String, Path> jars, PublicKey deployerPublicKey, Map<Signer, String> trusted) {
-        Map<String, String> config = new LinkedHashMap<>(Map.of("server.port", Integer.toString(port),
-                "server.address", "127.0.0.1"));
-        if (insecureNoAuth) {
-            config.put("wgmesh.api.insecure-no-auth", "true");
-        } else {
-            config.put("wgmesh.api-token-file", data.resolve("api-token").toString());
+        int replicas = ha ? 2 : 1;
+        for (int i = 1; i <= replicas; i++) {
+            Map<String, String> config = new LinkedHashMap<>(Map.of("server.port", Integer.toString(port + i - 1),
+                    "server.address", "127.0.0.1"));
+            if (insecureNoAuth) {
+                config.put("wgmesh.api.insecure-no-auth", "true");
+            } else {
+                config.put("wgmesh.api-token-file", data.resolve("api-token").toString());
+            }
+            start(replicaName("config-service", i), "config-service", jars, Signer.CONFIG, trusted, config);
         }
-        start("config-service", jars, Signer.CONFIG, trusted, config);
         // keygen gets only the public half; every secret it makes is sealed to it
         // the others serve only their metrics and health, each on a port of its own from P+10 on
-        start("keygen-service", jars, Signer.KEYGEN, trusted, Map.of(
-                "wgmesh.deployer-public-key", deployerPublicKey.base64(), "server.port", Integer.toString(port + 10),
-                "server.address", "127.0.0.1"));
-        start("renderer-service", jars, Signer.RENDERER, trusted, Map.of("server.port", Integer.toString(port + 11),
-                "server.address", "127.0.0.1"));
+        for (int i = 1; i <= replicas; i++) {
+            start(replicaName("keygen-service", i), "keygen-service", jars, Signer.KEYGEN, trusted, Map.of(
+                    "wgmesh.deployer-public-key", deployerPublicKey.base64(),
+                    "server.port", Integer.toString(port + 10 * i), "server.address", "127.0.0.1"));
+        }
+        for (int i = 1; i <= replicas; i++) {
+            start(replicaName("renderer-service", i), "renderer-service", jars, Signer.RENDERER, trusted, Map.of(
+                    "server.port", Integer.toString(port + 10 * i + 1), "server.address", "127.0.0.1"));
+        }
         for (int i = 1; i <= deployers; i++) {
-            start("deployer-service-" + i, jars, Signer.DEPLOYER, trusted, Map.of("wgmesh.replica", "deployer-" + i,
-                    "wgmesh.out-dir", out.toString(),
+            start("deployer-service-" + i, "deployer-service", jars, Signer.DEPLOYER, trusted, Map.of(
+                    "wgmesh.replica", "deployer-" + i, "wgmesh.out-dir", out.toString(),
                     "wgmesh.deployer-private-key-file", data.resolve("deployer.key").toString(),
                     "server.port", Integer.toString(port + 11 + i), "server.address", "127.0.0.1"));
         }
     }
 
-    /** Settings go as --arguments, which win over the jar's application.properties. */
-    private void start(String name, Map<String, Path> jars, Signer signer, Map<Signer, String> trusted,
+    /** A service alone keeps its module's name; with --ha its replicas are -1 and -2. */
+    private String replicaName(String module, int replica) {
+        return ha ? module + "-" + replica : module;
+    }
+
+    /**
+     * Settings go as --arguments, which win over the jar's application.properties. Each process gets its name as
+     * WGMESH_INSTANCE_ID: its Kafka transactional ids stay the same across its restarts (a crashed replica's open
+     * transaction is aborted as soon as it is back) and differ from its sibling's.
+     */
+    private void start(String name, String module, Map<String, Path> jars, Signer signer, Map<Signer, String> trusted,
                        Map<String, String> settings) {
         Map<String, String> args = new LinkedHashMap<>();
         args.put("wgmesh.trust.signing-key-file", data.resolve("keys").resolve(signer.role() + ".key").toString());
@@ -483,9 +503,8 @@ public final class UpCommand implements Callable<Integer> {
                     kafkaDir.resolve("clients").resolve(signer.role() + ".properties").toString());
         }
         args.putAll(settings);
-        String module = name.startsWith("deployer-service") ? "deployer-service" : name;
-        ServiceProcess service = ServiceProcess.start(name, jars.get(module), args, logs,
-                jvmOptions("WGMESH_JAVA_OPTS", Processes.SERVICE_JAVA_OPTS));
+        ServiceProcess service = ServiceProcess.start(name, jars.get(module), args, Map.of("WGMESH_INSTANCE_ID", name),
+                logs, jvmOptions("WGMESH_JAVA_OPTS", Processes.SERVICE_JAVA_OPTS));
         services.add(service);
         supervisor.watch(service);
         Log.info("started " + service.name() + " (pid " + service.pid() + "), log " + service.log());
@@ -612,7 +631,7 @@ public final class UpCommand implements Callable<Integer> {
                 }
             }
         }
-        Log.info("  web UI:   " + api.base() + "/");
+        Log.info("  web UI:   " + api.base() + "/" + (ha ? " (and on 127.0.0.1:" + (port + 1) + ", the second replica)" : ""));
         Log.info("  REST API: " + api.base() + "/api/v1/groups");
         if (token == null) {
             Log.info("  API token: none (--insecure-no-auth): anyone who reaches the port can change groups");

@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code wgmesh up} on three brokers, as a user runs it: every topic has three replicas and needs two in sync; the
  * broker leading the rendered configs is killed with SIGKILL, a change made right after converges, the supervisor
- * starts the broker again and it catches up without help. And {@code up --kafka} on a cluster it did not start.
+ * starts the broker again and it catches up without help. With {@code --ha} the first replica of config-, keygen-
+ * and renderer-service killed together. And {@code up --kafka} on a cluster it did not start.
  */
 class UpClusterTest {
 
@@ -91,6 +92,56 @@ class UpClusterTest {
     }
 
     @Test
+    void withHaEveryServiceHasASecondReplicaThatCarriesOnWhenTheFirstIsKilled() throws Exception {
+        int port = BrokerProcess.freePort();
+        try (UpRun up = UpRun.start("UpClusterTest-ha", List.of("--ha", "--port", Integer.toString(port),
+                "--kafka-port", Integer.toString(UpRun.freeKafkaPorts(1)), "--timeout", "300"))) {
+            up.awaitOutput(UpRun.READY, Duration.ofMinutes(6));
+            Api first = up.api(port);
+            Api second = up.api(port + 1);
+            assertThat(second.get("/api/v1/groups/" + GROUP + "/status").body().path("converged").asBoolean())
+                    .as("the second replica answers as the first").isTrue();
+
+            // the replicas that own the group: those that logged its first revision
+            List<String> owners = List.of(owner(up, "config-service", "for group " + GROUP + " by"),
+                    owner(up, "keygen-service", "keyed group " + GROUP + " revision"),
+                    owner(up, "renderer-service", "group " + GROUP + " revision"));
+            Instant killed = Instant.now();
+            for (String service : owners) {
+                ProcessHandle.of(up.pidOf(service)).orElseThrow().destroyForcibly();
+            }
+            Api survivor = owners.get(0).endsWith("-1") ? second : first;
+            // the survivors take the dead replicas' partitions over once the group notices (a session timeout)
+            Api.Response rotated = survivor.post("/api/v1/groups/" + GROUP + "/hosts/hoster-node-03/rotate-keys");
+            int refused = 0;
+            while (rotated.status() == 503 && Duration.between(killed, Instant.now()).toSeconds() < 90) {
+                refused++;
+                Thread.sleep(500);
+                rotated = survivor.post("/api/v1/groups/" + GROUP + "/hosts/hoster-node-03/rotate-keys");
+            }
+            assertThat(rotated.status()).as(rotated.text()).isEqualTo(202);
+            assertThat(rotated.took()).isLessThan(Duration.ofSeconds(15));
+            Duration accepted = Duration.between(killed, Instant.now());
+            long revision = rotated.body().path("revision").asLong();
+            survivor.awaitConverged(GROUP, revision, Duration.ofMinutes(3));
+            System.out.printf("[ha] %s killed (the group's owners): a rotation through the other API was accepted "
+                    + "%.1f s later (%d answers 503 before) and converged %.1f s after the kill%n", owners,
+                    accepted.toMillis() / 1000.0, refused, Duration.between(killed, Instant.now()).toMillis() / 1000.0);
+
+            Api restarted = survivor == first ? second : first;
+            up.awaitOutput("[wgmesh] restarted " + owners.get(0) + " (pid ", Duration.ofSeconds(60));
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+            while (!answers(restarted, "/api/v1/groups/" + GROUP + "/status")) {
+                assertThat(Instant.now()).as("the restarted API is back").isBefore(deadline);
+                Thread.sleep(500);
+            }
+            assertThat(restarted.get("/api/v1/groups/" + GROUP + "/status").body().path("revision").asLong())
+                    .isEqualTo(revision);
+            assertThat(up.stop(Duration.ofMinutes(3))).as(up.output()).isZero();
+        }
+    }
+
+    @Test
     void upOnAClusterItDidNotStartStartsNoBrokerAndLeavesTheClusterRunning() throws Exception {
         Path dir = Files.createTempDirectory("wgmesh-cluster-");
         Processes.deleteAtExit(dir);
@@ -117,6 +168,25 @@ class UpClusterTest {
             assertThat(cluster).allSatisfy(broker -> assertThat(broker.isAlive()).as(broker.name()).isTrue());
         } finally {
             BrokerProcess.stopAll(cluster);
+        }
+    }
+
+    /** Which replica of {@code service} logged {@code line}: the one that owns the group's partition. */
+    private static String owner(UpRun up, String service, String line) throws Exception {
+        for (String replica : List.of(service + "-1", service + "-2")) {
+            if (Files.readString(up.workDir().resolve("data/logs/" + replica + ".log")).contains(line)) {
+                return replica;
+            }
+        }
+        throw new AssertionError("no replica of " + service + " logged '" + line + "'");
+    }
+
+    private static boolean answers(Api api, String path) {
+        try {
+            return api.get(path).status() == 200;
+        } catch (AssertionError e) {
+            // not listening yet
+            return false;
         }
     }
 
