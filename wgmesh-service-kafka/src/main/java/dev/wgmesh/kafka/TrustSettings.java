@@ -36,6 +36,11 @@ public record TrustSettings(Path signingKeyFile, List<String> configKeys, List<S
         return trusted;
     }
 
+    /** The signers of which no key is trusted: every record they sign is refused. */
+    List<Signer> untrusted() {
+        return trusted().entrySet().stream().filter(entry -> entry.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    }
+
     private static List<VerifyKey> parse(Signer signer, List<String> keys) {
         return keys.stream().filter(key -> !key.isBlank()).map(key -> {
             try {

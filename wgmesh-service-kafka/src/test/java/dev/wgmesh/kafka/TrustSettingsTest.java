@@ -17,6 +17,7 @@ class TrustSettingsTest {
 
         assertThat(settings.trusted().get(Signer.KEYGEN)).extracting(k -> k.base64()).containsExactly(keygen);
         assertThat(settings.trusted().get(Signer.CONFIG)).isEmpty();
+        assertThat(settings.untrusted()).containsExactly(Signer.CONFIG, Signer.RENDERER, Signer.DEPLOYER);
     }
 
     @Test
