@@ -182,12 +182,7 @@ public final class SignedTopicReader {
         if (polling != null) {
             polling.stop();
         }
-        synchronized (this) {
-            if (admin != null) {
-                admin.close(Duration.ofSeconds(5));
-                admin = null;
-            }
-        }
+        closeAdmin();
         synchronized (progress) {
             progress.notifyAll();
         }
@@ -204,8 +199,19 @@ public final class SignedTopicReader {
                             new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
                     .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-        } catch (ExecutionException e) {
-            throw new TimeoutException("Kafka did not tell the end of " + topics + ": " + e.getCause());
+        } catch (ExecutionException | TimeoutException e) {
+            // an admin client that asked a broker which has died keeps waiting for it for up to a minute: the next
+            // call gets a new one, which asks the partitions' new leaders
+            closeAdmin();
+            throw new TimeoutException("Kafka did not tell the end of " + topics + " in " + timeout + ": "
+                    + (e instanceof ExecutionException ? e.getCause() : "no answer"));
+        }
+    }
+
+    private synchronized void closeAdmin() {
+        if (admin != null) {
+            admin.close(Duration.ZERO);
+            admin = null;
         }
     }
 

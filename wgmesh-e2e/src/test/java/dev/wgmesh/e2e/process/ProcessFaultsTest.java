@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +31,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -119,7 +117,7 @@ class ProcessFaultsTest {
         assertWholeFilesOnly(reader);
 
         List<DeploymentReported> reports = TopicRecords.reports(wgmesh.broker().bootstrapServers(), "fleet");
-        assertRevisionsNeverGoBack(reports);
+        Faults.assertRevisionsNeverGoBack(reports);
         Set<String> victimsHosts = reports.stream().filter(r -> r.replica().equals(victim))
                 .map(r -> r.host().value()).collect(Collectors.toCollection(TreeSet::new));
         Map<String, String> lastAppliedBy = latestApplied(reports, last);
@@ -154,7 +152,7 @@ class ProcessFaultsTest {
         assertWholeFilesOnly(reader);
 
         List<DeploymentReported> reports = TopicRecords.reports(wgmesh.broker().bootstrapServers(), "fleet");
-        assertRevisionsNeverGoBack(reports);
+        Faults.assertRevisionsNeverGoBack(reports);
         Map<String, String> lastAppliedBy = latestApplied(reports, last);
         assertThat(lastAppliedBy).hasSize(HOSTS);
         assertThat(new TreeSet<>(lastAppliedBy.values())).as("replicas that applied the latest revision").hasSize(4);
@@ -242,7 +240,7 @@ class ProcessFaultsTest {
             }
         }
         assertThat(mtus).as("MTUs of the group's changes on %s", Topics.HOST_GROUP_CHANGED).doesNotContain(1280L);
-        assertRevisionsNeverGoBack(TopicRecords.reports(wgmesh.broker().bootstrapServers(), group));
+        Faults.assertRevisionsNeverGoBack(TopicRecords.reports(wgmesh.broker().bootstrapServers(), group));
         for (ServiceProcess service : wgmesh.services()) {
             assertThat(service.isAlive()).as("%s runs", service).isTrue();
         }
@@ -285,7 +283,7 @@ class ProcessFaultsTest {
 
         assertThat(done.path("waves").asInt()).isEqualTo(8);
         assertDeployedFiles(commandOut.resolve(group), 1380, 8);
-        assertRevisionsNeverGoBack(TopicRecords.reports(wgmesh.broker().bootstrapServers(), group));
+        Faults.assertRevisionsNeverGoBack(TopicRecords.reports(wgmesh.broker().bootstrapServers(), group));
     }
 
     @Test
@@ -405,23 +403,6 @@ class ProcessFaultsTest {
         return response.body().path("revision").asLong();
     }
 
-    /** Per host, in the order reported: an APPLIED revision is never lower than an earlier APPLIED one. */
-    private static void assertRevisionsNeverGoBack(List<DeploymentReported> reports) {
-        Map<String, Long> applied = new HashMap<>();
-        List<String> regressions = new ArrayList<>();
-        for (DeploymentReported report : reports) {
-            if (report.outcome() != Outcome.APPLIED) {
-                continue;
-            }
-            Long before = applied.put(report.host().value(), report.revision());
-            if (before != null && report.revision() < before) {
-                regressions.add(report.host() + ": " + before + " then " + report.revision() + " by " + report.replica());
-            }
-        }
-        assertThat(regressions).as("hosts that applied an older revision after a newer one").isEmpty();
-        assertThat(reports).as("FAILED reports").noneMatch(r -> r.outcome() == Outcome.FAILED);
-    }
-
     private static void assertWholeFilesOnly(FileReader reader) throws InterruptedException {
         reader.close();
         System.out.printf("[process] a reader parsed %d deployed files while the deployers wrote them%n", reader.reads());
@@ -472,17 +453,7 @@ class ProcessFaultsTest {
     }
 
     private static ObjectNode mesh(int mtu) {
-        ObjectNode group = EventJson.mapper().createObjectNode();
-        group.put("topology", "mesh");
-        group.put("tunnelNetwork", "10.99.0.0/16");
-        group.put("mtu", mtu);
-        ArrayNode hosts = group.putArray("hosts");
-        IntStream.rangeClosed(1, HOSTS).forEach(i -> {
-            ObjectNode host = hosts.addObject();
-            host.put("name", String.format("node-%03d", i));
-            host.put("endpoint", String.format("node-%03d.example.net:51820", i));
-        });
-        return group;
+        return Faults.mesh(HOSTS, mtu);
     }
 
     private static double seconds(long since) {

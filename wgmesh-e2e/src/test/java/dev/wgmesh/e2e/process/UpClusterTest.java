@@ -22,7 +22,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -79,7 +78,7 @@ class UpClusterTest {
                         assertThat(host.path("appliedRevision").asLong()).isGreaterThanOrEqualTo(revision));
 
                 up.awaitOutput("[wgmesh] restarted kafka-" + leader + " (pid ", Duration.ofSeconds(60));
-                awaitEveryReplicaInSync(admin, Duration.ofSeconds(90));
+                Faults.awaitEveryReplicaInSync(admin, 3, Duration.ofSeconds(90));
                 System.out.printf("[cluster] kafka-%d back and every partition has 3 replicas in sync %.1f s after the kill%n",
                         leader, Duration.between(killed, Instant.now()).toMillis() / 1000.0);
             }
@@ -210,26 +209,5 @@ class UpClusterTest {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
         return config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value();
-    }
-
-    private static void awaitEveryReplicaInSync(Admin admin, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        List<String> topics = Topics.ALL.stream().map(Topics.TopicSpec::name).toList();
-        String behind = "";
-        while (Instant.now().isBefore(deadline)) {
-            behind = "";
-            for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
-                for (TopicPartitionInfo partition : topic.partitions()) {
-                    if (partition.isr().size() < 3) {
-                        behind = topic.name() + "-" + partition.partition() + " has " + partition.isr().size() + " in sync";
-                    }
-                }
-            }
-            if (behind.isEmpty()) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("replicas not caught up within " + timeout + ": " + behind);
     }
 }

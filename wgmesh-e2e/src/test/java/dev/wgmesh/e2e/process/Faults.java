@@ -1,0 +1,82 @@
+package dev.wgmesh.e2e.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wgmesh.common.events.DeploymentReported;
+import dev.wgmesh.common.events.DeploymentReported.Outcome;
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** What the fault tests change and what they check after every fault. */
+final class Faults {
+
+    private Faults() {
+    }
+
+    /** A mesh of {@code hosts} hosts; the MTU tells its revisions apart in the deployed files. */
+    static ObjectNode mesh(int hosts, int mtu) {
+        ObjectNode group = EventJson.mapper().createObjectNode();
+        group.put("topology", "mesh");
+        group.put("tunnelNetwork", "10.99.0.0/16");
+        group.put("mtu", mtu);
+        ArrayNode list = group.putArray("hosts");
+        IntStream.rangeClosed(1, hosts).forEach(i -> {
+            ObjectNode host = list.addObject();
+            host.put("name", String.format("node-%03d", i));
+            host.put("endpoint", String.format("node-%03d.example.net:51820", i));
+        });
+        return group;
+    }
+
+    /** Per host, in the order reported: an APPLIED revision is never lower than an earlier APPLIED one. */
+    static void assertRevisionsNeverGoBack(List<DeploymentReported> reports) {
+        Map<String, Long> applied = new HashMap<>();
+        List<String> regressions = new ArrayList<>();
+        for (DeploymentReported report : reports) {
+            if (report.outcome() != Outcome.APPLIED) {
+                continue;
+            }
+            Long before = applied.put(report.host().value(), report.revision());
+            if (before != null && report.revision() < before) {
+                regressions.add(report.host() + ": " + before + " then " + report.revision() + " by " + report.replica());
+            }
+        }
+        assertThat(regressions).as("hosts that applied an older revision after a newer one").isEmpty();
+        assertThat(reports).as("FAILED reports").noneMatch(r -> r.outcome() == Outcome.FAILED);
+    }
+
+    /** Until every partition of every wgmesh topic has {@code replicas} replicas in sync. */
+    static void awaitEveryReplicaInSync(Admin admin, int replicas, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        List<String> topics = Topics.ALL.stream().map(Topics.TopicSpec::name).toList();
+        String behind = "";
+        while (Instant.now().isBefore(deadline)) {
+            behind = "";
+            for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+                for (TopicPartitionInfo partition : topic.partitions()) {
+                    if (partition.isr().size() < replicas) {
+                        behind = topic.name() + "-" + partition.partition() + " has " + partition.isr().size() + " in sync";
+                    }
+                }
+            }
+            if (behind.isEmpty()) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("replicas not caught up within " + timeout + ": " + behind);
+    }
+}
