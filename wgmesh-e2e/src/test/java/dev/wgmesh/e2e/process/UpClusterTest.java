@@ -39,7 +39,7 @@ class UpClusterTest {
 
     @Test
     void threeBrokersLoseTheLeaderOfTheRenderedConfigsAndNothingIsLost() throws Exception {
-        int port = BrokerProcess.freePort();
+        int port = UpRun.freeApiPort();
         try (UpRun up = UpRun.start("UpClusterTest", List.of("--brokers", "3", "--port", Integer.toString(port),
                 "--kafka-port", Integer.toString(UpRun.freeKafkaPorts(3)), "--timeout", "300"))) {
             up.awaitOutput(UpRun.READY, Duration.ofMinutes(6));
@@ -92,7 +92,7 @@ class UpClusterTest {
 
     @Test
     void withHaEveryServiceHasASecondReplicaThatCarriesOnWhenTheFirstIsKilled() throws Exception {
-        int port = BrokerProcess.freePort();
+        int port = UpRun.freeApiPort();
         try (UpRun up = UpRun.start("UpClusterTest-ha", List.of("--ha", "--port", Integer.toString(port),
                 "--kafka-port", Integer.toString(UpRun.freeKafkaPorts(1)), "--timeout", "300"))) {
             up.awaitOutput(UpRun.READY, Duration.ofMinutes(6));
@@ -151,7 +151,7 @@ class UpClusterTest {
             // as an operator prepares a cluster: users, topics with three replicas, ACLs
             KafkaSetup.apply(cluster.get(0).credentials(), BrokerProcess.toolsBootstrapServers(cluster), (short) 3,
                     new TopicNames(""));
-            int port = BrokerProcess.freePort();
+            int port = UpRun.freeApiPort();
             Path login = dir.resolve("kafka/clients/" + KafkaAccess.ADMIN + ".properties");
             try (UpRun up = UpRun.start("UpClusterTest-external", List.of("--kafka",
                     BrokerProcess.bootstrapServers(cluster), "--kafka-config", login.toString(),

@@ -18,9 +18,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * {@code wgmesh up} as a user runs it: the command's main in its own JVM, from this test's classpath and checkout,
@@ -30,6 +33,7 @@ import java.util.regex.Pattern;
 final class UpRun implements AutoCloseable {
 
     static final String READY = "[wgmesh] a process that dies is started again; press Ctrl-C to stop everything";
+    private static final Random RANDOM = new Random();
     private static final Pattern PID = Pattern.compile("\\[wgmesh] (?:started|restarted) (\\S+) \\(pid (\\d+)\\)");
 
     private final Path workDir;
@@ -139,12 +143,26 @@ final class UpRun implements AutoCloseable {
         Processes.deleteTree(workDir);
     }
 
+    /**
+     * An API port P for up whose neighbours are free as well: P+1 (--ha), and P+10 to P+21 (the services' metrics).
+     * Below Linux's ephemeral ports (32768 on): a service binds its port only seconds after up starts, and a port
+     * the kernel hands to some client meanwhile would fail it.
+     */
+    static int freeApiPort() {
+        return freeBelowEphemeral(port -> free(port) && free(port + 1)
+                && IntStream.rangeClosed(port + 10, port + 21).allMatch(UpRun::free));
+    }
+
     /** A Kafka port K whose K+1 ... K+2n-1 and K+10 ... K+10+2(n-1) are free as well, for n brokers. */
-    static int freeKafkaPorts(int brokers) throws IOException {
+    static int freeKafkaPorts(int brokers) {
+        return freeBelowEphemeral(port -> BrokerProcess.Node.from(port, brokers).stream()
+                .allMatch(node -> free(node.port()) && free(node.controllerPort()) && free(node.toolsPort())));
+    }
+
+    private static int freeBelowEphemeral(IntPredicate usable) {
         while (true) {
-            int port = BrokerProcess.freePort();
-            if (port + 10 + 2 * brokers <= 65535 && BrokerProcess.Node.from(port, brokers).stream()
-                    .allMatch(node -> free(node.port()) && free(node.controllerPort()) && free(node.toolsPort()))) {
+            int port = 20_000 + RANDOM.nextInt(12_000);
+            if (usable.test(port)) {
                 return port;
             }
         }

@@ -2,7 +2,6 @@ package dev.wgmesh.e2e.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.e2e.Api;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -21,7 +20,7 @@ class UpSupervisionTest {
 
     @Test
     void aKilledDeployerComesBackAndSigtermStopsEverythingCleanly() throws Exception {
-        int port = BrokerProcess.freePort();
+        int port = UpRun.freeApiPort();
         try (UpRun up = UpRun.start("UpSupervisionTest", List.of("--deployers", "3",
                 "--port", Integer.toString(port), "--kafka-port", Integer.toString(UpRun.freeKafkaPorts(1)),
                 "--timeout", "300"))) {
