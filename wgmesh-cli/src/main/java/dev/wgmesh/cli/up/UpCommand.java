@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -185,7 +186,7 @@ public final class UpCommand implements Callable<Integer> {
             throw new Failure("--brokers must be a number from 1 to 5, not " + brokerCount);
         }
         int lastKafkaPort = kafkaPort + 10 + 2 * (brokerCount - 1);
-        if (port < 1 || port > 65535 || kafkaPort < 1 || lastKafkaPort > 65535) {
+        if (port < 1 || Collections.max(servicePorts().values()) > 65535 || kafkaPort < 1 || lastKafkaPort > 65535) {
             throw new Failure("--port and --kafka-port must be ports (--kafka-port up to " + (kafkaPort + 65535 - lastKafkaPort)
                     + "), not " + port + " and " + kafkaPort);
         }
@@ -227,7 +228,7 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     private void requireFreePorts() {
-        List<Integer> ports = new ArrayList<>(ha ? List.of(port, port + 1) : List.of(port));
+        List<Integer> ports = new ArrayList<>(servicePorts().values());
         if (externalKafka == null) {
             BrokerProcess.Node.from(kafkaPort, brokerCount)
                     .forEach(node -> ports.addAll(List.of(node.port(), node.controllerPort(), node.toolsPort())));
@@ -440,34 +441,59 @@ public final class UpCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Every service's port on 127.0.0.1: config-service's API and page on P (and P+1 with --ha); the others serve
+     * only their metrics and health: keygen replica i on P+10i, renderer replica i on P+10i+1, and the deployers
+     * after the last of those, so any number of them fits.
+     */
+    Map<String, Integer> servicePorts() {
+        int replicas = ha ? 2 : 1;
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (int i = 1; i <= replicas; i++) {
+            ports.put(replicaName("config-service", i), port + i - 1);
+        }
+        for (int i = 1; i <= replicas; i++) {
+            ports.put(replicaName("keygen-service", i), port + 10 * i);
+            ports.put(replicaName("renderer-service", i), port + 10 * i + 1);
+        }
+        for (int i = 1; i <= deployers; i++) {
+            ports.put("deployer-service-" + i, port + 10 * replicas + 1 + i);
+        }
+        return ports;
+    }
+
     private void startServices(Map<String, Path> jars, PublicKey deployerPublicKey, Map<Signer, String> trusted) {
         int replicas = ha ? 2 : 1;
+        Map<String, Integer> ports = servicePorts();
         for (int i = 1; i <= replicas; i++) {
-            Map<String, String> config = new LinkedHashMap<>(Map.of("server.port", Integer.toString(port + i - 1),
+            String name = replicaName("config-service", i);
+            Map<String, String> config = new LinkedHashMap<>(Map.of("server.port", ports.get(name).toString(),
                     "server.address", "127.0.0.1"));
             if (insecureNoAuth) {
                 config.put("wgmesh.api.insecure-no-auth", "true");
             } else {
                 config.put("wgmesh.api-token-file", data.resolve("api-token").toString());
             }
-            start(replicaName("config-service", i), "config-service", jars, Signer.CONFIG, trusted, config);
+            start(name, "config-service", jars, Signer.CONFIG, trusted, config);
         }
         // keygen gets only the public half; every secret it makes is sealed to it
-        // the others serve only their metrics and health, each on a port of its own from P+10 on
         for (int i = 1; i <= replicas; i++) {
-            start(replicaName("keygen-service", i), "keygen-service", jars, Signer.KEYGEN, trusted, Map.of(
+            String name = replicaName("keygen-service", i);
+            start(name, "keygen-service", jars, Signer.KEYGEN, trusted, Map.of(
                     "wgmesh.deployer-public-key", deployerPublicKey.base64(),
-                    "server.port", Integer.toString(port + 10 * i), "server.address", "127.0.0.1"));
+                    "server.port", ports.get(name).toString(), "server.address", "127.0.0.1"));
         }
         for (int i = 1; i <= replicas; i++) {
-            start(replicaName("renderer-service", i), "renderer-service", jars, Signer.RENDERER, trusted, Map.of(
-                    "server.port", Integer.toString(port + 10 * i + 1), "server.address", "127.0.0.1"));
+            String name = replicaName("renderer-service", i);
+            start(name, "renderer-service", jars, Signer.RENDERER, trusted, Map.of(
+                    "server.port", ports.get(name).toString(), "server.address", "127.0.0.1"));
         }
         for (int i = 1; i <= deployers; i++) {
-            start("deployer-service-" + i, "deployer-service", jars, Signer.DEPLOYER, trusted, Map.of(
+            String name = "deployer-service-" + i;
+            start(name, "deployer-service", jars, Signer.DEPLOYER, trusted, Map.of(
                     "wgmesh.replica", "deployer-" + i, "wgmesh.out-dir", out.toString(),
                     "wgmesh.deployer-private-key-file", data.resolve("deployer.key").toString(),
-                    "server.port", Integer.toString(port + 11 + i), "server.address", "127.0.0.1"));
+                    "server.port", ports.get(name).toString(), "server.address", "127.0.0.1"));
         }
     }
 

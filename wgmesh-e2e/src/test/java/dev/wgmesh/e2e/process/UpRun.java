@@ -144,13 +144,13 @@ final class UpRun implements AutoCloseable {
     }
 
     /**
-     * An API port P for up whose neighbours are free as well: P+1 (--ha), and P+10 to P+21 (the services' metrics).
+     * An API port P for up whose neighbours are free as well: P+1 (--ha), and P+10 to P+24 (the services' metrics, two deployers with --ha).
      * Below Linux's ephemeral ports (32768 on): a service binds its port only seconds after up starts, and a port
      * the kernel hands to some client meanwhile would fail it.
      */
     static int freeApiPort() {
         return freeBelowEphemeral(port -> free(port) && free(port + 1)
-                && IntStream.rangeClosed(port + 10, port + 21).allMatch(UpRun::free));
+                && IntStream.rangeClosed(port + 10, port + 24).allMatch(UpRun::free));
     }
 
     /** A Kafka port K whose K+1 ... K+2n-1 and K+10 ... K+10+2(n-1) are free as well, for n brokers. */
