@@ -143,19 +143,14 @@ class ClusterFaultsTest {
         return answer.body().path("revision").asLong();
     }
 
-    /** A change, sent again after a 503 (as a client would while partitions get new leaders); each answer's time. */
+    /** A change, sent again after a 503; each answer's time. */
     private long changeRetrying(List<Duration> answers) throws InterruptedException {
         mtu++;
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            Api.Response answer = api.put(GROUP, Faults.mesh(HOSTS, mtu).toString(), Duration.ofSeconds(30));
-            answers.add(answer.took());
-            if (answer.status() != 503 || Instant.now().isAfter(deadline)) {
-                assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-                return answer.body().path("revision").asLong();
-            }
-            Thread.sleep(500);
-        }
+        Faults.Retried retried = Faults.retryWhile503(
+                () -> api.put(GROUP, Faults.mesh(HOSTS, mtu).toString(), Duration.ofSeconds(30)), Duration.ofSeconds(60));
+        answers.addAll(retried.took());
+        assertThat(retried.answer().status()).as(retried.answer().text()).isEqualTo(200);
+        return retried.answer().body().path("revision").asLong();
     }
 
     /** Every host's one file holds the group's latest MTU. */

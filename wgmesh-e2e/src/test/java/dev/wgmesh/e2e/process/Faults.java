@@ -6,6 +6,7 @@ import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.e2e.Api;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -24,6 +26,28 @@ import tools.jackson.databind.node.ObjectNode;
 final class Faults {
 
     private Faults() {
+    }
+
+    /** A request's last answer, how many answers before it were 503, and how long each answer took. */
+    record Retried(Api.Response answer, int refused, List<Duration> took) {
+    }
+
+    /**
+     * Sends the request again after each 503 (as a client would while partitions get new leaders or a dead
+     * replica's are taken over) for at most {@code within}; every answer, a 503 too, comes within 15 s.
+     */
+    static Retried retryWhile503(Supplier<Api.Response> request, Duration within) throws InterruptedException {
+        Instant deadline = Instant.now().plus(within);
+        List<Duration> took = new ArrayList<>();
+        while (true) {
+            Api.Response answer = request.get();
+            took.add(answer.took());
+            assertThat(answer.took()).as("the API answers within 15 s").isLessThan(Duration.ofSeconds(15));
+            if (answer.status() != 503 || Instant.now().isAfter(deadline)) {
+                return new Retried(answer, took.size() - 1, took);
+            }
+            Thread.sleep(500);
+        }
     }
 
     /** A mesh of {@code hosts} hosts; the MTU tells its revisions apart in the deployed files. */
