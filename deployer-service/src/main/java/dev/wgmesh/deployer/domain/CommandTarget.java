@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -29,6 +31,15 @@ public final class CommandTarget implements Target {
     static final int MAX_STATUS_BYTES = 1024 * 1024;
     /** How long the error output may stay open after the command ended, held by a process it started. */
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
+    /**
+     * Read a command's output and error output. Threads kept for the next command: a deployer watching 1,000
+     * hosts runs 33 commands a second, and starting two threads for each cost it as much as the rest of a look.
+     */
+    private static final ExecutorService READERS = Executors.newCachedThreadPool(reader -> {
+        Thread thread = new Thread(reader, "wgmesh-command-output");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final List<String> command;
     private final Duration timeout;
@@ -106,10 +117,9 @@ public final class CommandTarget implements Target {
             env.put("WGMESH_OS", host.os() == null ? "" : host.os().json());
             moreEnv.accept(env);
             Process process = builder.start();
-            OutputTail errors = new OutputTail(process.getErrorStream(), "wgmesh-stderr-" + host.group() + "-" + host.host());
+            OutputTail errors = new OutputTail(process.getErrorStream(), READERS);
             CompletableFuture<byte[]> output = keepOutput
-                    ? OutputHead.read(process.getInputStream(), MAX_STATUS_BYTES + 1,
-                    "wgmesh-stdout-" + host.group() + "-" + host.host())
+                    ? OutputHead.read(process.getInputStream(), MAX_STATUS_BYTES + 1, READERS)
                     : CompletableFuture.completedFuture(new byte[0]);
             process.getOutputStream().close();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

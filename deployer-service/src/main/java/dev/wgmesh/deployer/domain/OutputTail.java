@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The last {@link #LIMIT} bytes of a command's output, read to its end on a thread of its own: the pipe
+ * The last {@link #LIMIT} bytes of a command's output, read to its end on a thread of the executor: the pipe
  * is always drained, so the command never blocks on it, and no more than the tail is ever held.
  */
 final class OutputTail {
@@ -14,13 +19,11 @@ final class OutputTail {
     static final int LIMIT = 64 * 1024;
 
     private final byte[] ring = new byte[LIMIT];
-    private final Thread reader;
+    private final CompletableFuture<Void> drained;
     private long total;
 
-    OutputTail(InputStream output, String name) {
-        reader = new Thread(() -> drain(output), name);
-        reader.setDaemon(true);
-        reader.start();
+    OutputTail(InputStream output, Executor readers) {
+        drained = CompletableFuture.runAsync(() -> drain(output), readers);
     }
 
     private void drain(InputStream output) {
@@ -50,7 +53,11 @@ final class OutputTail {
      * may hold the output open, and is then neither waited for nor cut off (it keeps being drained).
      */
     String text(Duration grace) throws InterruptedException {
-        reader.join(Math.max(1, grace.toMillis()));
+        try {
+            drained.get(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // still open, or the reader failed: what was read is the tail
+        }
         synchronized (this) {
             int size = (int) Math.min(total, LIMIT);
             int start = (int) ((total - size) % LIMIT);

@@ -33,6 +33,12 @@ final class StatusParser {
 
     static final String HEADER = "wgmesh-status\t1";
 
+    /** Enough for the peers of every host a deployer of a 10,000-host fleet owns. */
+    private static final int CACHED = 20_000;
+    private static final ParsedValues<InterfaceName> NAMES = new ParsedValues<>(InterfaceName::parse, CACHED);
+    private static final ParsedValues<PublicKey> KEYS = new ParsedValues<>(PublicKey::parse, CACHED);
+    private static final ParsedValues<Endpoint> ENDPOINTS = new ParsedValues<>(Endpoint::parse, CACHED);
+    private static final ParsedValues<List<Cidr>> ROUTES = new ParsedValues<>(StatusParser::cidrs, CACHED);
 
     private StatusParser() {
     }
@@ -65,16 +71,16 @@ final class StatusParser {
     }
 
     static HostObservation parse(String text) {
-        List<String> lines = List.of(text.split("\n", -1));
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+        String[] lines = text.split("\n", -1);
+        if (!lines[0].equals(HEADER)) {
             throw new StatusFormatException("the status does not start with \"wgmesh-status<TAB>1\": line 1 is "
-                    + InvalidValueException.quote(lines.isEmpty() ? "" : lines.get(0)));
+                    + InvalidValueException.quote(lines[0]));
         }
         Map<InterfaceName, Building> interfaces = new LinkedHashMap<>();
         boolean ended = false;
-        for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isEmpty() && i == lines.size() - 1) {
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isEmpty() && i == lines.length - 1) {
                 break; // the text's last newline
             }
             if (ended) {
@@ -92,7 +98,7 @@ final class StatusParser {
                     }
                     case "interface" -> {
                         expect(fields, 6);
-                        InterfaceName name = InterfaceName.parse(fields[1]);
+                        InterfaceName name = NAMES.parse(fields[1]);
                         if (interfaces.containsKey(name)) {
                             throw new InvalidValueException("interface " + name + " appears twice");
                         }
@@ -116,9 +122,9 @@ final class StatusParser {
                     case "peer" -> {
                         expect(fields, 10);
                         Building building = declared(interfaces, fields[1]);
-                        ObservedPeer peer = new ObservedPeer(PublicKey.parse(fields[2]),
-                                orNone(fields[3], "none", StatusParser::sha256), orNone(fields[4], "none", Endpoint::parse),
-                                fields[5].equals("none") ? List.of() : cidrs(fields[5]),
+                        ObservedPeer peer = new ObservedPeer(KEYS.parse(fields[2]),
+                                orNone(fields[3], "none", StatusParser::sha256), orNone(fields[4], "none", ENDPOINTS::parse),
+                                fields[5].equals("none") ? List.of() : ROUTES.parse(fields[5]),
                                 counter(fields[6]), counter(fields[7]), counter(fields[8]),
                                 orNone(fields[9], "off", StatusParser::keepalive));
                         if (building.peers.putIfAbsent(peer.publicKey(), peer) != null) {
@@ -149,7 +155,7 @@ final class StatusParser {
     }
 
     private static Building declared(Map<InterfaceName, Building> interfaces, String name) {
-        Building building = interfaces.get(InterfaceName.parse(name));
+        Building building = interfaces.get(NAMES.parse(name));
         if (building == null) {
             throw new InvalidValueException("interface " + InvalidValueException.quote(name)
                     + " has no interface line before it");
@@ -203,18 +209,27 @@ final class StatusParser {
     }
 
     private static String sha256(String text) {
-        if (text.length() != 64 || !text.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        boolean hex = text.length() == 64;
+        for (int i = 0; hex && i < 64; i++) {
+            char c = text.charAt(i);
+            hex = c >= '0' && c <= '9' || c >= 'a' && c <= 'f';
+        }
+        if (!hex) {
             throw new InvalidValueException("not a SHA-256 in lower-case hex");
         }
         return text;
     }
 
     /*
-     * Plain loops, not regular expressions: a host of a 1,000-host mesh prints 4,000 numbers and 1,000
-     * hashes, and a deployer reads one such host every 30 ms.
+     * Plain loops, not regular expressions or streams: a host of a 1,000-host mesh prints 4,000 numbers and
+     * 1,000 hashes, and a deployer reads one such host every 30 ms.
      */
     private static boolean digits(String text, int most) {
-        return !text.isEmpty() && text.length() <= most && text.chars().allMatch(c -> c >= '0' && c <= '9');
+        boolean digits = !text.isEmpty() && text.length() <= most;
+        for (int i = 0; digits && i < text.length(); i++) {
+            digits = text.charAt(i) >= '0' && text.charAt(i) <= '9';
+        }
+        return digits;
     }
 
     /** A peer has one or two allowed IPs, so a list beats a set for dropping a repeated one. */
@@ -226,7 +241,7 @@ final class StatusParser {
                 cidrs.add(cidr);
             }
         }
-        return cidrs;
+        return List.copyOf(cidrs);
     }
 
     private static StatusFormatException error(int index, String line, String why) {

@@ -6,9 +6,16 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 
 class OutputTailTest {
+
+    private static final Executor READER = command -> {
+        Thread thread = new Thread(command);
+        thread.setDaemon(true);
+        thread.start();
+    };
 
     @Test
     void keepsOnlyTheLast64KbFromTheStartOfALine() throws Exception {
@@ -18,7 +25,7 @@ class OutputTailTest {
         }
         byte[] bytes = output.toString().getBytes(StandardCharsets.UTF_8);
 
-        OutputTail tail = new OutputTail(new ByteArrayInputStream(bytes), "test");
+        OutputTail tail = new OutputTail(new ByteArrayInputStream(bytes), READER);
         String text = tail.text(Duration.ofSeconds(10));
 
         assertThat(tail.total()).isEqualTo(bytes.length);
@@ -30,7 +37,7 @@ class OutputTailTest {
 
     @Test
     void aShortOutputIsKeptWhole() throws Exception {
-        OutputTail tail = new OutputTail(new ByteArrayInputStream("one\ntwo".getBytes(StandardCharsets.UTF_8)), "test");
+        OutputTail tail = new OutputTail(new ByteArrayInputStream("one\ntwo".getBytes(StandardCharsets.UTF_8)), READER);
 
         assertThat(tail.text(Duration.ofSeconds(10))).isEqualTo("one\ntwo");
     }
@@ -62,7 +69,7 @@ class OutputTailTest {
                 return -1;
             }
         };
-        OutputTail tail = new OutputTail(open, "test");
+        OutputTail tail = new OutputTail(open, READER);
 
         assertThat(tail.text(Duration.ofMillis(300))).isEqualTo("so far\n");
     }

@@ -10,10 +10,13 @@ public final class PublicKey implements Comparable<PublicKey> {
     private final byte[] bytes;
     /** Kept, not encoded again: a host of a 1,000-host mesh writes 999 of them into its file. */
     private final String base64;
+    /** Kept too: a deployer looks peers up by key a million times a minute when it watches a large mesh. */
+    private final int hash;
 
     private PublicKey(byte[] bytes, String base64) {
         this.bytes = bytes;
         this.base64 = base64;
+        this.hash = Arrays.hashCode(bytes);
     }
 
     public static PublicKey of(byte[] bytes) {
@@ -47,7 +50,7 @@ public final class PublicKey implements Comparable<PublicKey> {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        return hash;
     }
 
     @Override
