@@ -45,6 +45,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "file-target deployer replicas (default ${DEFAULT-VALUE})")
     int deployers;
 
+    @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
+            description = "KRaft brokers, as `wgmesh up --brokers N` starts them (1 to 5, default ${DEFAULT-VALUE})")
+    int brokers;
+
     @Option(names = "--report", paramLabel = "DIR", description = "where the table and the logs go "
             + "(default wgmesh-data/bench)")
     Path report;
@@ -55,13 +59,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (mode != null && !mode.equals("e2e")) {
-            Log.error("usage: wgmesh bench [e2e] [--quick] [--deployers N], wgmesh bench observe [--quick], or wgmesh "
+            Log.error("usage: wgmesh bench [e2e] [--quick] [--deployers N] [--brokers N], wgmesh bench observe [--quick], or wgmesh "
                     + "bench micro [JMH options]; not '"
                     + mode + "'");
             return 2;
         }
+        if (brokers < 1 || brokers > 5) {
+            Log.error("--brokers must be a number from 1 to 5, not " + brokers);
+            return 2;
+        }
         return report("the end-to-end benchmark", report, logDir -> new PipelineBench(home,
-                quick ? PipelineBench.Sizes.QUICK : PipelineBench.Sizes.FULL, deployers, serviceJvmOptions(),
+                quick ? PipelineBench.Sizes.QUICK : PipelineBench.Sizes.FULL, deployers, brokers, serviceJvmOptions(),
                 brokerJvmOptions(), logDir).run());
     }
 

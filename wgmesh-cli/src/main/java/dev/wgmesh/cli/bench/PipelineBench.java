@@ -1,6 +1,7 @@
 package dev.wgmesh.cli.bench;
 
 import dev.wgmesh.cli.bench.BenchTable.Row;
+import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.cli.process.LocalApi;
 import dev.wgmesh.cli.process.Processes;
 import dev.wgmesh.cli.process.ServiceProcess;
@@ -9,6 +10,7 @@ import dev.wgmesh.common.events.EventJson;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +69,7 @@ public final class PipelineBench {
     private final Path home;
     private final Sizes sizes;
     private final int deployers;
+    private final int brokers;
     private final List<String> serviceJvmOptions;
     private final List<String> brokerJvmOptions;
     private final Path logDir;
@@ -78,11 +81,12 @@ public final class PipelineBench {
     private Path workDir;
 
     /** @param home the checkout whose services' exec jars run */
-    public PipelineBench(Path home, Sizes sizes, int deployers, List<String> serviceJvmOptions,
+    public PipelineBench(Path home, Sizes sizes, int deployers, int brokers, List<String> serviceJvmOptions,
                          List<String> brokerJvmOptions, Path logDir) {
         this.home = home;
         this.sizes = sizes;
         this.deployers = deployers;
+        this.brokers = brokers;
         // a service out of memory ends the run with its log instead of hanging half-alive
         this.serviceJvmOptions = Stream.concat(serviceJvmOptions.stream(), Stream.of("-XX:+ExitOnOutOfMemoryError")).toList();
         this.brokerJvmOptions = brokerJvmOptions;
@@ -94,7 +98,7 @@ public final class PipelineBench {
         Processes.deleteAtExit(workDir);
         describeMachine();
         try (WgmeshProcesses processes = new WgmeshProcesses(home, workDir, logDir, serviceJvmOptions,
-                brokerJvmOptions, 1)) {
+                brokerJvmOptions, brokers)) {
             wgmesh = processes;
             wgmesh.startPipeline();
             api = new LocalApi(wgmesh.apiBase(), wgmesh.apiToken());
@@ -103,6 +107,7 @@ public final class PipelineBench {
             }
             wgmesh.awaitDeployerGroup(deployers, GROUP_TIMEOUT);
             floor = new Floor(workDir.resolve("floor"));
+            coldRows();
             warmUp();
             putRows();
             rotationRows();
@@ -125,8 +130,9 @@ public final class PipelineBench {
                 Runtime.getRuntime().availableProcessors(), memKb / 1024.0 / 1024.0, System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vm.name")));
         table.machine("load average at the start: " + loadAverage());
-        table.machine("services: separate JVMs with " + String.join(" ", serviceJvmOptions) + "; broker (KRaft, one node): "
-                + String.join(" ", brokerJvmOptions) + "; " + deployers + " deployer replica(s), file target, for the "
+        table.machine("services: separate JVMs with " + String.join(" ", serviceJvmOptions) + "; " + (brokers == 1
+                ? "broker (KRaft, one node): " : brokers + " KRaft brokers, each a voter, topics with 3 replicas and "
+                + "min.insync.replicas 2: ") + String.join(" ", brokerJvmOptions) + "; " + deployers + " deployer replica(s), file target, for the "
                 + "file rows");
         table.machine("wgmesh column: from the API call to GET /api/v1/groups/{g}/status saying converged at that "
                 + "revision (polled every 100 ms)");
@@ -134,6 +140,46 @@ public final class PipelineBench {
                 + jvmArguments() + "), no Kafka: parse and validate, key and seal, render, open the secrets, write each file atomically, "
                 + "0600, fsynced");
         table.machine("CPU column: CPU seconds (user + system) each process used during the figure, the top three");
+    }
+
+    /**
+     * What a user meets first: the seed group, then a mesh of the largest size, as the first changes after the
+     * services started, against a floor as cold (its first changes in this JVM). The large group is deleted
+     * again, so that watching its hosts costs the later rows nothing.
+     */
+    private void coldRows() throws Exception {
+        table.machine("cold rows: the first changes after the services started, one run each, before the warm-up; "
+                + "the floor's are its first changes too");
+        putRow("cold: PUT to converged, hoster 6 hosts (the seed), the first change after start", "cold-hoster-6",
+                seed(), 1);
+        int hosts = sizes.largestMesh();
+        String group = "cold-mesh-" + hosts;
+        putRow("cold: PUT to converged, mesh " + hosts + " hosts, the first large change after start", group,
+                mesh(hosts, MTU), 1);
+        LocalApi.Answer deleted = api.delete("/api/v1/groups/" + group);
+        if (deleted.status() != 204) {
+            throw new IllegalStateException("DELETE " + group + " answered " + deleted.status() + ": " + deleted.body());
+        }
+        awaitRemoved(workDir.resolve("out").resolve(group));
+    }
+
+    /** Until the deployers removed every host's folder of a deleted group. */
+    private static void awaitRemoved(Path groupDir) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + CONVERGE_TIMEOUT.toNanos();
+        while (hostFolders(groupDir) > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(groupDir + " still holds hosts after " + CONVERGE_TIMEOUT);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long hostFolders(Path groupDir) throws IOException {
+        try (Stream<Path> hosts = Files.list(groupDir)) {
+            return hosts.count();
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
     }
 
     /**
@@ -177,11 +223,14 @@ public final class PipelineBench {
     private void putRows() throws Exception {
         table.machine("PUT rows of up to 100 hosts: the median of " + SMALL_GROUP_RUNS + " new groups of the same "
                 + "hosts (g, g-2, ...) in both pipeline and floor, with the CPU of that run");
-        JsonNode hoster = EventJson.tree(Files.readAllBytes(home.resolve("examples").resolve("hoster-6-hosts.json")));
-        putRow("PUT to converged, hoster 6 hosts (seed)", "hoster-6", hoster);
+        putRow("PUT to converged, hoster 6 hosts (seed)", "hoster-6", seed());
         for (int hosts : sizes.meshHosts()) {
             putRow("PUT to converged, mesh " + hosts + " hosts", "mesh-" + hosts, mesh(hosts, MTU));
         }
+    }
+
+    private JsonNode seed() throws IOException {
+        return EventJson.tree(Files.readAllBytes(home.resolve("examples").resolve("hoster-6-hosts.json")));
     }
 
     /**
@@ -189,7 +238,10 @@ public final class PipelineBench {
      * {@value #SMALL_GROUP_RUNS} times (as group, group-2, ...) and the row shows the median run.
      */
     private void putRow(String figure, String group, JsonNode body) throws Exception {
-        int runs = body.path("hosts").size() <= 100 ? SMALL_GROUP_RUNS : 1;
+        putRow(figure, group, body, body.path("hosts").size() <= 100 ? SMALL_GROUP_RUNS : 1);
+    }
+
+    private void putRow(String figure, String group, JsonNode body, int runs) throws Exception {
         List<Timed> pipeline = new ArrayList<>();
         List<Double> inProcess = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
@@ -204,7 +256,7 @@ public final class PipelineBench {
 
     private void rotationRows() throws Exception {
         int hosts = sizes.largestMesh();
-        TopicTraffic traffic = new TopicTraffic(wgmesh.broker().bootstrapServers(), wgmesh.topicNames());
+        TopicTraffic traffic = new TopicTraffic(wgmesh.bootstrapServers(), wgmesh.topicNames());
         TopicTraffic.Snapshot before = traffic.snapshot();
         rotateRow("rotate one host's keys in mesh " + hosts + ", to converged", "mesh-" + hosts, hostName(hosts / 2));
         TopicTraffic.Snapshot after = traffic.snapshot();
@@ -247,8 +299,10 @@ public final class PipelineBench {
             table.add(new Row("peak RSS " + service.name() + " (after mesh " + sizes.largestMesh() + ")",
                     bytes(service.peakRss()), "", "", ""));
         }
-        table.add(new Row("peak RSS kafka broker (after mesh " + sizes.largestMesh() + ")",
-                bytes(wgmesh.broker().peakRss()), "", "", ""));
+        for (BrokerProcess broker : wgmesh.brokers()) {
+            table.add(new Row("peak RSS " + broker.name() + " (after mesh " + sizes.largestMesh() + ")",
+                    bytes(broker.peakRss()), "", "", ""));
+        }
     }
 
     private void changeRows() throws Exception {
@@ -457,7 +511,7 @@ public final class PipelineBench {
     private Map<String, Double> cpu() {
         Map<String, Double> cpu = new LinkedHashMap<>();
         wgmesh.services().stream().filter(ServiceProcess::isAlive).forEach(s -> cpu.put(s.name(), s.cpuSeconds()));
-        cpu.put("kafka", wgmesh.broker().cpuSeconds());
+        wgmesh.brokers().forEach(broker -> cpu.put(broker.name(), broker.cpuSeconds()));
         cpu.put("bench", Processes.cpuSeconds(ProcessHandle.current().pid()));
         return cpu;
     }

@@ -49,6 +49,10 @@ public final class LocalApi {
         return send(request(path).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    public Answer delete(String path) {
+        return send(request(path).DELETE());
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
                 .header("Accept", "application/json");
