@@ -33,6 +33,21 @@ class ParsedValuesTest {
     }
 
     @Test
+    void aLongTextIsParsedEveryTimeSoAHostileHostCannotFillMemory() {
+        ParsedValues<String> routes = new ParsedValues<>(text -> {
+            parses.incrementAndGet();
+            return text;
+        }, 1000);
+        String longText = "10.0.0.0/24,".repeat(30);
+
+        routes.parse(longText);
+        routes.parse(longText);
+
+        assertThat(longText.length()).isGreaterThan(ParsedValues.LONGEST_KEPT);
+        assertThat(parses).hasValue(2);
+    }
+
+    @Test
     void whenFullItStartsAgainEmpty() {
         endpoints.parse("192.0.2.1:1");
         endpoints.parse("192.0.2.1:2");
