@@ -20,7 +20,7 @@ import org.apache.kafka.common.resource.ResourceType;
  * come from. A principal reads the topics it consumes and writes their dead-letter topics; every principal may
  * describe every wgmesh topic (each service's KafkaAdmin describes them all at start). {@code admin} is the
  * broker's superuser and has no entry. The names are logical: {@link #bindings} puts the installation's prefix
- * before each topic, group and transactional id.
+ * before each topic, group and transactional id, and before the principal's Kafka user ({@link #user}).
  *
  * @param consumes topics its listeners consume: read, and bad records go to the topic's DLT
  * @param reads topics it reads whole, without dead letters (its own output, the live feed)
@@ -81,6 +81,15 @@ public record KafkaAccess(String principal, Set<String> consumes, Set<String> re
         return names;
     }
 
+    /**
+     * A principal's Kafka user in the installation: its name behind the installation's prefix, so installations
+     * sharing a cluster never share a user and one's keygen cannot write another's keys. {@code admin} is the
+     * cluster's superuser, not an installation's, and keeps its name.
+     */
+    public static String user(String principal, TopicNames names) {
+        return principal.equals(ADMIN) ? ADMIN : names.of(principal);
+    }
+
     /** The topics it may read: those it consumes and those it reads whole. */
     public Set<String> readTopics() {
         return new LinkedHashSet<>(union(consumes, reads));
@@ -96,7 +105,7 @@ public record KafkaAccess(String principal, Set<String> consumes, Set<String> re
     /** The ACLs that grant exactly this table on the installation's topics, consumer groups and transactional ids. */
     public List<AclBinding> bindings(TopicNames names) {
         List<AclBinding> acls = new ArrayList<>();
-        String user = "User:" + principal;
+        String user = "User:" + user(principal, names);
         EVERY_TOPIC.forEach(topic -> acls.add(allow(user, ResourceType.TOPIC, names.of(topic), PatternType.LITERAL,
                 AclOperation.DESCRIBE)));
         readTopics().forEach(topic -> acls.add(allow(user, ResourceType.TOPIC, names.of(topic), PatternType.LITERAL,

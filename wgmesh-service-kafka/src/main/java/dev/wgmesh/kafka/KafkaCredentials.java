@@ -1,5 +1,6 @@
 package dev.wgmesh.kafka;
 
+import dev.wgmesh.common.events.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -26,7 +27,8 @@ import java.util.stream.Collectors;
  *   clients/PRINCIPAL.kcat.conf   kcat -F: SASL_PLAINTEXT with PLAIN (Debian's kcat cannot do SCRAM)
  *   broker-security.properties    the broker's SASL and ACL settings ({@link #brokerSettings}), no secret in it
  * </pre>
- * A password never goes on a command line or into a log: each file holds what one reader needs.
+ * A password never goes on a command line or into a log: each file holds what one reader needs. The files are
+ * named by the logical principal; the user names inside carry the installation's prefix ({@link KafkaAccess#user}).
  */
 public final class KafkaCredentials {
 
@@ -36,14 +38,20 @@ public final class KafkaCredentials {
     private static final String PLAIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final String SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
 
+    /** By logical principal. */
     private final Map<String, String> passwords;
+    private final TopicNames names;
 
-    private KafkaCredentials(Map<String, String> passwords) {
+    private KafkaCredentials(Map<String, String> passwords, TopicNames names) {
         this.passwords = passwords;
+        this.names = names;
     }
 
-    /** Reads the passwords in {@code dir}, makes the missing ones, and writes every file from them. */
-    public static KafkaCredentials write(Path dir) throws IOException {
+    /**
+     * Reads the passwords in {@code dir}, makes the missing ones, and writes every file from them, with the user
+     * names of the installation that {@code names} name.
+     */
+    public static KafkaCredentials write(Path dir, TopicNames names) throws IOException {
         Path clients = dir.resolve("clients");
         Files.createDirectories(clients);
         Files.setPosixFilePermissions(clients, PosixFilePermissions.fromString("rwx------"));
@@ -60,10 +68,10 @@ public final class KafkaCredentials {
             }
             passwords.put(principal, password);
         }
-        KafkaCredentials credentials = new KafkaCredentials(passwords);
+        KafkaCredentials credentials = new KafkaCredentials(passwords, names);
         writePrivate(file, properties(passwords));
         writePrivate(dir.resolve(BROKER_JAAS), properties(Map.of(
-                "tools", credentials.plainServer(passwords),
+                "tools", credentials.plainServer(credentials.users()),
                 // the broker talks to its controller as admin; only admin may
                 "controller", credentials.plainServer(Map.of(KafkaAccess.ADMIN, passwords.get(KafkaAccess.ADMIN))))));
         writePrivate(dir.resolve("broker-security.properties"), brokerSettings(dir));
@@ -103,8 +111,8 @@ public final class KafkaCredentials {
                 """.formatted(jaas, SCRAM_MODULE, KafkaAccess.ADMIN);
     }
 
-    /** The passwords {@link #write} made, from {@code dir}. */
-    public static KafkaCredentials read(Path dir) throws IOException {
+    /** The passwords {@link #write} made, from {@code dir}, for the installation that {@code names} name. */
+    public static KafkaCredentials read(Path dir, TopicNames names) throws IOException {
         Properties stored = load(dir.resolve(PASSWORDS));
         Map<String, String> passwords = new LinkedHashMap<>();
         for (String principal : KafkaAccess.principals()) {
@@ -114,18 +122,27 @@ public final class KafkaCredentials {
             }
             passwords.put(principal, password);
         }
-        return new KafkaCredentials(passwords);
+        return new KafkaCredentials(passwords, names);
     }
 
-    public Map<String, String> passwords() {
-        return passwords;
+    /** The installation whose users these are. */
+    public TopicNames names() {
+        return names;
+    }
+
+    /** Each Kafka user (the installation's name of a principal) with its password. */
+    public Map<String, String> users() {
+        Map<String, String> users = new LinkedHashMap<>();
+        passwords.forEach((principal, password) -> users.put(KafkaAccess.user(principal, names), password));
+        return users;
     }
 
     /** A Java client's settings on the SCRAM listener. */
     public Map<String, String> javaClient(String principal) {
         return Map.of("security.protocol", "SASL_PLAINTEXT",
                 "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", SCRAM_MODULE + " required username=\"" + principal + "\" password=\""
+                "sasl.jaas.config", SCRAM_MODULE + " required username=\"" + KafkaAccess.user(principal, names)
+                        + "\" password=\""
                         + password(principal) + "\";");
     }
 
@@ -133,7 +150,8 @@ public final class KafkaCredentials {
     public Map<String, String> plainJavaClient(String principal) {
         return Map.of("security.protocol", "SASL_PLAINTEXT",
                 "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", PLAIN_MODULE + " required username=\"" + principal + "\" password=\""
+                "sasl.jaas.config", PLAIN_MODULE + " required username=\"" + KafkaAccess.user(principal, names)
+                        + "\" password=\""
                         + password(principal) + "\";");
     }
 
@@ -141,7 +159,7 @@ public final class KafkaCredentials {
     public Map<String, String> kcatClient(String principal) {
         return Map.of("security.protocol", "SASL_PLAINTEXT",
                 "sasl.mechanisms", "PLAIN",
-                "sasl.username", principal,
+                "sasl.username", KafkaAccess.user(principal, names),
                 "sasl.password", password(principal));
     }
 
@@ -153,7 +171,7 @@ public final class KafkaCredentials {
         return password;
     }
 
-    /** The server side of PLAIN: the broker's own login (admin) and every user it admits. */
+    /** The server side of PLAIN: the broker's own login (admin) and every user it admits, by Kafka user name. */
     private String plainServer(Map<String, String> users) {
         return PLAIN_MODULE + " required username=\"" + KafkaAccess.ADMIN + "\" password=\""
                 + password(KafkaAccess.ADMIN) + "\" " + users.entrySet().stream()

@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KafkaAccessTest {
 
@@ -31,7 +33,7 @@ class KafkaAccessTest {
     }
 
     @Test
-    void withAPrefixEveryTopicConsumerGroupAndTransactionalIdOfTheAclsIsTheInstallations() {
+    void withAPrefixEveryUserTopicConsumerGroupAndTransactionalIdOfTheAclsIsTheInstallations() {
         TopicNames teamA = new TopicNames("team-a.");
         for (KafkaAccess access : KafkaAccess.ALL) {
             List<AclBinding> unprefixed = access.bindings(new TopicNames(""));
@@ -40,8 +42,11 @@ class KafkaAccessTest {
             assertThat(prefixed).hasSameSizeAs(unprefixed);
             for (int i = 0; i < prefixed.size(); i++) {
                 ResourcePattern resource = unprefixed.get(i).pattern();
+                AccessControlEntry entry = unprefixed.get(i).entry();
+                assertThat(entry.principal()).isEqualTo("User:" + access.principal());
                 assertThat(prefixed.get(i)).isEqualTo(new AclBinding(new ResourcePattern(resource.resourceType(),
-                        "team-a." + resource.name(), resource.patternType()), unprefixed.get(i).entry()));
+                        "team-a." + resource.name(), resource.patternType()), new AccessControlEntry(
+                        "User:team-a." + access.principal(), entry.host(), entry.operation(), entry.permissionType())));
             }
         }
         KafkaAccess keygen = KafkaAccess.ALL.stream().filter(access -> access.principal().equals("keygen"))
@@ -49,6 +54,29 @@ class KafkaAccessTest {
         assertThat(keygen.bindings(teamA)).extracting(acl -> acl.pattern().name())
                 .contains("team-a.wgmesh.host-group-changed", "team-a.wgmesh-keygen", "team-a.wgmesh-keygen-")
                 .allMatch(name -> name.startsWith("team-a.wgmesh"));
+    }
+
+    @Test
+    void theSuperuserIsTheClustersAndKeepsItsName() {
+        assertThat(KafkaAccess.user(KafkaAccess.ADMIN, new TopicNames("team-a."))).isEqualTo("admin");
+        assertThat(KafkaAccess.user("observer", new TopicNames("team-a."))).isEqualTo("team-a.observer");
+        assertThat(KafkaAccess.user("observer", new TopicNames(""))).isEqualTo("observer");
+    }
+
+    @Test
+    void theClientFilesNameTheInstallationsUsers(@TempDir Path dir) throws IOException {
+        KafkaCredentials written = KafkaCredentials.write(dir, new TopicNames("team-a."));
+
+        assertThat(Files.readString(dir.resolve("clients/keygen.properties"))).contains("username=\"team-a.keygen\"");
+        assertThat(Files.readString(dir.resolve("clients/observer.kcat.conf"))).contains("sasl.username=team-a.observer");
+        assertThat(Files.readString(dir.resolve("clients/admin.properties"))).contains("username=\"admin\"");
+        assertThat(Files.readString(dir.resolve(KafkaCredentials.BROKER_JAAS))).contains("user_team-a.deployer=\"");
+        // the passwords stay by principal: the same file serves when the prefix is set later
+        assertThat(Files.readString(dir.resolve(KafkaCredentials.PASSWORDS))).contains("\nkeygen=")
+                .doesNotContain("team-a.");
+        KafkaCredentials read = KafkaCredentials.read(dir, new TopicNames("team-a."));
+        assertThat(read.users()).isEqualTo(written.users()).containsKey("team-a.renderer");
+        assertThat(read.javaClient("renderer")).isEqualTo(written.javaClient("renderer"));
     }
 
     @Test

@@ -106,7 +106,7 @@ public final class BrokerProcess implements AutoCloseable, ChildProcess {
                                              List<Node> nodes) throws IOException {
         Files.createDirectories(dir);
         String clusterId = clusterId(dir, nodes.size());
-        KafkaCredentials credentials = locked ? KafkaCredentials.write(dir) : null;
+        KafkaCredentials credentials = locked ? KafkaCredentials.write(dir, Processes.topicNames()) : null;
         List<BrokerProcess> brokers = new ArrayList<>();
         for (Node node : nodes) {
             Path nodeDir = node.id() == 1 ? dir : dir.resolve("node-" + node.id());

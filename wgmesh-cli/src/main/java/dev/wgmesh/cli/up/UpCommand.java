@@ -428,7 +428,7 @@ public final class UpCommand implements Callable<Integer> {
             // as the superuser: the SCRAM users, every topic, and the ACLs (the services may not create topics)
             try {
                 KafkaSetup.apply(brokers.get(0).credentials(), BrokerProcess.toolsBootstrapServers(brokers),
-                        BrokerProcess.replicationFactor(brokerCount), names);
+                        BrokerProcess.replicationFactor(brokerCount));
             } catch (ExecutionException | TimeoutException e) {
                 throw new Failure("could not create the Kafka users, topics and ACLs: " + e.getMessage());
             }

@@ -8,6 +8,7 @@ import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.kafka.KafkaAccess;
+import dev.wgmesh.kafka.KafkaCredentials;
 import dev.wgmesh.kafka.KafkaSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +32,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -58,9 +65,9 @@ class LockedBrokerTest {
     static void lockedBroker() throws Exception {
         broker = BrokerProcess.startLocked(workDir.resolve("kafka"),
                 Files.createDirectories(Path.of("target", "process-logs", "LockedBrokerTest").toAbsolutePath()));
-        KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1, new TopicNames(""));
+        KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
         // twice, as every ./wgmesh up does: nothing fails on the second run
-        KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1, new TopicNames(""));
+        KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
     }
 
     @AfterAll
@@ -116,6 +123,39 @@ class LockedBrokerTest {
                 }
             }
         }
+    }
+
+    /**
+     * A second installation on the broker (prefix {@code team-a.}, its own passwords but the broker's admin) gets
+     * users of its own: neither installation's keygen may write the other's keys, and neither setup removes the
+     * other's grants. A grant to the unprefixed user on team-a's names, as installations had when they shared
+     * users, is removed by team-a's setup.
+     */
+    @Test
+    void anotherInstallationOnTheBrokerHasUsersOfItsOwn() throws Exception {
+        TopicNames teamA = new TopicNames("team-a.");
+        String theirKeys = teamA.of(Topics.HOST_GROUP_KEYS_GENERATED);
+        try (Admin admin = Admin.create(adminClient())) {
+            admin.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, theirKeys, PatternType.LITERAL),
+                    new AccessControlEntry("User:keygen", "*", AclOperation.WRITE, AclPermissionType.ALLOW))))
+                    .all().get(20, TimeUnit.SECONDS);
+        }
+        Path dir = Files.createDirectories(workDir.resolve("team-a"));
+        Files.writeString(dir.resolve(KafkaCredentials.PASSWORDS),
+                KafkaAccess.ADMIN + "=" + broker.credentials().users().get(KafkaAccess.ADMIN) + "\n");
+        KafkaCredentials theirs = KafkaCredentials.write(dir, teamA);
+        assertThat(theirs.users()).containsKeys("team-a.keygen", "team-a.deployer", KafkaAccess.ADMIN)
+                .doesNotContainKey("keygen");
+        KafkaSetup.apply(theirs, broker.toolsBootstrapServers(), (short) 1);
+
+        write(theirs, "keygen", theirKeys, "allowed");
+        assertRefused(theirs, "keygen", Topics.HOST_GROUP_KEYS_GENERATED);
+        assertRefused(broker.credentials(), "keygen", theirKeys);
+        // each setup again: the other's grants stay
+        KafkaSetup.apply(broker.credentials(), broker.toolsBootstrapServers(), (short) 1);
+        write(theirs, "keygen", theirKeys, "still allowed");
+        KafkaSetup.apply(theirs, broker.toolsBootstrapServers(), (short) 1);
+        write("keygen", Topics.HOST_GROUP_KEYS_GENERATED, "still allowed");
     }
 
     @Test
@@ -217,27 +257,45 @@ class LockedBrokerTest {
 
     /** The Java client file the launcher gives the principal, as its settings. */
     private static Map<String, Object> client(String principal) {
-        Map<String, Object> config = new HashMap<>(broker.credentials().javaClient(principal));
+        return client(broker.credentials(), principal);
+    }
+
+    private static Map<String, Object> client(KafkaCredentials credentials, String principal) {
+        Map<String, Object> config = new HashMap<>(credentials.javaClient(principal));
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         return config;
     }
 
     private static KafkaProducer<String, String> producer(String principal, Map<String, Object> more) {
-        Map<String, Object> config = client(principal);
+        return producer(broker.credentials(), principal, more);
+    }
+
+    private static KafkaProducer<String, String> producer(KafkaCredentials credentials, String principal,
+                                                          Map<String, Object> more) {
+        Map<String, Object> config = client(credentials, principal);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.putAll(more);
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
     private static void write(String principal, String topic, String value) throws Exception {
-        try (var producer = producer(principal, Map.of())) {
+        write(broker.credentials(), principal, topic, value);
+    }
+
+    private static void write(KafkaCredentials credentials, String principal, String topic, String value)
+            throws Exception {
+        try (var producer = producer(credentials, principal, Map.of())) {
             producer.send(new ProducerRecord<>(topic, "attacker-group", value)).get(20, TimeUnit.SECONDS);
         }
     }
 
     private static void assertRefused(String principal, String topic) throws Exception {
+        assertRefused(broker.credentials(), principal, topic);
+    }
+
+    private static void assertRefused(KafkaCredentials credentials, String principal, String topic) throws Exception {
         long before = endOffsets(topic);
-        try (var producer = producer(principal, Map.of())) {
+        try (var producer = producer(credentials, principal, Map.of())) {
             Throwable refusal = catchThrowable(() -> producer.send(
                     new ProducerRecord<>(topic, "attacker-group", "{\"forged\": true}")).get(20, TimeUnit.SECONDS));
             // in the future, or (a producer with no WRITE anywhere cannot even start idempotence) from send itself
@@ -249,15 +307,17 @@ class LockedBrokerTest {
 
     /** The sum of the topic's end offsets, read as admin. */
     private static long endOffsets(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", broker.credentials().javaClient(KafkaAccess.ADMIN).get("sasl.jaas.config")))) {
+        try (Admin admin = Admin.create(adminClient())) {
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(20, TimeUnit.SECONDS).get(topic)
                     .partitions().stream().map(p -> new TopicPartition(topic, p.partition()))
                     .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
             return admin.listOffsets(partitions).all().get(20, TimeUnit.SECONDS).values().stream()
                     .mapToLong(info -> info.offset()).sum();
         }
+    }
+
+    private static Map<String, Object> adminClient() {
+        return new HashMap<>(client(KafkaAccess.ADMIN));
     }
 
     /** Every value of the topic, read as the principal reads (assigned partitions, no group). */

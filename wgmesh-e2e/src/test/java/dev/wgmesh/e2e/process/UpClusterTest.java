@@ -138,8 +138,7 @@ class UpClusterTest {
                 Processes.jvmOptions(), true, 3);
         try {
             // as an operator prepares a cluster: users, topics with three replicas, ACLs
-            KafkaSetup.apply(cluster.get(0).credentials(), BrokerProcess.toolsBootstrapServers(cluster), (short) 3,
-                    new TopicNames(""));
+            KafkaSetup.apply(cluster.get(0).credentials(), BrokerProcess.toolsBootstrapServers(cluster), (short) 3);
             int port = UpRun.freeApiPort();
             Path login = dir.resolve("kafka/clients/" + KafkaAccess.ADMIN + ".properties");
             try (UpRun up = UpRun.start("UpClusterTest-external", List.of("--kafka",
@@ -185,7 +184,7 @@ class UpClusterTest {
     }
 
     private static Admin admin(Path kafkaDir, String bootstrap) throws Exception {
-        Map<String, Object> config = new HashMap<>(KafkaCredentials.read(kafkaDir).plainJavaClient(KafkaAccess.ADMIN));
+        Map<String, Object> config = new HashMap<>(KafkaCredentials.read(kafkaDir, new TopicNames("")).plainJavaClient(KafkaAccess.ADMIN));
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         return Admin.create(config);
     }
