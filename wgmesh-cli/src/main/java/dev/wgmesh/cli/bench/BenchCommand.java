@@ -2,6 +2,7 @@ package dev.wgmesh.cli.bench;
 
 import dev.wgmesh.cli.Checkout;
 import dev.wgmesh.cli.Log;
+import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.cli.process.Processes;
 import java.io.File;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +48,8 @@ public final class BenchCommand implements Callable<Integer> {
     int deployers;
 
     @Option(names = "--brokers", paramLabel = "N", defaultValue = "1",
-            description = "KRaft brokers, as `wgmesh up --brokers N` starts them (1 to 5, default ${DEFAULT-VALUE})")
+            description = "KRaft brokers, as `wgmesh up --brokers N` starts them (1 to " + BrokerProcess.Node.MOST
+                    + ", default ${DEFAULT-VALUE})")
     int brokers;
 
     @Option(names = "--report", paramLabel = "DIR", description = "where the table and the logs go "
@@ -64,8 +67,9 @@ public final class BenchCommand implements Callable<Integer> {
                     + mode + "'");
             return 2;
         }
-        if (brokers < 1 || brokers > 5) {
-            Log.error("--brokers must be a number from 1 to 5, not " + brokers);
+        Optional<String> refused = BrokerProcess.Node.refusedCount(brokers);
+        if (refused.isPresent()) {
+            Log.error(refused.get());
             return 2;
         }
         return report("the end-to-end benchmark", report, logDir -> new PipelineBench(home,

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,16 @@ public final class BrokerProcess implements AutoCloseable, ChildProcess {
 
     /** A node's id (from 1) and its ports: clients, its controller, and (locked) the PLAIN listener for tools. */
     public record Node(int id, int port, int controllerPort, int toolsPort) {
+
+        /** The most nodes the layout of {@link #from} holds: a sixth would listen on the first one's tools port. */
+        public static final int MOST = 5;
+
+        /** Why {@code count} nodes cannot run on one machine (named as the --brokers option), or empty. */
+        public static Optional<String> refusedCount(int count) {
+            return count < 1 || count > MOST
+                    ? Optional.of("--brokers must be a number from 1 to " + MOST + ", not " + count)
+                    : Optional.empty();
+        }
 
         /**
          * {@code count} nodes from port {@code first}: node i (from 1) listens on first+2(i-1), its controller

@@ -101,7 +101,8 @@ public final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--brokers", paramLabel = "N", defaultValue = "1", description = "Kafka brokers, each also a "
             + "controller of an N-voter quorum; with 3 or more every topic has 3 replicas and a write needs 2 in sync, "
-            + "so any one broker may die (1 to 5, default ${DEFAULT-VALUE}; a data folder keeps its number)")
+            + "so any one broker may die (1 to " + BrokerProcess.Node.MOST + ", default ${DEFAULT-VALUE}; a data folder "
+            + "keeps its number)")
     int brokerCount;
 
     @Option(names = "--ha", description = "two replicas of config-service (the API and page on P and P+1, both "
@@ -181,10 +182,9 @@ public final class UpCommand implements Callable<Integer> {
         if (deployers < 1) {
             throw new Failure("--deployers must be a number >= 1, not " + deployers);
         }
-        // node i's tools listener is on K+10+2(i-1): more than five would reach the sixth broker's port
-        if (brokerCount < 1 || brokerCount > 5) {
-            throw new Failure("--brokers must be a number from 1 to 5, not " + brokerCount);
-        }
+        BrokerProcess.Node.refusedCount(brokerCount).ifPresent(reason -> {
+            throw new Failure(reason);
+        });
         int lastKafkaPort = kafkaPort + 10 + 2 * (brokerCount - 1);
         if (port < 1 || Collections.max(servicePorts().values()) > 65535 || kafkaPort < 1 || lastKafkaPort > 65535) {
             throw new Failure("--port and --kafka-port must be ports (--kafka-port up to " + (kafkaPort + 65535 - lastKafkaPort)

@@ -37,6 +37,21 @@ class UpCommandTest {
     }
 
     @Test
+    void moreBrokersThanThePortLayoutHoldsAreRefusedNamingTheOption() {
+        PrintStream err = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new UpCommand()).execute("--brokers", "6", "../" + UpCommand.DEFAULT_GROUP);
+
+            assertThat(exit).isEqualTo(1);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("--brokers must be a number from 1 to 5, not 6");
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    @Test
     void aTakenMetricsPortIsRefusedBeforeAnythingStarts() throws Exception {
         PrintStream err = System.err;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
