@@ -10,9 +10,11 @@ import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,14 @@ public final class Deployer {
     private final Target target;
     private final StateStore states;
     private final String replica;
+    /**
+     * What each host should show after the files this deployer wrote last, until the observer's look after the
+     * apply takes it: so an apply opens the host's secrets once, not once more for that look. One per host.
+     */
+    private final Map<String, Written> written = new ConcurrentHashMap<>();
+
+    private record Written(UUID recordId, ExpectedHost expected) {
+    }
 
     public Deployer(SecretFiller filler, PeerTables peerTables, Target target, StateStore states, String replica) {
         this.filler = filler;
@@ -68,12 +78,16 @@ public final class Deployer {
     }
 
     /**
-     * What the host should run, from its record (and its group's peer table): opens its secrets once to
-     * know their hashes and forgets them.
+     * What the host should run, from its record (and its group's peer table): made when this deployer wrote
+     * the record's files, or else by opening its secrets to know their hashes and forgetting them.
      *
      * @return empty when a later revision replaced the record's peer table (its newer record follows)
      */
     public Optional<ExpectedHost> expected(HostConfigRendered rendered) throws DeployFailure {
+        Written made = written.remove(rendered.recordKey());
+        if (made != null && made.recordId().equals(rendered.eventId())) {
+            return Optional.of(made.expected());
+        }
         MeshPeersRendered peerTable = null;
         if (rendered.meshPeersHash() != null) {
             Optional<MeshPeersRendered> found = peerTables.await(rendered);
@@ -82,7 +96,7 @@ public final class Deployer {
             }
             peerTable = found.get();
         }
-        return Optional.of(ExpectedHost.of(SecretFiller.interfaces(rendered, peerTable), filler.fill(rendered, peerTable)));
+        return Optional.of(filler.fill(rendered, peerTable).expected());
     }
 
     private Optional<DeploymentReported> deploy(HostConfigRendered rendered, DeploymentReported.Cause cause) {
@@ -115,8 +129,10 @@ public final class Deployer {
                         rendered.contentHash());
                 return Optional.of(report(rendered, Outcome.APPLIED, null, start, null));
             }
-            String changes = target.apply(ref, filler.fill(rendered, peerTable));
+            SecretFiller.Filled filled = filler.fill(rendered, peerTable);
+            String changes = target.apply(ref, filled.files());
             states.write(group, host, AppliedState.applied(rendered.revision(), rendered.contentHash(), rendered.os()));
+            written.put(rendered.recordKey(), new Written(rendered.eventId(), filled.expected()));
             log.info("{} revision {} applied{}: {}", ref, rendered.revision(), cause == null ? "" : " (" + cause.json() + ")",
                     changes);
             return Optional.of(report(rendered, Outcome.APPLIED, null, start, cause));
@@ -141,6 +157,7 @@ public final class Deployer {
             HostOs os = applied.map(AppliedState::os).orElse(null);
             String changes = target.remove(new HostRef(group, host, os, revision));
             states.write(group, host, AppliedState.removed(revision, os));
+            written.remove(HostConfigRendered.key(group, host));
             log.info("{}/{} revision {} removed: {}", group, host, revision, changes);
             return Optional.of(new DeploymentReported(UUID.randomUUID(), group, revision, Instant.now(), correlationId,
                     host, Outcome.REMOVED, null, null, replica, millisSince(start)));

@@ -1,12 +1,9 @@
 package dev.wgmesh.deployer.domain;
 
-import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.wireguard.InterfaceName;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.common.wireguard.WgConfig;
-import dev.wgmesh.common.wireguard.WgConfigParser;
-import dev.wgmesh.common.wireguard.WgConfigParser.ParsedConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,8 +14,8 @@ import java.util.List;
  * What a host should run, without a secret: each interface's declared values (peers named by host), the
  * public key of its private key, the SHA-256 of its file, and for each peer the first 8 bytes of the
  * SHA-256 of its preshared key (0: none), enough to tell a changed key and small enough for a thousand
- * hosts of a thousand peers. Made once from the files a deployer writes, so an observation compares
- * values and never opens a secret.
+ * hosts of a thousand peers. Made with the files a deployer writes ({@link SecretFiller#fill}), so an
+ * observation compares values and never opens a secret.
  */
 public final class ExpectedHost {
 
@@ -28,24 +25,8 @@ public final class ExpectedHost {
 
     private final List<ExpectedInterface> interfaces;
 
-    private ExpectedHost(List<ExpectedInterface> interfaces) {
+    ExpectedHost(List<ExpectedInterface> interfaces) {
         this.interfaces = List.copyOf(interfaces);
-    }
-
-    /** @param interfaces the host's interfaces with their peers, as {@code files} were written from them */
-    static ExpectedHost of(List<WgConfig> interfaces, DesiredFiles files) {
-        return new ExpectedHost(interfaces.stream().map(config -> {
-            byte[] bytes = files.files().get(config.name().fileName());
-            ParsedConfig parsed = WgConfigParser.parse(new String(bytes, StandardCharsets.UTF_8));
-            long[] ids = new long[config.peers().size()];
-            for (int i = 0; i < ids.length; i++) {
-                if (!parsed.peers().get(i).publicKey().equals(config.peers().get(i).publicKey())) {
-                    throw new IllegalStateException(config.name() + ": the file's peers are not the config's");
-                }
-                ids[i] = presharedKeyId(parsed.peers().get(i).presharedKey());
-            }
-            return new ExpectedInterface(config, X25519Keys.publicKeyOf(parsed.privateKey()), sha256(bytes), ids);
-        }).toList());
     }
 
     List<ExpectedInterface> interfaces() {

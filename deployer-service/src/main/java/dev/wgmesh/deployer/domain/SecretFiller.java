@@ -7,15 +7,19 @@ import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostKeys;
 import dev.wgmesh.common.events.MeshPeersRendered;
+import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.wireguard.InterfaceName;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.common.wireguard.WgConfig;
 import dev.wgmesh.common.wireguard.WgConfigWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Opens a rendered host's sealed secrets with the deployers' keyring (the current key, and the previous
@@ -24,14 +28,30 @@ import java.util.Map;
  */
 public final class SecretFiller {
 
-    private final List<SecretKey> keyring;
+    private final List<SecretSealer.Recipient> keyring;
+    /** Each group's preshared-key seed, sealed once for all its hosts: opened at the first host, not at each. */
+    private final Map<GroupName, OpenedSeed> seeds = new ConcurrentHashMap<>();
+
+    private record OpenedSeed(SealedSecret sealed, SecretKey seed) {
+    }
 
     public SecretFiller(List<SecretKey> keyring) {
-        this.keyring = List.copyOf(keyring);
+        this.keyring = keyring.stream().map(SecretSealer.Recipient::of).toList();
+    }
+
+    /**
+     * The host's files, and what a look at the host should find once they run: made together, so the secrets
+     * are opened once for both.
+     */
+    public record Filled(DesiredFiles files, ExpectedHost expected) {
+        @Override
+        public String toString() {
+            return "Filled" + files;
+        }
     }
 
     /** @param peerTable the table the record names, or null when its interfaces list their peers themselves */
-    public DesiredFiles fill(HostConfigRendered rendered, MeshPeersRendered peerTable) throws DeployFailure {
+    public Filled fill(HostConfigRendered rendered, MeshPeersRendered peerTable) throws DeployFailure {
         List<WgConfig> interfaces = interfaces(rendered, peerTable);
         if (rendered.presharedKeySeed() == null
                 && interfaces.stream().anyMatch(c -> c.peers().stream().anyMatch(WgConfig.Peer::presharedKey))) {
@@ -43,16 +63,27 @@ public final class SecretFiller {
         }
         SecretKey privateKey = open(rendered.privateKey(),
                 HostKeys.privateKeyContext(rendered.group(), rendered.host()), "private key");
-        SecretKey seed = rendered.presharedKeySeed() == null ? null : open(rendered.presharedKeySeed(),
-                HostKeys.presharedKeySeedContext(rendered.group()), "preshared-key seed");
+        SecretKey seed = rendered.presharedKeySeed() == null ? null : seed(rendered.group(), rendered.presharedKeySeed());
         PublicKey own = X25519Keys.publicKeyOf(privateKey);
         PresharedKeys presharedKeys = seed == null ? null : PresharedKeys.forSeed(seed);
         Map<InterfaceName, byte[]> files = new LinkedHashMap<>();
+        List<ExpectedHost.ExpectedInterface> expected = new ArrayList<>();
         for (WgConfig config : interfaces) {
-            String text = WgConfigWriter.write(config, privateKey, peer -> presharedKeys.between(own, peer));
-            files.put(config.name(), text.getBytes(StandardCharsets.UTF_8));
+            Map<PublicKey, SecretKey> presharedKeyOf = new HashMap<>();
+            long[] presharedKeyIds = new long[config.peers().size()];
+            for (int i = 0; i < presharedKeyIds.length; i++) {
+                WgConfig.Peer peer = config.peers().get(i);
+                if (peer.presharedKey()) {
+                    SecretKey key = presharedKeys.between(own, peer.publicKey());
+                    presharedKeyOf.put(peer.publicKey(), key);
+                    presharedKeyIds[i] = ExpectedHost.presharedKeyId(key);
+                }
+            }
+            byte[] bytes = WgConfigWriter.write(config, privateKey, presharedKeyOf::get).getBytes(StandardCharsets.UTF_8);
+            files.put(config.name(), bytes);
+            expected.add(new ExpectedHost.ExpectedInterface(config, own, ExpectedHost.sha256(bytes), presharedKeyIds));
         }
-        return DesiredFiles.of(files);
+        return new Filled(DesiredFiles.of(files), new ExpectedHost(expected));
     }
 
     /** The host's interfaces with their peers: a mesh host's from its group's peer table. */
@@ -68,6 +99,16 @@ public final class SecretFiller {
             throw new DeployFailure("the sealed " + what + " claims revision " + sealed.epoch()
                     + ", later than its record's " + rendered.revision());
         }
+    }
+
+    private SecretKey seed(GroupName group, SealedSecret sealed) throws DeployFailure {
+        OpenedSeed opened = seeds.get(group);
+        if (opened == null || !opened.sealed().equals(sealed)) {
+            // the same sealed bytes for the same group open to the same seed: their tag was checked at the first
+            opened = new OpenedSeed(sealed, open(sealed, HostKeys.presharedKeySeedContext(group), "preshared-key seed"));
+            seeds.put(group, opened);
+        }
+        return opened.seed();
     }
 
     private SecretKey open(SealedSecret sealed, String context, String what) throws DeployFailure {

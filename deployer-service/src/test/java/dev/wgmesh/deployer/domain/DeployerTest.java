@@ -237,7 +237,7 @@ class DeployerTest {
         for (HostConfigRendered record : mesh.renderNamingPeerTable(4).values()) {
             assertThat(deployer.deploy(record).orElseThrow().outcome()).isEqualTo(Outcome.APPLIED);
             // the same bytes as from a record that lists the host's peers itself
-            byte[] expected = filler.fill(inline.get(record.host()), null).files().get("wg0.conf");
+            byte[] expected = filler.fill(inline.get(record.host()), null).files().files().get("wg0.conf");
             assertThat(Files.readAllBytes(out.resolve("m1/" + record.host() + "/wg0.conf"))).isEqualTo(expected);
         }
         assertThat(Files.readString(out.resolve("m1/h1/wg0.conf"))).contains("192.0.2.2:").contains("192.0.2.3:")

@@ -20,10 +20,11 @@ class DriftCheckTest {
 
     private final TestGroup group = new TestGroup("g1", 3);
     private final HostConfigRendered h2 = group.render(1).get(group.host(2));
-    private final DesiredFiles files = fill(h2, null);
-    private final ExpectedHost expected = ExpectedHost.of(h2.interfaces(), files);
+    private final SecretFiller.Filled filled = fill(h2, null);
+    private final DesiredFiles files = filled.files();
+    private final ExpectedHost expected = filled.expected();
 
-    private static DesiredFiles fill(HostConfigRendered rendered, MeshPeersRendered table) {
+    private static SecretFiller.Filled fill(HostConfigRendered rendered, MeshPeersRendered table) {
         try {
             return FILLER.fill(rendered, table);
         } catch (DeployFailure e) {
@@ -90,8 +91,9 @@ class DriftCheckTest {
         TestGroup mesh = TestGroup.mesh("m", 5);
         MeshPeersRendered table = mesh.peerTable(1);
         HostConfigRendered m1 = mesh.renderNamingPeerTable(1).get(mesh.host(1));
-        DesiredFiles meshFiles = fill(m1, table);
-        ExpectedHost meshExpected = ExpectedHost.of(SecretFiller.interfaces(m1, table), meshFiles);
+        SecretFiller.Filled meshFilled = fill(m1, table);
+        DesiredFiles meshFiles = meshFilled.files();
+        ExpectedHost meshExpected = meshFilled.expected();
         List<String> lines = new ArrayList<>(RunningHost.status(meshFiles, 0));
         List<String> peers = new ArrayList<>(lines.stream().filter(l -> l.startsWith("peer\t")).toList());
         lines.removeAll(peers);
@@ -214,8 +216,9 @@ class DriftCheckTest {
         TestGroup big = TestGroup.mesh("big", 40);
         MeshPeersRendered table = big.peerTable(1);
         HostConfigRendered m1 = big.renderNamingPeerTable(1).get(big.host(1));
-        DesiredFiles meshFiles = fill(m1, table);
-        ExpectedHost meshExpected = ExpectedHost.of(SecretFiller.interfaces(m1, table), meshFiles);
+        SecretFiller.Filled meshFilled = fill(m1, table);
+        DesiredFiles meshFiles = meshFilled.files();
+        ExpectedHost meshExpected = meshFilled.expected();
         List<String> lines = new ArrayList<>(RunningHost.status(meshFiles, 0));
         lines.removeIf(line -> line.startsWith("peer\t"));
 

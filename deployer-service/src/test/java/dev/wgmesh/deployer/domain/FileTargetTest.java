@@ -107,8 +107,9 @@ class FileTargetTest {
     void observingReadsTheFilesBackAndTellsDeletedEditedAndBrokenOnes() throws Exception {
         TestGroup group = new TestGroup("g1", 3);
         HostConfigRendered h2 = group.render(1).get(group.host(2));
-        DesiredFiles desired = new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())).fill(h2, null);
-        ExpectedHost expected = ExpectedHost.of(h2.interfaces(), desired);
+        SecretFiller.Filled filled = new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())).fill(h2, null);
+        DesiredFiles desired = filled.files();
+        ExpectedHost expected = filled.expected();
         HostRef ref = new HostRef(group.group, h2.host(), HostOs.LINUX, 1);
         FileTarget target = new FileTarget(out);
         assertThat(target.observe(ref, expected).interfaces()).isEmpty();

@@ -52,8 +52,9 @@ class LinkStatesTest {
     void eachDeclaredPeerIsALinkNamedByItsHostWithWhatRuns() throws Exception {
         TestGroup group = new TestGroup("g1", 3);
         HostConfigRendered h2 = group.render(1).get(group.host(2));
-        DesiredFiles files = new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())).fill(h2, null);
-        ExpectedHost expected = ExpectedHost.of(h2.interfaces(), files);
+        SecretFiller.Filled filled = new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())).fill(h2, null);
+        DesiredFiles files = filled.files();
+        ExpectedHost expected = filled.expected();
         List<String> lines = new ArrayList<>(RunningHost.status(files, secondsAgo(10)));
         // h1's tunnel roamed; h3's peer was taken away by hand
         for (int i = 0; i < lines.size(); i++) {
@@ -82,11 +83,12 @@ class LinkStatesTest {
     void readFilesSayNothingOfTunnels() throws Exception {
         TestGroup group = new TestGroup("g1", 2);
         HostConfigRendered h1 = group.render(1).get(group.host(1));
-        DesiredFiles files = new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())).fill(h1, null);
+        SecretFiller.Filled filled = new SecretFiller(List.of(TestGroup.DEPLOYER.privateKey())).fill(h1, null);
+        DesiredFiles files = filled.files();
         HostObservation filesOnly = new HostObservation(StatusParser.parse(RunningHost.text(
                 RunningHost.status(files, 0))).interfaces(), false);
 
-        assertThat(LinkStates.of(ExpectedHost.of(h1.interfaces(), files), filesOnly, NOW, LONG_AGO))
+        assertThat(LinkStates.of(filled.expected(), filesOnly, NOW, LONG_AGO))
                 .singleElement().satisfies(link -> assertThat(link.state()).isEqualTo(LinkState.UNKNOWN));
     }
 }

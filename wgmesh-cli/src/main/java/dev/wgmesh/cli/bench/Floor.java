@@ -88,7 +88,7 @@ final class Floor {
         Map<HostName, String> hashes = new HashMap<>(known.hashes());
         for (HostConfigRendered host : plan.publish()) {
             target.apply(new HostRef(host.group(), host.host(), host.os(), revision),
-                    filler.fill(host, host.meshPeersHash() == null ? null : peerTable));
+                    filler.fill(host, host.meshPeersHash() == null ? null : peerTable).files());
             hashes.put(host.host(), host.contentHash());
         }
         groups.put(group, new Known(revision, keyed, hashes, peerTable));

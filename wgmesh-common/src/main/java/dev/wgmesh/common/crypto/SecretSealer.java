@@ -59,24 +59,43 @@ public final class SecretSealer {
     }
 
     /**
+     * A recipient's private key with its public key and key id, worked out once: opening a secret with it then
+     * costs one X25519 agreement, where working out the public key would cost as much again.
+     */
+    public record Recipient(SecretKey privateKey, PublicKey publicKey, String keyId) {
+
+        public static Recipient of(SecretKey privateKey) {
+            PublicKey publicKey = X25519Keys.publicKeyOf(privateKey);
+            return new Recipient(privateKey, publicKey, SecretSealer.keyId(publicKey));
+        }
+
+        @Override
+        public String toString() {
+            return "Recipient[" + keyId + "]";
+        }
+    }
+
+    /**
      * Opens a sealed secret with the key of the keyring it was sealed to (the current or the previous
      * deployers' key); fails when no key of the keyring is that key, or the context or the bytes do not match.
      */
-    public static SecretKey open(SealedSecret sealed, List<SecretKey> keyring, String context) {
-        SecretKey recipientPrivateKey = keyring.stream()
-                .filter(key -> keyId(X25519Keys.publicKeyOf(key)).equals(sealed.keyId())).findFirst()
+    public static SecretKey open(SealedSecret sealed, List<Recipient> keyring, String context) {
+        Recipient recipient = keyring.stream().filter(key -> key.keyId().equals(sealed.keyId())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the sealed secret for " + context
                         + " was sealed to deployer key " + sealed.keyId() + ", which this deployer does not hold"));
-        return open(sealed, recipientPrivateKey, context);
+        return open(sealed, recipient, context);
     }
 
     /** Opens a sealed secret; fails when the key, the context or the bytes do not match. */
     public static SecretKey open(SealedSecret sealed, SecretKey recipientPrivateKey, String context) {
+        return open(sealed, Recipient.of(recipientPrivateKey), context);
+    }
+
+    private static SecretKey open(SealedSecret sealed, Recipient recipient, String context) {
         byte[] bytes = sealed.bytes();
         PublicKey ephemeral = PublicKey.of(Arrays.copyOfRange(bytes, 0, SealedSecret.EPHEMERAL));
         byte[] nonce = Arrays.copyOfRange(bytes, SealedSecret.EPHEMERAL, SealedSecret.EPHEMERAL + SealedSecret.NONCE);
-        PublicKey recipient = X25519Keys.publicKeyOf(recipientPrivateKey);
-        byte[] key = derive(X25519Keys.agree(recipientPrivateKey, ephemeral), ephemeral, recipient);
+        byte[] key = derive(X25519Keys.agree(recipient.privateKey(), ephemeral), ephemeral, recipient.publicKey());
         ChaCha20Poly1305 aead = cipher(false, key, nonce, associatedData(context, sealed.epoch(), sealed.keyId()));
         int offset = SealedSecret.EPHEMERAL + SealedSecret.NONCE;
         byte[] plaintext = new byte[aead.getOutputSize(bytes.length - offset)];

@@ -189,12 +189,15 @@ class SecretSealerTest {
         X25519Keys.KeyPair previous = X25519Keys.generate(RANDOM);
         SealedSecret toPrevious = sealer.seal(secret, previous.publicKey(), CONTEXT, EPOCH);
         SealedSecret toCurrent = sealer.seal(secret, deployer.publicKey(), CONTEXT, EPOCH);
-        List<SecretKey> keyring = List.of(deployer.privateKey(), previous.privateKey());
+        List<SecretSealer.Recipient> keyring = List.of(SecretSealer.Recipient.of(deployer.privateKey()),
+                SecretSealer.Recipient.of(previous.privateKey()));
 
         assertThat(SecretSealer.open(toPrevious, keyring, CONTEXT)).isEqualTo(secret);
         assertThat(SecretSealer.open(toCurrent, keyring, CONTEXT)).isEqualTo(secret);
-        assertThatThrownBy(() -> SecretSealer.open(toPrevious, List.of(deployer.privateKey()), CONTEXT))
+        assertThatThrownBy(() -> SecretSealer.open(toPrevious, keyring.subList(0, 1), CONTEXT))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(toPrevious.keyId())
                 .hasMessageContaining("does not hold");
+        assertThat(keyring.get(0).toString()).isEqualTo("Recipient[" + SecretSealer.keyId(deployer.publicKey()) + "]")
+                .doesNotContain(deployer.privateKey().base64());
     }
 }
