@@ -2,11 +2,17 @@ package dev.wgmesh.e2e.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.wireguard.WgConfigParser;
 import dev.wgmesh.e2e.Api;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -80,6 +87,32 @@ final class Faults {
         }
         assertThat(regressions).as("hosts that applied an older revision after a newer one").isEmpty();
         assertThat(reports).as("FAILED reports").noneMatch(r -> r.outcome() == Outcome.FAILED);
+    }
+
+    /** Every host's one file, whole, with the MTU and a peer for every other of the group's {@code hosts}. */
+    static void assertDeployedFiles(Path groupDir, int mtu, int hosts) throws IOException {
+        List<Path> hostDirs;
+        try (Stream<Path> list = Files.list(groupDir)) {
+            hostDirs = list.filter(Files::isDirectory).sorted().toList();
+        }
+        assertThat(hostDirs).hasSize(hosts);
+        for (Path hostDir : hostDirs) {
+            try (Stream<Path> list = Files.list(hostDir)) {
+                assertThat(list.map(p -> p.getFileName().toString()).toList()).as("files of %s", hostDir)
+                        .containsExactly("wg0.conf");
+            }
+            Path conf = hostDir.resolve("wg0.conf");
+            WgConfigParser.ParsedConfig config = WgConfigParser.parse(Files.readString(conf));
+            assertThat(config.mtu()).as("MTU in %s", conf).isEqualTo(mtu);
+            assertThat(config.peers()).hasSize(hosts - 1);
+            assertThat(X25519Keys.publicKeyOf(config.privateKey())).isNotNull();
+            assertThat(Files.getPosixFilePermissions(conf)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        // this group only: deployers started on an empty state restore the other groups' hosts meanwhile
+        try (Stream<Path> all = Files.walk(groupDir)) {
+            assertThat(all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList())
+                    .as("temp files left").isEmpty();
+        }
     }
 
     /** Until every partition of every wgmesh topic has {@code replicas} replicas in sync. */

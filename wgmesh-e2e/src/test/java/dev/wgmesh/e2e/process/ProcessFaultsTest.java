@@ -5,20 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wgmesh.cli.process.Processes;
 import dev.wgmesh.cli.process.ServiceProcess;
 import dev.wgmesh.cli.process.WgmeshProcesses;
-import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.EventJson;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.wireguard.SecretKey;
-import dev.wgmesh.common.wireguard.WgConfigParser;
 import dev.wgmesh.e2e.Api;
 import dev.wgmesh.e2e.TopicRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -31,7 +28,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -282,7 +278,7 @@ class ProcessFaultsTest {
                 + " done and converged %.1f s after the kill%n", done.path("waves").asInt(), seconds(killedAt));
 
         assertThat(done.path("waves").asInt()).isEqualTo(8);
-        assertDeployedFiles(commandOut.resolve(group), 1380, 8);
+        Faults.assertDeployedFiles(commandOut.resolve(group), 1380, 8);
         Faults.assertRevisionsNeverGoBack(TopicRecords.reports(wgmesh.broker().bootstrapServers(), group));
     }
 
@@ -423,33 +419,7 @@ class ProcessFaultsTest {
 
     /** Every host has one whole wg0.conf of the expected revision (its MTU) and no temp file is left. */
     private static void assertDeployedFiles(Path groupDir, int mtu) throws IOException {
-        assertDeployedFiles(groupDir, mtu, HOSTS);
-    }
-
-    /** Every host's one file, whole, with the MTU and a peer for every other of the group's {@code hosts}. */
-    private static void assertDeployedFiles(Path groupDir, int mtu, int hosts) throws IOException {
-        List<Path> hostDirs;
-        try (Stream<Path> list = Files.list(groupDir)) {
-            hostDirs = list.filter(Files::isDirectory).sorted().toList();
-        }
-        assertThat(hostDirs).hasSize(hosts);
-        for (Path hostDir : hostDirs) {
-            try (Stream<Path> list = Files.list(hostDir)) {
-                assertThat(list.map(p -> p.getFileName().toString()).toList()).as("files of %s", hostDir)
-                        .containsExactly("wg0.conf");
-            }
-            Path conf = hostDir.resolve("wg0.conf");
-            WgConfigParser.ParsedConfig config = WgConfigParser.parse(Files.readString(conf));
-            assertThat(config.mtu()).as("MTU in %s", conf).isEqualTo(mtu);
-            assertThat(config.peers()).hasSize(hosts - 1);
-            assertThat(X25519Keys.publicKeyOf(config.privateKey())).isNotNull();
-            assertThat(Files.getPosixFilePermissions(conf)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-        }
-        // this group only: deployers started on an empty state restore the other groups' hosts meanwhile
-        try (Stream<Path> all = Files.walk(groupDir)) {
-            assertThat(all.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList())
-                    .as("temp files left").isEmpty();
-        }
+        Faults.assertDeployedFiles(groupDir, mtu, HOSTS);
     }
 
     private static ObjectNode mesh(int mtu) {

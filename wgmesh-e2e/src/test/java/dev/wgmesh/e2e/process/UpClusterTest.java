@@ -4,22 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.cli.process.Processes;
-import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.e2e.Api;
 import dev.wgmesh.kafka.KafkaAccess;
-import dev.wgmesh.kafka.KafkaCredentials;
 import dev.wgmesh.kafka.KafkaSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
@@ -45,7 +40,7 @@ class UpClusterTest {
             up.awaitOutput(UpRun.READY, Duration.ofMinutes(6));
             assertThat(up.output()).contains("every topic has 3 replicas, a write needs 2 in sync");
             Api api = up.api(port);
-            try (Admin admin = admin(up.workDir().resolve("data/kafka"), toolsListeners(up.output()))) {
+            try (Admin admin = Admin.create(up.kafkaLogin(KafkaAccess.ADMIN))) {
                 TopicDescription rendered = describe(admin, Topics.HOST_CONFIG_RENDERED);
                 assertThat(rendered.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
                 assertThat(minInSync(admin, Topics.HOST_CONFIG_RENDERED)).isEqualTo("2");
@@ -118,11 +113,7 @@ class UpClusterTest {
 
             Api restarted = survivor == first ? second : first;
             up.awaitOutput("[wgmesh] restarted " + owners.get(0) + " (pid ", Duration.ofSeconds(60));
-            Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-            while (!answers(restarted, "/api/v1/groups/" + GROUP + "/status")) {
-                assertThat(Instant.now()).as("the restarted API is back").isBefore(deadline);
-                Thread.sleep(500);
-            }
+            UpRun.awaitAnswer(restarted, "/api/v1/groups/" + GROUP + "/status", Duration.ofMinutes(2));
             assertThat(restarted.get("/api/v1/groups/" + GROUP + "/status").body().path("revision").asLong())
                     .isEqualTo(revision);
             assertThat(up.stop(Duration.ofMinutes(3))).as(up.output()).isZero();
@@ -166,27 +157,6 @@ class UpClusterTest {
             }
         }
         throw new AssertionError("no replica of " + service + " logged '" + line + "'");
-    }
-
-    private static boolean answers(Api api, String path) {
-        try {
-            return api.get(path).status() == 200;
-        } catch (AssertionError e) {
-            // not listening yet
-            return false;
-        }
-    }
-
-    /** The PLAIN listeners up printed for kcat. */
-    private static String toolsListeners(String output) {
-        String line = output.lines().filter(l -> l.contains("(kcat, PLAIN)")).findFirst().orElseThrow();
-        return line.substring(line.indexOf(" and ") + 5, line.indexOf(" (kcat, PLAIN)"));
-    }
-
-    private static Admin admin(Path kafkaDir, String bootstrap) throws Exception {
-        Map<String, Object> config = new HashMap<>(KafkaCredentials.read(kafkaDir, new TopicNames("")).plainJavaClient(KafkaAccess.ADMIN));
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        return Admin.create(config);
     }
 
     private static TopicDescription describe(Admin admin, String topic) throws Exception {

@@ -6,6 +6,7 @@ import dev.wgmesh.cli.WgmeshCommand;
 import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.cli.process.Processes;
 import dev.wgmesh.e2e.Api;
+import dev.wgmesh.kafka.KafkaCredentials;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +27,7 @@ import java.util.function.IntPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * {@code wgmesh up} as a user runs it: the command's main in its own JVM, from this test's classpath and checkout,
@@ -82,6 +86,45 @@ final class UpRun implements AutoCloseable {
     Api api(int port) throws IOException {
         return new Api("http://127.0.0.1:" + port,
                 Files.readString(workDir.resolve("data/api-token"), StandardCharsets.US_ASCII).trim());
+    }
+
+    /**
+     * The HTTP port of a service up started, from the metrics line it printed: config-service's API, the others'
+     * health and metrics.
+     */
+    Api service(String name) throws IOException {
+        Matcher matcher = Pattern.compile("\\[wgmesh] metrics: " + Pattern.quote(name) + " http://127\\.0\\.0\\.1:(\\d+)/")
+                .matcher(output());
+        assertThat(matcher.find()).as("metrics line of %s", name).isTrue();
+        return api(Integer.parseInt(matcher.group(1)));
+    }
+
+    /** A Kafka client's settings for up's brokers: the PLAIN listeners up printed for kcat and {@code principal}'s login. */
+    Map<String, Object> kafkaLogin(String principal) throws IOException {
+        String line = output().lines().filter(l -> l.contains("(kcat, PLAIN)")).findFirst().orElseThrow();
+        Map<String, Object> config = new HashMap<>(KafkaCredentials.read(workDir.resolve("data/kafka"),
+                Processes.topicNames()).plainJavaClient(principal));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                line.substring(line.indexOf(" and ") + 5, line.indexOf(" (kcat, PLAIN)")));
+        return config;
+    }
+
+    /** Until {@code path} answers 200: a restarted service is back. */
+    static void awaitAnswer(Api api, String path, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!answers(api, path)) {
+            assertThat(Instant.now()).as("%s%s answers", api.base(), path).isBefore(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private static boolean answers(Api api, String path) {
+        try {
+            return api.get(path).status() == 200;
+        } catch (AssertionError e) {
+            // not listening yet
+            return false;
+        }
     }
 
     void awaitOutput(String line, Duration timeout) throws Exception {
