@@ -4,6 +4,7 @@ import dev.wgmesh.common.wireguard.InterfaceName;
 import dev.wgmesh.common.wireguard.PublicKey;
 import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.common.wireguard.WgConfig;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -41,8 +42,12 @@ public final class ExpectedHost {
 
     /** The hex SHA-256 of the bytes. */
     static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest(bytes));
+    }
+
+    private static byte[] digest(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -53,9 +58,12 @@ public final class ExpectedHost {
         return key == null ? null : sha256(key.base64().getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** The first 8 bytes of {@link #presharedKeySha256}, 0 for none. */
+    /**
+     * The first 8 bytes of {@link #presharedKeySha256}, 0 for none: read from the digest, as a thousand peers a
+     * host make the hex text and its parsing back a cost of their own.
+     */
     static long presharedKeyId(SecretKey key) {
-        return key == null ? 0 : idOf(presharedKeySha256(key));
+        return key == null ? 0 : ByteBuffer.wrap(digest(key.base64().getBytes(StandardCharsets.US_ASCII))).getLong();
     }
 
     static long idOf(String sha256Hex) {

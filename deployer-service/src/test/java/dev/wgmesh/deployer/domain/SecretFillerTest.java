@@ -34,9 +34,9 @@ class SecretFillerTest {
         assertThat(expected.fileSha256()).isEqualTo(ExpectedHost.sha256(bytes));
         assertThat(expected.config().peers()).extracting(peer -> peer.publicKey())
                 .containsExactlyElementsOf(parsed.peers().stream().map(peer -> peer.publicKey()).toList());
-        assertThat(expected.presharedKeyIds()).hasSize(3).doesNotContain(0L)
-                .containsExactly(parsed.peers().stream().mapToLong(peer -> ExpectedHost.presharedKeyId(peer.presharedKey()))
-                        .toArray());
+        // as the status shows a preshared key: the hex SHA-256 of its text
+        assertThat(expected.presharedKeyIds()).hasSize(3).doesNotContain(0L).containsExactly(parsed.peers().stream()
+                .mapToLong(peer -> ExpectedHost.idOf(ExpectedHost.presharedKeySha256(peer.presharedKey()))).toArray());
         assertThat(filled.toString()).isEqualTo("FilledDesiredFiles[wg0.conf]");
     }
 
