@@ -57,6 +57,16 @@ class StatusBoardTest {
     }
 
     @Test
+    void eachHostsExpectedPeersAreInNameOrderWhateverTheOrderOfTheGroup() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h3", "h1", "h2"), null).change();
+        board.keysGenerated(keyed(v1, null));
+
+        Map<HostName, StatusBoard.Expected> expected = board.expected(GROUP);
+        assertThat(expected.get(HostName.parse("h2")).peers()).containsExactly(HostName.parse("h1"), HostName.parse("h3"));
+        assertThat(expected.get(HostName.parse("h3")).peers()).containsExactly(HostName.parse("h1"), HostName.parse("h2"));
+    }
+
+    @Test
     void hostsArePendingUntilTheyReportTheDesiredFiles() {
         HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
         assertThat(board.status(v1).hosts()).extracting(HostStatus::state).containsOnly(State.PENDING);
