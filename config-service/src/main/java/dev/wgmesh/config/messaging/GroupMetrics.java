@@ -97,13 +97,14 @@ class GroupMetrics {
         if (change.occurredAt().isBefore(started) || Long.valueOf(change.revision()).equals(timed.get(group))) {
             return;
         }
-        if (board.status(change, store.rollout(change.group()).orElse(null)).converged()) {
+        if (board.converged(change, store.rollout(change.group()).orElse(null))) {
             timed.put(group, change.revision());
             rollout.record(Duration.between(change.occurredAt(), clock.instant()));
         }
     }
 
     private double convergedNow(GroupName group) {
-        return store.current(group).map(change -> board.status(change, store.rollout(change.group()).orElse(null)).converged() ? 1.0 : 0.0).orElse(Double.NaN);
+        return store.current(group).map(change -> board.converged(change, store.rollout(change.group()).orElse(null))
+                ? 1.0 : 0.0).orElse(Double.NaN);
     }
 }

@@ -44,7 +44,7 @@ class RotationScheduler extends Periodic {
     @Override
     protected void runOnce() {
         for (HostGroupChanged group : store.currentGroups()) {
-            boolean converged = board.status(group, store.rollout(group.group()).orElse(null)).converged();
+            boolean converged = board.converged(group, store.rollout(group.group()).orElse(null));
             Optional<GroupCommand> due = RotationSchedule.command(group, converged, board.keyed(group.group()).orElse(null),
                     clock.instant());
             due.ifPresent(this::submit);

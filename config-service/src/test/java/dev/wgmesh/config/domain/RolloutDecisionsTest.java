@@ -181,11 +181,13 @@ class RolloutDecisionsTest {
 
         applied(H3);
         assertThat(owner.board.status(change, rollout).converged()).as("the rollout is not done").isFalse();
+        assertThat(owner.board.converged(change, rollout)).as("the rollout is not done").isFalse();
         RolloutProgressed done = rollout.advanced(UUID.randomUUID(), clock.instant(), List.of())
                 .advanced(UUID.randomUUID(), clock.instant(), List.of()).advanced(UUID.randomUUID(), clock.instant(), List.of());
         assertThat(done.state()).isEqualTo(State.DONE);
         assertThat(owner.board.status(change, done).hosts()).extracting(h -> h.host() + " " + h.state()).containsExactly(
                 "h1 PENDING", "h2 PENDING", "h3 APPLIED", "h4 PENDING");
+        assertThat(owner.board.converged(change, done)).isEqualTo(owner.board.status(change, done).converged()).isFalse();
     }
 
     @Test
