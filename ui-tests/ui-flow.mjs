@@ -143,10 +143,15 @@ try {
   // drift and "last seen" per host
   console.log('HEALTH');
   const tunnel = (a, b) => `#mesh-svg path.tunnel[data-from="hoster-node-0${a}"][data-to="hoster-node-0${b}"]`;
-  await page.waitForSelector(`${tunnel(2, 4)}[data-link="down"]`, { timeout: 30_000 });
+  const expectedTunnels = [[1, 2, 'up', '#16a34a'], [2, 3, 'stale', '#d97706'], [2, 4, 'down', '#dc2626'],
+    [3, 4, 'up', '#16a34a']];
+  // each host's observation is on its own partition, so config-service may take them in any order: wait for all
+  for (const [a, b, want] of expectedTunnels) {
+    await page.waitForSelector(`${tunnel(a, b)}[data-link="${want}"]`, { timeout: 30_000 });
+  }
+  await page.waitForSelector('#hosts-table tr[data-host="hoster-node-03"] [data-drift="drifted"]', { timeout: 30_000 });
   const colours = {};
-  for (const [a, b, want, colour] of [[1, 2, 'up', '#16a34a'], [2, 3, 'stale', '#d97706'], [2, 4, 'down', '#dc2626'],
-    [3, 4, 'up', '#16a34a']]) {
+  for (const [a, b, want, colour] of expectedTunnels) {
     const [link, stroke] = await page.locator(tunnel(a, b)).evaluate((p) => [p.dataset.link, p.getAttribute('stroke')]);
     if (link !== want || stroke !== colour) throw new Error(`tunnel ${a}-${b} is ${link} in ${stroke}, not ${want} in ${colour}`);
     colours[`${a}-${b}`] = `${link} ${stroke}`;
