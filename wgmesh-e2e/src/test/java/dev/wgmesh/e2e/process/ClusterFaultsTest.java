@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wgmesh.cli.process.BrokerProcess;
 import dev.wgmesh.cli.process.Processes;
 import dev.wgmesh.cli.process.WgmeshProcesses;
-import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.e2e.Api;
 import dev.wgmesh.e2e.TopicRecords;
 import java.io.IOException;
@@ -18,25 +17,19 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * wgmesh on three brokers as separate processes, a 200-host mesh changing while brokers fail: the broker leading
- * the rendered configs killed with SIGKILL mid-rollout under a stream of changes, and a broker stopped for 60 s
- * while changes go on. Every accepted change converges, no host applies an older revision after a newer one, the
- * API answers within 15 s, and a broker that comes back catches up without help. Figures are printed.
+ * wgmesh on three brokers as separate processes, a 200-host mesh changing while a broker is stopped for 60 s: every
+ * accepted change converges, no host applies an older revision after a newer one, the API answers within 15 s, and
+ * the broker catches up without help when it starts again. Figures are printed. A broker killed during a 1,000-host
+ * rollout: UpLargeMeshFaultsTest.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFaultsTest {
 
     private static final int HOSTS = 200;
@@ -81,41 +74,8 @@ class ClusterFaultsTest {
     }
 
     @Test
-    @Order(1)
-    void theLeaderOfTheRenderedConfigsKilledMidRolloutUnderAStreamOfChanges() throws Exception {
-        api.awaitConverged(GROUP, change(), CONVERGE_TIMEOUT);
-        long rolling = change();
-        while (api.appliedAtLeast(GROUP, rolling) < HOSTS / 10) {
-            Thread.sleep(20);
-        }
-        int leader = admin.describeTopics(List.of(Topics.HOST_CONFIG_RENDERED)).allTopicNames().get(30, TimeUnit.SECONDS)
-                .get(Topics.HOST_CONFIG_RENDERED).partitions().get(0).leader().id();
-        BrokerProcess victim = wgmesh.brokers().get(leader - 1);
-        Instant killed = Instant.now();
-        victim.kill();
-        List<Duration> answers = new ArrayList<>();
-        long last = rolling;
-        for (int i = 0; i < 5; i++) {
-            last = changeRetrying(answers);
-        }
-        api.awaitConverged(GROUP, last, CONVERGE_TIMEOUT);
-        System.out.printf("[cluster] %s (leader of %s-0) killed mid-rollout; 5 more changes answered in %s, the last "
-                + "converged %.1f s after the kill%n", victim.name(), Topics.HOST_CONFIG_RENDERED,
-                answers.stream().map(d -> String.format("%.1f s", d.toMillis() / 1000.0)).toList(), seconds(killed));
-        assertThat(answers).allSatisfy(took -> assertThat(took).isLessThan(Duration.ofSeconds(15)));
-        assertEveryHostRuns(mtu);
-        Faults.assertRevisionsNeverGoBack(TopicRecords.reports(wgmesh.bootstrapServers(), GROUP));
-
-        Instant restarted = Instant.now();
-        victim.start();
-        Faults.awaitEveryReplicaInSync(admin, 3, Duration.ofSeconds(120));
-        System.out.printf("[cluster] %s started again: every partition 3 in sync %.1f s later%n", victim.name(),
-                seconds(restarted));
-    }
-
-    @Test
-    @Order(2)
     void aBrokerStoppedForAMinuteWhileChangesGoOnCatchesUpWithoutHelp() throws Exception {
+        api.awaitConverged(GROUP, change(), CONVERGE_TIMEOUT);
         BrokerProcess stopped = wgmesh.brokers().get(2);
         Instant stoppedAt = Instant.now();
         stopped.stop();
@@ -126,7 +86,7 @@ class ClusterFaultsTest {
             api.awaitConverged(GROUP, last, CONVERGE_TIMEOUT);
         }
         assertThat(answers).allSatisfy(took -> assertThat(took).isLessThan(Duration.ofSeconds(15)));
-        assertEveryHostRuns(mtu);
+        Faults.assertDeployedFiles(workDir.resolve("out").resolve(GROUP), mtu, HOSTS);
         Instant restarted = Instant.now();
         stopped.start();
         Faults.awaitEveryReplicaInSync(admin, 3, Duration.ofSeconds(120));
@@ -151,18 +111,6 @@ class ClusterFaultsTest {
         answers.addAll(retried.took());
         assertThat(retried.answer().status()).as(retried.answer().text()).isEqualTo(200);
         return retried.answer().body().path("revision").asLong();
-    }
-
-    /** Every host's one file holds the group's latest MTU. */
-    private void assertEveryHostRuns(int expectedMtu) throws IOException {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(workDir.resolve("out").resolve(GROUP))) {
-            files = walk.filter(p -> p.toString().endsWith(".conf")).toList();
-        }
-        assertThat(files).hasSize(HOSTS);
-        for (Path file : files) {
-            assertThat(Files.readString(file)).as("%s", file).contains("MTU = " + expectedMtu);
-        }
     }
 
     private static double seconds(Instant since) {

@@ -6,9 +6,12 @@ import dev.wgmesh.common.crypto.X25519Keys;
 import dev.wgmesh.common.events.DeploymentReported;
 import dev.wgmesh.common.events.DeploymentReported.Outcome;
 import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostGroupChanged;
+import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.common.wireguard.WgConfigParser;
 import dev.wgmesh.e2e.Api;
+import dev.wgmesh.e2e.TopicRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +22,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartitionInfo;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -87,6 +92,62 @@ final class Faults {
         }
         assertThat(regressions).as("hosts that applied an older revision after a newer one").isEmpty();
         assertThat(reports).as("FAILED reports").noneMatch(r -> r.outcome() == Outcome.FAILED);
+    }
+
+    /** A change the API accepted: its revision and the MTU that tells it apart. */
+    record Change(long revision, int mtu) {
+    }
+
+    /**
+     * config-service decides a change in one transaction with its command's offset, and a request it answered 503
+     * is never decided later: the committed changes of each group are exactly the accepted ones, each once (a 503
+     * that became a change and was sent again would show twice). keygen consumes and publishes in one transaction:
+     * one keys record per revision, whichever replica keyed it.
+     */
+    static void assertEachChangeTookEffectOnce(Map<String, Object> kafka, Map<String, List<Change>> accepted)
+            throws Exception {
+        Map<String, List<Change>> changed = new TreeMap<>();
+        Map<String, List<Long>> keyed = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> record : TopicRecords.committed(kafka,
+                List.of(Topics.HOST_GROUP_CHANGED, Topics.HOST_GROUP_KEYS_GENERATED))) {
+            if (record.value() == null || !accepted.containsKey(record.key())) {
+                continue;
+            }
+            if (record.topic().equals(Topics.HOST_GROUP_CHANGED)) {
+                HostGroupChanged change = EventJson.read(record.value(), HostGroupChanged.class);
+                changed.computeIfAbsent(record.key(), g -> new ArrayList<>())
+                        .add(new Change(change.revision(), change.spec().mtu()));
+            } else {
+                keyed.computeIfAbsent(record.key(), g -> new ArrayList<>())
+                        .add(EventJson.read(record.value(), HostGroupKeysGenerated.class).revision());
+            }
+        }
+        Map<String, List<Long>> revisions = new TreeMap<>();
+        accepted.forEach((group, list) -> revisions.put(group, list.stream().map(Change::revision).toList()));
+        assertThat(changed).as("each group's changes on %s", Topics.HOST_GROUP_CHANGED).isEqualTo(accepted);
+        assertThat(keyed).as("each group's revisions on %s", Topics.HOST_GROUP_KEYS_GENERATED).isEqualTo(revisions);
+    }
+
+    /**
+     * A deployer commits a partition's offsets after applying its records, so a record whose offset was not
+     * committed when the deployer stopped is applied again by the replica that takes the partition: allowed, as
+     * long as it writes the same file. Returns how many of the group's reports repeat one before.
+     */
+    static long assertReappliedTheSame(List<DeploymentReported> reports) {
+        Map<String, String> applied = new HashMap<>();
+        long repeated = 0;
+        for (DeploymentReported report : reports) {
+            if (report.outcome() != Outcome.APPLIED) {
+                continue;
+            }
+            String before = applied.putIfAbsent(report.host().value() + "@" + report.revision(), report.contentHash());
+            if (before != null) {
+                repeated++;
+                assertThat(report.contentHash()).as("%s/%s revision %d applied again", report.group().value(),
+                        report.host().value(), report.revision()).isEqualTo(before);
+            }
+        }
+        return repeated;
     }
 
     /** Every host's one file, whole, with the MTU and a peer for every other of the group's {@code hosts}. */

@@ -91,9 +91,9 @@ class UpClusterTest {
                     .as("the second replica answers as the first").isTrue();
 
             // the replicas that own the group: those that logged its first revision
-            List<String> owners = List.of(owner(up, "config-service", "for group " + GROUP + " by"),
-                    owner(up, "keygen-service", "keyed group " + GROUP + " revision"),
-                    owner(up, "renderer-service", "group " + GROUP + " revision"));
+            List<String> owners = List.of(up.ownerOf("config-service", "for group " + GROUP + " by"),
+                    up.ownerOf("keygen-service", "keyed group " + GROUP + " revision"),
+                    up.ownerOf("renderer-service", "group " + GROUP + " revision"));
             Instant killed = Instant.now();
             for (String service : owners) {
                 ProcessHandle.of(up.pidOf(service)).orElseThrow().destroyForcibly();
@@ -147,16 +147,6 @@ class UpClusterTest {
         } finally {
             BrokerProcess.stopAll(cluster);
         }
-    }
-
-    /** Which replica of {@code service} logged {@code line}: the one that owns the group's partition. */
-    private static String owner(UpRun up, String service, String line) throws Exception {
-        for (String replica : List.of(service + "-1", service + "-2")) {
-            if (Files.readString(up.workDir().resolve("data/logs/" + replica + ".log")).contains(line)) {
-                return replica;
-            }
-        }
-        throw new AssertionError("no replica of " + service + " logged '" + line + "'");
     }
 
     private static TopicDescription describe(Admin admin, String topic) throws Exception {

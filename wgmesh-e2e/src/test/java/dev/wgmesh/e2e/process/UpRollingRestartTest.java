@@ -3,11 +3,6 @@ package dev.wgmesh.e2e.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wgmesh.common.events.DeploymentReported;
-import dev.wgmesh.common.events.DeploymentReported.Outcome;
-import dev.wgmesh.common.events.EventJson;
-import dev.wgmesh.common.events.HostGroupChanged;
-import dev.wgmesh.common.events.HostGroupKeysGenerated;
-import dev.wgmesh.common.events.Topics;
 import dev.wgmesh.e2e.Api;
 import dev.wgmesh.e2e.TopicRecords;
 import java.nio.file.Path;
@@ -15,14 +10,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,10 +37,6 @@ class UpRollingRestartTest {
     private static final Duration PAUSE = Duration.ofMillis(250);
     private static final Duration BACK_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration CONVERGE_TIMEOUT = Duration.ofMinutes(3);
-
-    /** A change the API accepted: its revision and the MTU that tells it apart. */
-    record Change(long revision, int mtu) {
-    }
 
     @Test
     void everyServiceRestartedOneByOneUnderAStreamOfChangesToFiftyGroups() throws Exception {
@@ -83,8 +72,8 @@ class UpRollingRestartTest {
                     seconds(Collections.max(changes.answers)));
             System.out.printf("[rolling] SIGTERM: %s%n", String.join("; ", restarts));
 
-            for (Map.Entry<String, List<Change>> group : changes.accepted.entrySet()) {
-                Change last = group.getValue().get(group.getValue().size() - 1);
+            for (Map.Entry<String, List<Faults.Change>> group : changes.accepted.entrySet()) {
+                Faults.Change last = group.getValue().get(group.getValue().size() - 1);
                 api.awaitConverged(group.getKey(), last.revision(), CONVERGE_TIMEOUT);
                 Faults.assertDeployedFiles(up.workDir().resolve(Path.of("data", "out", group.getKey())), last.mtu(), HOSTS);
             }
@@ -94,11 +83,11 @@ class UpRollingRestartTest {
             long reapplied = 0;
             for (String group : changes.accepted.keySet()) {
                 Faults.assertRevisionsNeverGoBack(reports.get(group));
-                reapplied += assertReappliedTheSame(reports.get(group));
+                reapplied += Faults.assertReappliedTheSame(reports.get(group));
             }
             System.out.printf("[rolling] every group converged at its last change %.1f s after the stream stopped; %d "
                     + "APPLIED reports repeat one of the same host and revision (same file)%n", seconds(converged), reapplied);
-            assertEachChangeTookEffectOnce(kafka, changes.accepted);
+            Faults.assertEachChangeTookEffectOnce(kafka, changes.accepted);
             assertThat(up.stop(Duration.ofMinutes(3))).as(up.output()).isZero();
         }
     }
@@ -124,58 +113,6 @@ class UpRollingRestartTest {
                 seconds(Duration.between(stopping, exited)), seconds(Duration.between(exited, Instant.now())));
     }
 
-    /**
-     * config-service decides a change in one transaction with its command's offset, and a request it answered 503
-     * is never decided later: the committed changes of each group are exactly the accepted ones, each once (a 503
-     * that became a change and was sent again would show twice). keygen consumes and publishes in one transaction:
-     * one keys record per revision, whichever replica keyed it.
-     */
-    private static void assertEachChangeTookEffectOnce(Map<String, Object> kafka, Map<String, List<Change>> accepted)
-            throws Exception {
-        Map<String, List<Change>> changed = new TreeMap<>();
-        Map<String, List<Long>> keyed = new TreeMap<>();
-        for (ConsumerRecord<String, byte[]> record : TopicRecords.committed(kafka,
-                List.of(Topics.HOST_GROUP_CHANGED, Topics.HOST_GROUP_KEYS_GENERATED))) {
-            if (record.value() == null || !accepted.containsKey(record.key())) {
-                continue;
-            }
-            if (record.topic().equals(Topics.HOST_GROUP_CHANGED)) {
-                HostGroupChanged change = EventJson.read(record.value(), HostGroupChanged.class);
-                changed.computeIfAbsent(record.key(), g -> new ArrayList<>())
-                        .add(new Change(change.revision(), change.spec().mtu()));
-            } else {
-                keyed.computeIfAbsent(record.key(), g -> new ArrayList<>())
-                        .add(EventJson.read(record.value(), HostGroupKeysGenerated.class).revision());
-            }
-        }
-        Map<String, List<Long>> revisions = new TreeMap<>();
-        accepted.forEach((group, list) -> revisions.put(group, list.stream().map(Change::revision).toList()));
-        assertThat(changed).as("each group's changes on %s", Topics.HOST_GROUP_CHANGED).isEqualTo(accepted);
-        assertThat(keyed).as("each group's revisions on %s", Topics.HOST_GROUP_KEYS_GENERATED).isEqualTo(revisions);
-    }
-
-    /**
-     * A deployer commits a partition's offsets after applying its records, so a record whose offset was not
-     * committed when the deployer stopped is applied again by the replica that takes the partition: allowed, as
-     * long as it writes the same file. Returns how many of the group's reports repeat one before.
-     */
-    private static long assertReappliedTheSame(List<DeploymentReported> reports) {
-        Map<String, String> applied = new HashMap<>();
-        long repeated = 0;
-        for (DeploymentReported report : reports) {
-            if (report.outcome() != Outcome.APPLIED) {
-                continue;
-            }
-            String before = applied.putIfAbsent(report.host().value() + "@" + report.revision(), report.contentHash());
-            if (before != null) {
-                repeated++;
-                assertThat(report.contentHash()).as("%s/%s revision %d applied again", report.group().value(),
-                        report.host().value(), report.revision()).isEqualTo(before);
-            }
-        }
-        return repeated;
-    }
-
     private static double seconds(Duration duration) {
         return duration.toMillis() / 1000.0;
     }
@@ -187,7 +124,7 @@ class UpRollingRestartTest {
     private static final class Changes {
 
         /** Group -> the changes the API accepted, in order. */
-        final Map<String, List<Change>> accepted = new TreeMap<>();
+        final Map<String, List<Faults.Change>> accepted = new TreeMap<>();
         final List<Duration> answers = new ArrayList<>();
         int refused;
         private final FutureTask<Void> stream = new FutureTask<>(this::untilStopped);
@@ -251,7 +188,7 @@ class UpRollingRestartTest {
             Api.Response answer = retried.answer();
             assertThat(answer.status()).as("%s: %s", group, answer.text()).isIn(200, 201);
             accepted.computeIfAbsent(group, g -> new ArrayList<>())
-                    .add(new Change(answer.body().path("revision").asLong(), changeMtu));
+                    .add(new Faults.Change(answer.body().path("revision").asLong(), changeMtu));
         }
     }
 }

@@ -50,8 +50,16 @@ final class UpRun implements AutoCloseable {
         this.up = up;
     }
 
-    /** Starts {@code wgmesh up} with these arguments; {@code name} names its output file. */
+    /** Starts {@code wgmesh up} with these arguments, its JVMs with the tests' small heaps; {@code name} names its output file. */
     static UpRun start(String name, List<String> args) throws IOException {
+        return start(name, args, true);
+    }
+
+    /**
+     * The same; with {@code smallHeaps} false the JVMs get up's own options, as a user's (a 1,000-host group needs
+     * them).
+     */
+    static UpRun start(String name, List<String> args, boolean smallHeaps) throws IOException {
         Path home = Path.of(System.getProperty("user.dir")).getParent();
         Path workDir = Files.createTempDirectory("wgmesh-up-");
         Processes.deleteAtExit(workDir);
@@ -63,10 +71,12 @@ final class UpRun implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), WgmeshCommand.class.getName(), "up"));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        // the tests' small heaps: many JVMs share two cores in CI
-        String jvmOptions = String.join(" ", Processes.jvmOptions());
-        builder.environment().put("WGMESH_JAVA_OPTS", jvmOptions);
-        builder.environment().put("WGMESH_KAFKA_JAVA_OPTS", jvmOptions);
+        if (smallHeaps) {
+            // many JVMs share two cores in CI
+            String jvmOptions = String.join(" ", Processes.jvmOptions());
+            builder.environment().put("WGMESH_JAVA_OPTS", jvmOptions);
+            builder.environment().put("WGMESH_KAFKA_JAVA_OPTS", jvmOptions);
+        }
         return new UpRun(workDir, output, builder.start());
     }
 
@@ -152,6 +162,16 @@ final class UpRun implements AutoCloseable {
         }
         assertThat(pid).as("pid of %s", name).isPositive();
         return pid;
+    }
+
+    /** Which replica of {@code service} (under {@code --ha}) logged {@code line}: the one that owns a group's partition. */
+    String ownerOf(String service, String line) throws IOException {
+        for (String replica : List.of(service + "-1", service + "-2")) {
+            if (Files.readString(workDir.resolve("data/logs/" + replica + ".log")).contains(line)) {
+                return replica;
+            }
+        }
+        throw new AssertionError("no replica of " + service + " logged '" + line + "'");
     }
 
     /** Every pid up printed: each start of each broker and service. */
