@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -57,6 +58,8 @@ public final class SignedTopicReader {
     private final RecordVerifier verifier;
     private final DeadLetters deadLetters;
     private final Consumer<SignedRecord> handler;
+    /** Which records are read at all; see {@link #onlyWhere}. */
+    private volatile Predicate<ConsumerRecord<String, byte[]>> wanted = record -> true;
     /** The position on every partition, after the records before it were handed on. */
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final Object progress = new Object();
@@ -99,6 +102,15 @@ public final class SignedTopicReader {
         this.verifier = verifier;
         this.deadLetters = deadLetters;
         this.handler = handler;
+    }
+
+    /**
+     * From now on, a record {@code wanted} refuses is skipped: neither verified nor handed on, for a reader whose
+     * records matter only while someone listens (the live feed). Its position moves on all the same.
+     */
+    public SignedTopicReader onlyWhere(Predicate<ConsumerRecord<String, byte[]>> wanted) {
+        this.wanted = Objects.requireNonNull(wanted, "wanted");
+        return this;
     }
 
     /** Reads the topics from the start position to their end, then stops: a service's memory at start. */
@@ -232,6 +244,9 @@ public final class SignedTopicReader {
 
     private void read(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (!wanted.test(record)) {
+                continue;
+            }
             SignedRecord signed;
             try (RecordLogContext context = RecordLogContext.of(record)) {
                 signed = unsignedTopics.contains(record.topic())

@@ -41,7 +41,7 @@ final class RecordSignature {
         out.write(utf8);
     }
 
-    private static byte[] sha256(byte[] value) {
+    static byte[] sha256(byte[] value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value);
         } catch (NoSuchAlgorithmException e) {

@@ -7,9 +7,12 @@ import dev.wgmesh.common.events.WgmeshEvent;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -22,8 +25,24 @@ import org.apache.kafka.common.header.Header;
  */
 public final class RecordVerifier {
 
+    /** How many checked signatures are remembered: more than a 1,000-host change's records on one topic. */
+    static final int REMEMBERED = 8192;
+
     private final Map<Signer, List<VerifyKey>> trusted;
     private final TopicNames names;
+    /**
+     * The latest signatures that verified, each with its signer and the digest of the exact message it covers
+     * (topic, key, value, revision): a service's readers often read the same record (config-service's report
+     * guard and status board), and the Ed25519 check is the dearest thing done with a record. Only the same
+     * record finds its entry; anything changed is another message and is checked.
+     */
+    private final Set<String> verified = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED;
+                }
+            }));
 
     /** @param names the installation's topics, whose owners are the signers of their logical names */
     public RecordVerifier(Map<Signer, List<VerifyKey>> trusted, TopicNames names) {
@@ -56,10 +75,15 @@ public final class RecordVerifier {
         } catch (IllegalArgumentException e) {
             throw new UntrustedRecordException("the " + RecordSigner.SIGNATURE_HEADER + " header is not base64");
         }
-        if (!key.verifies(RecordSignature.message(record.topic(), record.key(), record.value(), revision),
-                signatureBytes)) {
-            throw new UntrustedRecordException("the signature of " + owner.role() + " key " + signerId
-                    + " does not match this topic, key, value and revision");
+        byte[] message = RecordSignature.message(record.topic(), record.key(), record.value(), revision);
+        String checked = signerId + ' ' + signature + ' '
+                + Base64.getEncoder().encodeToString(RecordSignature.sha256(message));
+        if (!verified.contains(checked)) {
+            if (!key.verifies(message, signatureBytes)) {
+                throw new UntrustedRecordException("the signature of " + owner.role() + " key " + signerId
+                        + " does not match this topic, key, value and revision");
+            }
+            verified.add(checked);
         }
         return new SignedRecord(record, revision);
     }
