@@ -47,12 +47,8 @@ final class EventFeed implements SmartLifecycle {
         this.deadLetters = deadLetters;
         this.names = names;
         this.reader = new SignedTopicReader(consumerSettings, "wgmesh-config-event-feed", names,
-                TOPICS, SignedTopicReader.From.END, verifier,
-                deadLetters, signed -> {
-                    if (hub.hasClients()) {
-                        hub.publish(feedEvent(signed));
-                    }
-                });
+                TOPICS, SignedTopicReader.From.END, verifier, deadLetters, signed -> hub.publish(feedEvent(signed)))
+                .onlyWhere(record -> hub.wantsKey(record.key()));
     }
 
     /**
@@ -68,10 +64,8 @@ final class EventFeed implements SmartLifecycle {
                         deadLetters, signed -> {
                             FeedEvent event = feedEvent(signed);
                             read.merge(event.partition(), event.offset(), Math::max);
-                            if (client.wants(event)) {
-                                client.sendHistory(event);
-                            }
-                        }).readToEnd();
+                            client.sendHistory(event);
+                        }).onlyWhere(record -> client.wants(FeedEvent.of("", record.key(), ""))).readToEnd();
             } catch (RuntimeException e) {
                 log.warn("the live feed's history since {} could not be read: {}", since, e.toString());
                 client.close();

@@ -76,8 +76,13 @@ final class EventHub {
         }
     }
 
-    boolean hasClients() {
-        return !clients.isEmpty();
+    /**
+     * Whether a record with this key would reach some client: the feed reads no other record (checking a
+     * signature costs more than anything else the feed does, and most records are for no one).
+     */
+    boolean wantsKey(String key) {
+        FeedEvent about = FeedEvent.of("", key, "");
+        return clients.stream().anyMatch(client -> client.wants(about));
     }
 
     int clientCount() {

@@ -6,6 +6,13 @@ package dev.wgmesh.config.web;
  */
 record FeedEvent(String id, String group, String host, String json) {
 
+    /** An event about what the record key {@code group} or {@code group/host} names. */
+    static FeedEvent of(String id, String key, String json) {
+        int slash = key == null ? -1 : key.indexOf('/');
+        return slash > 0 ? new FeedEvent(id, key.substring(0, slash), key.substring(slash + 1), json)
+                : new FeedEvent(id, key, null, json);
+    }
+
     /** The record's topic and partition, as {@code id} starts. */
     String partition() {
         return id.substring(0, id.lastIndexOf('-'));

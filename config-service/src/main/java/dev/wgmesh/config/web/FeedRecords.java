@@ -66,14 +66,7 @@ final class FeedRecords {
             }
         }
         value(topic, record, out);
-        String group = record.key();
-        String host = null;
-        if (group != null && group.indexOf('/') > 0) {
-            host = group.substring(group.indexOf('/') + 1);
-            group = group.substring(0, group.indexOf('/'));
-        }
-        String id = topic + "-" + record.partition() + "-" + record.offset();
-        return new FeedEvent(id, group, host, out.toString());
+        return FeedEvent.of(topic + "-" + record.partition() + "-" + record.offset(), record.key(), out.toString());
     }
 
     private static void value(String topic, ConsumerRecord<String, byte[]> record, ObjectNode out) {

@@ -108,7 +108,7 @@ class EventHubTest {
         hub.heartbeat();
         executor.runAll();
         assertThat(gone.closed).isTrue();
-        assertThat(hub.hasClients()).isFalse();
+        assertThat(hub.clientCount()).isZero();
     }
 
     @Test
@@ -128,7 +128,7 @@ class EventHubTest {
         }
         assertThatThrownBy(() -> hub.subscribe(new ListSink(), null, null, false)).isInstanceOf(EventHub.TooManyClients.class);
         hub.closeAll();
-        assertThat(hub.hasClients()).isFalse();
+        assertThat(hub.clientCount()).isZero();
         hub.subscribe(new ListSink(), null, null, false);
     }
 
@@ -149,6 +149,22 @@ class EventHubTest {
         executor.runAll();
 
         assertThat(late.sent).containsExactly("wgmesh.t-0-6", "wgmesh.t-0-7", "wgmesh.t-0-8");
+    }
+
+    @Test
+    void theFeedReadsOnlyRecordsSomeClientWants() {
+        assertThat(hub.wantsKey("seed/node-1")).as("no client").isFalse();
+        hub.subscribe(new ListSink(), "seed", "node-1", false);
+        assertThat(hub.wantsKey("seed/node-1")).isTrue();
+        assertThat(hub.wantsKey("seed")).as("the group's records are not the host's").isFalse();
+        assertThat(hub.wantsKey("seed/node-2")).isFalse();
+        hub.subscribe(new ListSink(), "seed", null, false);
+        assertThat(hub.wantsKey("seed")).isTrue();
+        assertThat(hub.wantsKey("seeds/node-1")).isFalse();
+        assertThat(hub.wantsKey(null)).isFalse();
+        hub.subscribe(new ListSink(), null, null, false);
+        assertThat(hub.wantsKey("other/node-9")).isTrue();
+        assertThat(hub.wantsKey(null)).as("a dead letter may have no key").isTrue();
     }
 
     private static FeedEvent event(String id, String group, String host) {

@@ -169,6 +169,26 @@ class LiveFeedApiTest {
     }
 
     @Test
+    void aRecordNoTrustedKeySignedNeverReachesTheStream() throws Exception {
+        HostName host = HostName.parse("hoster-zima-0101");
+        // an attacker who can write the topic: a report unsigned, then signed with the renderer's key
+        DeploymentReported lie = new DeploymentReported(UUID.randomUUID(), GroupName.parse(GROUP), 1, Instant.now(),
+                UUID.randomUUID(), host, DeploymentReported.Outcome.FAILED, "forged by an attacker", null, "deployer-1", 12);
+        producer.send(new ProducerRecord<>(Topics.DEPLOYMENT_REPORTED, lie.recordKey(), EventJson.write(lie))).get();
+        producer.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, lie, TestTrust.signer(Signer.RENDERER))).get();
+        DeploymentReported genuine = new DeploymentReported(UUID.randomUUID(), GroupName.parse(GROUP), 1, Instant.now(),
+                UUID.randomUUID(), host, DeploymentReported.Outcome.FAILED, "signed by a deployer", null, "deployer-1", 12);
+        producer.send(CloudEvents.record(Topics.DEPLOYMENT_REPORTED, genuine, TestTrust.signer(Signer.DEPLOYER))).get();
+
+        // the same key, so the same partition: the lies came before the genuine report
+        await(e -> e.path("topic").asString().equals(Topics.DEPLOYMENT_REPORTED)
+                && e.path("value").path("reason").asString().equals("signed by a deployer"));
+        List<JsonNode> all = new ArrayList<>(received);
+        assertThat(all).noneMatch(e -> e.path("topic").asString().equals(Topics.DEPLOYMENT_REPORTED)
+                && e.path("value").path("reason").asString().equals("forged by an attacker"));
+    }
+
+    @Test
     void thePageIsServedAtTheRoot() throws Exception {
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(uri("/")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
