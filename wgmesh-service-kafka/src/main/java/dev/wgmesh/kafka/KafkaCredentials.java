@@ -141,18 +141,20 @@ public final class KafkaCredentials {
     public Map<String, String> javaClient(String principal) {
         return Map.of("security.protocol", "SASL_PLAINTEXT",
                 "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", SCRAM_MODULE + " required username=\"" + KafkaAccess.user(principal, names)
-                        + "\" password=\""
-                        + password(principal) + "\";");
+                "sasl.jaas.config", login(SCRAM_MODULE, principal));
     }
 
     /** A Java client's settings on the PLAIN listener: admin's, until the SCRAM users exist. */
     public Map<String, String> plainJavaClient(String principal) {
         return Map.of("security.protocol", "SASL_PLAINTEXT",
                 "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", PLAIN_MODULE + " required username=\"" + KafkaAccess.user(principal, names)
-                        + "\" password=\""
-                        + password(principal) + "\";");
+                "sasl.jaas.config", login(PLAIN_MODULE, principal));
+    }
+
+    /** A client's JAAS line: the principal's Kafka user of this installation and its password. */
+    private String login(String module, String principal) {
+        return module + " required username=\"" + KafkaAccess.user(principal, names) + "\" password=\""
+                + password(principal) + "\";";
     }
 
     /** librdkafka's names for kcat -F. */
