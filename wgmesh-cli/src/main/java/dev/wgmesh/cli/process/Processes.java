@@ -45,8 +45,13 @@ public final class Processes {
      * parsing are CPU-bound and run several times faster with it. {@code WGMESH_JAVA_OPTS} replaces them.
      */
     public static final String SERVICE_JAVA_OPTS = "-Xmx512m -XX:+UseSerialGC";
-    /** The broker's, for wgmesh up and bench; {@code WGMESH_KAFKA_JAVA_OPTS} replaces them. */
-    public static final String BROKER_JAVA_OPTS = "-Xmx512m -Xms128m";
+    /**
+     * The broker's, for wgmesh up and bench; {@code WGMESH_KAFKA_JAVA_OPTS} replaces them. Only the quick JIT
+     * (C1): its work is moving bytes, and on two shared cores the full JIT's compiling was a third of its CPU even
+     * after hundreds of changes; without it the first 1,000-host change after start converged in 14.9 and 16.2 s
+     * instead of 20.1 and 19.0 s, and warm changes were no slower (BENCHMARKS.md).
+     */
+    public static final String BROKER_JAVA_OPTS = "-Xmx512m -Xms128m -XX:TieredStopAtLevel=1";
 
     /** The options in the environment's {@code variable}, else {@code defaults}, as words. */
     public static List<String> jvmOptions(String variable, String defaults) {
