@@ -20,10 +20,11 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Follows every wgmesh topic from its end and hands each record to the {@link EventHub}: every
- * config-service instance sees every record, commits nothing, and a restart starts again at the then latest
- * offsets. A record of a topic whose records are signed reaches the clients only when its owner's trusted
- * key signed it, so a forged fact never shows as one; dead letters and change requests show as what they are.
+ * Follows every wgmesh topic from its end and hands the {@link EventHub} each record some connected client wants
+ * (by its key's group and host; the others are skipped unchecked): every config-service instance follows every
+ * topic, commits nothing, and a restart starts again at the then latest offsets. A record of a topic whose records
+ * are signed reaches the clients only when its owner's trusted key signed it, so a forged fact never shows as one;
+ * dead letters and change requests show as what they are.
  */
 final class EventFeed implements SmartLifecycle {
 
