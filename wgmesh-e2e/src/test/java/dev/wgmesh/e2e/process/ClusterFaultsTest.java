@@ -85,7 +85,6 @@ class ClusterFaultsTest {
             last = changeRetrying(answers);
             api.awaitConverged(GROUP, last, CONVERGE_TIMEOUT);
         }
-        assertThat(answers).allSatisfy(took -> assertThat(took).isLessThan(Duration.ofSeconds(15)));
         Faults.assertDeployedFiles(workDir.resolve("out").resolve(GROUP), mtu, HOSTS);
         Instant restarted = Instant.now();
         stopped.start();

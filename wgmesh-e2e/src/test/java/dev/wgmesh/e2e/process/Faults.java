@@ -176,6 +176,11 @@ final class Faults {
         }
     }
 
+    /** The topic's partitions, replicas and leaders as the cluster tells them now. */
+    static TopicDescription describe(Admin admin, String topic) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+    }
+
     /** Until every partition of every wgmesh topic has {@code replicas} replicas in sync. */
     static void awaitEveryReplicaInSync(Admin admin, int replicas, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);

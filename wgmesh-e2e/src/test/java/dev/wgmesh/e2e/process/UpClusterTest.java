@@ -41,11 +41,11 @@ class UpClusterTest {
             assertThat(up.output()).contains("every topic has 3 replicas, a write needs 2 in sync");
             Api api = up.api(port);
             try (Admin admin = Admin.create(up.kafkaLogin(KafkaAccess.ADMIN))) {
-                TopicDescription rendered = describe(admin, Topics.HOST_CONFIG_RENDERED);
+                TopicDescription rendered = Faults.describe(admin, Topics.HOST_CONFIG_RENDERED);
                 assertThat(rendered.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
                 assertThat(minInSync(admin, Topics.HOST_CONFIG_RENDERED)).isEqualTo("2");
-                assertThat(describe(admin, "__consumer_offsets").partitions().get(0).replicas()).hasSize(3);
-                assertThat(describe(admin, "__transaction_state").partitions().get(0).replicas()).hasSize(3);
+                assertThat(Faults.describe(admin, "__consumer_offsets").partitions().get(0).replicas()).hasSize(3);
+                assertThat(Faults.describe(admin, "__transaction_state").partitions().get(0).replicas()).hasSize(3);
 
                 int leader = rendered.partitions().get(0).leader().id();
                 long victim = up.pidOf("kafka-" + leader);
@@ -147,10 +147,6 @@ class UpClusterTest {
         } finally {
             BrokerProcess.stopAll(cluster);
         }
-    }
-
-    private static TopicDescription describe(Admin admin, String topic) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
     }
 
     private static String minInSync(Admin admin, String topic) throws Exception {

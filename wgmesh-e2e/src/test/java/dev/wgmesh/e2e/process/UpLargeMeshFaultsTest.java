@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * configs is killed with SIGKILL; later, while another change rolls out and the next is being keyed, the keygen and
  * renderer replicas that own the group are killed together. Changes go on after each kill. Every accepted change
  * converges, every host runs the last one, no host applies an older revision after a newer one, every answer comes
- * within 15 s (a 503 is sent again), and no change takes effect twice. Figures are printed.
+ * within 15 s (a 503 is sent again; {@link Faults#retryWhile503} checks each), and no change takes effect twice.
+ * Figures are printed.
  */
 class UpLargeMeshFaultsTest {
 
@@ -58,8 +58,7 @@ class UpLargeMeshFaultsTest {
             long appliedAtKill = awaitRollingOut(api, rolling);
             int leader;
             try (Admin admin = Admin.create(kafka)) {
-                leader = admin.describeTopics(List.of(Topics.HOST_CONFIG_RENDERED)).allTopicNames().get(30, TimeUnit.SECONDS)
-                        .get(Topics.HOST_CONFIG_RENDERED).partitions().get(0).leader().id();
+                leader = Faults.describe(admin, Topics.HOST_CONFIG_RENDERED).partitions().get(0).leader().id();
             }
             Instant killed = kill(up, "kafka-" + leader);
             Faults.Change last = changesAfterKill(api);
@@ -93,7 +92,6 @@ class UpLargeMeshFaultsTest {
 
             System.out.printf("[large] %d changes accepted, %d answers 503 (sent again), slowest answer %.1f s%n",
                     accepted.size(), refused, answers.stream().mapToLong(Duration::toMillis).max().orElse(0) / 1000.0);
-            assertThat(answers).allSatisfy(took -> assertThat(took).isLessThan(Duration.ofSeconds(15)));
             List<DeploymentReported> reports = TopicRecords.reports(kafka).get(GROUP);
             Faults.assertRevisionsNeverGoBack(reports);
             System.out.printf("[large] %d APPLIED reports repeat one of the same host and revision (same file)%n",
