@@ -112,11 +112,25 @@ class HealthLabTest {
     @Test
     @Order(2)
     void aStableMeshIsAppliedZeroTimesInTenIntervals() throws Exception {
+        // settled: every tunnel up and its first bytes since the apply reported (a keepalive comes every 25 s)
+        awaitHealth(latest -> allUp(latest) && latest.values().stream()
+                .allMatch(h -> h.links().stream().allMatch(l -> l.receivedAfterApplyAt() != null)));
         int before = reports().size();
+        double brief = looks("brief");
+        double full = looks("full");
 
         Thread.sleep(INTERVAL.multipliedBy(10).toMillis());
 
         assertThat(reports()).hasSize(before);
+        // settled hosts are only asked whether anything changed: 4 hosts, a look every 1.6 to 2.4 s
+        System.out.printf("ten intervals of a stable mesh: %.0f brief looks, %.0f full looks%n",
+                looks("brief") - brief, looks("full") - full);
+        assertThat(looks("brief") - brief).isGreaterThan(20);
+        assertThat(looks("full") - full).isLessThan(looks("brief") - brief);
+    }
+
+    private double looks(String look) {
+        return wgmesh.deployerCount("wgmesh.host.looks", "look", look);
     }
 
     @Test

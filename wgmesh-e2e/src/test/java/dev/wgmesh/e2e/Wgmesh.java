@@ -5,6 +5,8 @@ import dev.wgmesh.config.ConfigApplication;
 import dev.wgmesh.deployer.DeployerApplication;
 import dev.wgmesh.keygen.KeygenApplication;
 import dev.wgmesh.renderer.RendererApplication;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +91,14 @@ public final class Wgmesh implements AutoCloseable {
     /** The deployers' X25519 public key, which keygen seals every secret to (printed by ./wgmesh up, so public). */
     String deployerPublicKey() {
         return deployerPublicKey;
+    }
+
+    /** A counter of the deployers, summed over them: such as {@code wgmesh.host.looks} with {@code look=brief}. */
+    double deployerCount(String name, String tag, String value) {
+        return running.stream().filter(context -> context.getBeanNamesForType(DeployerApplication.class).length > 0)
+                .mapToDouble(context -> context.getBean(MeterRegistry.class).find(name).tag(tag, value).counters()
+                        .stream().mapToDouble(Counter::count).sum())
+                .sum();
     }
 
     Path outDir() {

@@ -1,9 +1,11 @@
 package dev.wgmesh.deployer.domain;
 
+import dev.wgmesh.common.wireguard.InterfaceName;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,8 @@ public final class CommandTarget implements Target {
     static final int REASON_CHARS = 2000;
     /** A host of a 2,000-host mesh prints about half a megabyte. */
     static final int MAX_STATUS_BYTES = 1024 * 1024;
+    /** Asks {@code wgmesh-apply status} to be brief: the Unix seconds a handshake must be newer than. */
+    static final String BRIEF_ENV = "WGMESH_STATUS_BRIEF";
     /** How long the error output may stay open after the command ended, held by a process it started. */
     private static final Duration OUTPUT_GRACE = Duration.ofSeconds(1);
     /**
@@ -71,17 +75,41 @@ public final class CommandTarget implements Target {
      */
     @Override
     public HostObservation observe(HostRef host, ExpectedHost expected) throws IOException, DeployFailure {
-        List<String> status = new ArrayList<>(command);
-        status.add(1, "status");
-        byte[] output = execute(host, status, env -> { }, true);
-        if (output.length > MAX_STATUS_BYTES) {
-            throw new DeployFailure(command.get(0) + " status printed more than " + MAX_STATUS_BYTES + " bytes");
-        }
+        String output = status(host, env -> { });
         try {
-            return StatusParser.parse(new String(output, StandardCharsets.UTF_8));
+            return StatusParser.parse(output);
         } catch (StatusParser.StatusFormatException e) {
             throw new DeployFailure(command.get(0) + " status: " + e.getMessage());
         }
+    }
+
+    /**
+     * Runs the command with {@code status} and {@value #BRIEF_ENV} set to {@code handshakesSince}: a host
+     * whose wgmesh-apply knows it prints a few lines instead of every peer's. A command that prints a full
+     * status anyway gets false, so the host gets a full look.
+     */
+    @Override
+    public boolean unchanged(HostRef host, Map<InterfaceName, String> digests, Instant handshakesSince)
+            throws IOException, DeployFailure {
+        String output = status(host, env -> env.put(BRIEF_ENV, Long.toString(handshakesSince.getEpochSecond())));
+        if (!output.startsWith(StatusParser.BRIEF_HEADER)) {
+            return false;
+        }
+        try {
+            return StatusParser.Brief.unchanged(StatusParser.parseBrief(output), digests);
+        } catch (StatusParser.StatusFormatException e) {
+            throw new DeployFailure(command.get(0) + " status: " + e.getMessage());
+        }
+    }
+
+    private String status(HostRef host, Consumer<Map<String, String>> moreEnv) throws IOException, DeployFailure {
+        List<String> status = new ArrayList<>(command);
+        status.add(1, "status");
+        byte[] output = execute(host, status, moreEnv, true);
+        if (output.length > MAX_STATUS_BYTES) {
+            throw new DeployFailure(command.get(0) + " status printed more than " + MAX_STATUS_BYTES + " bytes");
+        }
+        return new String(output, StandardCharsets.UTF_8);
     }
 
     private void run(HostRef host, DesiredFiles files, boolean remove) throws IOException, DeployFailure {
@@ -111,7 +139,7 @@ public final class CommandTarget implements Target {
                 builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             }
             Map<String, String> env = builder.environment();
-            env.keySet().removeAll(List.of("WGMESH_REVISION", "WGMESH_CONFIG_DIR", "WGMESH_REMOVE"));
+            env.keySet().removeAll(List.of("WGMESH_REVISION", "WGMESH_CONFIG_DIR", "WGMESH_REMOVE", BRIEF_ENV));
             env.put("WGMESH_GROUP", host.group().value());
             env.put("WGMESH_HOST", host.host().value());
             env.put("WGMESH_OS", host.os() == null ? "" : host.os().json());

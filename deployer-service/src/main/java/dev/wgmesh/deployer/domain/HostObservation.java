@@ -6,18 +6,26 @@ import dev.wgmesh.common.wireguard.InterfaceAddress;
 import dev.wgmesh.common.wireguard.InterfaceName;
 import dev.wgmesh.common.wireguard.PublicKey;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What a target saw on a host, typed: each interface wgmesh manages for the host's group, its installed
  * file's SHA-256, and what runs. {@code runtime} is false when only files were read (the file target):
- * then there are no handshakes to tell a tunnel's state.
+ * then there are no handshakes to tell a tunnel's state. {@code digests}: what the host said each
+ * interface's lines hash to, without what changes with use (endpoints, handshakes, counters); a later
+ * brief look compares them ({@link Target#unchanged}). Empty when the target has none.
  */
-public record HostObservation(List<ObservedInterface> interfaces, boolean runtime) {
+public record HostObservation(List<ObservedInterface> interfaces, boolean runtime, Map<InterfaceName, String> digests) {
 
     public HostObservation {
         interfaces = List.copyOf(interfaces);
+        digests = Map.copyOf(digests);
+    }
+
+    public HostObservation(List<ObservedInterface> interfaces, boolean runtime) {
+        this(interfaces, runtime, Map.of());
     }
 
     public Optional<ObservedInterface> find(InterfaceName name) {

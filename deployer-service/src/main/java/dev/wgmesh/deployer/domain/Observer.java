@@ -13,6 +13,7 @@ import dev.wgmesh.common.events.WgmeshEvent;
 import dev.wgmesh.common.group.DriftPolicy;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.wireguard.InterfaceName;
 import dev.wgmesh.common.wireguard.WgConfig;
 import java.io.IOException;
 import java.time.Clock;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * doubling to 5 min), when an operator asked ({@code reapply}), and when this deployer's disk has no
  * record of applying it ({@code restore}: a new disk or --out). A repair that does not make the host
  * right waits as a failure does, so nothing is applied in a loop.
+ * <p>A host whose last full look found it settled (in sync, every tunnel up and carrying bytes since its
+ * apply) is then only asked whether anything changed ({@link Target#unchanged}), until its next report is
+ * due: a thousand peers' lines a look cost a deployer more than all else it does for a stable mesh. Any
+ * change, or any doubt, and the host gets a full look at once.
  */
 public final class Observer {
 
@@ -57,6 +62,10 @@ public final class Observer {
 
         /** Every observation, published or not (metrics). */
         default void observed(HostHealthReported health) {
+        }
+
+        /** A look at a host: brief (asked whether anything changed), or full (metrics). */
+        default void looked(boolean brief) {
         }
 
         /** The host is no longer watched here (it left, or another replica owns it now). */
@@ -96,6 +105,8 @@ public final class Observer {
         Instant publishedAt;
         /** Bytes from each peer since the host's last apply. */
         TrafficSinceApply traffic = TrafficSinceApply.NONE;
+        /** The host's digests at its last full look, when that found it settled; else null. */
+        Map<InterfaceName, String> settled;
         /** Applies of the listener under way: the host is between two configs, so not looked at. */
         int applying;
         /**
@@ -259,6 +270,7 @@ public final class Observer {
             if (!record.eventId().equals(watched.record.eventId())) {
                 watched.record = record;
                 watched.since = now;
+                watched.settled = null;
             }
             watched.partition = partition;
         }
@@ -278,6 +290,8 @@ public final class Observer {
                 watched.pending = null;
                 if (cause != null) {
                     applyAgain(watched, cause, now);
+                } else if (stillSettled(watched, now)) {
+                    return;
                 }
                 HostHealthReported health = look(watched, now);
                 if (health != null && (health.drift() == Drift.DRIFTED || health.drift() == Drift.MISSING)
@@ -316,6 +330,7 @@ public final class Observer {
 
     private void outcome(Watched watched, DeploymentReported report, Instant now) {
         watched.appliedHere = true;
+        watched.settled = null;
         if (report.outcome() == Outcome.FAILED) {
             watched.lastFailed = true;
             pause(watched, now);
@@ -334,10 +349,40 @@ public final class Observer {
         watched.notBefore = now.plusSeconds(Math.min(seconds, LONGEST_PAUSE.toSeconds()));
     }
 
+    /** A brief look, while no report is due; a change, or a failure to ask, means a full look. */
+    private boolean stillSettled(Watched watched, Instant now) {
+        if (watched.settled == null || watched.awaited != null || watched.publishedAt == null
+                || !now.isBefore(watched.publishedAt.plus(REPORT_AT_LEAST_EVERY))) {
+            return false;
+        }
+        try {
+            sink.looked(true);
+            return target.unchanged(ref(watched.record), watched.settled, now.minus(LinkStates.HANDSHAKE_WINDOW));
+        } catch (DeployFailure | IOException | RuntimeException e) {
+            log.debug("{}: a brief look failed, a full one follows: {}", watched.record.recordKey(), e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * In sync, every tunnel up, and bytes from each peer since the apply (a rollout's gate waits for them) or
+     * the apply longer ago than a report's longest wait (a tunnel without keepalive may stay idle).
+     */
+    private static boolean settled(HostHealthReported health, Instant since, Instant now) {
+        boolean received = !now.isBefore(since.plus(REPORT_AT_LEAST_EVERY))
+                || health.links().stream().allMatch(link -> link.receivedAfterApplyAt() != null);
+        return health.drift() == Drift.IN_SYNC && received
+                && health.links().stream().allMatch(link -> link.state() == LinkState.UP);
+    }
+
+    private static HostRef ref(HostConfigRendered record) {
+        return new HostRef(record.group(), record.host(), record.os(), record.revision());
+    }
+
     /** @return what the host has now, or null when its record was replaced by a newer one on its way */
     private HostHealthReported look(Watched watched, Instant now) {
         HostConfigRendered record = watched.record;
-        HostRef ref = new HostRef(record.group(), record.host(), record.os(), record.revision());
+        watched.settled = null;
         String unknown;
         try {
             if (watched.expected == null || !record.eventId().equals(watched.expectedFor)) {
@@ -348,10 +393,15 @@ public final class Observer {
                 watched.expected = expected.get();
                 watched.expectedFor = record.eventId();
             }
-            HostObservation observation = target.observe(ref, watched.expected);
+            sink.looked(false);
+            HostObservation observation = target.observe(ref(record), watched.expected);
             DriftCheck.Result drift = DriftCheck.compare(watched.expected, observation);
-            return health(watched, now, drift.drift(), drift.differences(),
+            HostHealthReported health = health(watched, now, drift.drift(), drift.differences(),
                     LinkStates.of(watched.expected, observation, now, watched.since));
+            if (!observation.digests().isEmpty() && settled(health, watched.since, now)) {
+                watched.settled = observation.digests();
+            }
+            return health;
         } catch (DeployFailure e) {
             unknown = e.getMessage();
         } catch (IOException | RuntimeException e) {

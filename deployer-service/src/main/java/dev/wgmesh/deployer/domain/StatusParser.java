@@ -10,6 +10,7 @@ import dev.wgmesh.deployer.domain.HostObservation.ObservedInterface;
 import dev.wgmesh.deployer.domain.HostObservation.ObservedPeer;
 import dev.wgmesh.deployer.domain.HostObservation.State;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,14 @@ import java.util.function.Function;
  * file	IF	SHA256-HEX|missing
  * address	IF	ADDRESS/PREFIX
  * peer	IF	PUBLIC-KEY	PSK-SHA256-HEX|none	ENDPOINT|none	ALLOWED-IPS|none	HANDSHAKE	RX	TX	KEEPALIVE|off
+ * digest	IF	SHA256-HEX
+ * end
+ * </pre>
+ * and, asked to be brief ({@link #parseBrief}), only each interface's digest and how many of its peers had
+ * no handshake since the time it was given:
+ * <pre>
+ * wgmesh-brief	1
+ * interface	IF	SHA256-HEX	STALE-PEERS
  * end
  * </pre>
  * A host may print anything, so everything is checked: an interface's lines come after its interface line,
@@ -32,6 +41,7 @@ import java.util.function.Function;
 final class StatusParser {
 
     static final String HEADER = "wgmesh-status\t1";
+    static final String BRIEF_HEADER = "wgmesh-brief\t1";
 
     /** Enough for the peers of every host a deployer of a 10,000-host fleet owns. */
     private static final int CACHED = 20_000;
@@ -58,6 +68,7 @@ final class StatusParser {
         final Integer mtu;
         String fileSha256;
         boolean fileSeen;
+        String digest;
         final List<InterfaceAddress> addresses = new ArrayList<>();
         final Map<PublicKey, ObservedPeer> peers = new LinkedHashMap<>();
 
@@ -131,6 +142,14 @@ final class StatusParser {
                             throw new InvalidValueException("peer appears twice on " + building.name);
                         }
                     }
+                    case "digest" -> {
+                        expect(fields, 3);
+                        Building building = declared(interfaces, fields[1]);
+                        if (building.digest != null) {
+                            throw new InvalidValueException("a second digest line for " + building.name);
+                        }
+                        building.digest = sha256(fields[2]);
+                    }
                     default -> throw new InvalidValueException("unknown line");
                 }
             } catch (InvalidValueException e) {
@@ -141,11 +160,58 @@ final class StatusParser {
             throw new StatusFormatException("the status has no \"end\" line: it was cut off");
         }
         List<ObservedInterface> result = new ArrayList<>();
+        Map<InterfaceName, String> digests = new HashMap<>();
         for (Building b : interfaces.values()) {
             result.add(new ObservedInterface(b.name, b.state, b.listenPort, b.publicKey, b.mtu, b.fileSha256,
                     b.addresses, List.copyOf(b.peers.values()), null));
+            if (b.digest != null) {
+                digests.put(b.name, b.digest);
+            }
         }
-        return new HostObservation(result, true);
+        // digests only when every interface has one: a host that leaves one out cannot be asked briefly
+        return new HostObservation(result, true, digests.size() == result.size() ? digests : Map.of());
+    }
+
+    /** A brief status: each interface's digest and its peers without a handshake since the time asked. */
+    record Brief(String digest, int stalePeers) {
+
+        /** Whether a brief status says: the same interfaces with these digests, and no peer stale. */
+        static boolean unchanged(Map<InterfaceName, Brief> brief, Map<InterfaceName, String> digests) {
+            return brief.size() == digests.size() && digests.entrySet().stream().allMatch(digest -> {
+                Brief seen = brief.get(digest.getKey());
+                return seen != null && seen.digest().equals(digest.getValue()) && seen.stalePeers() == 0;
+            });
+        }
+    }
+
+    static Map<InterfaceName, Brief> parseBrief(String text) {
+        String[] lines = (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text).split("\n", -1);
+        if (!lines[0].equals(BRIEF_HEADER)) {
+            throw new StatusFormatException("the brief status does not start with \"wgmesh-brief<TAB>1\": line 1 is "
+                    + InvalidValueException.quote(lines[0]));
+        }
+        int end = lines.length - 1;
+        if (end < 1 || !lines[end].equals("end")) {
+            throw new StatusFormatException("the brief status does not end with an \"end\" line: it was cut off");
+        }
+        Map<InterfaceName, Brief> interfaces = new HashMap<>();
+        for (int i = 1; i < end; i++) {
+            String[] fields = lines[i].split("\t", -1);
+            try {
+                if (!fields[0].equals("interface")) {
+                    throw new InvalidValueException("unknown line");
+                }
+                expect(fields, 4);
+                InterfaceName name = NAMES.parse(fields[1]);
+                Brief brief = new Brief(sha256(fields[2]), number(fields[3], 0, 65535, "a number of peers"));
+                if (interfaces.put(name, brief) != null) {
+                    throw new InvalidValueException("interface " + name + " appears twice");
+                }
+            } catch (InvalidValueException e) {
+                throw error(i, lines[i], e.getMessage());
+            }
+        }
+        return interfaces;
     }
 
     private static void expect(String[] fields, int count) {

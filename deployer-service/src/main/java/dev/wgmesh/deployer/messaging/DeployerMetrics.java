@@ -33,8 +33,10 @@ import org.springframework.stereotype.Component;
  * ({@code group}, {@code host}, {@code peer}) {@code wireguard_peer_last_handshake_seconds},
  * {@code wireguard_peer_receive_bytes_total}, {@code wireguard_peer_transmit_bytes_total},
  * {@code wireguard_peer_up}; per host {@code wgmesh_host_drift} (0 in sync, 1 drifted or missing),
- * {@code wgmesh_host_links} and {@code wgmesh_host_links_up}; {@code wgmesh_deploy_seconds} and
- * {@code wgmesh_deploys_total{outcome}}. A host's meters go when this replica stops watching it.
+ * {@code wgmesh_host_links} and {@code wgmesh_host_links_up}; {@code wgmesh_deploy_seconds},
+ * {@code wgmesh_deploys_total{outcome}} and {@code wgmesh_host_looks_total{look}} (brief or full). A
+ * host's meters go when this replica stops watching it. A settled host's tunnel values change only with a
+ * full look: at least every 5 minutes, and at once when a brief look finds a change.
  * <p>
  * A mesh has a tunnel for every pair of hosts, so per-tunnel meters grow with the square of its size: a
  * 1,000-host mesh would need four million, gigabytes of heap and a scrape no Prometheus wants. So tunnels
@@ -86,6 +88,11 @@ class DeployerMetrics {
                 .tag("outcome", report.outcome().name().toLowerCase()).register(registry).increment();
         Timer.builder("wgmesh.deploy").description("how long applying one host took")
                 .register(registry).record(Duration.ofMillis(report.durationMillis()));
+    }
+
+    void looked(boolean brief) {
+        Counter.builder("wgmesh.host.looks").description("looks at hosts: brief (did anything change?) or full")
+                .tag("look", brief ? "brief" : "full").register(registry).increment();
     }
 
     void observed(HostHealthReported health) {

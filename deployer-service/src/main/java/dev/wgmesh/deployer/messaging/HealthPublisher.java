@@ -57,6 +57,11 @@ class HealthPublisher implements Observer.Sink {
     }
 
     @Override
+    public void looked(boolean brief) {
+        metrics.looked(brief);
+    }
+
+    @Override
     public void forgotten(GroupName group, HostName host) {
         metrics.forgotten(group, host);
     }

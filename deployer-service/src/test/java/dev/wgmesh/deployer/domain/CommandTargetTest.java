@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.group.HostOs;
+import dev.wgmesh.common.wireguard.InterfaceName;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,6 +158,33 @@ class CommandTargetTest {
     }
 
     @Test
+    void aBriefLookPassesTheTimeAndComparesTheDigests() throws Exception {
+        String sha = "a".repeat(64);
+        Path script = script("""
+                [ "$1" = status ] && [ -n "$WGMESH_STATUS_BRIEF" ] || { echo "not asked to be brief" >&2; exit 9; }
+                printf 'wgmesh-brief\t1\n'
+                printf 'interface\twg0\t%%s\t%%s\n' %s "$( [ "$WGMESH_STATUS_BRIEF" -gt 1700000000 ] && echo 1 || echo 0 )"
+                printf 'end\n'
+                """.formatted(sha));
+        CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10));
+        Map<InterfaceName, String> digests = Map.of(InterfaceName.parse("wg0"), sha);
+
+        assertThat(target.unchanged(host, digests, Instant.ofEpochSecond(1_600_000_000))).isTrue();
+        assertThat(target.unchanged(host, digests, Instant.ofEpochSecond(1_800_000_000))).as("a stale peer").isFalse();
+        assertThat(target.unchanged(host, Map.of(InterfaceName.parse("wg0"), "b".repeat(64)),
+                Instant.ofEpochSecond(1_600_000_000))).as("another digest").isFalse();
+    }
+
+    @Test
+    void aCommandThatIsNeverBriefGetsAFullLookInstead() throws Exception {
+        Path script = script("printf 'wgmesh-status\\t1\\nend\\n'\n");
+        CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10));
+
+        assertThat(target.unchanged(host, Map.of(), Instant.EPOCH)).isFalse();
+        assertThat(target.observe(host, null).interfaces()).isEmpty();
+    }
+
+    @Test
     void statusThatFailsOrPrintsNonsenseOrTooMuchSaysWhy() throws Exception {
         CommandTarget failing = new CommandTarget(List.of(script("echo 'no route to host' >&2\nexit 255\n").toString()),
                 Duration.ofSeconds(10));
@@ -165,6 +195,10 @@ class CommandTargetTest {
                 Duration.ofSeconds(10));
         assertThatThrownBy(() -> nonsense.observe(host, null)).isInstanceOf(DeployFailure.class)
                 .hasMessageContaining("line 1").hasMessageContaining("<html>");
+        CommandTarget badBrief = new CommandTarget(List.of(script("printf 'wgmesh-brief\\t1\\nrm -rf /\\nend\\n'\n")
+                .toString()), Duration.ofSeconds(10));
+        assertThatThrownBy(() -> badBrief.unchanged(host, Map.of(), Instant.EPOCH)).isInstanceOf(DeployFailure.class)
+                .hasMessageContaining("line 2").hasMessageContaining("rm -rf /");
 
         CommandTarget flood = new CommandTarget(List.of(script("yes wgmesh-status | head -c 3000000\n").toString()),
                 Duration.ofSeconds(10));

@@ -13,6 +13,7 @@ import dev.wgmesh.common.events.WgmeshEvent;
 import dev.wgmesh.common.group.DriftPolicy;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.wireguard.InterfaceName;
 import dev.wgmesh.deployer.TestGroup;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,6 +91,12 @@ class ObserverTest {
         volatile boolean writeNothing;
         /** Null: only the files are seen (links UNKNOWN). */
         volatile Long rxBytes;
+        /** How many seconds ago every peer's handshake was. */
+        volatile long handshakeAge = 5;
+        /** Whether it answers brief looks as wgmesh-apply does (else it cannot, as the file target). */
+        volatile boolean answersBriefly;
+        final AtomicInteger fullLooks = new AtomicInteger();
+        final AtomicInteger briefLooks = new AtomicInteger();
 
         CountingTarget(Path out, Clock clock) {
             files = new FileTarget(out);
@@ -116,12 +123,26 @@ class ObserverTest {
 
         @Override
         public HostObservation observe(HostRef host, ExpectedHost expected) throws IOException {
+            fullLooks.incrementAndGet();
             Long rx = rxBytes;
             if (rx == null) {
                 return files.observe(host, expected);
             }
-            long handshake = clock.instant().getEpochSecond() - 5;
-            return StatusParser.parse(RunningHost.text(RunningHost.status(running.get(host.host()), handshake, rx)));
+            return StatusParser.parse(RunningHost.text(runningStatus(host, rx)));
+        }
+
+        @Override
+        public boolean unchanged(HostRef host, Map<InterfaceName, String> digests, Instant handshakesSince) {
+            if (!answersBriefly) {
+                return false;
+            }
+            briefLooks.incrementAndGet();
+            String brief = RunningHost.brief(runningStatus(host, rxBytes), handshakesSince.getEpochSecond());
+            return StatusParser.Brief.unchanged(StatusParser.parseBrief(brief), digests);
+        }
+
+        private List<String> runningStatus(HostRef host, long rx) {
+            return RunningHost.status(running.get(host.host()), clock.instant().getEpochSecond() - handshakeAge, rx);
         }
     }
 
@@ -520,6 +541,71 @@ class ObserverTest {
 
         assertThat(health("h2")).hasSize(4);
         assertThat(received(last(health("h2")))).containsOnly(clock.instant()).hasSize(2);
+    }
+
+    /** Applied, looked at, and bytes from every peer since: settled. */
+    private void settledHosts() {
+        target.rxBytes = 1000L;
+        target.answersBriefly = true;
+        rollOut(group.render(1));
+        observer.observeDue(Runnable::run);
+        target.rxBytes = 1500L;
+        intervals(1);
+    }
+
+    @Test
+    void aSettledHostIsOnlyAskedWhetherAnythingChangedUntilItsReportIsDue() {
+        settledHosts();
+        int fullLooks = target.fullLooks.get();
+        int reports = health("h1").size();
+
+        intervals(6); // 222 s: no report due
+
+        assertThat(target.fullLooks.get()).isEqualTo(fullLooks);
+        assertThat(target.briefLooks.get()).isEqualTo(3 * 6);
+        assertThat(health("h1")).hasSize(reports);
+
+        intervals(3); // 333 s since the last reports: one full look and a report each, then brief again
+
+        assertThat(target.fullLooks.get()).isEqualTo(fullLooks + 3);
+        assertThat(target.briefLooks.get()).isEqualTo(3 * 8);
+        assertThat(health("h1")).hasSize(reports + 1);
+        assertThat(last(health("h1")).links()).extracting(HostHealthReported.Link::state).containsOnly(LinkState.UP);
+        assertThat(deployments()).isEmpty();
+    }
+
+    @Test
+    void aHostChangedByHandIsSeenByABriefLookAndRepairedAtOnce() {
+        settledHosts();
+        published.clear();
+        int fullLooks = target.fullLooks.get();
+        target.running.put(group.host(1), target.running.get(group.host(2)));
+
+        intervals(1);
+
+        assertThat(health("h1")).extracting(HostHealthReported::drift).containsExactly(Drift.DRIFTED, Drift.IN_SYNC);
+        assertThat(deployments()).singleElement().satisfies(report -> {
+            assertThat(report.host().value()).isEqualTo("h1");
+            assertThat(report.cause()).isEqualTo(Cause.DRIFT_REPAIR);
+        });
+        assertThat(target.fullLooks.get()).as("h1 before and after its repair").isEqualTo(fullLooks + 2);
+    }
+
+    @Test
+    void aTunnelWithoutAFreshHandshakeIsSeenByABriefLookAndReported() {
+        settledHosts();
+        published.clear();
+        target.handshakeAge = LinkStates.HANDSHAKE_WINDOW.toSeconds() + 20;
+
+        intervals(1);
+
+        assertThat(target.fullLooks.get()).isEqualTo(3 * 3);
+        assertThat(health("h2")).singleElement().satisfies(health -> assertThat(health.links())
+                .extracting(HostHealthReported.Link::state).containsOnly(LinkState.DOWN));
+
+        intervals(1);
+
+        assertThat(target.fullLooks.get()).as("not settled, so looked at in full").isEqualTo(3 * 4);
     }
 
     @Test

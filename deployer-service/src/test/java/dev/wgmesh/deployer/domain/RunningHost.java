@@ -7,13 +7,15 @@ import dev.wgmesh.common.wireguard.WgConfigParser.ParsedConfig;
 import dev.wgmesh.common.wireguard.WgConfigParser.ParsedPeer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * What {@code wgmesh-apply status} prints for a host that runs exactly these files, every peer with the
- * given handshake and counters; tests then change its lines as an operator or a fault would.
+ * given handshake and counters; tests then change its lines as an operator or a fault would. The digest
+ * lines are made as wgmesh-apply makes them, and {@link #brief} is what it prints when asked to be brief.
  */
 final class RunningHost {
 
@@ -28,6 +30,7 @@ final class RunningHost {
         List<String> lines = new ArrayList<>();
         lines.add(StatusParser.HEADER);
         for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
+            int first = lines.size();
             String name = file.getKey().substring(0, file.getKey().length() - ".conf".length());
             ParsedConfig config = WgConfigParser.parse(new String(file.getValue(), StandardCharsets.UTF_8));
             lines.add(String.join("\t", "interface", name, "up", String.valueOf(config.listenPort()),
@@ -43,9 +46,43 @@ final class RunningHost {
                         String.valueOf(handshake), String.valueOf(rxBytes), "2000",
                         peer.persistentKeepalive() == null ? "off" : peer.persistentKeepalive().toString()));
             }
+            lines.add(String.join("\t", "digest", name, digest(lines.subList(first, lines.size()))));
         }
         lines.add("end");
         return lines;
+    }
+
+    /** The SHA-256 of an interface's lines, each peer's endpoint, handshake and counters left empty. */
+    static String digest(List<String> interfaceLines) {
+        StringBuilder text = new StringBuilder();
+        for (String line : interfaceLines) {
+            String[] fields = line.split("\t", -1);
+            if (fields[0].equals("peer")) {
+                fields[4] = "";
+                fields[6] = "";
+                fields[7] = "";
+                fields[8] = "";
+            }
+            text.append(String.join("\t", fields)).append('\n');
+        }
+        return ExpectedHost.sha256(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What a host with this full status prints when asked to be brief about handshakes since {@code since}. */
+    static String brief(List<String> status, long since) {
+        List<String> lines = new ArrayList<>(List.of(StatusParser.BRIEF_HEADER));
+        Map<String, Integer> stale = new HashMap<>();
+        for (String line : status) {
+            String[] fields = line.split("\t", -1);
+            if (fields[0].equals("peer") && Long.parseLong(fields[6]) < since) {
+                stale.merge(fields[1], 1, Integer::sum);
+            }
+            if (fields[0].equals("digest")) {
+                lines.add(String.join("\t", "interface", fields[1], fields[2], String.valueOf(stale.getOrDefault(fields[1], 0))));
+            }
+        }
+        lines.add("end");
+        return text(lines);
     }
 
     static String text(List<String> lines) {

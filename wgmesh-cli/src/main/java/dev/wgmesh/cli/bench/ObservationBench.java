@@ -60,7 +60,8 @@ public final class ObservationBench {
                         + "watching it for %d s at wgmesh.observe-interval %d s while nothing changes", sizes.hosts(),
                 String.join(" ", serviceJvmOptions), sizes.window().toSeconds(), sizes.interval().toSeconds()));
         table.machine("command target: a stand-in host whose status is a file the size of a real host's, printed "
-                + "by sed with this second as every handshake (one sh, one date and one sed process a look)");
+                + "by sed with this second as every handshake and byte count (one sh, one date and one sed process "
+                + "a full look; one sh and one cat a brief one)");
         try (WgmeshProcesses wgmesh = new WgmeshProcesses(home, workDir, logDir, serviceJvmOptions, brokerJvmOptions, 1)) {
             wgmesh.startPipeline();
             LocalApi api = new LocalApi(wgmesh.apiBase(), wgmesh.apiToken());
@@ -71,7 +72,7 @@ public final class ObservationBench {
             ServiceProcess files = wgmesh.startDeployer("file-observer", workDir.resolve("out"), interval);
             wgmesh.awaitDeployerGroup(1, WgmeshProcesses.START_TIMEOUT);
             PipelineBench.awaitConverged(wgmesh, api, GROUP, revision);
-            measure(wgmesh, files, "file target");
+            measure(wgmesh, files, "file target", null);
             wgmesh.stopDeployers();
 
             // a new replica with an empty state restores every host onto the stand-in, then looks at them
@@ -82,7 +83,7 @@ public final class ObservationBench {
             ServiceProcess command = wgmesh.startCommandDeployer("command-observer", script + " " + store, interval);
             wgmesh.awaitDeployerGroup(1, WgmeshProcesses.START_TIMEOUT);
             awaitRestored(wgmesh, store.resolve(GROUP));
-            measure(wgmesh, command, "command target");
+            measure(wgmesh, command, "command target", store);
         } finally {
             Processes.deleteTree(workDir);
         }
@@ -117,11 +118,14 @@ public final class ObservationBench {
 
     /**
      * Waits until every host was looked at since it got its files (looks come every 0.8 to 1.2 intervals),
-     * then measures the window.
+     * and with the stand-in once more (its counters grew since: the host is settled), then measures the
+     * window, counting the stand-in's looks when there is one ({@code standIn}, else null).
      */
-    private void measure(WgmeshProcesses wgmesh, ServiceProcess deployer, String target) throws Exception {
-        ServiceProcess.sleep(sizes.interval().multipliedBy(3).dividedBy(2).toMillis());
+    private void measure(WgmeshProcesses wgmesh, ServiceProcess deployer, String target, Path standIn)
+            throws Exception {
+        ServiceProcess.sleep(sizes.interval().multipliedBy(standIn == null ? 3 : 6).dividedBy(2).toMillis());
         wgmesh.checkAlive();
+        StandInHost.Looks looksBefore = standIn == null ? null : StandInHost.Looks.in(standIn);
         TopicTraffic traffic = new TopicTraffic(wgmesh.broker().bootstrapServers(), wgmesh.topicNames());
         TopicTraffic.Snapshot before = traffic.snapshot();
         double cpu = deployer.cpuSeconds();
@@ -138,6 +142,12 @@ public final class ObservationBench {
         table.add(new Row(figure + "the deployer's CPU", String.format(Locale.ROOT,
                 "%.1f%% of one core (%.1f CPU s in %.0f s), %.2f ms a look (about %,.0f looks)",
                 100 * cpu / seconds, cpu, seconds, 1000 * cpu / looks, looks), "", "", ""));
+        if (standIn != null) {
+            StandInHost.Looks after = StandInHost.Looks.in(standIn);
+            table.add(new Row(figure + "looks the stand-in answered", String.format(Locale.ROOT,
+                    "%,d full, %,d brief", after.full() - looksBefore.full(), after.brief() - looksBefore.brief()),
+                    "", "", ""));
+        }
         if (children > 0) {
             table.add(new Row(figure + "the processes it ran", String.format(Locale.ROOT,
                     "%.1f%% of one core (%.1f CPU s), %.2f ms a look", 100 * children / seconds, children,

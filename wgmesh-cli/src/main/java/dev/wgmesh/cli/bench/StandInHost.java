@@ -20,8 +20,11 @@ import java.util.stream.Stream;
 /**
  * A host for the command target that runs no WireGuard: applying copies the files to {@code STORE/<group>/<host>/},
  * and {@code status} prints what {@code host/wgmesh-apply status} prints for a host that runs exactly those files,
- * every tunnel with a handshake this second. The status text is made once per host by {@link #writeStatus}, so
- * each look costs the deployer what a real host's would: a process, half a megabyte to read and parse at 1,000 hosts.
+ * every tunnel with a handshake this second and its byte counters growing. The status text is made once per host
+ * by {@link #writeStatus}, so each look costs the deployer what a real host's would: a process, half a megabyte to
+ * read and parse at 1,000 hosts; asked to be brief, it prints its digests (here its files' hashes, as nothing
+ * else changes on it) and no stale peer. Each look appends {@code f} (full) or {@code b} (brief) to
+ * {@code STORE/looks}.
  */
 final class StandInHost {
 
@@ -36,7 +39,12 @@ final class StandInHost {
                 #!/bin/sh
                 set -e
                 if [ "$1" = status ]; then
-                    exec sed "s/@NOW@/$(date +%s)/" "$2/$WGMESH_GROUP/$WGMESH_HOST/status"
+                    if [ -n "${WGMESH_STATUS_BRIEF:-}" ]; then
+                        echo b >> "$2/looks"
+                        exec cat "$2/$WGMESH_GROUP/$WGMESH_HOST/brief"
+                    fi
+                    echo f >> "$2/looks"
+                    exec sed "s/@NOW@/$(date +%s)/g" "$2/$WGMESH_GROUP/$WGMESH_HOST/status"
                 fi
                 dest="$1/$WGMESH_GROUP/$WGMESH_HOST"
                 if [ "${WGMESH_REMOVE:-}" = 1 ]; then rm -rf "$dest"; exit 0; fi
@@ -49,9 +57,10 @@ final class StandInHost {
                 """;
     }
 
-    /** Writes {@code hostDir/status} for the config files the host got. */
+    /** Writes {@code hostDir/status} and {@code hostDir/brief} for the config files the host got. */
     static void writeStatus(Path hostDir) throws IOException {
         List<String> lines = new ArrayList<>(List.of("wgmesh-status\t1"));
+        List<String> brief = new ArrayList<>(List.of("wgmesh-brief\t1"));
         List<Path> files;
         try (Stream<Path> list = Files.list(hostDir)) {
             files = list.filter(f -> f.getFileName().toString().endsWith(".conf")).sorted().toList();
@@ -71,12 +80,25 @@ final class StandInHost {
                                 : sha256(peer.presharedKey().base64().getBytes(StandardCharsets.US_ASCII)),
                         peer.endpoint() == null ? "none" : peer.endpoint().toString(),
                         peer.allowedIps().stream().map(Cidr::toString).sorted().collect(Collectors.joining(",")),
-                        NOW, "123456", "654321",
+                        NOW, NOW, NOW,
                         peer.persistentKeepalive() == null ? "off" : peer.persistentKeepalive().toString()));
             }
+            lines.add(String.join("\t", "digest", name, sha256(bytes)));
+            brief.add(String.join("\t", "interface", name, sha256(bytes), "0"));
         }
         lines.add("end");
+        brief.add("end");
         Files.writeString(hostDir.resolve("status"), String.join("\n", lines) + "\n");
+        Files.writeString(hostDir.resolve("brief"), String.join("\n", brief) + "\n");
+    }
+
+    /** How many full and brief looks the stand-in answered so far. */
+    record Looks(long full, long brief) {
+        static Looks in(Path store) throws IOException {
+            Path file = store.resolve("looks");
+            String text = Files.exists(file) ? Files.readString(file) : "";
+            return new Looks(text.chars().filter(c -> c == 'f').count(), text.chars().filter(c -> c == 'b').count());
+        }
     }
 
     private static String sha256(byte[] bytes) {

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +38,13 @@ class ObservationBenchSmokeTest {
                     .singleElement().satisfies(row -> assertThat(row.value()).startsWith("0 records"));
         }
         assertThat(figures).contains("watching 20 hosts, command target: the processes it ran");
+        // settled hosts are asked briefly; a full look only when a report is due (every 5 minutes)
+        assertThat(table.rows()).filteredOn(row -> row.figure().equals("watching 20 hosts, command target: looks the "
+                + "stand-in answered")).singleElement().satisfies(row -> {
+                    Matcher looks = Pattern.compile("(\\d+) full, (\\d+) brief").matcher(row.value());
+                    assertThat(looks.matches()).as(row.value()).isTrue();
+                    assertThat(Integer.parseInt(looks.group(2))).isGreaterThan(10 * Integer.parseInt(looks.group(1)));
+                });
         assertThat(table.rows()).allSatisfy(row -> assertThat(row.value()).as(row.figure()).matches(".*[0-9].*"));
     }
 }

@@ -21,6 +21,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -235,6 +236,18 @@ class LabTest {
             assertThat(status.stdout()).startsWith("wgmesh-status\t1\ninterface\twg0\tup\t51820\t"
                     + keys.get("gamma").publicKey().base64() + "\t").endsWith("\nend\n");
             assertThat(run(Map.of(), "tar", "-tf", sent.toString()).stdout()).isEqualTo("wgmesh-apply\n");
+            // brief, as the deployer asks a settled host: the time goes along; only digits are sent
+            String digest = status.stdout().lines().filter(line -> line.startsWith("digest\t")).findFirst().orElseThrow()
+                    .split("\t")[2];
+            env.put("WGMESH_STATUS_BRIEF", "1");
+            Lab.Result brief = run(env, sshScript, "status", "root@%h.lab.example");
+            // one stale peer: gamma has talked to alpha, never to beta
+            assertThat(brief.stdout()).as(brief.stderr()).isEqualTo("wgmesh-brief\t1\ninterface\twg0\t" + digest + "\t1\nend\n");
+            env.put("WGMESH_STATUS_BRIEF", "1; touch /tmp/owned");
+            Lab.Result hostile = run(env, sshScript, "status", "root@%h.lab.example");
+            assertThat(hostile.exitCode()).isEqualTo(2);
+            assertThat(hostile.stderr()).contains("WGMESH_STATUS_BRIEF must be Unix seconds");
+            assertThat(lab.exec("gamma", "test", "-e", "/tmp/owned").exitCode()).isNotZero();
         }
     }
 
@@ -257,7 +270,7 @@ class LabTest {
             X25519Keys.KeyPair own = keys.get("alpha");
             String file = "file\twg0\t" + sha256(Files.readString(tmp.resolve("rev1/alpha/wg0.conf")));
             List<String> lines = status.stdout().lines().toList();
-            assertThat(lines).hasSize(7);
+            assertThat(lines).hasSize(8);
             assertThat(lines.subList(0, 4)).containsExactly("wgmesh-status\t1",
                     "interface\twg0\tup\t51820\t" + own.publicKey().base64() + "\t1420", file,
                     "address\twg0\t10.99.0.1/24");
@@ -278,7 +291,9 @@ class LabTest {
                 assertThat(Long.parseLong(fields[8])).as("tx bytes").isGreaterThan(0);
                 assertThat(fields[9]).as("persistent keepalive").isEqualTo("off");
             }
-            assertThat(lines.get(6)).isEqualTo("end");
+            String digest = digest(lines.subList(1, 6));
+            assertThat(lines.get(6)).isEqualTo("digest\twg0\t" + digest);
+            assertThat(lines.get(7)).isEqualTo("end");
             List<String> secrets = new ArrayList<>();
             keys.values().forEach(pair -> secrets.add(pair.privateKey().base64()));
             for (X25519Keys.KeyPair other : keys.values()) {
@@ -288,10 +303,43 @@ class LabTest {
             }
             assertThat(secrets).hasSize(5).allSatisfy(secret -> assertThat(status.stdout()).doesNotContain(secret));
 
+            // brief: the same digest after more traffic; both peers had a handshake in the last 180 s, none in the future
+            assertThat(lab.ping("alpha", "10.99.0.2")).isTrue();
+            long now = Instant.now().getEpochSecond();
+            assertThat(brief(lab, now - 180)).isEqualTo("wgmesh-brief\t1\ninterface\twg0\t" + digest + "\t0\nend\n");
+            assertThat(brief(lab, now + 60)).isEqualTo("wgmesh-brief\t1\ninterface\twg0\t" + digest + "\t2\nend\n");
+            // a peer changed by hand changes the digest
+            lab.exec("alpha", "wg", "set", "wg0", "peer", keys.get("beta").publicKey().base64(), "persistent-keepalive", "7")
+                    .orThrow();
+            assertThat(brief(lab, now - 180)).startsWith("wgmesh-brief\t1\ninterface\twg0\t").doesNotContain(digest);
+
             lab.exec("alpha", "ip", "link", "del", "wg0").orThrow();
+            String missing = "interface\twg0\tmissing\t-\t-\t-\n" + file;
             assertThat(lab.exec("alpha", Lab.applyScript().toString(), "status").orThrow().stdout())
-                    .isEqualTo("wgmesh-status\t1\ninterface\twg0\tmissing\t-\t-\t-\n" + file + "\nend\n");
+                    .isEqualTo("wgmesh-status\t1\n" + missing + "\ndigest\twg0\t" + digest(missing.lines().toList()) + "\nend\n");
         }
+    }
+
+    /** wgmesh-apply's brief status on alpha, about handshakes since {@code since}. */
+    private static String brief(Lab lab, long since) {
+        return lab.exec("alpha", "env", "WGMESH_STATUS_BRIEF=" + since, Lab.applyScript().toString(), "status").orThrow()
+                .stdout();
+    }
+
+    /** What wgmesh-apply's digest line says of an interface's lines: peers without endpoint, handshake and counters. */
+    private static String digest(List<String> interfaceLines) {
+        StringBuilder text = new StringBuilder();
+        for (String line : interfaceLines) {
+            String[] fields = line.split("\t", -1);
+            if (fields[0].equals("peer")) {
+                fields[4] = "";
+                fields[6] = "";
+                fields[7] = "";
+                fields[8] = "";
+            }
+            text.append(String.join("\t", fields)).append('\n');
+        }
+        return sha256(text.toString());
     }
 
     /**
