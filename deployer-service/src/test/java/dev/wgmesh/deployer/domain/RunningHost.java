@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * What {@code wgmesh-apply status} prints for a host that runs exactly these files, every peer with the
  * given handshake and counters; tests then change its lines as an operator or a fault would. The digest
- * lines are made as wgmesh-apply makes them, and {@link #brief} is what it prints when asked to be brief.
+ * lines are made as wgmesh-apply makes them (of the interface, file and address lines and each peer's key,
+ * preshared key, allowed IPs and keepalive), and {@link #brief} is what it prints when asked to be brief.
  */
 final class RunningHost {
 
@@ -38,34 +39,23 @@ final class RunningHost {
                     config.mtu() == null ? "-" : config.mtu().toString()));
             lines.add(String.join("\t", "file", name, ExpectedHost.sha256(file.getValue())));
             config.addresses().forEach(address -> lines.add(String.join("\t", "address", name, address.toString())));
+            StringBuilder digested = new StringBuilder();
+            lines.subList(first, lines.size()).forEach(line -> digested.append(line).append('\n'));
             for (ParsedPeer peer : config.peers()) {
                 String psk = ExpectedHost.presharedKeySha256(peer.presharedKey());
+                String allowedIps = peer.allowedIps().stream().map(Cidr::toString).sorted().collect(Collectors.joining(","));
+                String keepalive = peer.persistentKeepalive() == null ? "off" : peer.persistentKeepalive().toString();
                 lines.add(String.join("\t", "peer", name, peer.publicKey().base64(), psk == null ? "none" : psk,
-                        peer.endpoint() == null ? "none" : peer.endpoint().toString(),
-                        peer.allowedIps().stream().map(Cidr::toString).sorted().collect(Collectors.joining(",")),
-                        String.valueOf(handshake), String.valueOf(rxBytes), "2000",
-                        peer.persistentKeepalive() == null ? "off" : peer.persistentKeepalive().toString()));
+                        peer.endpoint() == null ? "none" : peer.endpoint().toString(), allowedIps,
+                        String.valueOf(handshake), String.valueOf(rxBytes), "2000", keepalive));
+                digested.append(String.join("\t", "peer", name, peer.publicKey().base64(),
+                        peer.presharedKey() == null ? "none" : peer.presharedKey().base64(), allowedIps, keepalive)).append('\n');
             }
-            lines.add(String.join("\t", "digest", name, digest(lines.subList(first, lines.size()))));
+            lines.add(String.join("\t", "digest", name,
+                    ExpectedHost.sha256(digested.toString().getBytes(StandardCharsets.UTF_8))));
         }
         lines.add("end");
         return lines;
-    }
-
-    /** The SHA-256 of an interface's lines, each peer's endpoint, handshake and counters left empty. */
-    static String digest(List<String> interfaceLines) {
-        StringBuilder text = new StringBuilder();
-        for (String line : interfaceLines) {
-            String[] fields = line.split("\t", -1);
-            if (fields[0].equals("peer")) {
-                fields[4] = "";
-                fields[6] = "";
-                fields[7] = "";
-                fields[8] = "";
-            }
-            text.append(String.join("\t", fields)).append('\n');
-        }
-        return ExpectedHost.sha256(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** What a host with this full status prints when asked to be brief about handshakes since {@code since}. */

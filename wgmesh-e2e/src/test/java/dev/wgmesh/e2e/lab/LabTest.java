@@ -291,7 +291,13 @@ class LabTest {
                 assertThat(Long.parseLong(fields[8])).as("tx bytes").isGreaterThan(0);
                 assertThat(fields[9]).as("persistent keepalive").isEqualTo("off");
             }
-            String digest = digest(lines.subList(1, 6));
+            Map<String, String> presharedKeys = new LinkedHashMap<>();
+            for (int j = 2; j <= HOSTS.size(); j++) {
+                X25519Keys.KeyPair peer = keys.get(host(j));
+                presharedKeys.put(peer.publicKey().base64(),
+                        PresharedKeys.derive(pskSeed, own.publicKey(), peer.publicKey()).base64());
+            }
+            String digest = digest(lines.subList(1, 6), presharedKeys);
             assertThat(lines.get(6)).isEqualTo("digest\twg0\t" + digest);
             assertThat(lines.get(7)).isEqualTo("end");
             List<String> secrets = new ArrayList<>();
@@ -316,7 +322,8 @@ class LabTest {
             lab.exec("alpha", "ip", "link", "del", "wg0").orThrow();
             String missing = "interface\twg0\tmissing\t-\t-\t-\n" + file;
             assertThat(lab.exec("alpha", Lab.applyScript().toString(), "status").orThrow().stdout())
-                    .isEqualTo("wgmesh-status\t1\n" + missing + "\ndigest\twg0\t" + digest(missing.lines().toList()) + "\nend\n");
+                    .isEqualTo("wgmesh-status\t1\n" + missing + "\ndigest\twg0\t" + digest(missing.lines().toList(), Map.of())
+                            + "\nend\n");
         }
     }
 
@@ -326,18 +333,19 @@ class LabTest {
                 .stdout();
     }
 
-    /** What wgmesh-apply's digest line says of an interface's lines: peers without endpoint, handshake and counters. */
-    private static String digest(List<String> interfaceLines) {
+    /**
+     * What wgmesh-apply's digest line says of an interface's status lines: the SHA-256 of the lines, each peer's
+     * cut to its key, its preshared key itself (from {@code presharedKeys}), allowed IPs and keepalive.
+     */
+    private static String digest(List<String> interfaceLines, Map<String, String> presharedKeys) {
         StringBuilder text = new StringBuilder();
         for (String line : interfaceLines) {
             String[] fields = line.split("\t", -1);
             if (fields[0].equals("peer")) {
-                fields[4] = "";
-                fields[6] = "";
-                fields[7] = "";
-                fields[8] = "";
+                line = String.join("\t", "peer", fields[1], fields[2], presharedKeys.getOrDefault(fields[2], "none"),
+                        fields[5], fields[9]);
             }
-            text.append(String.join("\t", fields)).append('\n');
+            text.append(line).append('\n');
         }
         return sha256(text.toString());
     }
