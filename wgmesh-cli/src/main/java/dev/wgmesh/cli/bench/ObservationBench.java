@@ -57,7 +57,9 @@ public final class ObservationBench {
         Processes.deleteAtExit(workDir);
         table.machine("load average at the start: " + PipelineBench.loadAverage());
         table.machine(String.format(Locale.ROOT, "a mesh of %,d hosts deployed once, then one deployer replica (%s) "
-                        + "watching it for %d s at wgmesh.observe-interval %d s while nothing changes", sizes.hosts(),
+                        + "watching it for %d s at wgmesh.observe-interval %d s while nothing changes; with the command "
+                        + "target for two such windows in a row, as its settled hosts get a full look when their report "
+                        + "is due (every 5 minutes) and a brief one otherwise", sizes.hosts(),
                 String.join(" ", serviceJvmOptions), sizes.window().toSeconds(), sizes.interval().toSeconds()));
         table.machine("command target: a stand-in host whose status is a file the size of a real host's, printed "
                 + "by sed with this second as every handshake and byte count (one sh, one date and one sed process "
@@ -72,7 +74,7 @@ public final class ObservationBench {
             ServiceProcess files = wgmesh.startDeployer("file-observer", workDir.resolve("out"), interval);
             wgmesh.awaitDeployerGroup(1, WgmeshProcesses.START_TIMEOUT);
             PipelineBench.awaitConverged(wgmesh, api, GROUP, revision);
-            measure(wgmesh, files, "file target", null);
+            measure(wgmesh, files, "file target", null, 1);
             wgmesh.stopDeployers();
 
             // a new replica with an empty state restores every host onto the stand-in, then looks at them
@@ -83,7 +85,7 @@ public final class ObservationBench {
             ServiceProcess command = wgmesh.startCommandDeployer("command-observer", script + " " + store, interval);
             wgmesh.awaitDeployerGroup(1, WgmeshProcesses.START_TIMEOUT);
             awaitRestored(wgmesh, store.resolve(GROUP));
-            measure(wgmesh, command, "command target", store);
+            measure(wgmesh, command, "command target", store, 2);
         } finally {
             Processes.deleteTree(workDir);
         }
@@ -118,12 +120,20 @@ public final class ObservationBench {
 
     /**
      * Waits until every host was looked at since it got its files (looks come every 0.8 to 1.2 intervals),
-     * and with the stand-in once more (its counters grew since: the host is settled), then measures the
-     * window, counting the stand-in's looks when there is one ({@code standIn}, else null).
+     * and with the stand-in once more (its counters grew since: the host is settled), then measures
+     * {@code windows} windows in a row, counting the stand-in's looks when there is one ({@code standIn},
+     * else null).
      */
-    private void measure(WgmeshProcesses wgmesh, ServiceProcess deployer, String target, Path standIn)
+    private void measure(WgmeshProcesses wgmesh, ServiceProcess deployer, String target, Path standIn, int windows)
             throws Exception {
         ServiceProcess.sleep(sizes.interval().multipliedBy(standIn == null ? 3 : 6).dividedBy(2).toMillis());
+        for (int window = 1; window <= windows; window++) {
+            measureWindow(wgmesh, deployer, windows == 1 ? target : target + ", window " + window, standIn);
+        }
+    }
+
+    private void measureWindow(WgmeshProcesses wgmesh, ServiceProcess deployer, String target, Path standIn)
+            throws Exception {
         wgmesh.checkAlive();
         StandInHost.Looks looksBefore = standIn == null ? null : StandInHost.Looks.in(standIn);
         TopicTraffic traffic = new TopicTraffic(wgmesh.broker().bootstrapServers(), wgmesh.topicNames());

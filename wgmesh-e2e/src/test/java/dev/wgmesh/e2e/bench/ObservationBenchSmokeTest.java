@@ -30,17 +30,17 @@ class ObservationBenchSmokeTest {
         System.out.print(table.text());
 
         List<String> figures = table.rows().stream().map(Row::figure).toList();
-        for (String target : List.of("file target", "command target")) {
+        for (String target : List.of("file target", "command target, window 1", "command target, window 2")) {
             String prefix = "watching 20 hosts, " + target + ": ";
             assertThat(figures).contains(prefix + "the deployer's CPU", prefix + "on wgmesh.host-health-reported",
                     prefix + "on wgmesh.deployment-reported", prefix + "the deployer's peak RSS");
             assertThat(table.rows()).filteredOn(row -> row.figure().equals(prefix + "on wgmesh.deployment-reported"))
                     .singleElement().satisfies(row -> assertThat(row.value()).startsWith("0 records"));
         }
-        assertThat(figures).contains("watching 20 hosts, command target: the processes it ran");
+        assertThat(figures).contains("watching 20 hosts, command target, window 1: the processes it ran");
         // settled hosts are asked briefly; a full look only when a report is due (every 5 minutes)
-        assertThat(table.rows()).filteredOn(row -> row.figure().equals("watching 20 hosts, command target: looks the "
-                + "stand-in answered")).singleElement().satisfies(row -> {
+        assertThat(table.rows()).filteredOn(row -> row.figure().startsWith("watching 20 hosts, command target, window")
+                && row.figure().endsWith("looks the stand-in answered")).hasSize(2).allSatisfy(row -> {
                     Matcher looks = Pattern.compile("(\\d+) full, (\\d+) brief").matcher(row.value());
                     assertThat(looks.matches()).as(row.value()).isTrue();
                     assertThat(Integer.parseInt(looks.group(2))).isGreaterThan(10 * Integer.parseInt(looks.group(1)));
