@@ -39,7 +39,8 @@ class DeployerConfig {
             case "file" -> new FileTarget(Path.of(settings.outDir()));
             // split on spaces: a program and plain arguments; a path with spaces needs a wrapper script
             default -> new CommandTarget(Arrays.stream(settings.command().trim().split("\\s+"))
-                    .filter(word -> !word.isEmpty()).toList(), settings.commandTimeout());
+                    .filter(word -> !word.isEmpty()).toList(), settings.commandTimeout(),
+                    settings.keepStatusOpen());
         };
     }
 

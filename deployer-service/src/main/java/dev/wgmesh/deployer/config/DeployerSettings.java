@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stateDir                       what was applied per host; {@code <outDir>/.wgmesh-state} when not given
  * @param command                        the command target's program and plain arguments ({@code %h}: none here)
  * @param commandTimeout                 how long one run of the command may take before it is killed (FAILED)
+ * @param keepStatusOpen                 whether the command target keeps a status session open per settled host
+ *                                       for its brief looks, instead of a run of the command each
  * @param replica                        the name on every report; {@code <hostname>-<pid>} when not given
  * @param peerTableTimeout               how long a mesh host's record waits for the peer table it names
  * @param parallelHosts                  hosts applied (and observed) at the same time
@@ -32,6 +34,7 @@ public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
                                @DefaultValue("") String stateDir,
                                @DefaultValue("") String command,
                                @DefaultValue("60s") Duration commandTimeout,
+                               @DefaultValue("true") boolean keepStatusOpen,
                                @DefaultValue("") String replica,
                                @DefaultValue("10s") Duration peerTableTimeout,
                                @DefaultValue("4") int parallelHosts,

@@ -1,5 +1,8 @@
 package dev.wgmesh.deployer.domain;
 
+import dev.wgmesh.common.events.HostConfigRendered;
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.InterfaceName;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,12 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a command once per host with the host's files in a private temp folder (env
@@ -24,8 +30,11 @@ import java.util.function.Consumer;
  * Its standard output is discarded, since a script may print a config (but read, up to a limit, when the
  * command runs with {@code status} to tell what the host has); of its standard error only the
  * last 64 KB are kept (the rest is read and dropped), and their last lines become the reason of a failure.
+ * A settled host's brief looks go to a {@link StatusSession} kept open for it, when the command keeps one.
  */
-public final class CommandTarget implements Target {
+public final class CommandTarget implements Target, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandTarget.class);
 
     static final int REASON_LINES = 10;
     static final int REASON_CHARS = 2000;
@@ -47,14 +56,22 @@ public final class CommandTarget implements Target {
 
     private final List<String> command;
     private final Duration timeout;
+    /** The status sessions of settled hosts, by group/host key. */
+    private final Map<String, StatusSession> sessions = new ConcurrentHashMap<>();
+    /** Whether brief looks go to sessions: asked, and not refused by the command (then a process a look). */
+    private volatile boolean sessionsWanted;
 
-    /** @param command the program and its arguments, such as {@code /opt/wgmesh/apply-host.sh --ssh} */
-    public CommandTarget(List<String> command, Duration timeout) {
+    /**
+     * @param command        the program and its arguments, such as {@code /opt/wgmesh/apply-host.sh --ssh}
+     * @param keepStatusOpen whether a settled host's brief looks go to a status session kept open for it
+     */
+    public CommandTarget(List<String> command, Duration timeout, boolean keepStatusOpen) {
         if (command.isEmpty() || command.get(0).isBlank()) {
             throw new IllegalArgumentException("the command target needs a command (wgmesh.command)");
         }
         this.command = List.copyOf(command);
         this.timeout = timeout;
+        this.sessionsWanted = keepStatusOpen;
     }
 
     @Override
@@ -84,28 +101,90 @@ public final class CommandTarget implements Target {
     }
 
     /**
-     * Runs the command with {@code status} and {@value #BRIEF_ENV} set to {@code handshakesSince}: a host
-     * whose wgmesh-apply knows it prints a few lines instead of every peer's. A command that prints a full
-     * status anyway gets false, so the host gets a full look.
+     * Asks the host's status session, or runs the command with {@code status} and {@value #BRIEF_ENV} set to
+     * {@code handshakesSince}: a host whose wgmesh-apply knows it prints a few lines instead of every peer's.
+     * A command that prints a full status anyway gets false, so the host gets a full look.
      */
     @Override
     public boolean unchanged(HostRef host, Map<InterfaceName, String> digests, Instant handshakesSince)
             throws IOException, DeployFailure {
-        String output = status(host, env -> env.put(BRIEF_ENV, Long.toString(handshakesSince.getEpochSecond())));
+        String output = sessionsWanted ? briefFromSession(host, handshakesSince) : briefFromRun(host, handshakesSince);
         if (!output.startsWith(StatusParser.BRIEF_HEADER)) {
             return false;
         }
         try {
             return StatusParser.Brief.unchanged(StatusParser.parseBrief(output), digests);
         } catch (StatusParser.StatusFormatException e) {
+            forget(host.group(), host.host()); // a session that said that is not asked again
             throw new DeployFailure(command.get(0) + " status: " + e.getMessage());
         }
     }
 
-    private String status(HostRef host, Consumer<Map<String, String>> moreEnv) throws IOException, DeployFailure {
+    /** The host's session answers; one that fails is closed (the host then gets a full look, which says why). */
+    private String briefFromSession(HostRef host, Instant handshakesSince) throws IOException, DeployFailure {
+        String key = HostConfigRendered.key(host.group(), host.host());
+        String os = os(host);
+        StatusSession session = sessions.get(key);
+        if (session != null && !session.fits(os)) {
+            forget(host.group(), host.host());
+            session = null;
+        }
+        if (session == null) {
+            try {
+                session = StatusSession.start(builder(host, statusLine(), env -> env.put(StatusSession.FOLLOW_ENV, "1")),
+                        os, timeout);
+            } catch (StatusSession.NotFollowing e) {
+                sessionsWanted = false;
+                log.info("{} does not keep a status open ({}): a settled host's brief look is a process each",
+                        command.get(0), e.getMessage());
+                return briefFromRun(host, handshakesSince);
+            }
+            sessions.put(key, session);
+        }
+        try {
+            return session.brief(handshakesSince, timeout);
+        } catch (IOException | DeployFailure | RuntimeException e) {
+            sessions.remove(key, session);
+            session.close();
+            throw e;
+        }
+    }
+
+    private String briefFromRun(HostRef host, Instant handshakesSince) throws IOException, DeployFailure {
+        return status(host, env -> env.put(BRIEF_ENV, Long.toString(handshakesSince.getEpochSecond())));
+    }
+
+    @Override
+    public void forget(GroupName group, HostName host) {
+        StatusSession session = sessions.remove(HostConfigRendered.key(group, host));
+        if (session != null) {
+            session.close();
+        }
+    }
+
+    /** Ends every status session (the deployer stops). */
+    @Override
+    public void close() {
+        sessions.keySet().forEach(key -> {
+            StatusSession session = sessions.remove(key);
+            if (session != null) {
+                session.close();
+            }
+        });
+    }
+
+    private List<String> statusLine() {
         List<String> status = new ArrayList<>(command);
         status.add(1, "status");
-        byte[] output = execute(host, status, moreEnv, true);
+        return status;
+    }
+
+    private static String os(HostRef host) {
+        return host.os() == null ? "" : host.os().json();
+    }
+
+    private String status(HostRef host, Consumer<Map<String, String>> moreEnv) throws IOException, DeployFailure {
+        byte[] output = execute(host, statusLine(), moreEnv, true);
         if (output.length > MAX_STATUS_BYTES) {
             throw new DeployFailure(command.get(0) + " status printed more than " + MAX_STATUS_BYTES + " bytes");
         }
@@ -134,16 +213,10 @@ public final class CommandTarget implements Target {
     private byte[] execute(HostRef host, List<String> commandLine, Consumer<Map<String, String>> moreEnv,
                            boolean keepOutput) throws IOException, DeployFailure {
         try {
-            ProcessBuilder builder = new ProcessBuilder(commandLine);
+            ProcessBuilder builder = builder(host, commandLine, moreEnv);
             if (!keepOutput) {
                 builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
             }
-            Map<String, String> env = builder.environment();
-            env.keySet().removeAll(List.of("WGMESH_REVISION", "WGMESH_CONFIG_DIR", "WGMESH_REMOVE", BRIEF_ENV));
-            env.put("WGMESH_GROUP", host.group().value());
-            env.put("WGMESH_HOST", host.host().value());
-            env.put("WGMESH_OS", host.os() == null ? "" : host.os().json());
-            moreEnv.accept(env);
             Process process = builder.start();
             OutputTail errors = new OutputTail(process.getErrorStream(), READERS);
             CompletableFuture<byte[]> output = keepOutput
@@ -172,6 +245,19 @@ public final class CommandTarget implements Target {
             Thread.currentThread().interrupt();
             throw new DeployFailure(command.get(0) + " was interrupted");
         }
+    }
+
+    /** The command line with the host's environment and {@code moreEnv}, none of another run's. */
+    private static ProcessBuilder builder(HostRef host, List<String> commandLine, Consumer<Map<String, String>> moreEnv) {
+        ProcessBuilder builder = new ProcessBuilder(commandLine);
+        Map<String, String> env = builder.environment();
+        env.keySet().removeAll(List.of("WGMESH_REVISION", "WGMESH_CONFIG_DIR", "WGMESH_REMOVE", BRIEF_ENV,
+                StatusSession.FOLLOW_ENV));
+        env.put("WGMESH_GROUP", host.group().value());
+        env.put("WGMESH_HOST", host.host().value());
+        env.put("WGMESH_OS", os(host));
+        moreEnv.accept(env);
+        return builder;
     }
 
     private static String lastLines(String errors) {

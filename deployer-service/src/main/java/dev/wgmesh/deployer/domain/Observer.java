@@ -205,7 +205,7 @@ public final class Observer {
         String key = HostConfigRendered.key(group, host);
         Watched watched = hosts.get(key);
         if (watched != null && watched.record.revision() <= revision && hosts.remove(key, watched)) {
-            sink.forgotten(group, host);
+            forget(watched);
         }
     }
 
@@ -213,11 +213,16 @@ public final class Observer {
     public void disown(Collection<Integer> partitions) {
         hosts.values().removeIf(watched -> {
             if (partitions.contains(watched.partition)) {
-                sink.forgotten(watched.record.group(), watched.record.host());
+                forget(watched);
                 return true;
             }
             return false;
         });
+    }
+
+    private void forget(Watched watched) {
+        target.forget(watched.record.group(), watched.record.host());
+        sink.forgotten(watched.record.group(), watched.record.host());
     }
 
     /** An operator asked to apply the host again now; false when this replica does not own it. */

@@ -1,5 +1,7 @@
 package dev.wgmesh.deployer.domain;
 
+import dev.wgmesh.common.group.GroupName;
+import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.wireguard.InterfaceName;
 import java.io.IOException;
 import java.time.Instant;
@@ -29,5 +31,9 @@ public interface Target {
     default boolean unchanged(HostRef host, Map<InterfaceName, String> digests, Instant handshakesSince)
             throws IOException, DeployFailure {
         return false;
+    }
+
+    /** The host is no longer watched here: whatever was kept open for it is let go. */
+    default void forget(GroupName group, HostName host) {
     }
 }

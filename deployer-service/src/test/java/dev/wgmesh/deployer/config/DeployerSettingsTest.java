@@ -15,7 +15,7 @@ class DeployerSettingsTest {
 
     private static DeployerSettings settings(String target, String command, Duration timeout, int parallelHosts,
                                              int listeners, Duration interval, int tunnelMetricsLimit) {
-        return new DeployerSettings("/k", "", target, "./out", "", command, timeout, "", Duration.ofSeconds(10),
+        return new DeployerSettings("/k", "", target, "./out", "", command, timeout, true, "", Duration.ofSeconds(10),
                 parallelHosts, listeners, interval, tunnelMetricsLimit);
     }
 

@@ -37,7 +37,7 @@ class CommandTargetTest {
                 echo "a line on stdout"
                 """.formatted(seen));
 
-        String changes = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10))
+        String changes = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), false)
                 .apply(host, FileTargetTest.files("wg-1", "one", "wg-2", "two"));
 
         List<String> lines = Files.readAllLines(seen);
@@ -55,7 +55,7 @@ class CommandTargetTest {
                 echo "remove=$WGMESH_REMOVE files=$(ls -A "$WGMESH_CONFIG_DIR" | wc -l)" > %s
                 """.formatted(seen));
 
-        new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10)).remove(host);
+        new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), false).remove(host);
 
         assertThat(Files.readString(seen).trim()).isEqualTo("remove=1 files=0");
     }
@@ -69,7 +69,7 @@ class CommandTargetTest {
         body.append("exit 3\n");
         Path script = script(body.toString());
 
-        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10))
+        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), false)
                 .apply(host, FileTargetTest.files("wg-1", "one")))
                 .isInstanceOf(DeployFailure.class)
                 .hasMessageStartingWith(script + " exited with 3: error line 6\n")
@@ -91,7 +91,7 @@ class CommandTargetTest {
                 """);
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofSeconds(60))
+        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofSeconds(60), false)
                 .apply(host, FileTargetTest.files("wg-1", "one")))
                 .isInstanceOf(DeployFailure.class)
                 .hasMessageStartingWith(script + " exited with 4: ")
@@ -107,7 +107,7 @@ class CommandTargetTest {
         Path script = script("sleep 5 &\necho 'failed after starting a daemon' >&2\nexit 1\n");
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10))
+        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), false)
                 .apply(host, FileTargetTest.files("wg-1", "one")))
                 .isInstanceOf(DeployFailure.class)
                 .hasMessageEndingWith("failed after starting a daemon");
@@ -119,7 +119,7 @@ class CommandTargetTest {
         Path script = script("echo 'starting' >&2\nsleep 30\n");
         long start = System.nanoTime();
 
-        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofMillis(500))
+        assertThatThrownBy(() -> new CommandTarget(List.of(script.toString()), Duration.ofMillis(500), false)
                 .apply(host, FileTargetTest.files("wg-1", "one")))
                 .isInstanceOf(DeployFailure.class)
                 .hasMessageStartingWith(script + " timed out after 500 ms: starting");
@@ -131,7 +131,7 @@ class CommandTargetTest {
         Path seen = dir.resolve("seen");
         Path script = script("echo \"$1 $2\" > %s\n".formatted(seen));
 
-        new CommandTarget(List.of(script.toString(), "--ssh", "root@example"), Duration.ofSeconds(10))
+        new CommandTarget(List.of(script.toString(), "--ssh", "root@example"), Duration.ofSeconds(10), false)
                 .apply(host, DesiredFiles.none());
 
         assertThat(Files.readString(seen).trim()).isEqualTo("--ssh root@example");
@@ -147,7 +147,7 @@ class CommandTargetTest {
                 printf 'end\n'
                 """);
 
-        HostObservation observed = new CommandTarget(List.of(script.toString(), "--via", "jump"), Duration.ofSeconds(10))
+        HostObservation observed = new CommandTarget(List.of(script.toString(), "--via", "jump"), Duration.ofSeconds(10), false)
                 .observe(host, null);
 
         assertThat(observed.runtime()).isTrue();
@@ -166,7 +166,7 @@ class CommandTargetTest {
                 printf 'interface\twg0\t%%s\t%%s\n' %s "$( [ "$WGMESH_STATUS_BRIEF" -gt 1700000000 ] && echo 1 || echo 0 )"
                 printf 'end\n'
                 """.formatted(sha));
-        CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10));
+        CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), false);
         Map<InterfaceName, String> digests = Map.of(InterfaceName.parse("wg0"), sha);
 
         assertThat(target.unchanged(host, digests, Instant.ofEpochSecond(1_600_000_000))).isTrue();
@@ -178,7 +178,7 @@ class CommandTargetTest {
     @Test
     void aCommandThatIsNeverBriefGetsAFullLookInstead() throws Exception {
         Path script = script("printf 'wgmesh-status\\t1\\nend\\n'\n");
-        CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10));
+        CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), false);
 
         assertThat(target.unchanged(host, Map.of(), Instant.EPOCH)).isFalse();
         assertThat(target.observe(host, null).interfaces()).isEmpty();
@@ -187,23 +187,123 @@ class CommandTargetTest {
     @Test
     void statusThatFailsOrPrintsNonsenseOrTooMuchSaysWhy() throws Exception {
         CommandTarget failing = new CommandTarget(List.of(script("echo 'no route to host' >&2\nexit 255\n").toString()),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), false);
         assertThatThrownBy(() -> failing.observe(host, null)).isInstanceOf(DeployFailure.class)
                 .hasMessageContaining("exited with 255").hasMessageContaining("no route to host");
 
         CommandTarget nonsense = new CommandTarget(List.of(script("echo '<html>hello</html>'\n").toString()),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), false);
         assertThatThrownBy(() -> nonsense.observe(host, null)).isInstanceOf(DeployFailure.class)
                 .hasMessageContaining("line 1").hasMessageContaining("<html>");
         CommandTarget badBrief = new CommandTarget(List.of(script("printf 'wgmesh-brief\\t1\\nrm -rf /\\nend\\n'\n")
-                .toString()), Duration.ofSeconds(10));
+                .toString()), Duration.ofSeconds(10), false);
         assertThatThrownBy(() -> badBrief.unchanged(host, Map.of(), Instant.EPOCH)).isInstanceOf(DeployFailure.class)
                 .hasMessageContaining("line 2").hasMessageContaining("rm -rf /");
 
         CommandTarget flood = new CommandTarget(List.of(script("yes wgmesh-status | head -c 3000000\n").toString()),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), false);
         assertThatThrownBy(() -> flood.observe(host, null)).isInstanceOf(DeployFailure.class)
                 .hasMessageContaining("more than " + CommandTarget.MAX_STATUS_BYTES + " bytes");
+    }
+
+    /** A command that keeps a status open: each start and end is a line in {@code runs}. */
+    private Path following(String answer) throws Exception {
+        return script("""
+                echo "started follow=${WGMESH_STATUS_FOLLOW:-} brief=${WGMESH_STATUS_BRIEF:-} host=$WGMESH_HOST" >> %s
+                [ "$1" = status ] && [ "${WGMESH_STATUS_FOLLOW:-}" = 1 ] || exit 9
+                printf 'wgmesh-follow\t1\n'
+                while read -r request since; do
+                    [ "$request" = brief ] || exit 8
+                    %s
+                done
+                echo ended >> %s
+                """.formatted(dir.resolve("runs"), answer, dir.resolve("runs")));
+    }
+
+    private List<String> runs() throws Exception {
+        Path runs = dir.resolve("runs");
+        return Files.exists(runs) ? Files.readAllLines(runs) : List.of();
+    }
+
+    @Test
+    void aSettledHostsBriefLooksGoToOneStatusSessionKeptOpen() throws Exception {
+        String sha = "a".repeat(64);
+        Path script = following("""
+                printf 'wgmesh-brief\t1\ninterface\twg0\t%s\t%%s\nend\n' "$( [ "$since" -gt 1700000000 ] && echo 1 || echo 0 )"
+                """.formatted(sha));
+        Map<InterfaceName, String> digests = Map.of(InterfaceName.parse("wg0"), sha);
+        try (CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), true)) {
+            assertThat(target.unchanged(host, digests, Instant.ofEpochSecond(1_600_000_000))).isTrue();
+            assertThat(target.unchanged(host, digests, Instant.ofEpochSecond(1_800_000_000))).as("a stale peer").isFalse();
+            assertThat(target.unchanged(host, Map.of(InterfaceName.parse("wg0"), "b".repeat(64)),
+                    Instant.ofEpochSecond(1_600_000_000))).as("another digest").isFalse();
+            assertThat(target.unchanged(host, digests, Instant.ofEpochSecond(1_600_000_000))).isTrue();
+            assertThat(runs()).containsExactly("started follow=1 brief= host=alpha");
+
+            target.forget(host.group(), host.host());
+            awaitRuns(2);
+            assertThat(runs()).as("its input ended, so it ended").containsExactly(
+                    "started follow=1 brief= host=alpha", "ended");
+        }
+    }
+
+    @Test
+    void aSessionThatStopsAnsweringIsKilledAndTheNextLookStartsAnother() throws Exception {
+        Path answered = dir.resolve("answered");
+        Path script = following("""
+                if [ -e %1$s ]; then sleep 600; fi
+                touch %1$s
+                printf 'wgmesh-brief\t1\nend\n'
+                """.formatted(answered));
+        try (CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofMillis(700), true)) {
+            assertThat(target.unchanged(host, Map.of(), Instant.EPOCH)).isTrue();
+            assertThatThrownBy(() -> target.unchanged(host, Map.of(), Instant.EPOCH)).isInstanceOf(DeployFailure.class)
+                    .hasMessageContaining("did not answer within 700 ms");
+
+            Files.delete(answered);
+            assertThat(target.unchanged(host, Map.of(), Instant.EPOCH)).as("a new session").isTrue();
+            assertThat(runs()).hasSize(2).allMatch(line -> line.startsWith("started follow=1"));
+        }
+    }
+
+    @Test
+    void aCommandThatKeepsNoStatusOpenGetsARunForEachBriefLook() throws Exception {
+        String sha = "a".repeat(64);
+        Path script = script("""
+                echo "started follow=${WGMESH_STATUS_FOLLOW:-} brief=${WGMESH_STATUS_BRIEF:-}" >> %s
+                printf 'wgmesh-brief\t1\ninterface\twg0\t%s\t0\nend\n'
+                """.formatted(dir.resolve("runs"), sha));
+        try (CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), true)) {
+            Map<InterfaceName, String> digests = Map.of(InterfaceName.parse("wg0"), sha);
+            assertThat(target.unchanged(host, digests, Instant.ofEpochSecond(1_600_000_000))).isTrue();
+            assertThat(target.unchanged(host, digests, Instant.ofEpochSecond(1_600_000_000))).isTrue();
+            assertThat(runs()).as("asked for a session once, then a run a look").containsExactly(
+                    "started follow=1 brief=", "started follow= brief=1600000000", "started follow= brief=1600000000");
+        }
+    }
+
+    @Test
+    void hostileSessionAnswersAreRefusedAndTheSessionClosed() throws Exception {
+        for (String answer : List.of("printf 'wgmesh-brief\\t1\\nrm -rf /\\nend\\n'",
+                "yes wgmesh-brief | head -c 100000", "printf 'wgmesh-brief\\t1\\n'; break")) {
+            Files.deleteIfExists(dir.resolve("runs"));
+            Path script = following(answer);
+            try (CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), true)) {
+                assertThatThrownBy(() -> target.unchanged(host, Map.of(), Instant.EPOCH)).as(answer)
+                        .isInstanceOf(DeployFailure.class)
+                        .hasMessageMatching("(?s).*(line 2.*rm -rf /|more than " + StatusSession.MAX_ANSWER_BYTES
+                                + " bytes|status session ended).*");
+                awaitRuns(2);
+                assertThat(runs()).as(answer + ": closed").endsWith("ended");
+            }
+        }
+    }
+
+    /** Until {@code runs} has that many lines (a session ends a moment after its input). */
+    private void awaitRuns(int lines) throws Exception {
+        for (int i = 0; i < 100 && runs().size() < lines; i++) {
+            Thread.sleep(50);
+        }
     }
 
     private Path script(String body) throws Exception {

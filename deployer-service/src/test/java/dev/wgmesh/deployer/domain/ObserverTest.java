@@ -97,6 +97,8 @@ class ObserverTest {
         volatile boolean answersBriefly;
         final AtomicInteger fullLooks = new AtomicInteger();
         final AtomicInteger briefLooks = new AtomicInteger();
+        /** The hosts it was told to let go of (a command target's status sessions). */
+        final List<String> forgotten = new CopyOnWriteArrayList<>();
 
         CountingTarget(Path out, Clock clock) {
             files = new FileTarget(out);
@@ -119,6 +121,11 @@ class ObserverTest {
         @Override
         public String remove(HostRef host) throws IOException {
             return files.remove(host);
+        }
+
+        @Override
+        public void forget(GroupName group, HostName host) {
+            forgotten.add(group.value() + "/" + host.value());
         }
 
         @Override
@@ -429,6 +436,7 @@ class ObserverTest {
 
         assertThat(observer.size()).isZero();
         assertThat(forgotten).containsExactlyInAnyOrder("g1/h1", "g1/h2", "g1/h3");
+        assertThat(target.forgotten).as("the target lets go of them too").containsExactlyInAnyOrder("g1/h1", "g1/h2", "g1/h3");
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class ObservationBench {
                 String.join(" ", serviceJvmOptions), sizes.window().toSeconds(), sizes.interval().toSeconds()));
         table.machine("command target: a stand-in host whose status is a file the size of a real host's, printed "
                 + "by sed with this second as every handshake and byte count (one sh, one date and one sed process "
-                + "a full look; one sh and one cat a brief one)");
+                + "a full look; a cat a brief one, in a status session the deployer keeps open per settled host)");
         try (WgmeshProcesses wgmesh = new WgmeshProcesses(home, workDir, logDir, serviceJvmOptions, brokerJvmOptions, 1)) {
             wgmesh.startPipeline();
             LocalApi api = new LocalApi(wgmesh.apiBase(), wgmesh.apiToken());
@@ -155,7 +155,8 @@ public final class ObservationBench {
         if (standIn != null) {
             StandInHost.Looks after = StandInHost.Looks.in(standIn);
             table.add(new Row(figure + "looks the stand-in answered", String.format(Locale.ROOT,
-                    "%,d full, %,d brief", after.full() - looksBefore.full(), after.brief() - looksBefore.brief()),
+                    "%,d full, %,d brief; %,d status sessions started", after.full() - looksBefore.full(),
+                    after.brief() - looksBefore.brief(), after.sessions() - looksBefore.sessions()),
                     "", "", ""));
         }
         if (children > 0) {

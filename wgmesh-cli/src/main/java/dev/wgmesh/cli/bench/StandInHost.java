@@ -23,8 +23,8 @@ import java.util.stream.Stream;
  * every tunnel with a handshake this second and its byte counters growing. The status text is made once per host
  * by {@link #writeStatus}, so each look costs the deployer what a real host's would: a process, half a megabyte to
  * read and parse at 1,000 hosts; asked to be brief, it prints its digests (here its files' hashes, as nothing
- * else changes on it) and no stale peer. Each look appends {@code f} (full) or {@code b} (brief) to
- * {@code STORE/looks}.
+ * else changes on it) and no stale peer; it keeps a status session open when asked. Each look appends {@code f}
+ * (full) or {@code b} (brief) to {@code STORE/looks}, and each session started an {@code s}.
  */
 final class StandInHost {
 
@@ -39,6 +39,15 @@ final class StandInHost {
                 #!/bin/sh
                 set -e
                 if [ "$1" = status ]; then
+                    if [ "${WGMESH_STATUS_FOLLOW:-}" = 1 ]; then
+                        echo s >> "$2/looks"
+                        printf 'wgmesh-follow\t1\n'
+                        while read -r request since; do
+                            echo b >> "$2/looks"
+                            cat "$2/$WGMESH_GROUP/$WGMESH_HOST/brief"
+                        done
+                        exit 0
+                    fi
                     if [ -n "${WGMESH_STATUS_BRIEF:-}" ]; then
                         echo b >> "$2/looks"
                         exec cat "$2/$WGMESH_GROUP/$WGMESH_HOST/brief"
@@ -92,12 +101,13 @@ final class StandInHost {
         Files.writeString(hostDir.resolve("brief"), String.join("\n", brief) + "\n");
     }
 
-    /** How many full and brief looks the stand-in answered so far. */
-    record Looks(long full, long brief) {
+    /** How many full and brief looks the stand-in answered so far, and how many status sessions it started. */
+    record Looks(long full, long brief, long sessions) {
         static Looks in(Path store) throws IOException {
             Path file = store.resolve("looks");
             String text = Files.exists(file) ? Files.readString(file) : "";
-            return new Looks(text.chars().filter(c -> c == 'f').count(), text.chars().filter(c -> c == 'b').count());
+            return new Looks(text.chars().filter(c -> c == 'f').count(), text.chars().filter(c -> c == 'b').count(),
+                    text.chars().filter(c -> c == 's').count());
         }
     }
 

@@ -148,11 +148,20 @@ public final class Processes {
     }
 
     /**
-     * CPU time (user and system) of the processes a running process started and waited for, with theirs, in
-     * seconds; Linux only.
+     * CPU time (user and system) of the processes a running process started, with theirs, in seconds: those it
+     * waited for, and those still running (a command target's status sessions); Linux only. A process that ends
+     * in between moves from the second sum to the first.
      */
     public static double childrenCpuSeconds(long pid) {
-        return cpuTicks(pid, 13) / (double) CLOCK_TICKS;
+        long ticks = cpuTicks(pid, 13);
+        for (ProcessHandle running : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
+            try {
+                ticks += cpuTicks(running.pid(), 11) + cpuTicks(running.pid(), 13);
+            } catch (UncheckedIOException e) {
+                // it ended since the list was made: its time is its parent's now, or soon
+            }
+        }
+        return ticks / (double) CLOCK_TICKS;
     }
 
     /** The sum of a field of /proc/PID/stat and the next (utime and stime, or cutime and cstime). */

@@ -123,20 +123,21 @@ public final class Lab implements AutoCloseable {
 
     /** Runs a command inside a host: its network namespace and its mount namespace. */
     public Result exec(String host, String... command) {
+        return Shell.run(inHost(host, command), TIMEOUT);
+    }
+
+    /** The command line that runs {@code command} inside a host. */
+    public List<String> inHost(String host, String... command) {
         check(host);
         List<String> full = new ArrayList<>(List.of("nsenter", "--mount=" + mountNamespace(host),
                 "--net=/var/run/netns/" + netns(host)));
         full.addAll(List.of(command));
-        return Shell.run(full, TIMEOUT);
+        return full;
     }
 
     /** Starts a command inside a host and returns at once; its output is the caller's to read. */
     public Process spawn(String host, String... command) throws java.io.IOException {
-        check(host);
-        List<String> full = new ArrayList<>(List.of("nsenter", "--mount=" + mountNamespace(host),
-                "--net=/var/run/netns/" + netns(host)));
-        full.addAll(List.of(command));
-        return new ProcessBuilder(full).redirectErrorStream(true).start();
+        return new ProcessBuilder(inHost(host, command)).redirectErrorStream(true).start();
     }
 
     /** Puts an address on the host's lo: how a lab host gets an internal (VM or jail) network. */

@@ -12,7 +12,11 @@ import dev.wgmesh.common.wireguard.InterfaceName;
 import dev.wgmesh.common.wireguard.SecretKey;
 import dev.wgmesh.common.wireguard.WgConfig;
 import dev.wgmesh.common.wireguard.WgConfigWriter;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +31,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -202,7 +208,7 @@ class LabTest {
     }
 
     @Test
-    void sshTargetSendsTheFilesAndAppliesThemOnTheHost() throws IOException, InterruptedException {
+    void sshTargetSendsTheFilesAndAppliesThemOnTheHost() throws Exception {
         try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
             // an ssh that runs the remote command inside the lab host the destination names, keeping what it was sent
             Path bin = Files.createDirectories(tmp.resolve("bin"));
@@ -248,6 +254,19 @@ class LabTest {
             assertThat(hostile.exitCode()).isEqualTo(2);
             assertThat(hostile.stderr()).contains("WGMESH_STATUS_BRIEF must be Unix seconds");
             assertThat(lab.exec("gamma", "test", "-e", "/tmp/owned").exitCode()).isNotZero();
+
+            // a status session, as the deployer keeps one for a settled host: requests go on after the archive
+            env.remove("WGMESH_STATUS_BRIEF");
+            ProcessBuilder session = new ProcessBuilder(sshScript, "status", "root@%h.lab.example");
+            session.environment().putAll(env);
+            assertThat(follow(session, 1, 1)).containsExactly("wgmesh-follow\t1",
+                    "wgmesh-brief\t1\ninterface\twg0\t" + digest + "\t1\nend\n",
+                    "wgmesh-brief\t1\ninterface\twg0\t" + digest + "\t1\nend\n");
+            env.put("WGMESH_STATUS_FOLLOW", "1; touch /tmp/owned");
+            Lab.Result hostileFollow = run(env, sshScript, "status", "root@%h.lab.example");
+            assertThat(hostileFollow.exitCode()).isEqualTo(2);
+            assertThat(hostileFollow.stderr()).contains("WGMESH_STATUS_FOLLOW must be 1");
+            assertThat(lab.exec("gamma", "test", "-e", "/tmp/owned").exitCode()).isNotZero();
         }
     }
 
@@ -257,7 +276,7 @@ class LabTest {
      * is missing and the installed file still there.
      */
     @Test
-    void statusShowsTheLiveTunnelsAndNoSecret() throws IOException {
+    void statusShowsTheLiveTunnelsAndNoSecret() throws Exception {
         try (Lab lab = Lab.start(HOSTS.toArray(String[]::new))) {
             for (int i = 1; i <= HOSTS.size(); i++) {
                 assertThat(lab.apply(host(i), writeDesired(lab, "rev1", i)).exitCode()).isZero();
@@ -318,12 +337,60 @@ class LabTest {
             lab.exec("alpha", "wg", "set", "wg0", "peer", keys.get("beta").publicKey().base64(), "persistent-keepalive", "7")
                     .orThrow();
             assertThat(brief(lab, now - 180)).startsWith("wgmesh-brief\t1\ninterface\twg0\t").doesNotContain(digest);
+            // the same from a status session, which reads the host again for each request
+            String changed = brief(lab, now - 180);
+            assertThat(follow(new ProcessBuilder(lab.inHost("alpha", Lab.applyScript().toString(), "status")), now - 180, now + 60)).containsExactly("wgmesh-follow\t1",
+                    changed, changed.replace("\t0\nend", "\t2\nend"));
+            Lab.Result hostile = lab.exec("alpha", "bash", "-c", "printf 'brief 1; touch /tmp/owned\\n' | "
+                    + "WGMESH_STATUS_FOLLOW=1 " + Lab.applyScript() + " status");
+            assertThat(hostile.exitCode()).isEqualTo(1);
+            assertThat(hostile.stdout()).isEqualTo("wgmesh-follow\t1\n");
+            assertThat(hostile.stderr()).contains("expected \"brief <unix seconds>\" on standard input, not 'brief 1; touch");
+            assertThat(lab.exec("alpha", "test", "-e", "/tmp/owned").exitCode()).isNotZero();
 
             lab.exec("alpha", "ip", "link", "del", "wg0").orThrow();
             String missing = "interface\twg0\tmissing\t-\t-\t-\n" + file;
             assertThat(lab.exec("alpha", Lab.applyScript().toString(), "status").orThrow().stdout())
                     .isEqualTo("wgmesh-status\t1\n" + missing + "\ndigest\twg0\t" + digest(missing.lines().toList(), Map.of())
                             + "\nend\n");
+        }
+    }
+
+    /**
+     * A status session as the deployer keeps one: started with WGMESH_STATUS_FOLLOW=1 and asked only after its
+     * first line. Returns that line and the answer to {@code brief <s>} for each of {@code since}; then its input
+     * ends, and it must end with 0.
+     */
+    private static List<String> follow(ProcessBuilder builder, long... since) throws Exception {
+        builder.environment().put("WGMESH_STATUS_FOLLOW", "1");
+        Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8)); Writer in = new OutputStreamWriter(process.getOutputStream(),
+                        StandardCharsets.UTF_8)) {
+                    List<String> said = new ArrayList<>(List.of(out.readLine()));
+                    for (long seconds : since) {
+                        in.write("brief " + seconds + "\n");
+                        in.flush();
+                        StringBuilder answer = new StringBuilder();
+                        String line;
+                        do {
+                            line = out.readLine();
+                            answer.append(line).append('\n');
+                        } while (line != null && !line.equals("end"));
+                        said.add(answer.toString());
+                    }
+                    in.close();
+                    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("ended with its input").isTrue();
+                    assertThat(process.exitValue()).isZero();
+                    return said;
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+        } finally {
+            process.destroyForcibly();
         }
     }
 
