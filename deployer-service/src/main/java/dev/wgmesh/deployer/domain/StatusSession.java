@@ -10,9 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,11 +30,16 @@ final class StatusSession implements AutoCloseable {
     /** How long a closed session may take to end by itself (its input ended) before it is killed. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
     /** Kills a session that does not answer in time; one thread for all. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+    private static final ScheduledThreadPoolExecutor WATCHDOG = new ScheduledThreadPoolExecutor(1, task -> {
         Thread thread = new Thread(task, "wgmesh-status-watchdog");
         thread.setDaemon(true);
         return thread;
     });
+
+    static {
+        // a watch is cancelled at nearly every answer: gone at once, not kept until its time would have come
+        WATCHDOG.setRemoveOnCancelPolicy(true);
+    }
 
     /** The command answered, but not as a session: it prints a status and ends, as before sessions. */
     static final class NotFollowing extends Exception {
