@@ -87,16 +87,41 @@ public final class CommandTarget implements Target, AutoCloseable {
     }
 
     /**
-     * Runs the command with {@code status} as its first argument and reads what it prints (at most
-     * {@link #MAX_STATUS_BYTES}); a failure, a timeout or output that does not parse says why.
+     * Asks the host's status session for a full status when it has one, else runs the command with
+     * {@code status} as its first argument, and reads what it prints (at most {@link #MAX_STATUS_BYTES}); a
+     * failure, a timeout or output that does not parse says why.
      */
     @Override
     public HostObservation observe(HostRef host, ExpectedHost expected) throws IOException, DeployFailure {
-        String output = status(host, env -> { });
+        String output = fullFromSession(host);
+        if (output == null) {
+            output = status(host, env -> { });
+        }
         try {
             return StatusParser.parse(output);
         } catch (StatusParser.StatusFormatException e) {
+            forget(host.group(), host.host()); // a session that said that is not asked again
             throw new DeployFailure(command.get(0) + " status: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The full status from the host's session, when it has one (its report is due, or a brief look saw a
+     * change); null when it has none, or when it failed (closed then: a run of the command looks and says why).
+     */
+    private String fullFromSession(HostRef host) {
+        String key = HostConfigRendered.key(host.group(), host.host());
+        StatusSession session = sessions.get(key);
+        if (session == null || !session.fits(os(host))) {
+            return null;
+        }
+        try {
+            return session.full(MAX_STATUS_BYTES, timeout);
+        } catch (IOException | DeployFailure | RuntimeException e) {
+            log.debug("{}: its status session failed a full look: {}", key, e.toString());
+            sessions.remove(key, session);
+            session.close();
+            return null;
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.wgmesh.deployer.domain;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A host's {@code status} command kept running ({@value #FOLLOW_ENV}{@code =1}): it prints {@value #READY}
- * once, then answers each line {@code brief <unix seconds>} on its input with a brief status. A settled host's
- * look is then a line each way instead of a process, and over ssh a connection, each time. Its error output
- * is not read: a session that fails is closed, and the full look that follows tells why.
+ * once, then answers each line {@code brief <unix seconds>} on its input with a brief status and each line
+ * {@code full} with a full one. A settled host's look is then a line written and its answer read instead of a
+ * process, and over ssh a connection, each time. Its error output is not read: a session that fails is
+ * closed, and a look of its own (a run of the command) tells why.
  */
 final class StatusSession implements AutoCloseable {
 
@@ -52,10 +52,16 @@ final class StatusSession implements AutoCloseable {
     private final InputStream output;
     private final OutputStream input;
     private final String os;
+    /** What was read of the output and not yet taken: {@code buffer[position..filled)}. */
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int filled;
+    /** How many bytes the last line had. */
+    private int lineBytes;
 
     private StatusSession(Process process, String os) {
         this.process = process;
-        this.output = new BufferedInputStream(process.getInputStream());
+        this.output = process.getInputStream();
         this.input = process.getOutputStream();
         this.os = os;
     }
@@ -90,13 +96,25 @@ final class StatusSession implements AutoCloseable {
 
     /** The host's brief status for handshakes since {@code since}: its lines up to and with {@code end}. */
     String brief(Instant since, Duration timeout) throws IOException, DeployFailure {
-        input.write(("brief " + since.getEpochSecond() + "\n").getBytes(StandardCharsets.US_ASCII));
+        return ask("brief " + since.getEpochSecond(), MAX_ANSWER_BYTES, timeout);
+    }
+
+    /** The host's full status, at most {@code limit} bytes: its lines up to and with {@code end}. */
+    String full(int limit, Duration timeout) throws IOException, DeployFailure {
+        return ask("full", limit, timeout);
+    }
+
+    private String ask(String request, int limit, Duration timeout) throws IOException, DeployFailure {
+        input.write((request + "\n").getBytes(StandardCharsets.US_ASCII));
         input.flush();
         return within(timeout, () -> {
             StringBuilder answer = new StringBuilder();
+            lineBytes = 0;
+            int left = limit;
             String line;
             do {
-                line = line(MAX_ANSWER_BYTES - answer.length());
+                line = line(left, limit);
+                left -= lineBytes + 1;
                 answer.append(line).append('\n');
             } while (!line.equals("end"));
             return answer.toString();
@@ -139,20 +157,43 @@ final class StatusSession implements AutoCloseable {
         }
     }
 
-    /** One line without its newline, of at most {@code limit} bytes. */
-    private String line(int limit) throws IOException, DeployFailure {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        int b;
-        while ((b = output.read()) != '\n') {
-            if (b < 0) {
+    /**
+     * One line without its newline, of at most {@code left} bytes (what is left of an answer's {@code limit});
+     * read in blocks, as a full status is half a megabyte.
+     */
+    private String line(int left, int limit) throws IOException, DeployFailure {
+        ByteArrayOutputStream longer = null;
+        while (true) {
+            for (int i = position; i < filled; i++) {
+                if (buffer[i] == '\n') {
+                    lineBytes = i - position + (longer == null ? 0 : longer.size());
+                    if (lineBytes > left) {
+                        throw new DeployFailure("its status session answered more than " + limit + " bytes");
+                    }
+                    String line;
+                    if (longer == null) {
+                        line = new String(buffer, position, i - position, StandardCharsets.UTF_8);
+                    } else {
+                        longer.write(buffer, position, i - position);
+                        line = longer.toString(StandardCharsets.UTF_8);
+                    }
+                    position = i + 1;
+                    return line;
+                }
+            }
+            if (longer == null) {
+                longer = new ByteArrayOutputStream();
+            }
+            longer.write(buffer, position, filled - position);
+            if (longer.size() > left) {
+                throw new DeployFailure("its status session answered more than " + limit + " bytes");
+            }
+            position = 0;
+            filled = Math.max(0, output.read(buffer));
+            if (filled == 0) {
                 throw new DeployFailure("its status session ended");
             }
-            if (line.size() >= limit) {
-                throw new DeployFailure("its status session answered more than " + MAX_ANSWER_BYTES + " bytes");
-            }
-            line.write(b);
         }
-        return line.toString(StandardCharsets.UTF_8);
     }
 
     /** The command and what it started (ssh, say), so that nothing keeps its output open. */

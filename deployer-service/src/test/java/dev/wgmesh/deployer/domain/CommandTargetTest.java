@@ -248,6 +248,35 @@ class CommandTargetTest {
     }
 
     @Test
+    void aHostWithASessionGetsItsFullLooksThroughItAndARunWhenItFails() throws Exception {
+        Path script = script("""
+                echo "started follow=${WGMESH_STATUS_FOLLOW:-}" >> %s
+                if [ "${WGMESH_STATUS_FOLLOW:-}" = 1 ]; then
+                    printf 'wgmesh-follow\t1\n'
+                    while read -r request since; do
+                        case $request in
+                            full) [ ! -e %s ] || exit 3; printf 'wgmesh-status\t1\nend\n' ;;
+                            *) printf 'wgmesh-brief\t1\nend\n' ;;
+                        esac
+                    done
+                    exit 0
+                fi
+                printf 'wgmesh-status\t1\nend\n'
+                """.formatted(dir.resolve("runs"), dir.resolve("broken")));
+        try (CommandTarget target = new CommandTarget(List.of(script.toString()), Duration.ofSeconds(10), true)) {
+            assertThat(target.observe(host, null).interfaces()).as("no session yet: a run").isEmpty();
+            assertThat(target.unchanged(host, Map.of(), Instant.EPOCH)).isTrue();
+            assertThat(target.observe(host, null).interfaces()).isEmpty();
+            assertThat(target.observe(host, null).interfaces()).isEmpty();
+            assertThat(runs()).containsExactly("started follow=", "started follow=1");
+
+            Files.createFile(dir.resolve("broken"));
+            assertThat(target.observe(host, null).interfaces()).as("the session ended: a run").isEmpty();
+            assertThat(runs()).containsExactly("started follow=", "started follow=1", "started follow=");
+        }
+    }
+
+    @Test
     void aSessionThatStopsAnsweringIsKilledAndTheNextLookStartsAnother() throws Exception {
         Path answered = dir.resolve("answered");
         Path script = following("""

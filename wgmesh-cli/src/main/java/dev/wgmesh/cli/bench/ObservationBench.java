@@ -62,8 +62,9 @@ public final class ObservationBench {
                         + "is due (every 5 minutes) and a brief one otherwise", sizes.hosts(),
                 String.join(" ", serviceJvmOptions), sizes.window().toSeconds(), sizes.interval().toSeconds()));
         table.machine("command target: a stand-in host whose status is a file the size of a real host's, printed "
-                + "by sed with this second as every handshake and byte count (one sh, one date and one sed process "
-                + "a full look; a cat a brief one, in a status session the deployer keeps open per settled host)");
+                + "by sed with this second as every handshake and byte count; a settled host's looks go to a status "
+                + "session the deployer keeps open for it (a date and a sed a full look, a cat a brief one), other "
+                + "looks start the stand-in (an sh, a date and a sed)");
         try (WgmeshProcesses wgmesh = new WgmeshProcesses(home, workDir, logDir, serviceJvmOptions, brokerJvmOptions, 1)) {
             wgmesh.startPipeline();
             LocalApi api = new LocalApi(wgmesh.apiBase(), wgmesh.apiToken());

@@ -43,8 +43,13 @@ final class StandInHost {
                         echo s >> "$2/looks"
                         printf 'wgmesh-follow\t1\n'
                         while read -r request since; do
-                            echo b >> "$2/looks"
-                            cat "$2/$WGMESH_GROUP/$WGMESH_HOST/brief"
+                            if [ "$request" = full ]; then
+                                echo f >> "$2/looks"
+                                sed "s/@NOW@/$(date +%s)/g" "$2/$WGMESH_GROUP/$WGMESH_HOST/status"
+                            else
+                                echo b >> "$2/looks"
+                                cat "$2/$WGMESH_GROUP/$WGMESH_HOST/brief"
+                            fi
                         done
                         exit 0
                     fi

@@ -259,7 +259,7 @@ class LabTest {
             env.remove("WGMESH_STATUS_BRIEF");
             ProcessBuilder session = new ProcessBuilder(sshScript, "status", "root@%h.lab.example");
             session.environment().putAll(env);
-            assertThat(follow(session, 1, 1)).containsExactly("wgmesh-follow\t1",
+            assertThat(follow(session, "brief 1", "brief 1")).containsExactly("wgmesh-follow\t1",
                     "wgmesh-brief\t1\ninterface\twg0\t" + digest + "\t1\nend\n",
                     "wgmesh-brief\t1\ninterface\twg0\t" + digest + "\t1\nend\n");
             env.put("WGMESH_STATUS_FOLLOW", "1; touch /tmp/owned");
@@ -339,13 +339,19 @@ class LabTest {
             assertThat(brief(lab, now - 180)).startsWith("wgmesh-brief\t1\ninterface\twg0\t").doesNotContain(digest);
             // the same from a status session, which reads the host again for each request
             String changed = brief(lab, now - 180);
-            assertThat(follow(new ProcessBuilder(lab.inHost("alpha", Lab.applyScript().toString(), "status")), now - 180, now + 60)).containsExactly("wgmesh-follow\t1",
-                    changed, changed.replace("\t0\nend", "\t2\nend"));
+            List<String> said = follow(new ProcessBuilder(lab.inHost("alpha", Lab.applyScript().toString(), "status")),
+                    "brief " + (now - 180), "full", "brief " + (now + 60));
+            assertThat(said).hasSize(4);
+            assertThat(List.of(said.get(0), said.get(1), said.get(3))).containsExactly("wgmesh-follow\t1", changed,
+                    changed.replace("\t0\nend", "\t2\nend"));
+            assertThat(said.get(2)).startsWith("wgmesh-status\t1\ninterface\twg0\tup\t").endsWith("\nend\n")
+                    .contains(changed.lines().filter(line -> line.startsWith("interface\t")).findFirst().orElseThrow()
+                            .split("\t")[2]);
             Lab.Result hostile = lab.exec("alpha", "bash", "-c", "printf 'brief 1; touch /tmp/owned\\n' | "
                     + "WGMESH_STATUS_FOLLOW=1 " + Lab.applyScript() + " status");
             assertThat(hostile.exitCode()).isEqualTo(1);
             assertThat(hostile.stdout()).isEqualTo("wgmesh-follow\t1\n");
-            assertThat(hostile.stderr()).contains("expected \"brief <unix seconds>\" on standard input, not 'brief 1; touch");
+            assertThat(hostile.stderr()).contains("expected \"brief <unix seconds>\" or \"full\" on standard input, not 'brief 1; touch");
             assertThat(lab.exec("alpha", "test", "-e", "/tmp/owned").exitCode()).isNotZero();
 
             lab.exec("alpha", "ip", "link", "del", "wg0").orThrow();
@@ -358,10 +364,10 @@ class LabTest {
 
     /**
      * A status session as the deployer keeps one: started with WGMESH_STATUS_FOLLOW=1 and asked only after its
-     * first line. Returns that line and the answer to {@code brief <s>} for each of {@code since}; then its input
-     * ends, and it must end with 0.
+     * first line. Returns that line and the answer to each of {@code requests}; then its input ends, and it must
+     * end with 0.
      */
-    private static List<String> follow(ProcessBuilder builder, long... since) throws Exception {
+    private static List<String> follow(ProcessBuilder builder, String... requests) throws Exception {
         builder.environment().put("WGMESH_STATUS_FOLLOW", "1");
         Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
@@ -370,8 +376,8 @@ class LabTest {
                         StandardCharsets.UTF_8)); Writer in = new OutputStreamWriter(process.getOutputStream(),
                         StandardCharsets.UTF_8)) {
                     List<String> said = new ArrayList<>(List.of(out.readLine()));
-                    for (long seconds : since) {
-                        in.write("brief " + seconds + "\n");
+                    for (String request : requests) {
+                        in.write(request + "\n");
                         in.flush();
                         StringBuilder answer = new StringBuilder();
                         String line;
