@@ -17,7 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param command                        the command target's program and plain arguments ({@code %h}: none here)
  * @param commandTimeout                 how long one run of the command may take before it is killed (FAILED)
  * @param keepStatusOpen                 whether the command target keeps a status session open per settled host
- *                                       for its brief looks, instead of a run of the command each
+ *                                       for its looks, instead of a run of the command each
  * @param replica                        the name on every report; {@code <hostname>-<pid>} when not given
  * @param peerTableTimeout               how long a mesh host's record waits for the peer table it names
  * @param parallelHosts                  hosts applied (and observed) at the same time

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Its standard output is discarded, since a script may print a config (but read, up to a limit, when the
  * command runs with {@code status} to tell what the host has); of its standard error only the
  * last 64 KB are kept (the rest is read and dropped), and their last lines become the reason of a failure.
- * A settled host's brief looks go to a {@link StatusSession} kept open for it, when the command keeps one.
+ * A settled host's looks go to a {@link StatusSession} kept open for it, when the command keeps one.
  */
 public final class CommandTarget implements Target, AutoCloseable {
 
@@ -58,12 +58,12 @@ public final class CommandTarget implements Target, AutoCloseable {
     private final Duration timeout;
     /** The status sessions of settled hosts, by group/host key. */
     private final Map<String, StatusSession> sessions = new ConcurrentHashMap<>();
-    /** Whether brief looks go to sessions: asked, and not refused by the command (then a process a look). */
+    /** Whether settled hosts get sessions: asked, and not refused by the command (then a process a look). */
     private volatile boolean sessionsWanted;
 
     /**
      * @param command        the program and its arguments, such as {@code /opt/wgmesh/apply-host.sh --ssh}
-     * @param keepStatusOpen whether a settled host's brief looks go to a status session kept open for it
+     * @param keepStatusOpen whether a settled host's looks go to a status session kept open for it
      */
     public CommandTarget(List<String> command, Duration timeout, boolean keepStatusOpen) {
         if (command.isEmpty() || command.get(0).isBlank()) {
