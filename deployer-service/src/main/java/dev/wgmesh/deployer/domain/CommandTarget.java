@@ -119,8 +119,7 @@ public final class CommandTarget implements Target, AutoCloseable {
             return session.full(MAX_STATUS_BYTES, timeout);
         } catch (IOException | DeployFailure | RuntimeException e) {
             log.debug("{}: its status session failed a full look: {}", key, e.toString());
-            sessions.remove(key, session);
-            session.close();
+            drop(key, session);
             return null;
         }
     }
@@ -169,10 +168,15 @@ public final class CommandTarget implements Target, AutoCloseable {
         try {
             return session.brief(handshakesSince, timeout);
         } catch (IOException | DeployFailure | RuntimeException e) {
-            sessions.remove(key, session);
-            session.close();
+            drop(key, session);
             throw e;
         }
+    }
+
+    /** Closes a session that failed, and forgets it unless another look has replaced it already. */
+    private void drop(String key, StatusSession session) {
+        sessions.remove(key, session);
+        session.close();
     }
 
     private String briefFromRun(HostRef host, Instant handshakesSince) throws IOException, DeployFailure {
@@ -181,21 +185,20 @@ public final class CommandTarget implements Target, AutoCloseable {
 
     @Override
     public void forget(GroupName group, HostName host) {
-        StatusSession session = sessions.remove(HostConfigRendered.key(group, host));
-        if (session != null) {
-            session.close();
-        }
+        forget(HostConfigRendered.key(group, host));
     }
 
     /** Ends every status session (the deployer stops). */
     @Override
     public void close() {
-        sessions.keySet().forEach(key -> {
-            StatusSession session = sessions.remove(key);
-            if (session != null) {
-                session.close();
-            }
-        });
+        sessions.keySet().forEach(this::forget);
+    }
+
+    private void forget(String key) {
+        StatusSession session = sessions.remove(key);
+        if (session != null) {
+            session.close();
+        }
     }
 
     private List<String> statusLine() {
