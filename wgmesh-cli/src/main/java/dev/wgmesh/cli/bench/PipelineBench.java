@@ -130,12 +130,14 @@ public final class PipelineBench {
                 Runtime.getRuntime().availableProcessors(), memKb / 1024.0 / 1024.0, System.getProperty("os.name"),
                 System.getProperty("os.arch"), System.getProperty("java.version"), System.getProperty("java.vm.name")));
         table.machine("load average at the start: " + loadAverage());
-        table.machine("services: separate JVMs with " + String.join(" ", serviceJvmOptions) + "; " + (brokers == 1
+        table.machine("services: separate JVMs with " + String.join(" ", serviceJvmOptions) + " (config-, keygen- and "
+                + "renderer-service after " + String.join(" ", Processes.serviceJvmOptions("config-service", List.of()))
+                + "); " + (brokers == 1
                 ? "broker (KRaft, one node): " : brokers + " KRaft brokers, each a voter, topics with 3 replicas and "
                 + "min.insync.replicas 2: ") + String.join(" ", brokerJvmOptions) + "; " + deployers + " deployer replica(s), file target, for the "
                 + "file rows");
         table.machine("wgmesh column: from the API call to GET /api/v1/groups/{g}/status saying converged at that "
-                + "revision (polled every 100 ms)");
+                + "revision (asked at once, again after 10 ms, each wait half as long again up to 100 ms)");
         table.machine("floor column: the same change by the services' own code in one thread of the benchmark's JVM ("
                 + jvmArguments() + "), no Kafka: parse and validate, key and seal, render, open the secrets, write each file atomically, "
                 + "0600, fsynced");
@@ -377,8 +379,10 @@ public final class PipelineBench {
     }
 
     /**
-     * Until the group's status says converged at the revision or later, polled every 100 ms; gives up at once when a
-     * process died (a deployer out of memory, say) instead of waiting out the timeout.
+     * Until the group's status says converged at the revision or later; gives up at once when a process died (a
+     * deployer out of memory, say) instead of waiting out the timeout. Asked at once, again after 10 ms, then each
+     * wait half as long again, up to 100 ms: a small group converges within tens of milliseconds, which polls every
+     * 100 ms rounded up by as much again, and a large group's status is still asked for only ten times a second.
      */
     private void awaitConverged(String group, long revision) {
         awaitConverged(wgmesh, api, group, revision);
@@ -387,6 +391,7 @@ public final class PipelineBench {
     static void awaitConverged(WgmeshProcesses wgmesh, LocalApi api, String group, long revision) {
         Instant deadline = Instant.now().plus(CONVERGE_TIMEOUT);
         String last = "";
+        long pause = 10;
         while (Instant.now().isBefore(deadline)) {
             wgmesh.checkAlive();
             LocalApi.Answer status = api.get("/api/v1/groups/" + group + "/status");
@@ -395,7 +400,8 @@ public final class PipelineBench {
             if (json != null && json.path("converged").asBoolean(false) && json.path("revision").asLong() >= revision) {
                 return;
             }
-            ServiceProcess.sleep(100);
+            ServiceProcess.sleep(pause);
+            pause = Math.min(100, pause * 3 / 2);
         }
         throw new IllegalStateException("group " + group + " did not converge at revision " + revision + " within "
                 + CONVERGE_TIMEOUT + "; last status: " + last);

@@ -41,10 +41,25 @@ public final class Processes {
 
     /**
      * The services' JVM options for wgmesh up and bench: small heaps, since five JVMs share a laptop (512 MB: a
-     * deployer needs more than 256 MB for a 1,000-host mesh); the full JIT, since a large group's rendering and
-     * parsing are CPU-bound and run several times faster with it. {@code WGMESH_JAVA_OPTS} replaces them.
+     * deployer needs more than 256 MB for a 1,000-host mesh). {@code WGMESH_JAVA_OPTS} replaces them; which JIT a
+     * service uses comes before them ({@link #serviceJvmOptions}).
      */
     public static final String SERVICE_JAVA_OPTS = "-Xmx512m -XX:+UseSerialGC";
+    /**
+     * Put before a service's options under up and bench, so that {@code WGMESH_JAVA_OPTS} may choose another JIT:
+     * config-service, keygen and the renderer parse, sign and move records, and on two shared cores the full JIT's
+     * compiling cost them more than it saved (with the quick JIT only, up was ready in 39 s instead of 61 s, 100
+     * changes at once went 30 % faster and a 1,000-host change was no slower: BENCHMARKS.md). The deployers keep
+     * the full JIT: their X25519 needs it (a warm 1,000-host change took 11.5 s on the quick JIT, 7 s on the full).
+     */
+    private static final List<String> QUICK_JIT = List.of("-XX:TieredStopAtLevel=1");
+
+    /** The JVM options of a service of {@code module} ("config-service", ...): its JIT, then {@code options}. */
+    public static List<String> serviceJvmOptions(String module, List<String> options) {
+        List<String> all = new ArrayList<>(module.equals("deployer-service") ? List.of() : QUICK_JIT);
+        all.addAll(options);
+        return List.copyOf(all);
+    }
     /**
      * The broker's, for wgmesh up and bench; {@code WGMESH_KAFKA_JAVA_OPTS} replaces them. Only the quick JIT
      * (C1): its work is moving bytes, and on two shared cores the full JIT's compiling was a third of its CPU even

@@ -96,14 +96,19 @@ public final class WgmeshProcesses implements AutoCloseable {
         pipeline.add(ServiceProcess.start("config-service", ServiceProcess.execJar(home, "config-service"),
                 common(Signer.CONFIG, Map.of("server.port", Integer.toString(port), "server.address", "127.0.0.1",
                         "wgmesh.api-token-file", tokenFile.toString(), "wgmesh.max-changes-per-minute", "100000")),
-                logDir, serviceJvmOptions));
+                logDir, jvmOptions("config-service")));
         pipeline.add(ServiceProcess.start("keygen-service", ServiceProcess.execJar(home, "keygen-service"),
-                common(Signer.KEYGEN, Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir, serviceJvmOptions));
+                common(Signer.KEYGEN, Map.of("wgmesh.deployer-public-key", deployerPublicKey)), logDir,
+                jvmOptions("keygen-service")));
         pipeline.add(ServiceProcess.start("renderer-service", ServiceProcess.execJar(home, "renderer-service"),
-                common(Signer.RENDERER, Map.of()), logDir, serviceJvmOptions));
+                common(Signer.RENDERER, Map.of()), logDir, jvmOptions("renderer-service")));
         pipeline.forEach(service -> service.awaitStarted(START_TIMEOUT));
         apiBase = "http://127.0.0.1:" + port;
         apiToken = token;
+    }
+
+    private List<String> jvmOptions(String module) {
+        return Processes.serviceJvmOptions(module, serviceJvmOptions);
     }
 
     /**
@@ -118,7 +123,7 @@ public final class WgmeshProcesses implements AutoCloseable {
         args.put("spring.kafka.consumer.properties[session.timeout.ms]", "6000");
         args.put("spring.kafka.consumer.properties[heartbeat.interval.ms]", "1000");
         ServiceProcess deployer = ServiceProcess.start(replica, ServiceProcess.execJar(home, "deployer-service"),
-                common(Signer.DEPLOYER, args), logDir, serviceJvmOptions);
+                common(Signer.DEPLOYER, args), logDir, jvmOptions("deployer-service"));
         deployers.put(replica, deployer);
         return deployer;
     }

@@ -530,7 +530,7 @@ public final class UpCommand implements Callable<Integer> {
         }
         args.putAll(settings);
         ServiceProcess service = ServiceProcess.start(name, jars.get(module), args, Map.of("WGMESH_INSTANCE_ID", name),
-                logs, jvmOptions("WGMESH_JAVA_OPTS", Processes.SERVICE_JAVA_OPTS));
+                logs, Processes.serviceJvmOptions(module, jvmOptions("WGMESH_JAVA_OPTS", Processes.SERVICE_JAVA_OPTS)));
         services.add(service);
         supervisor.watch(service);
         Log.info("started " + service.name() + " (pid " + service.pid() + "), log " + service.log());
