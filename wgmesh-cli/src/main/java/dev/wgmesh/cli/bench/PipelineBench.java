@@ -65,6 +65,7 @@ public final class PipelineBench {
     private static final String APPLY_50_MS = "sleep 0.05";
     private static final int SMALL_GROUP_RUNS = 5;
     private static final int ROLLOUT_RUNS = 5;
+    private static final int KAFKA_HOP_RUNS = 20;
 
     private final Path home;
     private final Sizes sizes;
@@ -225,7 +226,13 @@ public final class PipelineBench {
     private void putRows() throws Exception {
         table.machine("PUT rows of up to 100 hosts: the median of " + SMALL_GROUP_RUNS + " new groups of the same "
                 + "hosts (g, g-2, ...) in both pipeline and floor, with the CPU of that run");
-        putRow("PUT to converged, hoster 6 hosts (seed)", "hoster-6", seed());
+        double seedFloor = putRow("PUT to converged, hoster 6 hosts (seed)", "hoster-6", seed());
+        // against the seed's floor: what the seed's figure cannot go below however little the services do
+        double hops = KafkaHops.medianSeconds(wgmesh.bootstrapServers(), BrokerProcess.replicationFactor(brokers),
+                KAFKA_HOP_RUNS);
+        table.add(new Row("  Kafka alone: a record through the hops of a change (a send, 3 transactions that consume "
+                + "and produce, a consume and send, a read), nothing done in them, median of " + KAFKA_HOP_RUNS, secs(hops),
+                secs(seedFloor), ratio(hops, seedFloor), ""));
         for (int hosts : sizes.meshHosts()) {
             putRow("PUT to converged, mesh " + hosts + " hosts", "mesh-" + hosts, mesh(hosts, MTU));
         }
@@ -239,11 +246,12 @@ public final class PipelineBench {
      * A group of up to 100 hosts takes a second or less, so one run is mostly noise: it is created
      * {@value #SMALL_GROUP_RUNS} times (as group, group-2, ...) and the row shows the median run.
      */
-    private void putRow(String figure, String group, JsonNode body) throws Exception {
-        putRow(figure, group, body, body.path("hosts").size() <= 100 ? SMALL_GROUP_RUNS : 1);
+    /** @return the floor's seconds */
+    private double putRow(String figure, String group, JsonNode body) throws Exception {
+        return putRow(figure, group, body, body.path("hosts").size() <= 100 ? SMALL_GROUP_RUNS : 1);
     }
 
-    private void putRow(String figure, String group, JsonNode body, int runs) throws Exception {
+    private double putRow(String figure, String group, JsonNode body, int runs) throws Exception {
         List<Timed> pipeline = new ArrayList<>();
         List<Double> inProcess = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
@@ -254,6 +262,7 @@ public final class PipelineBench {
         Timed took = medianRun(pipeline);
         double floorTook = median(inProcess);
         table.add(new Row(figure, secs(took.seconds()), secs(floorTook), ratio(took.seconds(), floorTook), took.busy()));
+        return floorTook;
     }
 
     private void rotationRows() throws Exception {
@@ -587,7 +596,8 @@ public final class PipelineBench {
     }
 
     static String secs(double seconds) {
-        return seconds < 10 ? String.format(Locale.ROOT, "%.2f s", seconds) : String.format(Locale.ROOT, "%.1f s", seconds);
+        String format = seconds < 1 ? "%.3f s" : seconds < 10 ? "%.2f s" : "%.1f s";
+        return String.format(Locale.ROOT, format, seconds);
     }
 
     private static String ratio(double pipeline, double floor) {

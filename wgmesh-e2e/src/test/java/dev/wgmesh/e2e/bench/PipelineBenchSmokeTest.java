@@ -26,7 +26,9 @@ class PipelineBenchSmokeTest {
         List<String> figures = table.rows().stream().map(Row::figure).toList();
         assertThat(figures).contains("cold: PUT to converged, hoster 6 hosts (the seed), the first change after start",
                 "cold: PUT to converged, mesh 10 hosts, the first large change after start", "warm-up: 2 changes of mesh 10 (MTU, rotation in turn), median of the first 1 / "
-                + "the last 1", "PUT to converged, hoster 6 hosts (seed)", "PUT to converged, mesh 10 hosts",
+                + "the last 1", "PUT to converged, hoster 6 hosts (seed)",
+                "  Kafka alone: a record through the hops of a change (a send, 3 transactions that consume and produce, "
+                        + "a consume and send, a read), nothing done in them, median of 20", "PUT to converged, mesh 10 hosts",
                 "rotate one host's keys in mesh 10, to converged", "  that rotation on wgmesh.host-config-rendered",
                 "PUT changing every host's file (MTU) in mesh 10, warm", "rotate another host's keys in mesh 10, warm",
                 "peak RSS config-service (after mesh 10)", "peak RSS keygen-service (after mesh 10)",
