@@ -1,5 +1,6 @@
 package dev.wgmesh.config.domain;
 
+import dev.wgmesh.common.events.DeadLetterReason;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.HostHealthReported;
@@ -18,24 +19,68 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The latest observation of every host, as the deployers signed it on the compacted health topic, and the
- * health of a group measured against what its current revision expects.
+ * health of a group measured against what its current revision expects. An observation is read from its JSON only
+ * when its host's health is first asked for: a change of a 1,000-host mesh brings 60 MB of them, and most are
+ * replaced by the next before anyone looks.
  */
 public final class HealthBoard {
 
-    private final Map<String, HostHealthReported> latest = new ConcurrentHashMap<>();
+    private static final Logger log = LoggerFactory.getLogger(HealthBoard.class);
+
+    /** An observation as it came, with its signed revision; read once, when asked for. */
+    private static final class Observation {
+
+        private final String key;
+        private final long revision;
+        private Supplier<HostHealthReported> unread;
+        private HostHealthReported report;
+
+        Observation(String key, long revision, Supplier<HostHealthReported> read) {
+            this.key = key;
+            this.revision = revision;
+            this.unread = read;
+        }
+
+        synchronized Optional<HostHealthReported> report() {
+            if (unread != null) {
+                try {
+                    report = unread.get();
+                } catch (RuntimeException e) {
+                    // signed by a trusted deployer, yet not an observation of this host: as if it had not come
+                    log.warn("the observation of {} is refused: {}", key, DeadLetterReason.of(e));
+                }
+                unread = null;
+            }
+            return Optional.ofNullable(report);
+        }
+    }
+
+    private final Map<String, Observation> latest = new ConcurrentHashMap<>();
 
     /** Keeps the report unless one of a later revision is known: the topic is in order per host, replicas may not be. */
     public void reported(HostHealthReported report) {
-        latest.merge(HostConfigRendered.key(report.group(), report.host()), report,
-                (known, given) -> given.revision() >= known.revision() ? given : known);
+        reported(HostConfigRendered.key(report.group(), report.host()), report.revision(), () -> report);
+    }
+
+    /**
+     * A signed observation of the host with the record key {@code key} ({@code group/host}) at the signed
+     * {@code revision}, read by {@code read} when first asked for (which refuses one whose key or revision is not
+     * the signed one). Kept unless one of a later revision is known.
+     */
+    public void reported(String key, long revision, Supplier<HostHealthReported> read) {
+        latest.merge(key, new Observation(key, revision, read),
+                (known, given) -> given.revision >= known.revision ? given : known);
     }
 
     /** The host's latest observation, whatever its revision. */
     public Optional<HostHealthReported> report(GroupName group, HostName host) {
-        return Optional.ofNullable(latest.get(HostConfigRendered.key(group, host)));
+        return Optional.ofNullable(latest.get(HostConfigRendered.key(group, host))).flatMap(Observation::report);
     }
 
     /** A tombstone: the host left its group. */
@@ -62,7 +107,7 @@ public final class HealthBoard {
         for (Host host : group.spec().hosts()) {
             Expected wanted = expected.get(host.name());
             Set<HostName> peers = wanted == null ? Set.of() : wanted.peers();
-            HostHealthReported report = latest.get(HostConfigRendered.key(group.group(), host.name()));
+            HostHealthReported report = report(group.group(), host.name()).orElse(null);
             if (report != null && (wanted == null || report.revision() < wanted.keyEpoch())) {
                 report = null;
             }

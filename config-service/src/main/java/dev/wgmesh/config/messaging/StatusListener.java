@@ -21,6 +21,8 @@ import org.springframework.stereotype.Component;
  * at every start, as the boards live in memory only, and follows them. Only what keygen and the deployers signed counts; a
  * record that does not verify or read is refused (counted and logged): the renderer and config-service's
  * report guard send such records to the DLT once (a forged health record is only refused: nothing acts on it), and a DLT copy on every restart would only repeat.
+ * A health record is verified here and read when its host's health is asked for (refused and logged then if it
+ * does not read).
  */
 @Component
 class StatusListener implements SmartLifecycle {
@@ -50,7 +52,8 @@ class StatusListener implements SmartLifecycle {
                 board.reported(report);
                 metrics.observed(report.group());
             }
-            case Topics.HOST_HEALTH_REPORTED -> health.reported(signed.event(HostHealthReported.class));
+            case Topics.HOST_HEALTH_REPORTED -> health.reported(signed.record().key(), signed.revision(),
+                    () -> signed.event(HostHealthReported.class));
             default -> {
                 HostGroupKeysGenerated keyed = signed.event(HostGroupKeysGenerated.class);
                 board.keysGenerated(keyed);

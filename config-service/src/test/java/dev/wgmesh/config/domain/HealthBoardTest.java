@@ -12,11 +12,14 @@ import dev.wgmesh.common.events.HostHealthReported.Link;
 import dev.wgmesh.common.events.HostHealthReported.LinkState;
 import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
+import dev.wgmesh.common.trust.UntrustedRecordException;
 import dev.wgmesh.config.domain.GroupHealth.HostHealth;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 class HealthBoardTest {
@@ -64,6 +67,49 @@ class HealthBoardTest {
         health.forgetGroup(GROUP);
         assertThat(health.health(v3, status.expected(GROUP)).hosts()).extracting(HostHealth::drift)
                 .containsOnly("UNKNOWN");
+    }
+
+    @Test
+    void anObservationIsReadWhenItsHealthIsFirstAskedForAndOnlyThen() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        status.keysGenerated(keyed(v1, null));
+        AtomicInteger reads = new AtomicInteger();
+        health.reported("lab/h1", 1, counted(reads, report("h1", 1, LinkState.UNKNOWN, "h2")));
+        // replaced before anyone asked: never read
+        health.reported("lab/h2", 1, counted(reads, report("h2", 1, LinkState.UNKNOWN, "h1")));
+        health.reported("lab/h2", 2, counted(reads, report("h2", 2, LinkState.UNKNOWN, "h1")));
+        // an older revision than the known one is not kept, so not read either
+        health.reported("lab/h1", 0, counted(reads, report("h1", 0, LinkState.DOWN, "h2")));
+        assertThat(reads).hasValue(0);
+
+        assertThat(health.health(v1, status.expected(GROUP)).healthy()).isTrue();
+        health.health(v1, status.expected(GROUP));
+        assertThat(health.report(GROUP, HostName.parse("h2"))).map(HostHealthReported::revision).hasValue(2L);
+
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
+    void anObservationThatDoesNotReadCountsAsNotObserved() {
+        HostGroupChanged v1 = service.upsert(GROUP, body("h1", "h2"), null).change();
+        status.keysGenerated(keyed(v1, null));
+        health.reported(report("h1", 1, LinkState.UNKNOWN, "h2"));
+        health.reported("lab/h2", 1, () -> {
+            throw new UntrustedRecordException("the record key 'lab/h2' is not the event's 'lab/h1'");
+        });
+
+        GroupHealth group = health.health(v1, status.expected(GROUP));
+
+        assertThat(group.healthy()).isFalse();
+        assertThat(group.hosts()).extracting(HostHealth::drift).containsExactly("IN_SYNC", "UNKNOWN");
+        assertThat(health.report(GROUP, HostName.parse("h2"))).isEmpty();
+    }
+
+    private static Supplier<HostHealthReported> counted(AtomicInteger reads, HostHealthReported report) {
+        return () -> {
+            reads.incrementAndGet();
+            return report;
+        };
     }
 
     private static HostHealthReported report(String host, long revision, LinkState state, String peer) {
