@@ -28,8 +28,10 @@ import org.apache.kafka.common.config.TopicConfig;
  * Kafka's own share of a small change's time: one record through the hops a change takes, with no work in any of
  * them. A send (the API's command), three consume-produce transactions (config-service's decision, keygen, the
  * renderer), a consume and a plain send (a deployer's report) and a read-committed read (config-service's status),
- * each with the services' own client settings, on topics of the installation's replicas. What the seed group's
- * figure cannot go below, however little the services do.
+ * each with the services' own client settings, on topics of the installation's replicas. One record at a time
+ * shows what a small change's time cannot go below, many at once what the changes per second cannot go above,
+ * however little the services do; and many at once with one transaction per poll instead of one per record, what
+ * batching the transactions would lift that to.
  */
 final class KafkaHops implements AutoCloseable {
 
@@ -40,21 +42,40 @@ final class KafkaHops implements AutoCloseable {
     private static final byte[] VALUE = new byte[2048];
 
     private final String bootstrapServers;
+    private final boolean transactionPerPoll;
     private final String prefix = "wgmesh-bench-hops-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     private final List<Thread> relays = new ArrayList<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile boolean stopped;
 
-    private KafkaHops(String bootstrapServers) {
+    /** @param transactionPerPoll one transaction for all the records a poll returned, instead of one per record */
+    private KafkaHops(String bootstrapServers, boolean transactionPerPoll) {
         this.bootstrapServers = bootstrapServers;
+        this.transactionPerPoll = transactionPerPoll;
     }
 
-    /** The median seconds of {@code times} records sent one after the other, after as many untimed. */
+    /**
+     * The median seconds of {@code times} records sent one after the other, after as many untimed; a transaction
+     * per record, as the services do.
+     */
     static double medianSeconds(String bootstrapServers, short replicationFactor, int times) throws Exception {
-        try (KafkaHops hops = new KafkaHops(bootstrapServers)) {
+        try (KafkaHops hops = new KafkaHops(bootstrapServers, false)) {
             hops.createTopics(replicationFactor);
             hops.startRelays();
             return hops.measure(times);
+        }
+    }
+
+    /**
+     * The seconds {@code rounds} rounds of {@code records} records sent at once take to come through, after one
+     * round untimed: what the services' changes per second cannot go above.
+     */
+    static double burstSeconds(String bootstrapServers, short replicationFactor, int records, int rounds,
+                               boolean transactionPerPoll) throws Exception {
+        try (KafkaHops hops = new KafkaHops(bootstrapServers, transactionPerPoll)) {
+            hops.createTopics(replicationFactor);
+            hops.startRelays();
+            return hops.measureBursts(records, rounds);
         }
     }
 
@@ -97,23 +118,59 @@ final class KafkaHops implements AutoCloseable {
                 producer.initTransactions();
             }
             while (!stopped) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    ProducerRecord<String, byte[]> next = new ProducerRecord<>(topic(hop + 1), record.key(), record.value());
-                    Map<TopicPartition, OffsetAndMetadata> offset = Map.of(in, new OffsetAndMetadata(record.offset() + 1));
+                List<ConsumerRecord<String, byte[]>> polled = consumer.poll(POLL).records(in);
+                if (polled.isEmpty()) {
+                    continue;
+                }
+                if (transactional && transactionPerPoll) {
+                    producer.beginTransaction();
+                    polled.forEach(record -> producer.send(next(hop, record)));
+                    producer.sendOffsetsToTransaction(after(in, polled.get(polled.size() - 1)), consumer.groupMetadata());
+                    producer.commitTransaction();
+                    continue;
+                }
+                for (ConsumerRecord<String, byte[]> record : polled) {
                     if (transactional) {
                         producer.beginTransaction();
-                        producer.send(next);
-                        producer.sendOffsetsToTransaction(offset, consumer.groupMetadata());
+                        producer.send(next(hop, record));
+                        producer.sendOffsetsToTransaction(after(in, record), consumer.groupMetadata());
                         producer.commitTransaction();
                     } else {
-                        producer.send(next);
-                        consumer.commitAsync(offset, null);
+                        producer.send(next(hop, record));
+                        consumer.commitAsync(after(in, record), null);
                     }
                 }
             }
         } catch (Exception e) {
             failure.compareAndSet(null, e);
         }
+    }
+
+    private ProducerRecord<String, byte[]> next(int hop, ConsumerRecord<String, byte[]> record) {
+        return new ProducerRecord<>(topic(hop + 1), record.key(), record.value());
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> after(TopicPartition in, ConsumerRecord<String, byte[]> record) {
+        return Map.of(in, new OffsetAndMetadata(record.offset() + 1));
+    }
+
+    private double measureBursts(int records, int rounds) throws Exception {
+        long start = 0;
+        try (KafkaProducer<String, byte[]> api = new KafkaProducer<>(producerSettings());
+             KafkaConsumer<String, byte[]> status = consumer(prefix + "-status")) {
+            status.assign(List.of(new TopicPartition(topic(RELAYS), 0)));
+            for (int round = 0; round <= rounds; round++) {
+                if (round == 1) {
+                    start = System.nanoTime();
+                }
+                for (int i = 0; i < records; i++) {
+                    api.send(new ProducerRecord<>(topic(0), "burst-" + round + "-" + i, VALUE));
+                }
+                api.flush();
+                awaitRecord(status, "burst-" + round + "-" + (records - 1), System.nanoTime());
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private double measure(int times) throws Exception {
