@@ -22,6 +22,12 @@ public final class LocalApi {
         }
     }
 
+    /**
+     * Longer than config-service's own deadline for a change (wgmesh.config.request-timeout, 10 s), after which it
+     * answers 503: a client that gave up first would never see that answer.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
     private final String base;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -54,7 +60,7 @@ public final class LocalApi {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
                 .header("Accept", "application/json");
         return token == null ? request : request.header("Authorization", "Bearer " + token);
     }

@@ -49,10 +49,11 @@ public final class Processes {
      * Put before a service's options under up and bench, so that {@code WGMESH_JAVA_OPTS} may choose another JIT:
      * config-service, keygen and the renderer parse, sign and move records, and on two shared cores the full JIT's
      * compiling cost them more than it saved in a run's first hundreds of changes (with the quick JIT only, up was
-     * ready in 39 s instead of 61 s and 100 changes at once went 30 % faster). Paid for later: config-service
-     * hashes the health records without the full JIT's SHA intrinsics, so a 1,000-host change after hundreds of
-     * others costs it about 1.7 times the CPU (BENCHMARKS.md). The deployers keep the full JIT: their X25519 needs
-     * it (a warm 1,000-host change took 11.5 s on the quick JIT, 7 s on the full).
+     * ready in 39 s instead of 61 s and 100 changes at once went 30 % faster). It has no SHA intrinsics, which
+     * config-service felt while it read every health record as it came; now that it reads them when asked for, a
+     * warm 1,000-host change costs it 2.1-2.3 CPU s (2.3-2.9 on the full JIT before: BENCHMARKS.md). The deployers
+     * keep the full JIT: their X25519 needs it (a warm 1,000-host change took 11.5 s on the quick JIT, 7 s on the
+     * full).
      */
     private static final List<String> QUICK_JIT = List.of("-XX:TieredStopAtLevel=1");
 
