@@ -246,8 +246,9 @@ public final class PipelineBench {
     /**
      * A group of up to 100 hosts takes a second or less, so one run is mostly noise: it is created
      * {@value #SMALL_GROUP_RUNS} times (as group, group-2, ...) and the row shows the median run.
+     *
+     * @return the floor's seconds
      */
-    /** @return the floor's seconds */
     private double putRow(String figure, String group, JsonNode body) throws Exception {
         return putRow(figure, group, body, body.path("hosts").size() <= 100 ? SMALL_GROUP_RUNS : 1);
     }

@@ -63,6 +63,7 @@ public final class Processes {
         all.addAll(options);
         return List.copyOf(all);
     }
+
     /**
      * The broker's, for wgmesh up and bench; {@code WGMESH_KAFKA_JAVA_OPTS} replaces them. Only the quick JIT
      * (C1): its work is moving bytes, and on two shared cores the full JIT's compiling was a third of its CPU even
