@@ -174,6 +174,43 @@ class KeygenKafkaTest {
         }
     }
 
+    /**
+     * Changes that wait for keygen come in one poll, keyed in one transaction: each revision of a group is keyed on
+     * the one before it although the memory learns of neither before the commit, and a poison record between them
+     * goes to the DLT without taking the others with it.
+     */
+    @Test
+    void aPollIsKeyedInOneTransactionEachRevisionOnTheOneBeforeIt() throws Exception {
+        GroupName group = GroupName.parse("one-poll");
+        GroupName other = GroupName.parse("one-poll-other");
+        send(change(group, 1, ChangeCause.UPSERT, null, spec("a", "b")));
+        send(change(group, 2, ChangeCause.ROTATE_HOST, "a", spec("a", "b")));
+        sent.add(producer.send(TestTrust.signed(Signer.CONFIG, Topics.HOST_GROUP_CHANGED, "one-poll-poison",
+                "[1, 2, 3]".getBytes(StandardCharsets.UTF_8), 1)).get());
+        send(change(group, 3, ChangeCause.UPSERT, null, spec("a", "b", "c")));
+        send(change(other, 1, ChangeCause.UPSERT, null, spec("x")));
+        try (ConfigurableApplicationContext app = start()) {
+            List<ConsumerRecord<String, byte[]>> records = awaitKeys(group, 3);
+            List<HostGroupKeysGenerated> keys = records.stream()
+                    .map(r -> EventJson.read(r.value(), HostGroupKeysGenerated.class)).toList();
+            assertThat(keys).extracting(HostGroupKeysGenerated::revision).containsExactly(1L, 2L, 3L);
+            Map<HostName, HostKeys> first = byHost(keys.get(0));
+            Map<HostName, HostKeys> rotated = byHost(keys.get(1));
+            Map<HostName, HostKeys> grown = byHost(keys.get(2));
+            assertThat(rotated.get(HostName.parse("a")).publicKey()).isNotEqualTo(first.get(HostName.parse("a")).publicKey());
+            assertThat(rotated.get(HostName.parse("b"))).isEqualTo(first.get(HostName.parse("b")));
+            assertThat(grown.get(HostName.parse("a"))).isEqualTo(rotated.get(HostName.parse("a")));
+            assertThat(grown.get(HostName.parse("b"))).isEqualTo(first.get(HostName.parse("b")));
+            assertThat(keys.get(2).presharedKeySeed()).isEqualTo(keys.get(0).presharedKeySeed());
+            // one transaction: its records sit side by side, its one commit marker after the last of them
+            assertThat(records).extracting(ConsumerRecord::offset)
+                    .containsExactly(records.get(0).offset(), records.get(0).offset() + 1, records.get(0).offset() + 2);
+            assertThat(awaitKeys(other, 1)).hasSize(1);
+            assertThat(await(Topics.deadLetter(Topics.HOST_GROUP_CHANGED),
+                    all -> all.stream().filter(r -> r.key().equals("one-poll-poison")).toList(), 1)).hasSize(1);
+        }
+    }
+
     @Test
     void poisonRecordsGoToTheDeadLetterTopicWithTheirReasonAreCountedAndLaterRecordsAreStillKeyed() throws Exception {
         GroupName group = GroupName.parse("after-poison");

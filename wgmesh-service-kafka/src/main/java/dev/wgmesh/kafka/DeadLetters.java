@@ -7,6 +7,7 @@ import dev.wgmesh.common.trust.UntrustedRecordException;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -33,6 +34,10 @@ public final class DeadLetters implements ConsumerAwareRecordRecoverer {
     public static final String UNTRUSTED_COUNTER = "wgmesh.untrusted.records";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+    /** Failures that mean the record can never succeed: not JSON, the wrong shape, impossible values, no trusted signer. */
+    private static final List<Class<? extends Exception>> INVALID = List.of(InvalidEventException.class,
+            IllegalArgumentException.class, InvalidValueException.class, JacksonException.class);
 
     private final DeadLetterPublishingRecoverer publisher;
     private final MeterRegistry meters;
@@ -79,8 +84,18 @@ public final class DeadLetters implements ConsumerAwareRecordRecoverer {
      * once instead of being retried: tells a service's error handler or after-rollback processor so.
      */
     public static void neverRetryInvalidRecords(ExceptionClassifier handler) {
-        handler.addNotRetryableExceptions(InvalidEventException.class, IllegalArgumentException.class,
-                InvalidValueException.class, JacksonException.class);
+        handler.addNotRetryableExceptions(INVALID.toArray(Class[]::new));
+    }
+
+    /** Whether {@code e}, or what caused it, says the record can never succeed (see {@link #neverRetryInvalidRecords}). */
+    public static boolean invalid(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            Throwable failure = cause;
+            if (INVALID.stream().anyMatch(type -> type.isInstance(failure))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The listener's own exception, not Spring's wrappers around it (a batch listener's names the record). */

@@ -2,7 +2,6 @@ package dev.wgmesh.kafka;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.transaction.KafkaTransactionManager;
@@ -25,20 +24,21 @@ public class TransactionalKafkaConfig {
     }
 
     /**
-     * The service's one error handler. Its listener runs in a Kafka transaction, so a failure rolls the
-     * transaction back (nothing it sent becomes visible) and this processor decides what follows: invalid
-     * records go to the DLT at once, in a new transaction together with their consumed offset; anything
-     * else (the broker away, say) is retried with pauses from 0.5 s doubling up to 10 s for 5 minutes
-     * before it is given up to the DLT. Either way the partition goes on.
+     * The service's one error handler. Its listener handles a poll in a Kafka transaction ({@link PollBatch}) and
+     * dead-letters an invalid record itself, inside it; anything else that fails (the broker away, say) rolls the
+     * transaction back, so nothing it sent becomes visible, and this processor fetches the poll again after a pause
+     * from 0.5 s doubling up to 10 s, for as long as it fails: a change is never given up because the cluster was
+     * away. A bug that fails one record every time holds its partition, logged at each try, rather than lose it.
      */
     @Bean
-    DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor(KafkaTemplate<String, byte[]> template,
-                                                                        DeadLetters deadLetters) {
+    DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor() {
         var backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(10_000);
-        backOff.setMaxElapsedTime(300_000);
-        var processor = new DefaultAfterRollbackProcessor<>(deadLetters, backOff, template, true);
-        DeadLetters.neverRetryInvalidRecords(processor);
-        return processor;
+        return new DefaultAfterRollbackProcessor<>(backOff);
+    }
+
+    @Bean
+    PollBatch pollBatch(DeadLetters deadLetters) {
+        return new PollBatch(deadLetters);
     }
 }

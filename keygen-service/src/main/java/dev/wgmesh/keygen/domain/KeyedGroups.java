@@ -20,12 +20,6 @@ public final class KeyedGroups {
         return Optional.ofNullable(groups.get(group));
     }
 
-    /** The group's last keyed revision, or -1 when keygen never keyed it. */
-    public long revision(GroupName group) {
-        HostGroupKeysGenerated known = groups.get(group);
-        return known == null ? -1 : known.revision();
-    }
-
     /** Remembers keys unless newer ones are already known. */
     public void remember(HostGroupKeysGenerated keys) {
         groups.merge(keys.group(), keys, (old, neu) -> neu.revision() >= old.revision() ? neu : old);

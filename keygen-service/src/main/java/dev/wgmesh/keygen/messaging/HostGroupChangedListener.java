@@ -8,17 +8,22 @@ import dev.wgmesh.common.events.HostKeys;
 import dev.wgmesh.common.events.InvalidEventException;
 import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.HostName;
 import dev.wgmesh.common.trust.RecordSigner;
 import dev.wgmesh.common.trust.RecordVerifier;
 import dev.wgmesh.common.trust.UntrustedRecordException;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import dev.wgmesh.kafka.AfterCommit;
+import dev.wgmesh.kafka.PollBatch;
 import dev.wgmesh.keygen.domain.GroupKeyring;
 import dev.wgmesh.keygen.domain.KeyedGroups;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,21 +43,32 @@ class HostGroupChangedListener {
     private final RecordVerifier verifier;
     private final RecordSigner signer;
     private final TopicNames names;
+    private final PollBatch batch;
 
     HostGroupChangedListener(GroupKeyring keyring, KeyedGroups keyed, KafkaTemplate<String, byte[]> kafka,
-                             RecordVerifier verifier, RecordSigner signer, TopicNames names) {
+                             RecordVerifier verifier, RecordSigner signer, TopicNames names, PollBatch batch) {
         this.keyring = keyring;
         this.keyed = keyed;
         this.kafka = kafka;
         this.verifier = verifier;
         this.signer = signer;
         this.names = names;
+        this.batch = batch;
     }
 
-    // KeysLoader loads the memory of a partition's groups when it is assigned, before its first record comes here
+    /**
+     * A poll's changes, keyed and published in one transaction (PollBatch). KeysLoader loads the memory of a
+     * partition's groups when it is assigned, before its first record comes here.
+     */
     @KafkaListener(id = "keygen-host-group-changed", topics = "#{@topicNames.of('" + Topics.HOST_GROUP_CHANGED + "')}",
-            groupId = "#{@topicNames.of('wgmesh-keygen')}")
-    void onHostGroupChanged(ConsumerRecord<String, byte[]> record) {
+            groupId = "#{@topicNames.of('wgmesh-keygen')}", batch = "true")
+    void onHostGroupChanged(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        // the keys published earlier in this poll, not yet committed and so not yet in the memory
+        Map<GroupName, HostGroupKeysGenerated> thisPoll = new HashMap<>();
+        batch.handle(records, consumer, record -> onHostGroupChanged(record, thisPoll));
+    }
+
+    private void onHostGroupChanged(ConsumerRecord<String, byte[]> record, Map<GroupName, HostGroupKeysGenerated> thisPoll) {
         if (record.value() == null) {
             verifier.verify(record);
             // config-service keeps deleted groups as records; a tombstone leaves nothing to key
@@ -60,7 +76,9 @@ class HostGroupChangedListener {
             return;
         }
         HostGroupChanged change = verifier.read(record, HostGroupChanged.class);
-        long keyedRevision = keyed.revision(change.group());
+        HostGroupKeysGenerated previous = thisPoll.containsKey(change.group()) ? thisPoll.get(change.group())
+                : keyed.get(change.group()).orElse(null);
+        long keyedRevision = previous == null ? -1 : previous.revision();
         if (change.revision() < keyedRevision) {
             // changes come once each, in order, and exactly once: an older one again is a replay
             throw new UntrustedRecordException("revision " + change.revision() + " of group " + change.group()
@@ -70,15 +88,15 @@ class HostGroupChangedListener {
             log.info("group {} revision {} is keyed already, skipping", change.group(), change.revision());
             return;
         }
-        HostGroupKeysGenerated previous = keyed.get(change.group()).orElse(null);
         if (previous == null && change.cause() != ChangeCause.UPSERT) {
             // config-service starts every group with an upsert, which keygen keyed and remembers
             throw new InvalidEventException("group " + InvalidValueException.quote(change.group().value())
                     + " is unknown: its first change cannot be " + change.cause().json());
         }
         HostGroupKeysGenerated keys = keyring.next(previous, change);
-        // sent inside the listener's transaction, committed with the consumed offset once this returns
+        // sent inside the poll's transaction, committed with the consumed offsets
         kafka.send(CloudEvents.record(names.of(Topics.HOST_GROUP_KEYS_GENERATED), keys, signer));
+        thisPoll.put(keys.group(), keys);
         // the memory follows the topic: a rolled-back transaction must leave no trace of its keys
         AfterCommit.run(() -> {
             keyed.remember(keys);

@@ -20,13 +20,13 @@ class KeyedGroupsTest {
 
     @Test
     void knowsTheLastKeyedRevisionOfEachGroup() {
-        assertThat(keyed.revision(GROUP)).isEqualTo(-1);
+        assertThat(keyed.get(GROUP)).isEmpty();
 
         keyed.remember(keys(3));
         keyed.remember(keys(2));
 
-        assertThat(keyed.revision(GROUP)).isEqualTo(3);
-        assertThat(keyed.revision(GroupName.parse("other"))).isEqualTo(-1);
+        assertThat(keyed.get(GROUP)).get().extracting(HostGroupKeysGenerated::revision).isEqualTo(3L);
+        assertThat(keyed.get(GroupName.parse("other"))).isEmpty();
     }
 
     @Test
@@ -53,7 +53,7 @@ class KeyedGroupsTest {
         assertThat(deleted.spec()).isNull();
         assertThat(deleted.hosts()).isEmpty();
         assertThat(deleted.presharedKeySeed()).isNull();
-        assertThat(keyed.revision(GROUP)).as("what screens out a replay of the last upsert").isEqualTo(4);
+        assertThat(deleted.revision()).as("what screens out a replay of the last upsert").isEqualTo(4);
     }
 
     private HostGroupKeysGenerated keys(long revision) {

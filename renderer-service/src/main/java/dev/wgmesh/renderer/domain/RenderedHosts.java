@@ -25,8 +25,8 @@ public final class RenderedHosts {
     private final Map<GroupName, Map<HostName, Rendered>> hosts = new ConcurrentHashMap<>();
     private final Map<GroupName, Long> revisions = new ConcurrentHashMap<>();
     private final Map<GroupName, String> peerTables = new ConcurrentHashMap<>();
-    /** By record key, for every host seen since start: kept after the host leaves, see {@link #partitions}, until its group goes. */
-    private final Map<String, Integer> partitionsByKey = new ConcurrentHashMap<>();
+    /** For every host seen since start: kept after the host leaves, see {@link #partitions}, until its group goes. */
+    private final Map<GroupName, Map<HostName, Integer>> partitionsByGroup = new ConcurrentHashMap<>();
 
     /** A record read back from the topic of rendered configs. */
     public void remember(GroupName group, HostName host, String contentHash, long revision) {
@@ -45,7 +45,7 @@ public final class RenderedHosts {
             if (groupHosts.isEmpty()) {
                 hosts.remove(group);
                 revisions.remove(group);
-                partitionsByKey.keySet().removeIf(key -> key.startsWith(group.value() + "/"));
+                partitionsByGroup.remove(group);
             }
         }
     }
@@ -55,12 +55,37 @@ public final class RenderedHosts {
         hosts.keySet().removeIf(which);
         revisions.keySet().removeIf(which);
         peerTables.keySet().removeIf(which);
-        partitionsByKey.keySet().removeIf(key -> which.test(GroupName.parse(key.substring(0, key.indexOf('/')))));
+        partitionsByGroup.keySet().removeIf(which);
+    }
+
+    /**
+     * A memory of {@code group} alone, as this one knows it now: what a transaction that is not yet committed
+     * builds on while this one learns of it only after the commit.
+     */
+    public RenderedHosts copyOf(GroupName group) {
+        RenderedHosts copy = new RenderedHosts();
+        Map<HostName, Rendered> groupHosts = hosts.get(group);
+        if (groupHosts != null) {
+            copy.hosts.put(group, new ConcurrentHashMap<>(groupHosts));
+        }
+        Map<HostName, Integer> groupPartitions = partitionsByGroup.get(group);
+        if (groupPartitions != null) {
+            copy.partitionsByGroup.put(group, new ConcurrentHashMap<>(groupPartitions));
+        }
+        Long revision = revisions.get(group);
+        if (revision != null) {
+            copy.revisions.put(group, revision);
+        }
+        String peersHash = peerTables.get(group);
+        if (peersHash != null) {
+            copy.peerTables.put(group, peersHash);
+        }
+        return copy;
     }
 
     /** The partition a host's record or tombstone was read back from. */
     public void rememberPartition(GroupName group, HostName host, int partition) {
-        partitionsByKey.put(HostConfigRendered.key(group, host), partition);
+        partitionsByGroup.computeIfAbsent(group, g -> new ConcurrentHashMap<>()).put(host, partition);
     }
 
     /**
@@ -76,8 +101,9 @@ public final class RenderedHosts {
     public Map<HostName, Integer> partitions(RenderPlan plan, int partitionCount) {
         Map<HostName, Integer> slots = plan.keyed().spec() == null ? Map.of() : plan.keyed().spec().hosts().stream()
                 .collect(Collectors.toMap(Host::name, Host::slot));
+        Map<HostName, Integer> knownPartitions = partitionsByGroup.getOrDefault(plan.group(), Map.of());
         Function<HostName, Integer> partition = host -> {
-            Integer known = partitionsByKey.get(HostConfigRendered.key(plan.group(), host));
+            Integer known = knownPartitions.get(host);
             Integer slot = slots.get(host);
             return known != null || slot == null ? known
                     : Math.floorMod(plan.group().value().hashCode() + slot, partitionCount);

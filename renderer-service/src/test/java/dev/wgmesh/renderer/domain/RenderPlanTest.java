@@ -6,6 +6,7 @@ import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.HostConfigRendered;
 import dev.wgmesh.common.events.HostGroupKeysGenerated;
 import dev.wgmesh.common.events.RolloutProgressed;
+import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
@@ -228,6 +229,27 @@ class RenderPlanTest {
         memory.apply(plan(FixedKeyGroups.deleted("hoster-6", 3), memory.hashes(first.group()), 2), Map.of());
         assertThat(memory.hashes(first.group())).isEmpty();
         assertThat(memory.revision(first.group())).isEqualTo(-1);
+    }
+
+    /** What a poll's transaction builds on: the group as the memory knows it, changed apart from the memory. */
+    @Test
+    void aCopyOfAGroupKnowsWhatTheMemoryKnowsOfItAndChangesApart() {
+        RenderedHosts memory = new RenderedHosts();
+        RenderPlan created = plan(first, Map.of(), -1);
+        Map<HostName, Integer> partitions = memory.partitions(created, 5);
+        memory.apply(created, partitions);
+        memory.remember(GroupName.parse("other"), NODE_03, "hash", 4);
+
+        RenderedHosts copy = memory.copyOf(first.group());
+        assertThat(copy.hashes(first.group())).isEqualTo(memory.hashes(first.group()));
+        assertThat(copy.revision(first.group())).isEqualTo(1);
+        assertThat(copy.partitions(created, 5)).isEqualTo(partitions);
+        assertThat(copy.hostCount()).as("the group alone").isEqualTo(6);
+
+        copy.apply(plan(FixedKeyGroups.deleted("hoster-6", 2), copy.hashes(first.group()), 1), partitions);
+        assertThat(copy.hashes(first.group())).isEmpty();
+        assertThat(memory.hashes(first.group())).hasSize(6);
+        assertThat(memory.revision(first.group())).isEqualTo(1);
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.wgmesh.common.events.MeshPeersRendered;
 import dev.wgmesh.common.events.RolloutProgressed;
 import dev.wgmesh.common.events.TopicNames;
 import dev.wgmesh.common.events.Topics;
+import dev.wgmesh.common.group.GroupName;
 import dev.wgmesh.common.group.Host;
 import dev.wgmesh.common.group.HostGroupSpec;
 import dev.wgmesh.common.group.HostName;
@@ -284,6 +285,51 @@ class RendererFlowTest {
         assertThat(poll(rendered, 4)).allMatch(r -> r.key().startsWith("mesh-4/"));
         assertThat(meters.counter("wgmesh.dead.letters", "topic", Topics.HOST_GROUP_KEYS_GENERATED).count())
                 .isEqualTo(poison.size());
+    }
+
+    /**
+     * Three revisions of a group, a poison record and another group come in one poll, rendered in one transaction:
+     * each revision is rendered on the one before it although the memory learns of neither before the commit
+     * (revision 2 changes nothing, revision 3 only the hosts that route to hoster-node-03), and the poison goes to
+     * the DLT without taking the others with it.
+     */
+    @Test
+    void aPollIsRenderedInOneTransactionEachRevisionOnTheOneBeforeIt() throws Exception {
+        KafkaConsumer<String, byte[]> rendered = consumer(Topics.HOST_CONFIG_RENDERED);
+        KafkaConsumer<String, byte[]> dlt = consumer(Topics.deadLetter(Topics.HOST_GROUP_KEYS_GENERATED));
+        HostGroupSpec spec = FixedKeyGroups.spec(GROUP);
+        HostGroupSpec withNetwork = spec.withHosts(spec.hosts().stream().map(h -> h.name().equals(NODE_03)
+                ? new Host(h.name(), h.slot(), h.endpoint(), List.of(Cidr.parse("10.10.103.0/24")), h.tunnelSegment(),
+                h.interfaceSuffix(), h.os()) : h).toList());
+        var container = registry.getListenerContainer(KeysListener.ID);
+        container.stop();
+        try {
+            sent.add(kafka.executeInTransaction(operations -> {
+                var signer = TestTrust.signer(Signer.KEYGEN);
+                operations.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, FixedKeyGroups.keyed("batched", spec, 1), signer));
+                operations.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, FixedKeyGroups.keyed("batched", spec, 2), signer));
+                operations.send(TestTrust.signed(Signer.KEYGEN, Topics.HOST_GROUP_KEYS_GENERATED, "batched-poison",
+                        "[1, 2, 3]".getBytes(StandardCharsets.UTF_8), 1));
+                operations.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED, FixedKeyGroups.keyed("batched", withNetwork, 3), signer));
+                return operations.send(CloudEvents.record(Topics.HOST_GROUP_KEYS_GENERATED,
+                        FixedKeyGroups.keyed("batched-other", FixedKeyGroups.spec("mesh-4"), 1), signer));
+            }).get().getRecordMetadata());
+        } finally {
+            container.start();
+        }
+
+        List<ConsumerRecord<String, byte[]>> records = poll(rendered, 6 + 5 + 4);
+        Map<Long, List<String>> byRevision = new HashMap<>();
+        records.stream().filter(r -> r.key().startsWith("batched/")).forEach(r -> byRevision
+                .computeIfAbsent(EventJson.read(r.value(), HostConfigRendered.class).revision(), k -> new ArrayList<>())
+                .add(r.key()));
+        assertThat(byRevision.get(1L)).hasSize(6);
+        assertThat(byRevision).doesNotContainKey(2L);
+        assertThat(byRevision.get(3L)).hasSize(5).doesNotContain("batched/" + NODE_03);
+        assertThat(records).filteredOn(r -> r.key().startsWith("batched-other/")).hasSize(4);
+        assertThat(poll(dlt, 1)).extracting(ConsumerRecord::key).containsExactly("batched-poison");
+        assertThat(memory.revision(GroupName.parse("batched"))).isEqualTo(3);
+        assertThat(memory.hashes(GroupName.parse("batched"))).hasSize(6);
     }
 
     private void send(HostGroupKeysGenerated keyed) throws Exception {
