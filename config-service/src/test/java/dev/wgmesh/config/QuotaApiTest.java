@@ -2,14 +2,21 @@ package dev.wgmesh.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wgmesh.common.events.EventJson;
+import dev.wgmesh.common.events.HostGroupChangeRejected;
+import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.events.Topics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import tools.jackson.databind.JsonNode;
 
 /** The quotas as a client meets them: 409 beyond the groups or hosts in all, 429 beyond a group's changes per minute. */
@@ -26,6 +33,9 @@ class QuotaApiTest {
 
     @Value("${spring.embedded.kafka.brokers}")
     String brokers;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
 
     TestHttp http;
     TestKafka kafka;
@@ -91,6 +101,50 @@ class QuotaApiTest {
         assertThat(http.delete(GROUPS + "first").status()).isEqualTo(204);
         assertThat(http.put(GROUPS + "second", hosts(5)).status()).isEqualTo(200);
         assertThat(http.delete(GROUPS + "second").status()).isEqualTo(204);
+    }
+
+    /**
+     * Commands that wait for config-service come in one poll and are decided in rounds of one transaction each:
+     * the groups decided earlier in a round count in the quotas of the later ones, a group's next command is
+     * decided in the next round on its first one, and a poison command goes to the DLT without the others.
+     */
+    @Test
+    void commandsOfOnePollCountInTheQuotasTogetherAndEachSeesTheOneBefore() throws Exception {
+        var listener = listeners.getListenerContainer("wgmesh-config-commands");
+        listener.stop();
+        try {
+            kafka.send(Topics.HOST_GROUP_COMMANDS, "poll-one", GroupApiTest.HOSTER_GROUP);
+            kafka.send(Topics.HOST_GROUP_COMMANDS, "poll-two", GroupApiTest.HOSTER_GROUP);
+            kafka.send(Topics.HOST_GROUP_COMMANDS, "poll-three", GroupApiTest.HOSTER_GROUP);
+            kafka.send(Topics.HOST_GROUP_COMMANDS, "poll-one", "{\"action\": \"rotate-group\", \"expectedRevision\": 1}");
+            kafka.send(Topics.HOST_GROUP_COMMANDS, "poll-four", "this is not JSON");
+        } finally {
+            listener.start();
+        }
+
+        assertThat(kafka.await(Topics.HOST_GROUP_CHANGED, "poll-one", 2))
+                .extracting(r -> EventJson.read(r.value(), HostGroupChanged.class).revision()).containsExactly(1L, 2L);
+        assertThat(kafka.await(Topics.deadLetter(Topics.HOST_GROUP_COMMANDS), "poll-four", 1)).hasSize(1);
+        // a poll holds its partitions' records one partition after another: which of the two came first varies
+        List<String> created = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        Instant deadline = Instant.now().plusSeconds(30);
+        for (String group : List.of("poll-two", "poll-three")) {
+            List<ConsumerRecord<String, byte[]>> rejected = List.of();
+            while (kafka.records(Topics.HOST_GROUP_CHANGED, group).isEmpty()
+                    && (rejected = kafka.records(Topics.HOST_GROUP_REJECTED, group)).isEmpty()) {
+                assertThat(Instant.now()).as("an answer to %s", group).isBefore(deadline);
+                Thread.sleep(100);
+            }
+            if (rejected.isEmpty()) {
+                created.add(group);
+            } else {
+                assertThat(EventJson.read(rejected.get(0).value(), HostGroupChangeRejected.class).status()).isEqualTo(409);
+                refused.add(group);
+            }
+        }
+        assertThat(created).as("max-groups 2 with poll-one").hasSize(1);
+        assertThat(refused).hasSize(1);
     }
 
     private static String hosts(int count) {

@@ -12,7 +12,10 @@ import dev.wgmesh.common.group.Problem;
 import dev.wgmesh.common.wireguard.InvalidValueException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -52,6 +55,14 @@ public final class GroupService {
 
     /** The change the request makes to the groups as they are now (not yet published), or why not. */
     public Accepted decide(GroupCommand command) {
+        return decide(command, List.of());
+    }
+
+    /**
+     * As {@link #decide(GroupCommand)}, after {@code decidedBefore}: changes to other groups decided in the same
+     * transaction, not yet in the store, which count in the quotas over all groups.
+     */
+    public Accepted decide(GroupCommand command, List<HostGroupChanged> decidedBefore) {
         checkRequest(command);
         if (command.notAfter() != null && clock.instant().isAfter(command.notAfter())) {
             throw new RequestRejected(503, "Request expired", currentRevision(command.group()), List.of(new Problem(
@@ -63,7 +74,7 @@ public final class GroupService {
         rollouts.checkNoRolloutRunning(command.group(), command.action());
         HostGroupChanged before = store.latest(command.group()).orElse(null);
         Accepted accepted = switch (command.action()) {
-            case UPSERT -> upsert(command.group(), command.body(), command.precondition(), command.force());
+            case UPSERT -> upsert(command.group(), command.body(), command.precondition(), command.force(), decidedBefore);
             case DELETE -> delete(command.group(), command.precondition());
             case ROTATE_GROUP -> rotateGroup(command.group(), command.precondition());
             case ROTATE_HOST -> rotateHost(command.group(), command.host(), command.precondition());
@@ -82,9 +93,14 @@ public final class GroupService {
      * ({@link BlastRadius}) is refused with 409 unless {@code force}.
      */
     public Accepted upsert(GroupName group, JsonNode body, Precondition precondition, boolean force) {
+        return upsert(group, body, precondition, force, List.of());
+    }
+
+    private Accepted upsert(GroupName group, JsonNode body, Precondition precondition, boolean force,
+                            List<HostGroupChanged> decidedBefore) {
         HostGroupChanged latest = store.latest(group).orElse(null);
         HostGroupSpec current = latest == null || latest.deleted() ? null : latest.spec();
-        HostGroupSpec spec = next(group, body, precondition, latest, current);
+        HostGroupSpec spec = next(group, body, precondition, latest, current, decidedBefore);
         if (current != null && !force) {
             BlastRadius radius = ChangePlan.blastRadius(current, spec);
             if (radius.exceeded()) {
@@ -102,13 +118,13 @@ public final class GroupService {
         checkRequest(GroupCommand.of(group, GroupCommand.Action.UPSERT, body, null, precondition, Actor.AUTOMATION));
         HostGroupChanged latest = store.latest(group).orElse(null);
         HostGroupSpec current = latest == null || latest.deleted() ? null : latest.spec();
-        HostGroupSpec spec = next(group, body, precondition, latest, current);
+        HostGroupSpec spec = next(group, body, precondition, latest, current, List.of());
         return ChangePlan.of(group, (latest == null ? 0 : latest.revision()) + 1, current, spec);
     }
 
     /** The body as the group's next spec: parsed, slots kept, checked against the layout rules and the quotas. */
     private HostGroupSpec next(GroupName group, JsonNode body, Precondition precondition, HostGroupChanged latest,
-                               HostGroupSpec current) {
+                               HostGroupSpec current, List<HostGroupChanged> decidedBefore) {
         HostGroupParser.Result parsed = parse(group, body);
         check(precondition, group, latest);
         HostGroupSpec spec = Slots.assign(current, parsed.spec());
@@ -116,7 +132,7 @@ public final class GroupService {
         if (!layout.isEmpty()) {
             throw RequestRejected.badRequest(currentRevision(group), layout);
         }
-        checkQuotas(group, current == null, spec);
+        checkQuotas(group, current == null, spec, decidedBefore);
         return spec;
     }
 
@@ -188,12 +204,21 @@ public final class GroupService {
     }
 
     /**
-     * The counts over all groups, decided with the group's other changes. Replicas that decide groups of
+     * The counts over all groups, with the changes decided before in the same transaction. Replicas that decide groups of
      * different partitions at the same moment may each take the last place, so a limit can be passed by
      * one change per replica, never more.
      */
-    private void checkQuotas(GroupName group, boolean created, HostGroupSpec spec) {
-        List<HostGroupChanged> groups = store.currentGroups();
+    private void checkQuotas(GroupName group, boolean created, HostGroupSpec spec, List<HostGroupChanged> decidedBefore) {
+        Map<GroupName, HostGroupChanged> current = new HashMap<>();
+        store.currentGroups().forEach(change -> current.put(change.group(), change));
+        decidedBefore.forEach(change -> {
+            if (change.deleted()) {
+                current.remove(change.group());
+            } else {
+                current.put(change.group(), change);
+            }
+        });
+        Collection<HostGroupChanged> groups = current.values();
         if (created && groups.size() >= quotas.maxGroups()) {
             throw RequestRejected.quotaExceeded(currentRevision(group), new Problem("group", quote(group.value()),
                     "there are " + groups.size() + " groups already, and wgmesh.max-groups allows " + quotas.maxGroups()

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
+import dev.wgmesh.common.events.Actor;
 import dev.wgmesh.common.events.ChangeCause;
 import dev.wgmesh.common.events.HostGroupChanged;
 import dev.wgmesh.common.group.GroupName;
@@ -361,5 +362,28 @@ class GroupServiceTest {
         assertThatThrownBy(() -> owner.upsert(GroupName.parse("a"), body("h1", "h2", "h3", "h4"), null))
                 .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::status).isEqualTo(409);
         assertThat(owner.store.currentGroups()).extracting(c -> c.spec().hosts().size()).containsExactly(3, 2);
+    }
+
+    /** Changes decided earlier in the same transaction are not in the store yet, and count in the quotas all the same. */
+    @Test
+    void changesDecidedBeforeInTheSameTransactionCountInTheQuotas() {
+        Owner owner = new Owner(new Quotas(2, 5, 60));
+        owner.upsert(GroupName.parse("a"), body("h1", "h2"), null);
+        HostGroupChanged b = owner.decider.decide(upsert("b", "h1", "h2")).change();
+        assertThat(owner.store.current(GroupName.parse("b"))).as("not published yet").isEmpty();
+
+        assertThatThrownBy(() -> owner.decider.decide(upsert("c", "h1"), List.of(b)))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::problems)
+                .satisfies(problems -> assertThat(problems.get(0).message()).contains("2 groups"));
+        assertThatThrownBy(() -> owner.decider.decide(upsert("a", "h1", "h2", "h3", "h4"), List.of(b)))
+                .asInstanceOf(type(RequestRejected.class)).extracting(RequestRejected::problems)
+                .satisfies(problems -> assertThat(problems.get(0).message()).contains("other groups' 2", "would make 6"));
+        // a delete decided before frees its place
+        HostGroupChanged aDeleted = owner.decider.delete(GroupName.parse("a"), null).change();
+        assertThat(owner.decider.decide(upsert("c", "h1"), List.of(b, aDeleted)).created()).isTrue();
+    }
+
+    private static GroupCommand upsert(String group, String... hosts) {
+        return GroupCommand.of(GroupName.parse(group), GroupCommand.Action.UPSERT, body(hosts), null, null, Actor.AUTOMATION);
     }
 }
