@@ -52,8 +52,11 @@ final class StatusSession implements AutoCloseable {
     private final InputStream output;
     private final OutputStream input;
     private final String os;
-    /** What was read of the output and not yet taken: {@code buffer[position..filled)}. */
-    private final byte[] buffer = new byte[64 * 1024];
+    /**
+     * What was read of the output and not yet taken: {@code buffer[position..filled)}. A brief answer is a few
+     * lines; a longer one is read in blocks of this size. Every settled host keeps its session, so this is per host.
+     */
+    private final byte[] buffer = new byte[8 * 1024];
     private int position;
     private int filled;
     /** How many bytes the last line had. */
