@@ -26,24 +26,28 @@ public final class ContinuousPing implements AutoCloseable {
     private static final Duration INTERVAL = Duration.ofMillis(10);
 
     private final Map<String, Process> pings = new LinkedHashMap<>();
-    private final Duration length;
+    private final Duration deadline;
 
     /** @param links a name per link ("a -> b") and the (host, address) it pings from and to */
     public ContinuousPing(Lab lab, Map<String, String[]> links, Duration length) throws IOException {
-        this.length = length;
+        this.deadline = length.multipliedBy(2);
         long count = length.toMillis() / INTERVAL.toMillis();
         for (Map.Entry<String, String[]> link : links.entrySet()) {
+            // with a deadline ping waits for the answers until count of them came (sending on for any lost) or the
+            // deadline passed: without one it waited two round trips after its last packet, and a busy machine made
+            // that last answer late and counted it lost (1 of 84,000 once in CI). Twice the length: 28 pings on two
+            // cores send slower than every 10 ms (3,000 took some 45 s), and the deadline must not cut them short.
             pings.put(link.getKey(), lab.spawn(link.getValue()[0], "ping", "-n", "-q", "-i", "0.01", "-W", "1",
-                    "-c", Long.toString(count), link.getValue()[1]));
+                    "-c", Long.toString(count), "-w", Long.toString(deadline.toSeconds()), link.getValue()[1]));
         }
     }
 
-    /** Waits for every ping to end (the length given, and a little) and returns each link's counts. */
+    /** Waits for every ping to end (its answers all came, or twice the length given) and returns each link's counts. */
     public Map<String, Loss> await() throws IOException, InterruptedException {
         Map<String, Loss> losses = new LinkedHashMap<>();
         for (Map.Entry<String, Process> ping : pings.entrySet()) {
             Process process = ping.getValue();
-            if (!process.waitFor(length.toSeconds() + 30, TimeUnit.SECONDS)) {
+            if (!process.waitFor(deadline.toSeconds() + 10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the ping along " + ping.getKey() + " did not end");
             }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
