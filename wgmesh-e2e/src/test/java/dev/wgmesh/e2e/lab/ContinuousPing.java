@@ -35,7 +35,7 @@ public final class ContinuousPing implements AutoCloseable {
         for (Map.Entry<String, String[]> link : links.entrySet()) {
             // with a deadline ping waits for the answers until count of them came (sending on for any lost) or the
             // deadline passed: without one it waited two round trips after its last packet, and a busy machine made
-            // that last answer late and counted it lost (1 of 84,000 once in CI). Twice the length: 28 pings on two
+            // that last answer late and could count it lost (CI once counted 1 of 84,000 lost). Twice the length: 28 pings on two
             // cores send slower than every 10 ms (3,000 took some 45 s), and the deadline must not cut them short.
             pings.put(link.getKey(), lab.spawn(link.getValue()[0], "ping", "-n", "-q", "-i", "0.01", "-W", "1",
                     "-c", Long.toString(count), "-w", Long.toString(deadline.toSeconds()), link.getValue()[1]));
