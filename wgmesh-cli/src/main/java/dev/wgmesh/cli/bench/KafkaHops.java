@@ -30,8 +30,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * renderer), a consume and a plain send (a deployer's report) and a read-committed read (config-service's status),
  * each with the services' own client settings, on topics of the installation's replicas. One record at a time
  * shows what a small change's time cannot go below, many at once what the changes per second cannot go above,
- * however little the services do; and many at once with one transaction per poll instead of one per record, what
- * batching the transactions would lift that to.
+ * however little the services do. Many at once go both with one transaction per poll, as the services commit, and
+ * with one per record, as they did before (BENCHMARKS.md).
  */
 final class KafkaHops implements AutoCloseable {
 
@@ -55,8 +55,8 @@ final class KafkaHops implements AutoCloseable {
     }
 
     /**
-     * The median seconds of {@code times} records sent one after the other, after as many untimed; a transaction
-     * per record, as the services do.
+     * The median seconds of {@code times} records sent one after the other, after as many untimed; each record is
+     * its poll, so its own transaction.
      */
     static double medianSeconds(String bootstrapServers, short replicationFactor, int times) throws Exception {
         try (KafkaHops hops = new KafkaHops(bootstrapServers, false)) {

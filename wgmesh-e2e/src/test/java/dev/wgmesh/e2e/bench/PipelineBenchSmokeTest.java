@@ -35,9 +35,9 @@ class PipelineBenchSmokeTest {
                 "peak RSS renderer-service (after mesh 10)", "peak RSS deployer-1 (after mesh 10)",
                 "peak RSS kafka (after mesh 10)",
                 "changes per second, 2 groups of 3 hosts changed at once, 1 round(s)",
-                "  Kafka alone: 2 records at once through the same hops, a transaction per record (as the services do), "
+                "  Kafka alone: 2 records at once through the same hops, a transaction per record, 1 round(s)",
+                "  Kafka alone: 2 records at once through the same hops, one transaction per poll (as the services do), "
                         + "1 round(s)",
-                "  Kafka alone: 2 records at once through the same hops, one transaction per poll, 1 round(s)",
                 "rollout of 4 hosts at 50 ms a host (command target), 1 deployer(s), 1 host(s) at a time each");
         assertThat(table.rows()).allSatisfy(row -> assertThat(row.value()).as(row.figure()).matches(".*[0-9].*"));
         assertThat(table.rows()).filteredOn(row -> row.figure().startsWith("PUT") || row.figure().startsWith("cold") || row.figure().startsWith("rotate")
