@@ -25,6 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param observeInterval                how often each owned host is looked at (jittered)
  * @param tunnelMetricsLimit             the most tunnels with {@code wireguard_peer_*} meters of their own in this
  *                                       replica (a mesh has one per pair of hosts); 0: none
+ * @param warmUpHosts                    the hosts of the made-up mesh applied at start, before the first record, so
+ *                                       that the first large change finds the apply path compiled; 0: no warm-up
  */
 @ConfigurationProperties("wgmesh")
 public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
@@ -40,7 +42,8 @@ public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
                                @DefaultValue("4") int parallelHosts,
                                @DefaultValue("1") int listenerConcurrency,
                                @DefaultValue("30s") Duration observeInterval,
-                               @DefaultValue("10000") int tunnelMetricsLimit) {
+                               @DefaultValue("10000") int tunnelMetricsLimit,
+                               @DefaultValue("500") int warmUpHosts) {
 
     public DeployerSettings {
         if (!List.of("file", "command").contains(target)) {
@@ -59,6 +62,9 @@ public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
         if (tunnelMetricsLimit < 0) {
             throw new IllegalArgumentException("wgmesh.tunnel-metrics-limit is " + tunnelMetricsLimit
                     + ": expected 0 or more");
+        }
+        if (warmUpHosts < 0 || warmUpHosts > 1000) {
+            throw new IllegalArgumentException("wgmesh.warm-up-hosts is " + warmUpHosts + ": expected 0 to 1000");
         }
     }
 

@@ -25,13 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Deployer {
 
-    private static final Logger log = LoggerFactory.getLogger(Deployer.class);
-
     private final SecretFiller filler;
     private final PeerTables peerTables;
     private final Target target;
     private final StateStore states;
     private final String replica;
+    private final Logger log;
     /**
      * What each host should show after the files this deployer wrote last, until the observer's look after the
      * apply takes it: so an apply opens the host's secrets once, not once more for that look. One per host.
@@ -42,11 +41,17 @@ public final class Deployer {
     }
 
     public Deployer(SecretFiller filler, PeerTables peerTables, Target target, StateStore states, String replica) {
+        this(filler, peerTables, target, states, replica, LoggerFactory.getLogger(Deployer.class));
+    }
+
+    /** @param log where each host's outcome is logged (the warm-up's made-up hosts are not) */
+    Deployer(SecretFiller filler, PeerTables peerTables, Target target, StateStore states, String replica, Logger log) {
         this.filler = filler;
         this.peerTables = peerTables;
         this.target = target;
         this.states = states;
         this.replica = replica;
+        this.log = log;
     }
 
     public String replica() {

@@ -10,13 +10,13 @@ class DeployerSettingsTest {
 
     private static DeployerSettings settings(String target, String command, Duration timeout, int parallelHosts,
                                              int listeners, Duration interval) {
-        return settings(target, command, timeout, parallelHosts, listeners, interval, 10_000);
+        return settings(target, command, timeout, parallelHosts, listeners, interval, 10_000, 200);
     }
 
     private static DeployerSettings settings(String target, String command, Duration timeout, int parallelHosts,
-                                             int listeners, Duration interval, int tunnelMetricsLimit) {
+                                             int listeners, Duration interval, int tunnelMetricsLimit, int warmUpHosts) {
         return new DeployerSettings("/k", "", target, "./out", "", command, timeout, true, "", Duration.ofSeconds(10),
-                parallelHosts, listeners, interval, tunnelMetricsLimit);
+                parallelHosts, listeners, interval, tunnelMetricsLimit, warmUpHosts);
     }
 
     @Test
@@ -37,7 +37,11 @@ class DeployerSettingsTest {
         assertThatThrownBy(() -> settings("file", "", s, 4, -2, s)).hasMessageContaining("wgmesh.listener-concurrency is -2");
         assertThatThrownBy(() -> settings("file", "", s, 4, 1, Duration.ofMillis(10)))
                 .hasMessageContaining("wgmesh.observe-interval is PT0.01S");
-        assertThatThrownBy(() -> settings("file", "", s, 4, 1, s, -1))
+        assertThatThrownBy(() -> settings("file", "", s, 4, 1, s, -1, 200))
                 .hasMessage("wgmesh.tunnel-metrics-limit is -1: expected 0 or more");
+        assertThatThrownBy(() -> settings("file", "", s, 4, 1, s, 0, -1))
+                .hasMessage("wgmesh.warm-up-hosts is -1: expected 0 to 1000");
+        assertThatThrownBy(() -> settings("file", "", s, 4, 1, s, 0, 1001))
+                .hasMessage("wgmesh.warm-up-hosts is 1001: expected 0 to 1000");
     }
 }

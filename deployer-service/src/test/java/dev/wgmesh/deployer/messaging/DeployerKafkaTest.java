@@ -50,7 +50,8 @@ import tools.jackson.databind.node.ObjectNode;
 @SpringBootTest(properties = {
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
         "wgmesh.replica=replica-a",
-        "wgmesh.listener-concurrency=2"})
+        "wgmesh.listener-concurrency=2",
+        "wgmesh.warm-up-hosts=20"})
 @ExtendWith(OutputCaptureExtension.class)
 class DeployerKafkaTest {
 
@@ -128,6 +129,25 @@ class DeployerKafkaTest {
         assertThat(removed.correlationId()).isEqualTo(leaving.correlationId());
         assertThat(OUT.resolve("alpha/h3")).doesNotExist();
         assertThat(OUT.resolve("alpha/h1/wg-1.conf")).exists();
+    }
+
+    @Test
+    void theWarmUpAtStartLeavesNothingOnTheBusInTheFilesOrInTheMeters(CapturedOutput output) throws Exception {
+        TestGroup group = new TestGroup("delta", 2);
+        for (HostConfigRendered record : group.render(1).values()) {
+            send(record);
+        }
+        reader.awaitHealth(health -> health.stream().filter(h -> h.group().equals(group.group)).count() == 2);
+
+        assertThat(output).contains("warmed up in").contains("40 applies and 40 looks at a made-up mesh of 20 hosts");
+        assertThat(reader.reports()).isNotEmpty().noneMatch(report -> report.group().value().equals("wgmesh-warm-up"));
+        assertThat(reader.health()).isNotEmpty().noneMatch(health -> health.group().value().equals("wgmesh-warm-up"));
+        assertThat(OUT.resolve("wgmesh-warm-up")).doesNotExist();
+        assertThat(OUT.resolve(".wgmesh-state")).isNotEmptyDirectory();
+        try (Stream<Path> state = Files.walk(OUT.resolve(".wgmesh-state"))) {
+            assertThat(state).noneMatch(path -> path.toString().contains("wgmesh-warm-up"));
+        }
+        assertThat(meters.getMeters()).noneMatch(meter -> "wgmesh-warm-up".equals(meter.getId().getTag("group")));
     }
 
     @Test

@@ -162,6 +162,7 @@ class DriftKafkaTest {
                 "--spring.kafka.bootstrap-servers=" + TestBroker.brokers(),
                 "--server.port=0",
                 "--wgmesh.replica=drift-test",
+                "--wgmesh.warm-up-hosts=0",
                 "--wgmesh.out-dir=" + out,
                 "--wgmesh.observe-interval=" + OBSERVE_INTERVAL.toMillis() + "ms",
                 "--wgmesh.deployer-private-key-file=" + key);

@@ -67,6 +67,7 @@ class TwoReplicasKafkaTest {
         return new SpringApplicationBuilder(DeployerApplication.class).run(
                 "--spring.kafka.bootstrap-servers=" + TestBroker.brokers(),
                 "--wgmesh.replica=" + replica,
+                "--wgmesh.warm-up-hosts=0",
                 "--wgmesh.out-dir=" + out,
                 "--wgmesh.deployer-private-key-file=" + key,
                 // two replicas in one JVM: each its own free management port
