@@ -18,7 +18,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +70,11 @@ class DeployerMetrics {
 
     private final MeterRegistry registry;
     private final int tunnelLimit;
+    /** Registered once, not built and looked up again (a new id, a map lookup) for every report and look. */
+    private final Map<DeploymentReported.Outcome, Counter> deploys = new EnumMap<>(DeploymentReported.Outcome.class);
+    private final Timer deployTime;
+    private final Counter briefLooks;
+    private final Counter fullLooks;
     private final Map<String, HostValues> hosts = new ConcurrentHashMap<>();
     private final AtomicInteger tunnels = new AtomicInteger();
     private final AtomicBoolean limitLogged = new AtomicBoolean();
@@ -81,18 +88,27 @@ class DeployerMetrics {
     DeployerMetrics(MeterRegistry registry, int tunnelLimit) {
         this.registry = registry;
         this.tunnelLimit = tunnelLimit;
+        for (DeploymentReported.Outcome outcome : DeploymentReported.Outcome.values()) {
+            deploys.put(outcome, Counter.builder("wgmesh.deploys").description("host deployments by outcome")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
+        deployTime = Timer.builder("wgmesh.deploy").description("how long applying one host took").register(registry);
+        briefLooks = looks(registry, "brief");
+        fullLooks = looks(registry, "full");
+    }
+
+    private static Counter looks(MeterRegistry registry, String look) {
+        return Counter.builder("wgmesh.host.looks").description("looks at hosts: brief (did anything change?) or full")
+                .tag("look", look).register(registry);
     }
 
     void deployed(DeploymentReported report) {
-        Counter.builder("wgmesh.deploys").description("host deployments by outcome")
-                .tag("outcome", report.outcome().name().toLowerCase()).register(registry).increment();
-        Timer.builder("wgmesh.deploy").description("how long applying one host took")
-                .register(registry).record(Duration.ofMillis(report.durationMillis()));
+        deploys.get(report.outcome()).increment();
+        deployTime.record(Duration.ofMillis(report.durationMillis()));
     }
 
     void looked(boolean brief) {
-        Counter.builder("wgmesh.host.looks").description("looks at hosts: brief (did anything change?) or full")
-                .tag("look", brief ? "brief" : "full").register(registry).increment();
+        (brief ? briefLooks : fullLooks).increment();
     }
 
     void observed(HostHealthReported health) {
