@@ -25,8 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param observeInterval                how often each owned host is looked at (jittered)
  * @param tunnelMetricsLimit             the most tunnels with {@code wireguard_peer_*} meters of their own in this
  *                                       replica (a mesh has one per pair of hosts); 0: none
- * @param warmUpHosts                    the hosts of the made-up mesh applied at start, before the first record, so
- *                                       that the first large change finds the apply path compiled; 0: no warm-up
+ * @param warmUpHosts                    the hosts of the made-up mesh applied ten times at start, before the first
+ *                                       record, so that the first large change finds the apply path compiled; 0: none
  */
 @ConfigurationProperties("wgmesh")
 public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
@@ -43,7 +43,7 @@ public record DeployerSettings(@DefaultValue("") String deployerPrivateKeyFile,
                                @DefaultValue("1") int listenerConcurrency,
                                @DefaultValue("30s") Duration observeInterval,
                                @DefaultValue("10000") int tunnelMetricsLimit,
-                               @DefaultValue("500") int warmUpHosts) {
+                               @DefaultValue("100") int warmUpHosts) {
 
     public DeployerSettings {
         if (!List.of("file", "command").contains(target)) {

@@ -139,7 +139,7 @@ class DeployerKafkaTest {
         }
         reader.awaitHealth(health -> health.stream().filter(h -> h.group().equals(group.group)).count() == 2);
 
-        assertThat(output).contains("warmed up in").contains("40 applies and 40 looks at a made-up mesh of 20 hosts");
+        assertThat(output).contains("warmed up in").contains("200 applies and 200 looks at a made-up mesh of 20 hosts");
         assertThat(reader.reports()).isNotEmpty().noneMatch(report -> report.group().value().equals("wgmesh-warm-up"));
         assertThat(reader.health()).isNotEmpty().noneMatch(health -> health.group().value().equals("wgmesh-warm-up"));
         assertThat(OUT.resolve("wgmesh-warm-up")).doesNotExist();
