@@ -7,6 +7,7 @@ import dev.wgmesh.kafka.WgmeshKafkaConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,6 +21,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -36,6 +40,11 @@ import org.apache.kafka.common.Uuid;
  * formatted once; a later start keeps the topics.
  */
 public final class BrokerProcess implements AutoCloseable, ChildProcess {
+
+    static final int FIRST_PORT = 20000;
+    static final int LAST_PORT = 32000;
+    private static final Random RANDOM = new Random();
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     /** A node's id (from 1) and its ports: clients, its controller, and (locked) the PLAIN listener for tools. */
     public record Node(int id, int port, int controllerPort, int toolsPort) {
@@ -414,11 +423,26 @@ public final class BrokerProcess implements AutoCloseable, ChildProcess {
                 """.formatted(node.id(), voters, dataDir.resolve("data"), Topics.MAX_MESSAGE_BYTES, replicas, inSync);
     }
 
+    /**
+     * A port nothing listens on, for a process started next, taken below the range Linux gives outgoing connections
+     * (32768 and up): a port the kernel picked as free came from that range, and one of the broker's or services'
+     * own connections could take it in the seconds before the process bound it (CI once saw config-service fail to
+     * start so). Never the same port twice in this JVM.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = FIRST_PORT + RANDOM.nextInt(LAST_PORT - FIRST_PORT + 1);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(port));
+                return port;
+            } catch (BindException taken) {
+                // someone listens there: try another
+            }
         }
+        throw new IOException("no free port between " + FIRST_PORT + " and " + LAST_PORT + " in 200 tries");
     }
 
     @Override
