@@ -293,6 +293,9 @@ class CommandTargetTest {
             assertThat(target.unchanged(host, Map.of(), Instant.EPOCH)).as("a new session").isTrue();
             assertThat(runs()).hasSize(2).allMatch(line -> line.startsWith("started follow=1"));
         }
+        // the new session ends by itself once its input is closed, and writes that here before the folder goes
+        awaitRuns(3);
+        assertThat(runs()).last().isEqualTo("ended");
     }
 
     @Test
