@@ -35,7 +35,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +42,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.record.TimestampType;
@@ -143,7 +141,7 @@ public final class WarmUp {
                 observer.observeDue(workers);
             }
         } finally {
-            delete(dir);
+            PrivateFiles.deleteRecursively(dir);
         }
         return new Done(applied.get(), observed.get(), Duration.ofNanos(System.nanoTime() - start));
     }
@@ -159,13 +157,5 @@ public final class WarmUp {
         ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(sent.topic(), 0, 0, 0L, TimestampType.CREATE_TIME,
                 -1, sent.value().length, sent.key(), sent.value(), sent.headers(), Optional.empty());
         return verifier.read(record, type);
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }
